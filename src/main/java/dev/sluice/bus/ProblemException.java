@@ -1,0 +1,16 @@
+package dev.sluice.bus;
+
+/** Carries a {@link Problem} from where it is found to where it is answered; an expected failure, so no stack. */
+public final class ProblemException extends RuntimeException {
+
+  private final Problem problem;
+
+  public ProblemException(Problem problem) {
+    super(problem.detail(), null, false, false);
+    this.problem = problem;
+  }
+
+  public Problem problem() {
+    return problem;
+  }
+}

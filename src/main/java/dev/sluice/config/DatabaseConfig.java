@@ -1,0 +1,39 @@
+package dev.sluice.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The database Sluice talks to. Section {@code database}.
+ *
+ * @param url            an external PostgreSQL ({@code postgresql://user:pass@host:port/db}); null means embedded
+ * @param dataDir        where the embedded PostgreSQL keeps its data across restarts
+ * @param embeddedPort   the embedded server's port; 0 picks a free one
+ * @param seedScale      demo data seeded into an empty embedded database at first start ({@code none} skips)
+ * @param poolSize       connections in the pool of each verticle instance
+ * @param maxWaitQueue   requests that may wait for a connection before the pool refuses at once
+ */
+public record DatabaseConfig(String url, String dataDir, int embeddedPort, String seedScale, int poolSize,
+                             int maxWaitQueue) {
+
+  static final String URL = "url";
+  static final String DATA_DIR = "data_dir";
+  static final String EMBEDDED_PORT = "embedded_port";
+  static final String SEED_SCALE = "seed_scale";
+  static final String POOL_SIZE = "pool_size";
+  static final String MAX_WAIT_QUEUE = "max_wait_queue";
+
+  public static DatabaseConfig from(JsonObject json) {
+    String url = json.getString(URL);
+    return new DatabaseConfig(
+      url == null || url.isBlank() ? null : url,
+      json.getString(DATA_DIR, "./data"),
+      json.getInteger(EMBEDDED_PORT, 0),
+      json.getString(SEED_SCALE, "small"),
+      json.getInteger(POOL_SIZE, 8),
+      json.getInteger(MAX_WAIT_QUEUE, 256));
+  }
+
+  public boolean embedded() {
+    return url == null;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.sluice.data;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies the versioned SQL files of {@code db/migration/} in order, each once, recorded in
+ * {@code schema_migrations}. Holds a session advisory lock while it works, so nodes that start together take turns;
+ * an applied migration whose file changed stops the start.
+ */
+public final class Migrations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+  private static final long LOCK_KEY = 0x51_75_1c_e0L;
+
+  /** Every migration, oldest first. A new one goes at the end; an applied one is never edited. */
+  static final List<String> FILES = List.of("V1__schema.sql");
+
+  record Migration(int version, String name, String sql, String checksum) {
+  }
+
+  private Migrations() {
+  }
+
+  public static Future<Integer> migrate(Pool pool) {
+    List<Migration> migrations = FILES.stream().map(Migrations::load).toList();
+    return pool.getConnection().compose(conn -> conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute()
+      .compose(locked -> apply(conn, migrations))
+      .eventually(() -> conn.query("SELECT pg_advisory_unlock(" + LOCK_KEY + ")").execute()
+        .eventually(conn::close)));
+  }
+
+  private static Future<Integer> apply(SqlConnection conn, List<Migration> migrations) {
+    return conn.query("""
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+          version    integer     PRIMARY KEY,
+          name       text        NOT NULL,
+          checksum   text        NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now())""").execute()
+      .compose(v -> conn.query("SELECT version, checksum FROM schema_migrations").execute())
+      .compose(rows -> {
+        Map<Integer, String> applied = new HashMap<>();
+        for (Row row : rows) {
+          applied.put(row.getInteger(0), row.getString(1));
+        }
+        Future<Integer> chain = Future.succeededFuture(0);
+        for (Migration m : migrations) {
+          String checksum = applied.get(m.version());
+          if (checksum != null) {
+            if (!checksum.equals(m.checksum())) {
+              return Future.failedFuture(new IllegalStateException(
+                "migration " + m.name() + " was changed after it was applied (checksum differs)"));
+            }
+            continue;
+          }
+          chain = chain.compose(count -> applyOne(conn, m).map(count + 1));
+        }
+        return chain;
+      })
+      .onSuccess(count -> LOG.info("migrations.done applied={} total={}", count, migrations.size()));
+  }
+
+  private static Future<Void> applyOne(SqlConnection conn, Migration m) {
+    return conn.query("BEGIN").execute()
+      .compose(v -> conn.query(m.sql()).execute())
+      .compose(v -> conn.preparedQuery("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(m.version(), m.name(), m.checksum())))
+      .compose(v -> conn.query("COMMIT").execute())
+      .<Void>mapEmpty()
+      .onSuccess(v -> LOG.info("migration.applied version={} name={}", m.version(), m.name()))
+      .recover(err -> conn.query("ROLLBACK").execute().transform(r -> Future.failedFuture(err)));
+  }
+
+  private static Migration load(String file) {
+    String resource = "db/migration/" + file;
+    try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing migration " + resource);
+      }
+      String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(sql.getBytes(StandardCharsets.UTF_8));
+      return new Migration(version, file, sql, HexFormat.of().formatHex(digest));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.data;
+
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SQL text built from fragments written in code, with every value bound as a parameter. A value never becomes
+ * SQL text: {@link #param(Object)} appends {@code $n} and remembers the value. Column and table names come only from
+ * dataset descriptions in code, never from a request.
+ */
+public final class Sql {
+
+  private final StringBuilder text = new StringBuilder(256);
+  private final List<Object> args = new ArrayList<>();
+
+  public static Sql of(String fragment) {
+    return new Sql().append(fragment);
+  }
+
+  /** SQL text that refers to its parameters as {@code $1, $2, …} itself, with their values in that order. */
+  public static Sql raw(String text, Object... values) {
+    Sql sql = new Sql().append(text);
+    sql.args.addAll(java.util.Arrays.asList(values));
+    return sql;
+  }
+
+  public Sql append(String fragment) {
+    text.append(fragment);
+    return this;
+  }
+
+  /** Appends a placeholder bound to {@code value}. */
+  public Sql param(Object value) {
+    args.add(value);
+    text.append('$').append(args.size());
+    return this;
+  }
+
+  /** Appends a placeholder for a value sent as text and cast by PostgreSQL, so its Java type never matters. */
+  public Sql textParam(String value, String sqlType) {
+    return param(value).append("::text::").append(sqlType);
+  }
+
+  /** Appends another fragment, renumbering its placeholders after this one's. */
+  public Sql append(Sql other) {
+    int offset = args.size();
+    String otherText = other.text.toString();
+    StringBuilder renumbered = new StringBuilder(otherText.length() + 8);
+    for (int i = 0; i < otherText.length(); i++) {
+      char c = otherText.charAt(i);
+      if (c == '$' && i + 1 < otherText.length() && Character.isDigit(otherText.charAt(i + 1))) {
+        int j = i + 1;
+        while (j < otherText.length() && Character.isDigit(otherText.charAt(j))) {
+          j++;
+        }
+        renumbered.append('$').append(Integer.parseInt(otherText, i + 1, j, 10) + offset);
+        i = j - 1;
+      } else {
+        renumbered.append(c);
+      }
+    }
+    text.append(renumbered);
+    args.addAll(other.args);
+    return this;
+  }
+
+  public boolean isEmpty() {
+    return text.length() == 0;
+  }
+
+  public String text() {
+    return text.toString();
+  }
+
+  public Tuple tuple() {
+    return Tuple.from(args);
+  }
+
+  @Override
+  public String toString() {
+    return text + " " + args;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.sluice.gateway;
+
+import dev.sluice.bus.Problem;
+import dev.sluice.bus.ProblemException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes problems as {@code application/problem+json}: the only way an error leaves the gateway. */
+final class Problems {
+
+  static final String CONTENT_TYPE = "application/problem+json";
+
+  private Problems() {
+  }
+
+  static void send(RoutingContext ctx, Throwable failure) {
+    Problem problem = failure instanceof ProblemException p ? p.problem() : Problem.internal();
+    send(ctx, problem);
+  }
+
+  static void send(RoutingContext ctx, Problem problem) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    response.setStatusCode(problem.status()).putHeader("Content-Type", CONTENT_TYPE);
+    if (problem.retryAfterSeconds() != null) {
+      response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
+    }
+    response.end(problem.toJson().encode());
+  }
+}

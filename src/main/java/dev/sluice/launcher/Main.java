@@ -1,0 +1,168 @@
+package dev.sluice.launcher;
+
+import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.data.Database;
+import dev.sluice.data.EmbeddedDatabase;
+import dev.sluice.data.Migrations;
+import dev.sluice.data.Progress;
+import dev.sluice.data.SeedScale;
+import dev.sluice.data.Seeder;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code java -jar sluice.jar [run]} starts the service; {@code seed --scale tiny|small|medium|large [--force]}
+ * fills the database with demo data and exits; {@code migrate} applies migrations and exits.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    List<String> arguments = Arrays.asList(args);
+    String command = arguments.isEmpty() ? "run" : arguments.get(0);
+    try {
+      switch (command) {
+        case "run" -> run();
+        case "seed" -> {
+          seed(option(arguments, "--scale", "small"), arguments.contains("--force"));
+          System.exit(0);
+        }
+        case "migrate" -> {
+          migrate();
+          System.exit(0);
+        }
+        default -> {
+          System.err.println("usage: sluice [run] | seed --scale tiny|small|medium|large [--force] | migrate");
+          System.exit(2);
+        }
+      }
+    } catch (UsageException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      LOG.error("sluice.failed command={}", command, e);
+      System.exit(1);
+    }
+  }
+
+  /** The process's Vert.x, its configuration and, when no external database is configured, the embedded one. */
+  record Runtime(Vertx vertx, JsonObject config, EmbeddedDatabase embedded) {
+
+    static Runtime start() throws Exception {
+      Vertx vertx = Vertx.vertx();
+      JsonObject config = ConfigLoader.load(vertx).await();
+      SluiceConfig settings = SluiceConfig.from(config);
+      EmbeddedDatabase embedded = null;
+      if (settings.database().embedded()) {
+        embedded = EmbeddedDatabase.start(Path.of(settings.database().dataDir()), settings.database().embeddedPort());
+        config.getJsonObject(SluiceConfig.DATABASE).put("url", embedded.url());
+      } else {
+        LOG.info("database.external url={}", redact(settings.database().url()));
+      }
+      return new Runtime(vertx, config, embedded);
+    }
+
+    SluiceConfig settings() {
+      return SluiceConfig.from(config);
+    }
+
+    Pool pool() {
+      return Database.pool(vertx, settings().database(), 0);
+    }
+
+    void close() {
+      vertx.close().await();
+      if (embedded != null) {
+        try {
+          embedded.close();
+        } catch (Exception e) {
+          LOG.warn("database.embedded.close-failed", e);
+        }
+      }
+    }
+  }
+
+  private static void run() throws Exception {
+    Runtime runtime = Runtime.start();
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "sluice-shutdown"));
+    Pool pool = runtime.pool();
+    try {
+      Migrations.migrate(pool).await();
+      String scale = runtime.settings().database().seedScale();
+      if (runtime.embedded() != null && !"none".equalsIgnoreCase(scale) && Seeder.isEmpty(pool).await()) {
+        LOG.info("seed.first-start scale={}", scale);
+        new Seeder(pool, Progress.terminal(System.out)).seed(SeedScale.parse(scale)).await();
+      }
+    } finally {
+      pool.close().await();
+    }
+    Deployer.deploy(runtime.vertx(), Deployer.readPlan(), runtime.config()).await();
+    LOG.info("sluice.started port={}", runtime.settings().http().port());
+  }
+
+  private static void seed(String scaleName, boolean force) throws Exception {
+    SeedScale scale;
+    try {
+      scale = SeedScale.parse(scaleName);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Runtime runtime = Runtime.start();
+    try {
+      Pool pool = runtime.pool();
+      Migrations.migrate(pool).await();
+      if (runtime.embedded() == null && !force && !Seeder.isEmpty(pool).await()) {
+        throw new UsageException("The external database already has data; seeding wipes it. Add --force to do so.");
+      }
+      var summary = new Seeder(pool, Progress.terminal(System.out)).seed(scale).await();
+      LOG.info("seed.done scale={} rows={} seconds={}", scaleName, summary.rows(), summary.took().toSeconds());
+      pool.close().await();
+    } finally {
+      runtime.close();
+    }
+  }
+
+  private static void migrate() throws Exception {
+    Runtime runtime = Runtime.start();
+    try {
+      Pool pool = runtime.pool();
+      Migrations.migrate(pool).await();
+      pool.close().await();
+    } finally {
+      runtime.close();
+    }
+  }
+
+  private static String option(List<String> arguments, String name, String defaultValue) {
+    int at = arguments.indexOf(name);
+    if (at < 0) {
+      return defaultValue;
+    }
+    if (at + 1 >= arguments.size()) {
+      throw new UsageException(name + " needs a value");
+    }
+    return arguments.get(at + 1);
+  }
+
+  static String redact(String url) {
+    return url.replaceAll("//([^:@/]+):[^@/]*@", "//$1:***@");
+  }
+
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

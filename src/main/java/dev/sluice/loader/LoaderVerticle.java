@@ -1,0 +1,157 @@
+package dev.sluice.loader;
+
+import dev.sluice.bus.Addresses;
+import dev.sluice.bus.Failures;
+import dev.sluice.bus.LoaderReply;
+import dev.sluice.bus.Operation;
+import dev.sluice.bus.Problem;
+import dev.sluice.bus.ProblemException;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.data.Database;
+import dev.sluice.strategy.CursorCodec;
+import dev.sluice.strategy.Params;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What every loader does: owns a pool, consumes its family's address, reads the {@code action} header, runs the
+ * operation under the concurrency bound and replies with the encoded envelope, or fails with a problem and an
+ * HTTP-like code. Subclasses only say which operations they serve and how ({@link #operations}).
+ */
+public abstract class LoaderVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoaderVerticle.class);
+
+  /** Serves one operation: reads its parameters, loads, replies. */
+  @FunctionalInterface
+  protected interface Handler {
+    Future<LoaderReply> handle(Params params);
+  }
+
+  protected SluiceConfig settings;
+  protected Pool pool;
+  protected Pages pages;
+  private Limiter limiter;
+  private final Map<String, Handler> handlers = new HashMap<>();
+
+  /** The event-bus address of this loader's family ({@link Addresses}). */
+  protected abstract String address();
+
+  /** Registers the operations this loader serves with {@link #serve}. */
+  protected abstract void operations();
+
+  protected final void serve(Operation operation, Handler handler) {
+    if (!operation.address().equals(address())) {
+      throw new IllegalArgumentException(operation + " is not served at " + address());
+    }
+    handlers.put(operation.action(), handler);
+  }
+
+  @Override
+  public Future<?> start() {
+    settings = SluiceConfig.from(config());
+    long timeoutMs = settings.lazy().timeoutSeconds() * 1000L;
+    pool = Database.pool(vertx, settings.database(), timeoutMs);
+    CursorCodec cursors = new CursorCodec(settings.cursor().secret(), Duration.ofSeconds(settings.cursor().ttlSeconds()),
+      Clock.systemUTC());
+    CheckpointIndex checkpoints = new CheckpointIndex(settings.limits().scrollCheckpointStep(),
+      settings.limits().scrollCheckpointTtlSeconds() * 1000L, 256);
+    pages = new Pages(pool, cursors, checkpoints);
+    int concurrency = settings.lazy().maxConcurrentBatches();
+    limiter = new Limiter(concurrency, concurrency * 16);
+    operations();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** The data family this loader serves, as named in {@code data_types} of the configuration. */
+  protected abstract String family();
+
+  protected final int page(Params params) {
+    return params.integer("page", 1, 10_000_000, 1);
+  }
+
+  protected final int perPage(Params params) {
+    int max = settings.limits().maxPageSize();
+    return params.integer("per_page", 1, max, Math.min(settings.policy(family()).pageSize(), max));
+  }
+
+  protected final int limit(Params params) {
+    return params.integer("limit", 1, settings.limits().maxLimit(), settings.limits().defaultLimit());
+  }
+
+  protected final String cursor(Params params) {
+    return params.string("cursor", 1, 4096, false);
+  }
+
+  private void dispatch(Message<JsonObject> message) {
+    String action = message.headers().get(Addresses.ACTION_HEADER);
+    Handler handler = action == null ? null : handlers.get(action);
+    if (handler == null) {
+      fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
+        "No action '" + action + "' at " + address()));
+      return;
+    }
+    long started = System.nanoTime();
+    limiter.run(() -> handler.handle(new Params(message.body())))
+      .onSuccess(reply -> {
+        DeliveryOptions options = new DeliveryOptions();
+        if (reply.nextCursor() != null) {
+          options.addHeader(Addresses.NEXT_CURSOR_HEADER, reply.nextCursor());
+        }
+        if (reply.prevCursor() != null) {
+          options.addHeader(Addresses.PREV_CURSOR_HEADER, reply.prevCursor());
+        }
+        message.reply(reply.body(), options);
+        LOG.debug("load.done address={} action={} ms={}", address(), action, (System.nanoTime() - started) / 1e6);
+      })
+      .onFailure(err -> fail(message, problemOf(action, err)));
+  }
+
+  private Problem problemOf(String action, Throwable err) {
+    if (err instanceof ProblemException p) {
+      return p.problem();
+    }
+    if (err instanceof PgException pg) {
+      String state = pg.getSqlState();
+      if ("57014".equals(state)) {
+        LOG.warn("load.timeout address={} action={}", address(), action);
+        return Problem.timeout("The load ran past its timeout of " + settings.lazy().timeoutSeconds() + " s");
+      }
+      if (state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"))) {
+        LOG.warn("load.database-unavailable address={} action={} sqlstate={}", address(), action, state);
+        return Problem.unavailable("The database is unavailable", 5);
+      }
+    }
+    if (err instanceof io.vertx.core.VertxException && err.getMessage() != null
+      && (err.getMessage().contains("Connection") || err.getMessage().contains("connection")
+      || err.getMessage().contains("wait queue"))) {
+      LOG.warn("load.database-unavailable address={} action={} cause={}", address(), action, err.getMessage());
+      return Problem.unavailable("The database is unavailable or busy", 5);
+    }
+    LOG.error("load.failed address={} action={}", address(), action, err);
+    return Problem.internal();
+  }
+
+  private static void fail(Message<?> message, Problem problem) {
+    message.fail(problem.status(), problem.toJson().encode());
+  }
+}

@@ -1,0 +1,206 @@
+package dev.sluice.strategy;
+
+import dev.sluice.bus.Problem;
+import dev.sluice.bus.Problem.ParameterError;
+import dev.sluice.bus.ProblemException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Reads request parameters into typed values, collecting every fault so one 400 names them all. Values arrive as
+ * strings from HTTP query strings, or as JSON values from event-bus clients; both are accepted. A parameter given
+ * twice is a fault. Call {@link #validate()} after reading: it throws a {@link ProblemException} if anything was
+ * wrong.
+ */
+public final class Params {
+
+  private final JsonObject raw;
+  private final List<ParameterError> errors = new ArrayList<>();
+
+  public Params(JsonObject raw) {
+    this.raw = raw == null ? new JsonObject() : raw;
+  }
+
+  /** Throws the collected faults as one problem. */
+  public Params validate() {
+    if (!errors.isEmpty()) {
+      throw new ProblemException(Problem.invalidParameters(errors));
+    }
+    return this;
+  }
+
+  public void fail(String name, String message) {
+    errors.add(new ParameterError(name, message));
+  }
+
+  public boolean has(String name) {
+    return raw.getValue(name) != null;
+  }
+
+  /** The raw text of a parameter, or null; a parameter given more than once is a fault. */
+  public String text(String name) {
+    Object value = raw.getValue(name);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof JsonArray array) {
+      if (array.size() == 1 && array.getValue(0) != null) {
+        return array.getValue(0).toString();
+      }
+      fail(name, "must be given once");
+      return null;
+    }
+    if (value instanceof JsonObject) {
+      fail(name, "must be a single value");
+      return null;
+    }
+    return value.toString();
+  }
+
+  /** A string of {@code min..max} characters; null when absent and not required. */
+  public String string(String name, int min, int max, boolean required) {
+    String value = text(name);
+    if (value == null) {
+      if (required && !errorsFor(name)) {
+        fail(name, "is required");
+      }
+      return null;
+    }
+    int length = value.codePointCount(0, value.length());
+    if (length < min || length > max) {
+      fail(name, min == max ? "must be " + min + " characters" : "must be " + min + " to " + max + " characters long");
+      return null;
+    }
+    return value;
+  }
+
+  /** A whole number in {@code [min, max]}, or the default when absent. */
+  public long number(String name, long min, long max, long defaultValue) {
+    String value = text(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      fail(name, "must be a whole number between " + min + " and " + max);
+      return defaultValue;
+    }
+    if (parsed < min || parsed > max) {
+      fail(name, "must be between " + min + " and " + max);
+      return defaultValue;
+    }
+    return parsed;
+  }
+
+  public int integer(String name, int min, int max, int defaultValue) {
+    return (int) number(name, min, max, defaultValue);
+  }
+
+  /** {@code true} or {@code false}, or the default when absent. */
+  public Boolean bool(String name, Boolean defaultValue) {
+    String value = text(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    return switch (value) {
+      case "true" -> Boolean.TRUE;
+      case "false" -> Boolean.FALSE;
+      default -> {
+        fail(name, "must be true or false");
+        yield defaultValue;
+      }
+    };
+  }
+
+  /** One of a fixed list of values, or the default (which may be null) when absent. */
+  public String oneOf(String name, List<String> allowed, String defaultValue) {
+    String value = text(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!allowed.contains(value)) {
+      fail(name, "must be one of: " + String.join(", ", allowed));
+      return defaultValue;
+    }
+    return value;
+  }
+
+  /** A comma-separated list of values from a fixed list, without repeats, or the default when absent. */
+  public List<String> listOf(String name, List<String> allowed, List<String> defaultValue) {
+    String value = text(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    Set<String> values = new LinkedHashSet<>();
+    for (String item : value.split(",", -1)) {
+      String trimmed = item.trim();
+      if (!allowed.contains(trimmed)) {
+        fail(name, "must be a comma-separated list of: " + String.join(", ", allowed));
+        return defaultValue;
+      }
+      values.add(trimmed);
+    }
+    return List.copyOf(values);
+  }
+
+  public UUID uuid(String name, boolean required) {
+    String value = text(name);
+    if (value == null) {
+      if (required && !errorsFor(name)) {
+        fail(name, "is required");
+      }
+      return null;
+    }
+    if (value.length() != 36) {
+      fail(name, "must be a UUID");
+      return null;
+    }
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      fail(name, "must be a UUID");
+      return null;
+    }
+  }
+
+  /** An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC. */
+  public OffsetDateTime time(String name, boolean required) {
+    String value = text(name);
+    if (value == null) {
+      if (required && !errorsFor(name)) {
+        fail(name, "is required");
+      }
+      return null;
+    }
+    try {
+      if (value.length() == 10) {
+        return LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC);
+      }
+      OffsetDateTime time = OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC);
+      if (time.getYear() < 1 || time.getYear() > 9999) {
+        fail(name, "must be between years 1 and 9999");
+        return null;
+      }
+      return time;
+    } catch (DateTimeParseException e) {
+      fail(name, "must be an ISO-8601 time with an offset (2026-01-15T10:30:00Z) or a date (2026-01-15)");
+      return null;
+    }
+  }
+
+  private boolean errorsFor(String name) {
+    return errors.stream().anyMatch(e -> e.parameter().equals(name));
+  }
+}

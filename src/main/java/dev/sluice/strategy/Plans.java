@@ -1,0 +1,91 @@
+package dev.sluice.strategy;
+
+import dev.sluice.data.Sql;
+
+import java.util.List;
+
+/**
+ * The SQL of each strategy over a {@link ListQuery}. Every plan reads {@code limit + 1} rows so that
+ * {@code has_more} comes from the same query, never a second one.
+ */
+public final class Plans {
+
+  private Plans() {
+  }
+
+  /** Offset page: {@code OFFSET offset LIMIT limit + 1}. */
+  public static Sql offset(ListQuery q, long offset, int limit) {
+    return Sql.of("SELECT " + ListQuery.ROW_JSON + " FROM ").append(q.fromWithRow())
+      .append(q.whereClause())
+      .append(q.orderBy(false))
+      .append(" LIMIT ").param((long) limit + 1)
+      .append(" OFFSET ").param(offset);
+  }
+
+  /**
+   * Keyset page after (or, backward, before) a position; selects the key values as text after the row.
+   *
+   * @param after     the key values of the row to continue from, or null for the start
+   * @param inclusive whether the row at {@code after} itself is included
+   */
+  public static Sql keyset(ListQuery q, List<String> after, boolean backward, boolean inclusive, long skip,
+                           int limit) {
+    SortKey sort = q.sort();
+    Sql sql = Sql.of("SELECT " + ListQuery.ROW_JSON + ", " + sort.column() + "::text, " + sort.idColumn()
+      + "::text FROM ").append(q.fromWithRow());
+    Sql where = q.where();
+    if (after != null) {
+      boolean descending = sort.descending() != backward;
+      String op = (descending ? "<" : ">") + (inclusive ? "=" : "");
+      Sql seek = Sql.of("(" + sort.column() + ", " + sort.idColumn() + ") " + op + " (")
+        .textParam(after.get(0), sort.sqlType()).append(", ")
+        .textParam(after.get(1), sort.idType()).append(")");
+      where = where.isEmpty() ? seek : new Sql().append(where).append(" AND ").append(seek);
+    }
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(where);
+    }
+    sql.append(q.orderBy(backward)).append(" LIMIT ").param((long) limit + 1);
+    if (skip > 0) {
+      sql.append(" OFFSET ").param(skip);
+    }
+    return sql;
+  }
+
+  /**
+   * The keys of every {@code step}-th row from a position on, up to {@code count} rows: the index-to-key checkpoints
+   * of the virtual-scroll strategy. Row {@code i} of the result is at index {@code base + i*step}.
+   */
+  public static Sql checkpoints(ListQuery q, List<String> from, long count, int step) {
+    SortKey sort = q.sort();
+    Sql where = q.where();
+    if (from != null) {
+      String op = sort.descending() ? "<=" : ">=";
+      Sql seek = Sql.of("(" + sort.column() + ", " + sort.idColumn() + ") " + op + " (")
+        .textParam(from.get(0), sort.sqlType()).append(", ")
+        .textParam(from.get(1), sort.idType()).append(")");
+      where = where.isEmpty() ? seek : new Sql().append(where).append(" AND ").append(seek);
+    }
+    String direction = sort.descending() ? " DESC" : " ASC";
+    // the inner query reads the rows in index order and stops at count; the outer numbers them in that same
+    // order (the planner sees the input is sorted already) and keeps every step-th key
+    Sql sql = Sql.of("SELECT s::text, i::text, n FROM (SELECT s, i, row_number() OVER (ORDER BY s" + direction
+      + ", i" + direction + ") - 1 AS n FROM (SELECT " + sort.column() + " AS s, " + sort.idColumn() + " AS i FROM ")
+      .append(q.from());
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(where);
+    }
+    return sql.append(q.orderBy(false)).append(" LIMIT ").param(count).append(") ordered) numbered WHERE n % ")
+      .param((long) step).append(" = 0");
+  }
+
+  /** {@code count(*)} of the matching rows. */
+  public static Sql exactCount(ListQuery q) {
+    return Sql.of("SELECT count(*) FROM ").append(q.from()).append(q.whereClause());
+  }
+
+  /** The planner's estimate of the matching rows ({@code EXPLAIN}, no scan). */
+  public static Sql estimatedCount(ListQuery q) {
+    return Sql.of("EXPLAIN (FORMAT JSON) SELECT 1 FROM ").append(q.from()).append(q.whereClause());
+  }
+}

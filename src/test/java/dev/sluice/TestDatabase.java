@@ -1,0 +1,95 @@
+package dev.sluice;
+
+import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.DatabaseConfig;
+import dev.sluice.data.Database;
+import dev.sluice.data.EmbeddedDatabase;
+import dev.sluice.data.Migrations;
+import dev.sluice.data.Progress;
+import dev.sluice.data.SeedScale;
+import dev.sluice.data.Seeder;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One real PostgreSQL for the whole test run: started on first use in {@code target/test-pg} (wiped first),
+ * migrated, and seeded with the deterministic {@code tiny} scale. Tests read expectations from it with SQL
+ * rather than hard-coding figures.
+ */
+public final class TestDatabase {
+
+  private static EmbeddedDatabase database;
+
+  private TestDatabase() {
+  }
+
+  public static synchronized String url() {
+    if (database == null) {
+      try {
+        // one directory per test JVM, so two runs on one machine never share a server
+        Path dir = Path.of("target", "test-pg-" + ProcessHandle.current().pid());
+        deleteRecursively(dir);
+        database = EmbeddedDatabase.start(dir, 0);
+        Vertx vertx = Vertx.vertx();
+        try {
+          Pool pool = Database.pool(vertx, DatabaseConfig.from(new JsonObject().put("url", database.url())), 0);
+          Migrations.migrate(pool).await();
+          new Seeder(pool, Progress.none()).seed(SeedScale.TINY).await();
+          pool.close().await();
+        } finally {
+          vertx.close().await();
+        }
+        EmbeddedDatabase started = database;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            started.close();
+            deleteRecursively(dir);
+          } catch (Exception ignored) {
+            // the JVM is going away
+          }
+        }));
+      } catch (Exception e) {
+        throw new IllegalStateException("could not start the test database", e);
+      }
+    }
+    return database.url();
+  }
+
+  /** The service configuration the tests run with: the test database, a fixed cursor secret, a random port. */
+  public static JsonObject config() {
+    JsonObject json = new JsonObject()
+      .put("http", new JsonObject().put("port", freePort()).put("host", "127.0.0.1"))
+      .put("database", new JsonObject().put("url", url()).put("pool_size", 4))
+      .put("cursor", new JsonObject().put("secret", "test-secret-0123456789"))
+      .put("admin", new JsonObject().put("token", "test-admin-token"));
+    return ConfigLoader.withEnvironment(json, Map.of());
+  }
+
+  static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A pool on the test database, for reading expectations and making changes. */
+  public static Pool pool(Vertx vertx) {
+    return Database.pool(vertx, DatabaseConfig.from(new JsonObject().put("url", url()).put("pool_size", 2)), 0);
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+  }
+}
