@@ -7,6 +7,7 @@ import dev.sluice.data.EmbeddedDatabase;
 import dev.sluice.data.Migrations;
 import dev.sluice.data.Progress;
 import dev.sluice.data.SeedScale;
+import dev.sluice.data.SeedSummary;
 import dev.sluice.data.Seeder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code java -jar sluice.jar [run]} starts the service; {@code seed --scale tiny|small|medium|large [--force]}
@@ -36,7 +38,7 @@ public final class Main {
       switch (command) {
         case "run" -> run();
         case "seed" -> {
-          seed(option(arguments, "--scale", "small"), arguments.contains("--force"));
+          seed(System.getenv(), option(arguments, "--scale", "small"), arguments.contains("--force"));
           System.exit(0);
         }
         case "migrate" -> {
@@ -58,11 +60,17 @@ public final class Main {
   }
 
   /** The process's Vert.x, its configuration and, when no external database is configured, the embedded one. */
-  record Runtime(Vertx vertx, JsonObject config, EmbeddedDatabase embedded) {
+  public record Runtime(Vertx vertx, JsonObject config, EmbeddedDatabase embedded) {
 
-    static Runtime start() throws Exception {
+    static Runtime start(Map<String, String> environment) throws Exception {
       Vertx vertx = Vertx.vertx();
-      JsonObject config = ConfigLoader.load(vertx).await();
+      JsonObject config;
+      try {
+        config = ConfigLoader.load(vertx, environment).await();
+      } catch (Exception e) {
+        vertx.close().await();
+        throw e;
+      }
       SluiceConfig settings = SluiceConfig.from(config);
       EmbeddedDatabase embedded = null;
       if (settings.database().embedded()) {
@@ -82,7 +90,7 @@ public final class Main {
       return Database.pool(vertx, settings().database(), 0);
     }
 
-    void close() {
+    public void close() {
       vertx.close().await();
       if (embedded != null) {
         try {
@@ -95,8 +103,28 @@ public final class Main {
   }
 
   private static void run() throws Exception {
-    Runtime runtime = Runtime.start();
+    Runtime runtime = boot(System.getenv());
     java.lang.Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "sluice-shutdown"));
+  }
+
+  /**
+   * Starts the service as {@code run} does, configured by {@code environment} instead of the process's: database,
+   * migrations, first-start seeding, then every verticle. The caller closes the returned runtime.
+   */
+  public static Runtime boot(Map<String, String> environment) throws Exception {
+    Runtime runtime = Runtime.start(environment);
+    try {
+      prepareDatabase(runtime);
+      Deployer.deploy(runtime.vertx(), Deployer.readPlan(), runtime.config()).await();
+    } catch (Exception e) {
+      runtime.close();
+      throw e;
+    }
+    LOG.info("sluice.started port={}", runtime.settings().http().port());
+    return runtime;
+  }
+
+  private static void prepareDatabase(Runtime runtime) throws Exception {
     Pool pool = runtime.pool();
     try {
       Migrations.migrate(pool).await();
@@ -108,34 +136,35 @@ public final class Main {
     } finally {
       pool.close().await();
     }
-    Deployer.deploy(runtime.vertx(), Deployer.readPlan(), runtime.config()).await();
-    LOG.info("sluice.started port={}", runtime.settings().http().port());
   }
 
-  private static void seed(String scaleName, boolean force) throws Exception {
+  /**
+   * Wipes and seeds the configured database. An external database that holds data is wiped only with
+   * {@code force}: without it this throws a {@link UsageException} and touches nothing.
+   */
+  static SeedSummary seed(Map<String, String> environment, String scaleName, boolean force) throws Exception {
     SeedScale scale;
     try {
       scale = SeedScale.parse(scaleName);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    Runtime runtime = Runtime.start();
+    Runtime runtime = Runtime.start(environment);
+    Pool pool = runtime.pool();
     try {
-      Pool pool = runtime.pool();
       Migrations.migrate(pool).await();
       if (runtime.embedded() == null && !force && !Seeder.isEmpty(pool).await()) {
         throw new UsageException("The external database already has data; seeding wipes it. Add --force to do so.");
       }
-      var summary = new Seeder(pool, Progress.terminal(System.out)).seed(scale).await();
-      LOG.info("seed.done scale={} rows={} seconds={}", scaleName, summary.rows(), summary.took().toSeconds());
-      pool.close().await();
+      return new Seeder(pool, Progress.terminal(System.out)).seed(scale).await();
     } finally {
+      pool.close().await();
       runtime.close();
     }
   }
 
   private static void migrate() throws Exception {
-    Runtime runtime = Runtime.start();
+    Runtime runtime = Runtime.start(System.getenv());
     try {
       Pool pool = runtime.pool();
       Migrations.migrate(pool).await();

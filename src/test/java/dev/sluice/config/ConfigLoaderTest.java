@@ -1,0 +1,79 @@
+package dev.sluice.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayName("Configuration: defaults in the records, files, then environment variables")
+class ConfigLoaderTest {
+
+  @Test
+  @DisplayName("with nothing configured every value has its documented default")
+  void defaults() {
+    SluiceConfig config = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), Map.of()));
+    assertEquals(8080, config.http().port());
+    assertEquals("0.0.0.0", config.http().host());
+    assertTrue(config.database().embedded());
+    assertEquals("./data", config.database().dataDir());
+    assertEquals("small", config.database().seedScale());
+    assertEquals(100, config.limits().maxPageSize());
+    assertEquals(1000, config.limits().maxLimit());
+    assertEquals(31, config.limits().maxWindowDays());
+    assertEquals(86_400, config.cursor().ttlSeconds());
+    assertNotNull(config.cursor().secret(), "a random secret when none is configured");
+    assertNull(config.adminToken());
+    assertEquals(30, config.lazy().timeoutSeconds());
+  }
+
+  @Test
+  @DisplayName("the operator's environment variables override the files")
+  void environmentWins() {
+    JsonObject files = new JsonObject().put("http", new JsonObject().put("port", 9000).put("idle_timeout_seconds", 5));
+    SluiceConfig config = SluiceConfig.from(ConfigLoader.withEnvironment(files, Map.of(
+      "SLUICE_HTTP_PORT", "9100",
+      "SLUICE_HTTP_HOST", "127.0.0.1",
+      "SLUICE_DATABASE_URL", "postgresql://u:p@db:5432/sluice",
+      "SLUICE_DATA_DIR", "/var/lib/sluice",
+      "SLUICE_SEED_SCALE", "none",
+      "SLUICE_ADMIN_TOKEN", "t0ken",
+      "SLUICE_CURSOR_SECRET", "s3cret")));
+    assertEquals(9100, config.http().port());
+    assertEquals(5, config.http().idleTimeoutSeconds(), "keys the environment does not name stay as the files say");
+    assertEquals("127.0.0.1", config.http().host());
+    assertEquals("postgresql://u:p@db:5432/sluice", config.database().url());
+    assertEquals("/var/lib/sluice", config.database().dataDir());
+    assertEquals("none", config.database().seedScale());
+    assertEquals("t0ken", config.adminToken());
+    assertEquals("s3cret", config.cursor().secret());
+  }
+
+  @Test
+  @DisplayName("a malformed variable stops the start with its name")
+  void malformedVariable() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+      () -> ConfigLoader.withEnvironment(new JsonObject(), Map.of("SLUICE_HTTP_PORT", "eighty")));
+    assertTrue(e.getMessage().contains("SLUICE_HTTP_PORT"));
+  }
+
+  @Test
+  @DisplayName("conf/sluice.json spells out exactly the defaults of the records")
+  void shippedFileMatchesDefaults() throws Exception {
+    JsonObject shipped = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("conf", "sluice.json")));
+    Map<String, String> env = Map.of("SLUICE_CURSOR_SECRET", "x");
+    SluiceConfig fromFile = SluiceConfig.from(ConfigLoader.withEnvironment(shipped, env));
+    SluiceConfig fromDefaults = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), env));
+    assertEquals(fromDefaults.http(), fromFile.http());
+    assertEquals(fromDefaults.database(), fromFile.database());
+    assertEquals(fromDefaults.lazy(), fromFile.lazy());
+    assertEquals(fromDefaults.limits(), fromFile.limits());
+    assertEquals(fromDefaults.cursor(), fromFile.cursor());
+  }
+}
