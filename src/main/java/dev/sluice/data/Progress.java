@@ -78,7 +78,7 @@ public interface Progress {
       if (done > 0 && seconds > 0.05) {
         double rate = done / seconds;
         line.append("  ").append(number(Math.round(rate))).append(' ').append(unit(table)).append("/s");
-        line.append("  ETA ").append(duration(Duration.ofMillis(Math.round((total - done) / rate * 1000))));
+        line.append("  ETA ").append(eta(Math.max(0, total - done) / rate));
       }
       draw(line.toString(), false);
     }
@@ -123,6 +123,12 @@ public interface Progress {
 
     static String number(long n) {
       return String.format(Locale.US, "%,d", n);
+    }
+
+    /** Whole seconds, rounded up: {@code 7s}, {@code 2m05s}. */
+    static String eta(double seconds) {
+      long s = (long) Math.ceil(seconds);
+      return s < 60 ? s + "s" : duration(Duration.ofSeconds(s));
     }
 
     static String duration(Duration d) {
