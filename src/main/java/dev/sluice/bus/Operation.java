@@ -1,6 +1,10 @@
 package dev.sluice.bus;
 
-/** The operations the loaders serve over request/reply: which address, which action. */
+/**
+ * The operations the loaders serve: which address, which action. The {@code *_STREAM} operations are streams
+ * (opened with {@code SluiceClient.stream}, see {@code dev.sluice.bus.stream.StreamProtocol}); the others are
+ * request/reply.
+ */
 public enum Operation {
   USER_VIDEOS(Addresses.VIDEOS, "user-videos", "User videos retrieved successfully"),
   VIDEOS(Addresses.VIDEOS, "videos", "Videos retrieved successfully"),
@@ -16,7 +20,12 @@ public enum Operation {
   TEMPLATES(Addresses.TEMPLATES, "templates", "Templates retrieved successfully"),
   TEMPLATE_ASSETS(Addresses.TEMPLATES, "assets", "Template assets retrieved successfully"),
   SEARCH(Addresses.SEARCH, "search", "Search results retrieved successfully"),
-  SUGGESTIONS(Addresses.SEARCH, "suggestions", "Suggestions retrieved successfully");
+  SUGGESTIONS(Addresses.SEARCH, "suggestions", "Suggestions retrieved successfully"),
+  VIDEO_STREAM(Addresses.VIDEOS, "stream", "Videos streamed"),
+  USER_STREAM(Addresses.USERS, "stream", "Users streamed"),
+  TEMPLATE_STREAM(Addresses.TEMPLATES, "stream", "Templates streamed"),
+  SEARCH_STREAM(Addresses.SEARCH, "stream", "Search results streamed"),
+  PERFORMANCE_STREAM(Addresses.ANALYTICS, "performance-stream", "Performance metrics streamed");
 
   private final String address;
   private final String action;
@@ -39,6 +48,16 @@ public enum Operation {
   /** The envelope's {@code message} on success. */
   public String message() {
     return message;
+  }
+
+  /** The stream operation with this action at this address, or null. */
+  public static Operation stream(String address, String action) {
+    for (Operation op : values()) {
+      if (op.name().endsWith("_STREAM") && op.address.equals(address) && op.action.equals(action)) {
+        return op;
+      }
+    }
+    return null;
   }
 
   /** A stable name, also what cursors are bound to: {@code sluice.videos/videos}. */

@@ -75,6 +75,17 @@ public record Problem(String type, String title, int status, String detail, List
     return json;
   }
 
+  /** Reads a problem sent by {@link #toJson()} with the status it names. */
+  public static Problem fromJson(String text) {
+    int status;
+    try {
+      status = new JsonObject(text).getInteger("status", Failures.INTERNAL);
+    } catch (RuntimeException e) {
+      status = Failures.INTERNAL;
+    }
+    return fromJson(status, text);
+  }
+
   /** Reads a problem sent by {@link #toJson()}; anything else becomes a generic problem of that status. */
   public static Problem fromJson(int status, String text) {
     try {

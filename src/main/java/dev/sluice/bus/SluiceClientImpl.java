@@ -19,6 +19,11 @@ final class SluiceClientImpl implements SluiceClient {
   }
 
   @Override
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
   public Future<LoaderReply> request(Operation operation, JsonObject params) {
     DeliveryOptions options = new DeliveryOptions()
       .setSendTimeout(timeoutMs)

@@ -10,12 +10,14 @@ import java.util.TreeMap;
  * as its JSON config; each part takes the section it needs through {@link #from(JsonObject)}.
  */
 public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoadingConfig lazy, LimitsConfig limits,
-                           CursorConfig cursor, String adminToken, Map<String, DataTypePolicy> dataTypes) {
+                           StreamingConfig streaming, CursorConfig cursor, String adminToken,
+                           Map<String, DataTypePolicy> dataTypes) {
 
   public static final String HTTP = "http";
   public static final String DATABASE = "database";
   public static final String LAZY_LOADING = "lazy_loading";
   public static final String LIMITS = "limits";
+  public static final String STREAMING = "streaming";
   public static final String CURSOR = "cursor";
   public static final String ADMIN = "admin";
   public static final String DATA_TYPES = "data_types";
@@ -32,6 +34,7 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
       DatabaseConfig.from(section(json, DATABASE)),
       LazyLoadingConfig.from(section(json, LAZY_LOADING)),
       LimitsConfig.from(section(json, LIMITS)),
+      StreamingConfig.from(section(json, STREAMING)),
       CursorConfig.from(section(json, CURSOR)),
       token == null || token.isEmpty() ? null : token,
       Map.copyOf(policies));

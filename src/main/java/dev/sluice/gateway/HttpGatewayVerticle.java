@@ -30,6 +30,7 @@ public class HttpGatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
   static final String API = "/api/v1";
+  static final String LIMITS_MAP = "sluice.gateway";
 
   private SluiceClient client;
   private HttpServer server;
@@ -55,6 +56,15 @@ public class HttpGatewayVerticle extends VerticleBase {
     route(router, "/templates/:templateId/assets", Operation.TEMPLATE_ASSETS);
     route(router, "/search", Operation.SEARCH);
     route(router, "/search/suggestions", Operation.SUGGESTIONS);
+    StreamLimits limits = (StreamLimits) vertx.sharedData().<String, StreamLimits>getLocalMap(LIMITS_MAP)
+      .computeIfAbsent("streams", k -> new StreamLimits(settings.streaming().maxStreams(),
+        settings.streaming().maxStreamsPerClient()));
+    StreamResponder streams = new StreamResponder(vertx, client, settings, limits);
+    router.get(API + "/videos/stream").handler(streams.handler(Operation.VIDEO_STREAM));
+    router.get(API + "/users/stream").handler(streams.handler(Operation.USER_STREAM));
+    router.get(API + "/templates/stream").handler(streams.handler(Operation.TEMPLATE_STREAM));
+    router.get(API + "/search/stream").handler(streams.handler(Operation.SEARCH_STREAM));
+    router.get(API + "/analytics/performance/stream").handler(streams.handler(Operation.PERFORMANCE_STREAM));
     router.errorHandler(405, ctx -> Problems.send(ctx, Problem.of(405, "method-not-allowed", "Method not allowed",
       ctx.request().method() + " is not allowed on " + ctx.request().path())));
     router.errorHandler(404, ctx -> Problems.send(ctx,
@@ -88,18 +98,24 @@ public class HttpGatewayVerticle extends VerticleBase {
 
   private Handler<RoutingContext> forward(Operation operation) {
     return ctx -> {
-      JsonObject params = new JsonObject();
-      for (String name : ctx.queryParams().names()) {
-        List<String> values = ctx.queryParam(name);
-        params.put(name, values.size() == 1 ? values.get(0) : new JsonArray(List.copyOf(values)));
-      }
-      for (Map.Entry<String, String> path : ctx.pathParams().entrySet()) {
-        params.put(path.getKey(), path.getValue());
-      }
+      JsonObject params = params(ctx);
       client.request(operation, params)
         .onSuccess(reply -> ok(ctx, reply))
         .onFailure(err -> Problems.send(ctx, err));
     };
+  }
+
+  /** The request's query and path parameters, as a loader reads them (a repeated one as an array). */
+  static JsonObject params(RoutingContext ctx) {
+    JsonObject params = new JsonObject();
+    for (String name : ctx.queryParams().names()) {
+      List<String> values = ctx.queryParam(name);
+      params.put(name, values.size() == 1 ? values.get(0) : new JsonArray(List.copyOf(values)));
+    }
+    for (Map.Entry<String, String> path : ctx.pathParams().entrySet()) {
+      params.put(path.getKey(), path.getValue());
+    }
+    return params;
   }
 
   private void ok(RoutingContext ctx, LoaderReply reply) {

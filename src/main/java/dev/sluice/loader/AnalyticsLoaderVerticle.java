@@ -4,6 +4,7 @@ import dev.sluice.bus.Addresses;
 import dev.sluice.bus.LoaderReply;
 import dev.sluice.bus.Operation;
 import dev.sluice.data.Catalog;
+import dev.sluice.data.Sql;
 import dev.sluice.strategy.Bucket;
 import dev.sluice.strategy.CountMode;
 import dev.sluice.strategy.ListQuery;
@@ -49,6 +50,11 @@ public class AnalyticsLoaderVerticle extends LoaderVerticle {
   static final List<String> REPORT_NAMES = List.of("daily_active_users", "videos_created", "watch_time",
     "error_rate");
 
+  static final String METRIC_COLUMNS = "m.id, m.component, m.metric, m.value, m.recorded_at";
+  static final SortKey OLDEST_METRIC = new SortKey("recorded_at", "m.recorded_at", "timestamptz", "m.id", "bigint");
+  static final Map<String, String> TIME_RANGES = Map.of("1h", "1 hour", "24h", "24 hours", "7d", "7 days");
+  static final List<String> TIME_RANGE_NAMES = List.of("1h", "24h", "7d");
+
   @Override
   protected String address() {
     return Addresses.ANALYTICS;
@@ -64,6 +70,21 @@ public class AnalyticsLoaderVerticle extends LoaderVerticle {
     serve(Operation.PLATFORM_ANALYTICS, this::platform);
     serve(Operation.ERROR_LOGS, this::errors);
     serve(Operation.REPORT, this::report);
+    serveStream(Operation.PERFORMANCE_STREAM, this::performance);
+  }
+
+  /** Performance metrics of the last {@code time_range}, oldest first, so that new ones follow on. */
+  private ListQuery performance(Params params) {
+    String component = params.oneOf("component", Catalog.COMPONENTS, null);
+    String range = params.oneOf("time_range", TIME_RANGE_NAMES, "24h");
+    params.bool("follow", false);
+    params.validate();
+    return ListQuery.from("performance_metrics m", METRIC_COLUMNS)
+      .equal("component", "m.component", component)
+      .where("time_range=" + range,
+        Sql.of("m.recorded_at >= now() - ").textParam(TIME_RANGES.get(range), "interval"))
+      .sort(OLDEST_METRIC)
+      .build();
   }
 
   private Future<LoaderReply> platform(Params params) {

@@ -6,9 +6,12 @@ import dev.sluice.bus.LoaderReply;
 import dev.sluice.bus.Operation;
 import dev.sluice.bus.Problem;
 import dev.sluice.bus.ProblemException;
+import dev.sluice.bus.stream.StreamProtocol;
+import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.data.Database;
 import dev.sluice.strategy.CursorCodec;
+import dev.sluice.strategy.ListQuery;
 import dev.sluice.strategy.Params;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,11 +44,20 @@ public abstract class LoaderVerticle extends VerticleBase {
     Future<LoaderReply> handle(Params params);
   }
 
+  /** Plans a stream: reads and validates its parameters (throwing a problem) and says what it lists. */
+  @FunctionalInterface
+  protected interface StreamPlanner {
+    ListQuery plan(Params params);
+  }
+
   protected SluiceConfig settings;
   protected Pool pool;
   protected Pages pages;
+  private Pool streamPool;
+  private Streams streams;
   private Limiter limiter;
   private final Map<String, Handler> handlers = new HashMap<>();
+  private final Map<String, StreamPlanner> streamPlanners = new HashMap<>();
 
   /** The event-bus address of this loader's family ({@link Addresses}). */
   protected abstract String address();
@@ -60,6 +72,14 @@ public abstract class LoaderVerticle extends VerticleBase {
     handlers.put(operation.action(), handler);
   }
 
+  /** Registers a stream operation: every row of the planned listing, in order, resumable with {@code after}. */
+  protected final void serveStream(Operation operation, StreamPlanner planner) {
+    if (!operation.address().equals(address())) {
+      throw new IllegalArgumentException(operation + " is not served at " + address());
+    }
+    streamPlanners.put(operation.action(), planner);
+  }
+
   @Override
   public Future<?> start() {
     settings = SluiceConfig.from(config());
@@ -70,6 +90,14 @@ public abstract class LoaderVerticle extends VerticleBase {
     CheckpointIndex checkpoints = new CheckpointIndex(settings.limits().scrollCheckpointStep(),
       settings.limits().scrollCheckpointTtlSeconds() * 1000L, 256);
     pages = new Pages(pool, cursors, checkpoints);
+    // streams hold a connection for as long as they run: a pool of their own, whose short wait queue makes overload
+    // a fast 503 rather than a queue in memory
+    streamPool = Database.pool(vertx, new DatabaseConfig(settings.database().url(), null, 0, null,
+      settings.database().poolSize(), settings.database().poolSize()), timeoutMs);
+    streams = new Streams(vertx, streamPool, cursors, settings);
+    if (!settings.lazy().enableBackpressure()) {
+      LOG.warn("config.ignored key=lazy_loading.enable_backpressure value=false: streams are always flow-controlled");
+    }
     int concurrency = settings.lazy().maxConcurrentBatches();
     limiter = new Limiter(concurrency, concurrency * 16);
     operations();
@@ -79,7 +107,8 @@ public abstract class LoaderVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    return Future.join(pool == null ? Future.succeededFuture() : pool.close(),
+      streamPool == null ? Future.succeededFuture() : streamPool.close());
   }
 
   /** The data family this loader serves, as named in {@code data_types} of the configuration. */
@@ -104,6 +133,10 @@ public abstract class LoaderVerticle extends VerticleBase {
 
   private void dispatch(Message<JsonObject> message) {
     String action = message.headers().get(Addresses.ACTION_HEADER);
+    if (message.headers().contains(StreamProtocol.STREAM_ADDRESS)) {
+      openStream(action, message);
+      return;
+    }
     Handler handler = action == null ? null : handlers.get(action);
     if (handler == null) {
       fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
@@ -124,6 +157,26 @@ public abstract class LoaderVerticle extends VerticleBase {
         LOG.debug("load.done address={} action={} ms={}", address(), action, (System.nanoTime() - started) / 1e6);
       })
       .onFailure(err -> fail(message, problemOf(action, err)));
+  }
+
+  private void openStream(String action, Message<JsonObject> message) {
+    StreamPlanner planner = action == null ? null : streamPlanners.get(action);
+    Operation operation = planner == null ? null : Operation.stream(address(), action);
+    if (operation == null) {
+      fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
+        "No stream '" + action + "' at " + address()));
+      return;
+    }
+    try {
+      Params params = new Params(message.body());
+      String after = params.string("after", 1, 4096, false);
+      ListQuery query = planner.plan(params);
+      streams.run(operation, query, streams.resumeFrom(operation, query, after), message);
+    } catch (ProblemException e) {
+      fail(message, e.problem());
+    } catch (RuntimeException e) {
+      fail(message, problemOf(action, e));
+    }
   }
 
   private Problem problemOf(String action, Throwable err) {

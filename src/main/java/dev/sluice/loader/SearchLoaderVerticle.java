@@ -54,16 +54,30 @@ public class SearchLoaderVerticle extends LoaderVerticle {
   protected void operations() {
     serve(Operation.SEARCH, this::search);
     serve(Operation.SUGGESTIONS, this::suggestions);
+    serveStream(Operation.SEARCH_STREAM, params -> {
+      ListQuery query = hits(params);
+      params.validate();
+      return query;
+    });
   }
 
   private Future<LoaderReply> search(Params params) {
-    String text = params.string("query", 1, 200, true);
-    String type = params.oneOf("type", TYPES, null);
-    String category = params.oneOf("category", CATEGORIES, null);
+    ListQuery query = hits(params);
     String cursor = cursor(params);
     int limit = limit(params);
     CountMode count = CountMode.read(params, CountMode.NONE);
     params.validate();
+    return pages.keyset(Operation.SEARCH, query, cursor, limit, count);
+  }
+
+  /** Ranked hits of the search parameters; null when they are invalid (the faults are recorded in params). */
+  private static ListQuery hits(Params params) {
+    String text = params.string("query", 1, 200, true);
+    String type = params.oneOf("type", TYPES, null);
+    String category = params.oneOf("category", CATEGORIES, null);
+    if (text == null) {
+      return null;
+    }
     Sql hits = new Sql().append("(");
     if (!"template".equals(type)) {
       hits.append(hitsOf(VIDEO_HITS, "v", text, category));
@@ -75,11 +89,10 @@ public class SearchLoaderVerticle extends LoaderVerticle {
       hits.append(hitsOf(TEMPLATE_HITS, "t", text, category));
     }
     hits.append(") s");
-    ListQuery query = ListQuery.from(hits, COLUMNS)
+    return ListQuery.from(hits, COLUMNS)
       .where("query=" + text + "&type=" + type + "&category=" + category, new Sql().append("true"))
       .sort(BY_RANK)
       .build();
-    return pages.keyset(Operation.SEARCH, query, cursor, limit, count);
   }
 
   private static Sql hitsOf(String select, String alias, String text, String category) {

@@ -38,20 +38,29 @@ public class TemplateLoaderVerticle extends LoaderVerticle {
   protected void operations() {
     serve(Operation.TEMPLATES, this::templates);
     serve(Operation.TEMPLATE_ASSETS, this::assets);
+    serveStream(Operation.TEMPLATE_STREAM, params -> {
+      ListQuery query = listing(params);
+      params.validate();
+      return query;
+    });
   }
 
-  private Future<LoaderReply> templates(Params params) {
+  private static ListQuery listing(Params params) {
     String category = params.oneOf("category", Catalog.TEMPLATE_CATEGORIES, null);
     Boolean isPublic = params.bool("is_public", true);
-    int page = page(params);
-    int perPage = perPage(params);
-    CountMode count = CountMode.read(params, CountMode.NONE);
-    params.validate();
-    ListQuery query = ListQuery.from("templates t", COLUMNS)
+    return ListQuery.from("templates t", COLUMNS)
       .equal("category", "t.category", category)
       .equal("is_public", "t.is_public", isPublic)
       .sort(MOST_USED)
       .build();
+  }
+
+  private Future<LoaderReply> templates(Params params) {
+    ListQuery query = listing(params);
+    int page = page(params);
+    int perPage = perPage(params);
+    CountMode count = CountMode.read(params, CountMode.NONE);
+    params.validate();
     return pages.offset(Operation.TEMPLATES, query, page, perPage, count);
   }
 

@@ -49,6 +49,24 @@ public class VideoLoaderVerticle extends LoaderVerticle {
     serve(Operation.VIDEOS, this::videos);
     serve(Operation.POPULAR_VIDEOS, this::popular);
     serve(Operation.VIDEO_ANALYTICS, this::analytics);
+    serveStream(Operation.VIDEO_STREAM, params -> {
+      ListQuery query = listing(params, "-created_at");
+      params.validate();
+      return query;
+    });
+  }
+
+  /** The videos listing's filters; {@code sort} is the sort key's name when the request gives none. */
+  private static ListQuery listing(Params params, String sort) {
+    String status = params.oneOf("status", Catalog.VIDEO_STATUSES, null);
+    String category = params.oneOf("category", Catalog.VIDEO_CATEGORIES, null);
+    UUID userId = params.has("user_id") ? params.uuid("user_id", false) : null;
+    return ListQuery.from("videos v", COLUMNS)
+      .equal("status", "v.status", status)
+      .equal("category", "v.category", category)
+      .equal("user_id", "v.user_id", userId)
+      .sort(SORTS.get(sort))
+      .build();
   }
 
   private Future<LoaderReply> userVideos(Params params) {
@@ -67,20 +85,12 @@ public class VideoLoaderVerticle extends LoaderVerticle {
   }
 
   private Future<LoaderReply> videos(Params params) {
-    String status = params.oneOf("status", Catalog.VIDEO_STATUSES, null);
-    String category = params.oneOf("category", Catalog.VIDEO_CATEGORIES, null);
-    UUID userId = params.has("user_id") ? params.uuid("user_id", false) : null;
     String sort = params.oneOf("sort", SORT_NAMES, "-created_at");
+    ListQuery query = listing(params, sort);
     String cursor = cursor(params);
     int limit = limit(params);
     CountMode count = CountMode.read(params, CountMode.NONE);
     params.validate();
-    ListQuery query = ListQuery.from("videos v", COLUMNS)
-      .equal("status", "v.status", status)
-      .equal("category", "v.category", category)
-      .equal("user_id", "v.user_id", userId)
-      .sort(SORTS.get(sort))
-      .build();
     return pages.keyset(Operation.VIDEOS, query, cursor, limit, count);
   }
 

@@ -30,26 +30,39 @@ public final class Plans {
    */
   public static Sql keyset(ListQuery q, List<String> after, boolean backward, boolean inclusive, long skip,
                            int limit) {
-    SortKey sort = q.sort();
-    Sql sql = Sql.of("SELECT " + ListQuery.ROW_JSON + ", " + sort.column() + "::text, " + sort.idColumn()
-      + "::text FROM ").append(q.fromWithRow());
-    Sql where = q.where();
-    if (after != null) {
-      boolean descending = sort.descending() != backward;
-      String op = (descending ? "<" : ">") + (inclusive ? "=" : "");
-      Sql seek = Sql.of("(" + sort.column() + ", " + sort.idColumn() + ") " + op + " (")
-        .textParam(after.get(0), sort.sqlType()).append(", ")
-        .textParam(after.get(1), sort.idType()).append(")");
-      where = where.isEmpty() ? seek : new Sql().append(where).append(" AND ").append(seek);
-    }
-    if (!where.isEmpty()) {
-      sql.append(" WHERE ").append(where);
-    }
-    sql.append(q.orderBy(backward)).append(" LIMIT ").param((long) limit + 1);
+    Sql sql = rowsWithKeys(q, after, backward, inclusive).append(" LIMIT ").param((long) limit + 1);
     if (skip > 0) {
       sql.append(" OFFSET ").param(skip);
     }
     return sql;
+  }
+
+  /** Every row after a position (or from the start), in order, with its key values: what a stream reads. */
+  public static Sql stream(ListQuery q, List<String> after) {
+    return rowsWithKeys(q, after, false, false);
+  }
+
+  private static Sql rowsWithKeys(ListQuery q, List<String> after, boolean backward, boolean inclusive) {
+    SortKey sort = q.sort();
+    Sql sql = Sql.of("SELECT " + ListQuery.ROW_JSON + ", " + sort.column() + "::text, " + sort.idColumn()
+      + "::text FROM ").append(q.fromWithRow());
+    Sql where = after == null ? q.where() : and(q.where(), seek(sort, after, sort.descending() != backward, inclusive));
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(where);
+    }
+    return sql.append(q.orderBy(backward));
+  }
+
+  /** {@code (column, id) < (value, id)} (or {@code >}, {@code <=}, {@code >=}): the keyset seek. */
+  private static Sql seek(SortKey sort, List<String> from, boolean descending, boolean inclusive) {
+    String op = (descending ? "<" : ">") + (inclusive ? "=" : "");
+    return Sql.of("(" + sort.column() + ", " + sort.idColumn() + ") " + op + " (")
+      .textParam(from.get(0), sort.sqlType()).append(", ")
+      .textParam(from.get(1), sort.idType()).append(")");
+  }
+
+  private static Sql and(Sql where, Sql condition) {
+    return where.isEmpty() ? condition : new Sql().append(where).append(" AND ").append(condition);
   }
 
   /**
@@ -58,14 +71,7 @@ public final class Plans {
    */
   public static Sql checkpoints(ListQuery q, List<String> from, long count, int step) {
     SortKey sort = q.sort();
-    Sql where = q.where();
-    if (from != null) {
-      String op = sort.descending() ? "<=" : ">=";
-      Sql seek = Sql.of("(" + sort.column() + ", " + sort.idColumn() + ") " + op + " (")
-        .textParam(from.get(0), sort.sqlType()).append(", ")
-        .textParam(from.get(1), sort.idType()).append(")");
-      where = where.isEmpty() ? seek : new Sql().append(where).append(" AND ").append(seek);
-    }
+    Sql where = from == null ? q.where() : and(q.where(), seek(sort, from, sort.descending(), true));
     String direction = sort.descending() ? " DESC" : " ASC";
     // the inner query reads the rows in index order and stops at count; the outer numbers them in that same
     // order (the planner sees the input is sorted already) and keeps every step-th key

@@ -1,0 +1,1 @@
+SELECT json_build_object('id', v.id, 'user_id', v.user_id, 'title', v.title, 'description', v.description, 'category', v.category, 'status', v.status, 'duration_seconds', v.duration_seconds, 'view_count', v.view_count, 'like_count', v.like_count, 'created_at', v.created_at)::text, v.created_at::text, v.id::text FROM videos v ORDER BY v.created_at DESC, v.id DESC LIMIT 101;

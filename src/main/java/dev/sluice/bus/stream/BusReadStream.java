@@ -1,0 +1,234 @@
+package dev.sluice.bus.stream;
+
+import dev.sluice.bus.Addresses;
+import dev.sluice.bus.Operation;
+import dev.sluice.bus.Problem;
+import dev.sluice.bus.ProblemException;
+import dev.sluice.bus.SluiceClient;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+
+import java.util.ArrayDeque;
+import java.util.UUID;
+
+/**
+ * The consumer's end of a bus stream: a {@link ReadStream} of batches that grants the producer credit as its own
+ * reader takes batches, so at most {@code window} batches are ever on the way or waiting here. Piped into an HTTP
+ * response, a slow client slows the database cursor; {@link #cancel()} stops the producer at once. A gap in the
+ * sequence, an {@code error} message, or a producer silent past the idle timeout while credit is out fails the
+ * stream. Open one with {@link SluiceClient#stream}.
+ */
+public final class BusReadStream implements ReadStream<StreamBatch> {
+
+  /** What the stream's {@code end} said: how many items in all and where to resume after the last. */
+  public record End(long count, String position) {
+  }
+
+  private final Vertx vertx;
+  private final String dataAddress;
+  private final int window;
+  private final int grantStep;
+  private final long idleTimeoutMs;
+  private final ArrayDeque<StreamBatch> queue = new ArrayDeque<>();
+  private MessageConsumer<Buffer> consumer;
+  private long timer = -1;
+
+  private long expectedSeq;
+  private long outstanding;
+  private long demand = Long.MAX_VALUE;
+  private long lastMessage = System.currentTimeMillis();
+  private End end;
+  private boolean done;
+  private Handler<StreamBatch> handler;
+  private Handler<Void> endHandler;
+  private Handler<Throwable> exceptionHandler;
+
+  private BusReadStream(Vertx vertx, int window, double threshold, long idleTimeoutMs) {
+    this.vertx = vertx;
+    this.dataAddress = StreamProtocol.ADDRESS_PREFIX + UUID.randomUUID();
+    this.window = Math.max(1, window);
+    // grant in steps once (1 - threshold) of the window is free, so a busy stream sends few credit messages
+    this.grantStep = Math.max(1, (int) Math.round(this.window * (1.0 - threshold)));
+    this.idleTimeoutMs = idleTimeoutMs;
+  }
+
+  /**
+   * Opens a stream of {@code operation} with {@code params}: completes once the loader accepted it (or fails with
+   * its problem, a 400 for bad parameters, before any data).
+   *
+   * @param window    batches granted at once: the most that can be in flight or waiting here
+   * @param threshold fraction of the window in use below which more credit is granted
+   */
+  public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, int window,
+                                           double threshold, long idleTimeoutMs) {
+    BusReadStream stream = new BusReadStream(vertx, window, threshold, idleTimeoutMs);
+    stream.consumer = vertx.eventBus().consumer(stream.dataAddress, stream::onMessage);
+    DeliveryOptions options = new DeliveryOptions()
+      .setSendTimeout(idleTimeoutMs)
+      .addHeader(Addresses.ACTION_HEADER, operation.action())
+      .addHeader(StreamProtocol.STREAM_ADDRESS, stream.dataAddress)
+      .addHeader(StreamProtocol.CREDIT, Integer.toString(stream.window));
+    stream.outstanding = stream.window;
+    return stream.consumer.completion()
+      .compose(v -> vertx.eventBus().request(operation.address(), params, options))
+      .transform(ar -> {
+        if (ar.failed()) {
+          stream.release();
+          return Future.failedFuture(SluiceClient.problemOf(ar.cause()));
+        }
+        stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
+        return Future.succeededFuture(stream);
+      });
+  }
+
+  /** Tells the producer to stop and releases this end; no handler is called after. */
+  public void cancel() {
+    if (done) {
+      return;
+    }
+    vertx.eventBus().send(dataAddress + StreamProtocol.CONTROL_SUFFIX, Buffer.buffer(),
+      new DeliveryOptions().addHeader(StreamProtocol.TYPE, StreamProtocol.CANCEL));
+    release();
+  }
+
+  /** The data address: names the stream in logs and progress maps, on both sides. */
+  public String address() {
+    return dataAddress;
+  }
+
+  /** The stream's end, once it has ended well. */
+  public End end() {
+    return end;
+  }
+
+  @Override
+  public BusReadStream handler(Handler<StreamBatch> handler) {
+    this.handler = handler;
+    drain();
+    return this;
+  }
+
+  @Override
+  public BusReadStream endHandler(Handler<Void> handler) {
+    this.endHandler = handler;
+    return this;
+  }
+
+  @Override
+  public BusReadStream exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public BusReadStream pause() {
+    demand = 0;
+    return this;
+  }
+
+  @Override
+  public BusReadStream resume() {
+    return fetch(Long.MAX_VALUE);
+  }
+
+  @Override
+  public BusReadStream fetch(long amount) {
+    demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+    drain();
+    return this;
+  }
+
+  private void onMessage(Message<Buffer> message) {
+    if (done) {
+      return;
+    }
+    lastMessage = System.currentTimeMillis();
+    long seq = Long.parseLong(message.headers().get(StreamProtocol.SEQ));
+    if (seq != expectedSeq) {
+      fail(new ProblemException(Problem.unavailable("The stream lost message " + expectedSeq + " (got " + seq + ")",
+        1)), true);
+      return;
+    }
+    expectedSeq++;
+    String type = message.headers().get(StreamProtocol.TYPE);
+    switch (type) {
+      case StreamProtocol.DATA -> {
+        outstanding--;
+        queue.add(new StreamBatch(message.body(), Integer.parseInt(message.headers().get(StreamProtocol.COUNT)),
+          message.headers().get(StreamProtocol.POSITION)));
+        drain();
+      }
+      case StreamProtocol.END -> {
+        end = new End(Long.parseLong(message.headers().get(StreamProtocol.COUNT)),
+          message.headers().get(StreamProtocol.POSITION));
+        drain();
+      }
+      case StreamProtocol.ERROR -> fail(new ProblemException(Problem.fromJson(message.body().toString())), false);
+      default -> fail(new IllegalStateException("unknown stream message " + type), true);
+    }
+  }
+
+  private void drain() {
+    while (!done && demand > 0 && !queue.isEmpty() && handler != null) {
+      StreamBatch batch = queue.poll();
+      if (demand != Long.MAX_VALUE) {
+        demand--;
+      }
+      handler.handle(batch);
+      grant();
+    }
+    if (!done && queue.isEmpty() && end != null) {
+      release();
+      if (endHandler != null) {
+        endHandler.handle(null);
+      }
+    }
+  }
+
+  private void grant() {
+    long free = window - outstanding - queue.size();
+    if (end == null && !done && free >= grantStep) {
+      outstanding += free;
+      vertx.eventBus().send(dataAddress + StreamProtocol.CONTROL_SUFFIX, Buffer.buffer(), new DeliveryOptions()
+        .addHeader(StreamProtocol.TYPE, StreamProtocol.CREDIT_GRANT)
+        .addHeader(StreamProtocol.CREDIT, Long.toString(free)));
+    }
+  }
+
+  private void checkIdle() {
+    if (!done && outstanding > 0 && System.currentTimeMillis() - lastMessage > idleTimeoutMs) {
+      fail(new ProblemException(Problem.timeout("The stream's producer was silent for " + idleTimeoutMs + " ms")),
+        true);
+    }
+  }
+
+  private void fail(Throwable failure, boolean tellProducer) {
+    if (tellProducer) {
+      cancel();
+    } else {
+      release();
+    }
+    if (exceptionHandler != null) {
+      exceptionHandler.handle(failure);
+    }
+  }
+
+  private void release() {
+    if (done) {
+      return;
+    }
+    done = true;
+    queue.clear();
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    consumer.unregister();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.sluice.bus.stream;
+
+/**
+ * The credit-based stream protocol on the event bus (docs/EVENT_BUS.md, "Streams"). Every message body is a
+ * {@code Buffer} or empty and every field is a header, so the protocol needs no codec on any node.
+ *
+ * <ol>
+ *   <li><b>open</b>: the consumer registers a data address ({@code sluice.stream.<uuid>}) and sends a request to the
+ *   loader with the operation's {@code action}, the parameters as body, and headers {@link #STREAM_ADDRESS} and
+ *   {@link #CREDIT}. The loader validates, registers {@code <data address>.ctl} and replies (or fails with a
+ *   problem, before any data).</li>
+ *   <li><b>data</b>: the producer sends batches to the data address while it has credit; each carries
+ *   {@link #SEQ}, {@link #COUNT} items (NDJSON lines) and the resume {@link #POSITION} after its last item.</li>
+ *   <li><b>credit</b>: the consumer grants {@link #CREDIT} more batches on the control address as its reader
+ *   drains.</li>
+ *   <li><b>end</b> carries the total {@link #COUNT} and the final {@link #POSITION}; <b>error</b> a problem as
+ *   body; <b>cancel</b> (consumer to producer) stops the producer at once.</li>
+ * </ol>
+ * Sequence numbers make a lost or reordered message a failure, never a short result. Either side gives up on a
+ * peer that stays silent past its idle timeout.
+ */
+public final class StreamProtocol {
+
+  /** Prefix of consumers' data addresses; the producer's control address appends {@link #CONTROL_SUFFIX}. */
+  public static final String ADDRESS_PREFIX = "sluice.stream.";
+  public static final String CONTROL_SUFFIX = ".ctl";
+
+  public static final String TYPE = "type";
+  public static final String DATA = "data";
+  public static final String END = "end";
+  public static final String ERROR = "error";
+  public static final String CREDIT_GRANT = "credit";
+  public static final String CANCEL = "cancel";
+
+  public static final String STREAM_ADDRESS = "stream-address";
+  public static final String CREDIT = "credit";
+  public static final String SEQ = "seq";
+  public static final String COUNT = "count";
+  public static final String POSITION = "position";
+
+  /**
+   * Local maps of the streams open in this process, by data address, for operators and tests: rows a producer has
+   * fetched from PostgreSQL, and items a consumer has handed on (to HTTP). Entries go when a stream ends.
+   */
+  public static final String FETCHED_MAP = "sluice.streams.fetched";
+  public static final String DELIVERED_MAP = "sluice.streams.delivered";
+
+  private StreamProtocol() {
+  }
+}

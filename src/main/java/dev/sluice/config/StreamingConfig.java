@@ -1,0 +1,27 @@
+package dev.sluice.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Limits and pacing of streams. Section {@code streaming}.
+ *
+ * @param idleTimeoutSeconds   a stream whose reader takes nothing (or whose producer sends nothing) for this long
+ *                             is cut and everything it holds released
+ * @param maxStreams           concurrent streams the gateway serves in all (a 429 past it)
+ * @param maxStreamsPerClient  concurrent streams one client address may hold (a 429 past it)
+ * @param checkpointEvery      items between two {@code _checkpoint} lines of an NDJSON stream asked with
+ *                             {@code checkpoints=true}
+ * @param targetBatchBytes     the size a batch aims at: rows per batch shrink as measured rows grow
+ */
+public record StreamingConfig(int idleTimeoutSeconds, int maxStreams, int maxStreamsPerClient, int checkpointEvery,
+                              int targetBatchBytes) {
+
+  public static StreamingConfig from(JsonObject json) {
+    return new StreamingConfig(
+      json.getInteger("idle_timeout_seconds", 30),
+      json.getInteger("max_streams", 64),
+      json.getInteger("max_streams_per_client", 8),
+      json.getInteger("checkpoint_every", 1000),
+      json.getInteger("target_batch_bytes", 262_144));
+  }
+}

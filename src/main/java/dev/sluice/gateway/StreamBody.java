@@ -1,0 +1,160 @@
+package dev.sluice.gateway;
+
+import dev.sluice.bus.Problem;
+import dev.sluice.bus.stream.BusReadStream;
+import dev.sluice.bus.stream.StreamBatch;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.WriteStream;
+
+/**
+ * A streaming HTTP body in one of the formats of docs/API.md section 3: a {@link WriteStream} of batches over the
+ * response, so a pipe from the bus stream pauses while the client's socket is full.
+ */
+abstract class StreamBody implements WriteStream<StreamBatch> {
+
+  static final String NDJSON = "application/x-ndjson";
+  static final String SSE = "text/event-stream";
+
+  final HttpServerResponse response;
+  long items;
+  /** When a batch was last written: a body that stays full past the idle timeout belongs to a stalled client. */
+  long lastWrite = System.currentTimeMillis();
+  private Handler<Long> progressHandler;
+
+  StreamBody(HttpServerResponse response) {
+    this.response = response;
+  }
+
+  abstract String contentType();
+
+  /** Called with the items written so far after each batch. */
+  void progressHandler(Handler<Long> handler) {
+    this.progressHandler = handler;
+  }
+
+  /** The bytes of one batch. */
+  abstract Buffer encode(StreamBatch batch);
+
+  /** Ends the body after the last batch. */
+  abstract Future<Void> finish(BusReadStream.End end);
+
+  /** Ends the body after a failure: never like a complete body. */
+  abstract void fail(Problem problem);
+
+  /** NDJSON: the producer's lines as they are, and with checkpoints a resume line every {@code every} items. */
+  static StreamBody ndjson(HttpServerResponse response, int checkpointEvery) {
+    return new StreamBody(response) {
+      @Override
+      String contentType() {
+        return NDJSON;
+      }
+
+      @Override
+      Buffer encode(StreamBatch batch) {
+        long before = items;
+        items += batch.count();
+        if (checkpointEvery <= 0 || before / checkpointEvery == items / checkpointEvery) {
+          return batch.lines();
+        }
+        // at the end of the batch that crosses a multiple of checkpointEvery: where to resume from here
+        return batch.lines().copy().appendString(new JsonObject().put("_checkpoint", batch.position())
+          .put("count", items).encode()).appendByte((byte) '\n');
+      }
+
+      @Override
+      Future<Void> finish(BusReadStream.End end) {
+        return response.end();
+      }
+
+      @Override
+      void fail(Problem problem) {
+        // NDJSON has no trailer: close without the final chunk, so the client sees a truncated body
+        response.reset();
+      }
+    };
+  }
+
+  /** Server-Sent Events: one {@code item} event per line, the batch's resume position as the id of its last. */
+  static StreamBody sse(HttpServerResponse response) {
+    return new StreamBody(response) {
+      private static final byte[] ITEM = "event: item\ndata: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+      @Override
+      String contentType() {
+        return SSE;
+      }
+
+      @Override
+      Buffer encode(StreamBatch batch) {
+        Buffer lines = batch.lines();
+        Buffer out = Buffer.buffer(lines.length() + batch.count() * 24 + 128);
+        int start = 0;
+        int length = lines.length();
+        for (int i = 0; i < length; i++) {
+          if (lines.getByte(i) == '\n') {
+            if (i + 1 == length) {
+              out.appendString("id: ").appendString(batch.position()).appendByte((byte) '\n');
+            }
+            out.appendBytes(ITEM).appendBuffer(lines, start, i - start).appendString("\n\n");
+            start = i + 1;
+          }
+        }
+        items += batch.count();
+        return out;
+      }
+
+      @Override
+      Future<Void> finish(BusReadStream.End end) {
+        JsonObject data = new JsonObject().put("count", end.count()).put("cursor", end.position());
+        return response.end("event: end\ndata: " + data.encode() + "\n\n");
+      }
+
+      @Override
+      void fail(Problem problem) {
+        response.end("event: error\ndata: " + problem.toJson().encode() + "\n\n");
+      }
+    };
+  }
+
+  @Override
+  public Future<Void> write(StreamBatch batch) {
+    lastWrite = System.currentTimeMillis();
+    Future<Void> written = response.write(encode(batch));
+    if (progressHandler != null) {
+      progressHandler.handle(items);
+    }
+    return written;
+  }
+
+  @Override
+  public Future<Void> end() {
+    return Future.succeededFuture(); // the responder ends the body with finish(), knowing the stream's end
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return response.writeQueueFull();
+  }
+
+  @Override
+  public WriteStream<StreamBatch> drainHandler(Handler<Void> handler) {
+    response.drainHandler(handler);
+    return this;
+  }
+
+  @Override
+  public WriteStream<StreamBatch> exceptionHandler(Handler<Throwable> handler) {
+    response.exceptionHandler(handler);
+    return this;
+  }
+
+  @Override
+  public WriteStream<StreamBatch> setWriteQueueMaxSize(int maxSize) {
+    response.setWriteQueueMaxSize(maxSize);
+    return this;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.sluice.gateway;
+
+import io.vertx.core.shareddata.Shareable;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How many streams are open, in all and per client address, across every gateway instance of the process (held in
+ * a local map). A stream takes a place before it opens and gives it back once, however it ends.
+ */
+final class StreamLimits implements Shareable {
+
+  private final int max;
+  private final int maxPerClient;
+  private final Map<String, Integer> perClient = new HashMap<>();
+  private int open;
+
+  StreamLimits(int max, int maxPerClient) {
+    this.max = max;
+    this.maxPerClient = maxPerClient;
+  }
+
+  /** Takes a place for {@code client}; false when the process or the client is at its limit. */
+  synchronized boolean tryAcquire(String client) {
+    int mine = perClient.getOrDefault(client, 0);
+    if (open >= max || mine >= maxPerClient) {
+      return false;
+    }
+    open++;
+    perClient.put(client, mine + 1);
+    return true;
+  }
+
+  synchronized void release(String client) {
+    open--;
+    perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
+  }
+
+  synchronized int open() {
+    return open;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.sluice.loader;
+
+import dev.sluice.bus.Operation;
+import dev.sluice.bus.Problem;
+import dev.sluice.bus.ProblemException;
+import dev.sluice.bus.stream.BusWriteStream;
+import dev.sluice.bus.stream.StreamProtocol;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.data.Sql;
+import dev.sluice.strategy.CursorCodec;
+import dev.sluice.strategy.ListQuery;
+import dev.sluice.strategy.Plans;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Runs streams for a loader: a PostgreSQL cursor ({@code RowStream}, inside a transaction, as it must be) piped into
+ * a {@link BusWriteStream} that sends only while the consumer grants credit. When the consumer cancels or stalls
+ * past the idle timeout, the row stream and its prepared statement are closed and the connection returned at once.
+ * Streams use a pool of their own, so long streams never starve page requests.
+ */
+final class Streams {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Streams.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final CursorCodec cursors;
+  private final SluiceConfig settings;
+  private final Map<String, Double> averageRowBytes = new HashMap<>();
+
+  Streams(Vertx vertx, Pool pool, CursorCodec cursors, SluiceConfig settings) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.cursors = cursors;
+    this.settings = settings;
+  }
+
+  /**
+   * Decodes the resume position of a stream request: before the stream is accepted, so a forged one is a 400.
+   */
+  List<String> resumeFrom(Operation op, ListQuery q, String after) {
+    return after == null ? null
+      : cursors.decode(after, "after", op.qualifiedName(), CursorCodec.binding(q.canonical()), 2).key();
+  }
+
+  /** Accepts the open request, then streams every row of {@code q} after {@code from} to the consumer. */
+  void run(Operation op, ListQuery q, List<String> from, Message<JsonObject> open) {
+    String address = open.headers().get(StreamProtocol.STREAM_ADDRESS);
+    long credit = Long.parseLong(open.headers().get(StreamProtocol.CREDIT));
+    String binding = CursorCodec.binding(q.canonical());
+    Function<List<String>, String> positions = key -> cursors.encode(op.qualifiedName(), binding, false, key);
+    int batch = batchItems(op);
+    BusWriteStream.ItemEncoder<Row> encoder = new BusWriteStream.ItemEncoder<>() {
+      @Override
+      public String json(Row row) {
+        return row.getString(0);
+      }
+
+      @Override
+      public List<String> key(Row row) {
+        return List.of(row.getString(1), row.getString(2));
+      }
+    };
+    BusWriteStream.open(vertx, address, credit, batch, settings.streaming().idleTimeoutSeconds() * 1000L, encoder,
+        positions)
+      .onFailure(err -> open.fail(500, Problem.internal().toJson().encode()))
+      .onSuccess(out -> {
+        open.reply(new JsonObject());
+        long started = System.nanoTime();
+        pump(Plans.stream(q, from), batch, out, address)
+          .onComplete(ar -> {
+            LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
+            progress.remove(address);
+            if (out.items() > 0) {
+              averageRowBytes.merge(op.qualifiedName(), (double) out.bytes() / out.items(),
+                (old, now) -> old * 0.7 + now * 0.3);
+            }
+            if (ar.succeeded()) {
+              LOG.info("stream.done op={} rows={} ms={}", op.qualifiedName(), out.items(),
+                (System.nanoTime() - started) / 1_000_000);
+            } else if (out.stopped().failed()) {
+              LOG.info("stream.stopped op={} rows={} reason={}", op.qualifiedName(), out.items(),
+                out.stopped().cause().getMessage());
+            } else {
+              Problem problem = problemOf(ar.cause());
+              out.fail(problem);
+              LOG.warn("stream.failed op={} rows={} status={} detail={}", op.qualifiedName(), out.items(),
+                problem.status(), ar.cause().getMessage());
+            }
+          });
+      });
+  }
+
+  private Future<Void> pump(Sql sql, int fetchSize, BusWriteStream<Row> out, String address) {
+    LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
+    return pool.withTransaction(conn -> conn.prepare(sql.text()).compose(statement -> {
+      RowStream<Row> rows = statement.createStream(fetchSize, sql.tuple());
+      Promise<Void> done = Promise.promise();
+      // a cancel or a stalled reader: stop fetching now (a failed pipe would resume the cursor and drain it)
+      out.stopped().onFailure(err -> rows.close().onComplete(v -> done.tryFail(err)));
+      rows.exceptionHandler(done::tryFail);
+      out.batchHandler(fetched -> progress.put(address, fetched));
+      rows.pipe().endOnFailure(false).to(out)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            rows.close();
+            done.tryFail(ar.cause());
+          } else {
+            done.tryComplete();
+          }
+        });
+      return done.future().eventually(statement::close);
+    }));
+  }
+
+  /** Rows per batch (and per fetch): {@code batch_size}, fewer when this operation's rows have been large. */
+  int batchItems(Operation op) {
+    int max = Math.max(1, settings.lazy().batchSize());
+    Double average = averageRowBytes.get(op.qualifiedName());
+    if (average == null || average <= 0) {
+      return max;
+    }
+    return (int) Math.max(16, Math.min(max, settings.streaming().targetBatchBytes() / average));
+  }
+
+  private static Problem problemOf(Throwable err) {
+    if (err instanceof ProblemException p) {
+      return p.problem();
+    }
+    if (err instanceof io.vertx.pgclient.PgException pg && "57014".equals(pg.getSqlState())) {
+      return Problem.timeout("The stream's query ran past its timeout");
+    }
+    return Problem.unavailable("The stream failed while reading from the database", 1);
+  }
+}

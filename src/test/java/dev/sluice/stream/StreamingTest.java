@@ -1,0 +1,330 @@
+package dev.sluice.stream;
+
+import dev.sluice.Service;
+import dev.sluice.TestDatabase;
+import dev.sluice.bus.stream.StreamProtocol;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayName("Streams: a whole result set at the speed the client reads, with the server's memory flat")
+class StreamingTest {
+
+  static final int ROWS = 1_000_000;
+  static final int BATCH = 500;
+  static final int WINDOW = 4;
+  static final String METRICS = "/api/v1/analytics/performance/stream?time_range=7d";
+
+  static Service service;
+  static int port;
+
+  @BeforeAll
+  static void start() {
+    JsonObject config = TestDatabase.config();
+    config.put("lazy_loading", new JsonObject().put("batch_size", BATCH).put("buffer_size", BATCH * WINDOW));
+    config.put("streaming", new JsonObject().put("idle_timeout_seconds", 10).put("max_streams_per_client", 3));
+    service = Service.start(config);
+    port = config.getJsonObject("http").getInteger("port");
+    service.sql("INSERT INTO performance_metrics (component, metric, value, recorded_at) "
+      + "SELECT 'database', 'stream_test', g, now() - interval '6 days' + g * interval '100 ms' "
+      + "FROM generate_series(1, $1) g", ROWS);
+  }
+
+  @AfterAll
+  static void stop() {
+    service.sql("DELETE FROM performance_metrics WHERE metric = 'stream_test'");
+    service.close();
+  }
+
+  static StreamClient open(String path, String accept, String lastEventId, java.util.function.Predicate<String> pause) {
+    return StreamClient.open(service.vertx, port, path, accept, lastEventId, pause);
+  }
+
+  /** The items of an NDJSON or SSE body, as JSON objects, in order. */
+  static List<JsonObject> items(List<String> lines) {
+    List<JsonObject> items = new ArrayList<>(lines.size());
+    synchronized (lines) {
+      boolean sse = !lines.isEmpty() && (lines.get(0).startsWith("event:") || lines.get(0).startsWith("id:"));
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        if (sse) {
+          if (line.equals("event: item") && i + 1 < lines.size()) {
+            items.add(new JsonObject(lines.get(++i).substring("data: ".length())));
+          }
+        } else if (line.startsWith("{") && !line.startsWith("{\"_checkpoint\"")) {
+          items.add(new JsonObject(line));
+        }
+      }
+    }
+    return items;
+  }
+
+  /** Checks order by (recorded_at, id), that no item comes twice, and that every test row is there. */
+  static void assertCompleteInOrder(List<JsonObject> items) {
+    Set<Long> ids = new HashSet<>();
+    long testRows = 0;
+    String lastTime = "";
+    long lastId = -1;
+    for (JsonObject item : items) {
+      long id = item.getLong("id");
+      assertTrue(ids.add(id), "item " + id + " twice");
+      String time = item.getString("recorded_at");
+      int cmp = time.compareTo(lastTime);
+      assertTrue(cmp > 0 || cmp == 0 && id > lastId, "in order at " + id);
+      lastTime = time;
+      lastId = id;
+      if ("stream_test".equals(item.getString("metric"))) {
+        testRows++;
+      }
+    }
+    assertEquals(ROWS, testRows, "every row of the table, once");
+  }
+
+  static long fetched() {
+    LocalMap<String, Long> map = service.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
+    return map.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  static long delivered() {
+    LocalMap<String, Long> map = service.vertx.sharedData().getLocalMap(StreamProtocol.DELIVERED_MAP);
+    return map.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Waits up to a second for every stream to be released: no cursor, no open transaction, no progress entry. */
+  static void assertReleasedWithinOneSecond() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 1000;
+    long idle;
+    do {
+      Thread.sleep(50);
+      idle = service.count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' "
+        + "AND state LIKE 'idle in transaction%'");
+    } while ((idle > 0 || fetched() > 0) && System.currentTimeMillis() < deadline);
+    assertEquals(0, idle, "no session left idle in transaction");
+    assertEquals(0, service.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).size(), "no stream open");
+  }
+
+  @Test
+  @DisplayName("a 1,000,000-row stream arrives complete, in order, once, as NDJSON")
+  void millionRowsNdjson() throws Exception {
+    StreamClient stream = open(METRICS, null, null, null);
+    assertEquals(200, stream.status());
+    assertEquals("application/x-ndjson", stream.response.getHeader("Content-Type"));
+    assertTrue(stream.awaitEnd(120), "ended cleanly");
+    assertCompleteInOrder(items(stream.lines));
+    stream.close();
+  }
+
+  @Test
+  @DisplayName("a 1,000,000-row stream arrives complete, in order, once, as Server-Sent Events ending with its count")
+  void millionRowsSse() throws Exception {
+    StreamClient stream = open(METRICS, "text/event-stream", null, null);
+    assertEquals("text/event-stream", stream.response.getHeader("Content-Type"));
+    assertTrue(stream.awaitEnd(120), "ended cleanly");
+    List<JsonObject> items = items(stream.lines);
+    assertCompleteInOrder(items);
+    int endAt = stream.lines.lastIndexOf("event: end");
+    assertTrue(endAt > 0, "an end event");
+    JsonObject end = new JsonObject(stream.lines.get(endAt + 1).substring(6));
+    assertEquals(items.size(), end.getLong("count"));
+    assertNotNull(end.getString("cursor"));
+    stream.close();
+  }
+
+  @Test
+  @DisplayName("a client that stops reading stops the database cursor within a few batches, and it goes on after")
+  void backpressure() throws Exception {
+    int[] seen = {0};
+    StreamClient stream = open(METRICS, null, null, line -> ++seen[0] == 2000);
+    Thread.sleep(1500);
+    long fetched = fetched();
+    long delivered = delivered();
+    Thread.sleep(1000);
+    assertEquals(fetched, fetched(), "the cursor does not move while the client does not read");
+    assertTrue(fetched < ROWS / 10, "far from the whole table: " + fetched);
+    assertTrue(fetched - delivered <= (long) (WINDOW + 3) * BATCH,
+      "fetched " + fetched + " vs handed to HTTP " + delivered + ": within a few batches");
+    stream.resume();
+    assertTrue(stream.awaitEnd(120), "resumes and ends cleanly");
+    assertCompleteInOrder(items(stream.lines));
+    stream.close();
+  }
+
+  @Test
+  @DisplayName("a client that disconnects releases cursor, transaction and connection within a second, 100 times over")
+  void disconnects() throws Exception {
+    for (int i = 0; i < 100; i++) {
+      int[] seen = {0};
+      StreamClient stream = open(METRICS, null, null, line -> ++seen[0] == 1000);
+      stream.awaitLines(1000, 30);
+      stream.close();
+      if (i == 0 || i == 99) {
+        assertReleasedWithinOneSecond();
+      }
+    }
+    assertReleasedWithinOneSecond();
+    assertEquals(200, service.get("/api/v1/videos?limit=1").statusCode(), "the service still answers");
+  }
+
+  @Test
+  @DisplayName("resuming with after= or Last-Event-ID continues right after the item, no gap, no duplicate")
+  void resume() throws Exception {
+    StreamClient whole = open("/api/v1/videos/stream", null, null, null);
+    assertTrue(whole.awaitEnd(30));
+    List<JsonObject> all = items(whole.lines);
+    whole.close();
+
+    // SSE: read a while, take the last id, reconnect with it
+    StreamClient first = open("/api/v1/videos/stream", "text/event-stream", null, null);
+    assertTrue(first.awaitEnd(30));
+    String lastId = null;
+    int itemsBeforeId = 0;
+    int itemCount = 0;
+    for (String line : first.lines) {
+      if (line.equals("event: item")) {
+        itemCount++;
+      }
+      if (line.startsWith("id: ") && lastId == null) {
+        lastId = line.substring(4);
+        itemsBeforeId = itemCount + 1; // the id belongs to the item that follows it
+      }
+    }
+    first.close();
+    assertNotNull(lastId);
+    StreamClient resumed = open("/api/v1/videos/stream", "text/event-stream", lastId, null);
+    assertTrue(resumed.awaitEnd(30));
+    List<JsonObject> rest = items(resumed.lines);
+    assertEquals(all.subList(itemsBeforeId, all.size()), rest, "Last-Event-ID: no gap, no duplicate");
+    resumed.close();
+
+    // NDJSON with checkpoints: resume from a checkpoint with after=
+    StreamClient checkpointed = open("/api/v1/videos/stream?checkpoints=true", null, null, null);
+    assertTrue(checkpointed.awaitEnd(30));
+    int before = 0;
+    String checkpoint = null;
+    for (String line : checkpointed.lines) {
+      if (line.startsWith("{\"_checkpoint\"")) {
+        JsonObject c = new JsonObject(line);
+        checkpoint = c.getString("_checkpoint");
+        assertEquals(before, c.getInteger("count"));
+        break;
+      }
+      before++;
+    }
+    checkpointed.close();
+    assertNotNull(checkpoint, "a checkpoint line");
+    StreamClient after = open("/api/v1/videos/stream?after=" + checkpoint, null, null, null);
+    assertTrue(after.awaitEnd(30));
+    assertEquals(all.subList(before, all.size()), items(after.lines), "after=: no gap, no duplicate");
+    after.close();
+  }
+
+  @Test
+  @DisplayName("a forged resume token is a 400, a foreign one too")
+  void forgedResume() throws Exception {
+    assertEquals(400, service.get("/api/v1/users/stream?after=forged.token").statusCode());
+    StreamClient users = open("/api/v1/videos/stream?checkpoints=true", null, null, null);
+    assertTrue(users.awaitEnd(30));
+    String checkpoint = users.lines.stream().filter(l -> l.startsWith("{\"_checkpoint\"")).findFirst()
+      .map(l -> new JsonObject(l).getString("_checkpoint")).orElseThrow();
+    users.close();
+    var foreign = service.get("/api/v1/videos/stream?status=draft&after=" + checkpoint);
+    assertEquals(400, foreign.statusCode());
+    assertTrue(foreign.bodyAsJsonObject().getString("type").endsWith("/invalid-cursor"));
+    String tampered = checkpoint.substring(0, 10) + (checkpoint.charAt(10) == 'x' ? 'y' : 'x') + checkpoint.substring(11);
+    assertEquals(400, service.get("/api/v1/videos/stream?after=" + tampered).statusCode());
+    assertEquals(400, service.get("/api/v1/users/stream?after=" + checkpoint).statusCode(), "another endpoint's");
+    var withHeader = service.http.get("/api/v1/videos/stream").putHeader("Last-Event-ID", "nope").send().await();
+    assertEquals(400, withHeader.statusCode());
+  }
+
+  @Test
+  @DisplayName("a database error mid-stream truncates NDJSON and ends SSE with an error event")
+  void failureMidStream() throws Exception {
+    for (String accept : new String[] {null, "text/event-stream"}) {
+      int[] seen = {0};
+      StreamClient stream = open(METRICS, accept, null, line -> ++seen[0] == 1000);
+      stream.awaitLines(1000, 30);
+      long killed = 0;
+      for (int tries = 0; tries < 100 && killed == 0; tries++) {
+        Thread.sleep(50); // until the producer has filled the window and its cursor waits
+        killed = service.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+          + "WHERE application_name = 'sluice' AND state LIKE 'idle in transaction%' "
+          + "AND query LIKE '%performance_metrics%'");
+      }
+      assertEquals(1, killed, "the stream's backend");
+      stream.resume();
+      boolean clean = stream.awaitEnd(30);
+      if (accept == null) {
+        assertFalse(clean, "NDJSON is cut, never a clean short body");
+        assertTrue(stream.lines.size() < ROWS);
+      } else {
+        assertTrue(clean);
+        int errorAt = stream.lines.lastIndexOf("event: error");
+        assertTrue(errorAt > 0, "an error event");
+        assertTrue(stream.lines.get(errorAt + 1).contains("\"status\""));
+        assertFalse(stream.lines.contains("event: end"));
+      }
+      stream.close();
+    }
+    assertReleasedWithinOneSecond();
+  }
+
+  @Test
+  @DisplayName("too many streams from one client get 429 with Retry-After; a stalled client is cut at the idle timeout")
+  void limits() throws Exception {
+    JsonObject config = TestDatabase.config();
+    config.put("streaming", new JsonObject().put("idle_timeout_seconds", 1).put("max_streams_per_client", 3));
+    Service strict = Service.start(config);
+    int strictPort = config.getJsonObject("http").getInteger("port");
+    try {
+      List<StreamClient> open = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        boolean[] paused = {false};
+        open.add(StreamClient.open(strict.vertx, strictPort, METRICS, null, null, line -> !paused[0] && (paused[0] = true)));
+      }
+      var refused = strict.get(METRICS);
+      assertEquals(429, refused.statusCode());
+      assertEquals("1", refused.getHeader("Retry-After"));
+      assertEquals("application/problem+json", refused.getHeader("Content-Type"));
+      // none of them reads: each is cut after the 1 s idle timeout and releases what it holds
+      Thread.sleep(3000);
+      assertEquals(0, strict.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).size(), "no stream open");
+      for (StreamClient stream : open) {
+        stream.resume(); // reading again now, it finds the body was cut, not ended
+        assertFalse(stream.awaitEnd(60), "a stalled client is cut, not ended cleanly");
+        assertTrue(stream.lines.size() < ROWS);
+        stream.close();
+      }
+      assertEquals(200, strict.get("/api/v1/templates/stream").statusCode(), "places are given back");
+    } finally {
+      strict.close();
+    }
+    assertReleasedWithinOneSecond();
+  }
+
+  @Test
+  @DisplayName("a format the stream does not speak is a 406; bad parameters are a 400 before any byte of body")
+  void formatsAndParameters() {
+    var html = service.http.get("/api/v1/videos/stream").putHeader("Accept", "text/html").send().await();
+    assertEquals(406, html.statusCode());
+    assertEquals(200, service.http.get("/api/v1/templates/stream").putHeader("Accept", "*/*").send().await()
+      .statusCode());
+    assertEquals(400, service.get("/api/v1/videos/stream?status=bogus").statusCode());
+    assertEquals(400, service.get("/api/v1/search/stream").statusCode());
+    assertEquals(400, service.get("/api/v1/analytics/performance/stream?time_range=2y").statusCode());
+    assertEquals(400, service.get("/api/v1/videos/stream?checkpoints=maybe").statusCode());
+  }
+}
