@@ -30,7 +30,7 @@ public final class Migrations {
   private static final long LOCK_KEY = 0x51_75_1c_e0L;
 
   /** Every migration, oldest first. A new one goes at the end; an applied one is never edited. */
-  static final List<String> FILES = List.of("V1__schema.sql");
+  static final List<String> FILES = List.of("V1__schema.sql", "V2__event_counts_from_index.sql");
 
   record Migration(int version, String name, String sql, String checksum) {
   }
@@ -47,12 +47,14 @@ public final class Migrations {
   }
 
   private static Future<Integer> apply(SqlConnection conn, List<Migration> migrations) {
-    return conn.query("""
-        CREATE TABLE IF NOT EXISTS schema_migrations (
+    // created only when missing, so a normal start says nothing (IF NOT EXISTS would log a notice each time)
+    return conn.query("SELECT to_regclass('schema_migrations') IS NOT NULL").execute()
+      .compose(found -> found.iterator().next().getBoolean(0) ? Future.succeededFuture() : conn.query("""
+        CREATE TABLE schema_migrations (
           version    integer     PRIMARY KEY,
           name       text        NOT NULL,
           checksum   text        NOT NULL,
-          applied_at timestamptz NOT NULL DEFAULT now())""").execute()
+          applied_at timestamptz NOT NULL DEFAULT now())""").execute().mapEmpty())
       .compose(v -> conn.query("SELECT version, checksum FROM schema_migrations").execute())
       .compose(rows -> {
         Map<Integer, String> applied = new HashMap<>();

@@ -11,18 +11,22 @@ import java.util.function.Supplier;
 
 /**
  * Bounds the loads a loader runs at once ({@code max_concurrent_batches}); a few more wait in line, and past that a
- * request is refused at once with 503 rather than queued in memory. Used from one event-loop thread only.
+ * request is refused at once with 503 rather than queued in memory. A load that waited longer than its requester
+ * waits for the reply ({@code maxWaitMillis}) is dropped unstarted: nobody would read its result. Used from one
+ * event-loop thread only.
  */
 final class Limiter {
 
   private final int maxRunning;
   private final int maxWaiting;
+  private final long maxWaitMillis;
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private int running;
 
-  Limiter(int maxRunning, int maxWaiting) {
+  Limiter(int maxRunning, int maxWaiting, long maxWaitMillis) {
     this.maxRunning = Math.max(1, maxRunning);
     this.maxWaiting = Math.max(0, maxWaiting);
+    this.maxWaitMillis = maxWaitMillis;
   }
 
   <T> Future<T> run(Supplier<Future<T>> task) {
@@ -34,7 +38,15 @@ final class Limiter {
         Problem.unavailable("Too many loads in progress; try again shortly", 1)));
     }
     Promise<T> promise = Promise.promise();
-    waiting.add(() -> start(task).onComplete(promise));
+    long queuedAt = System.currentTimeMillis();
+    waiting.add(() -> {
+      if (System.currentTimeMillis() - queuedAt > maxWaitMillis) {
+        promise.fail(new ProblemException(Problem.unavailable("The load waited too long to start", 1)));
+        next();
+      } else {
+        start(task).onComplete(promise);
+      }
+    });
     return promise.future();
   }
 
@@ -48,11 +60,15 @@ final class Limiter {
     }
     return future.andThen(ar -> {
       running--;
-      Runnable next = waiting.poll();
-      if (next != null) {
-        next.run();
-      }
+      next();
     });
+  }
+
+  private void next() {
+    Runnable next = waiting.poll();
+    if (next != null) {
+      next.run();
+    }
   }
 
   int running() {

@@ -99,7 +99,8 @@ public abstract class LoaderVerticle extends VerticleBase {
       LOG.warn("config.ignored key=lazy_loading.enable_backpressure value=false: streams are always flow-controlled");
     }
     int concurrency = settings.lazy().maxConcurrentBatches();
-    limiter = new Limiter(concurrency, concurrency * 16);
+    // a request waits for its reply timeoutMs + 2 s (the gateway's send timeout): past that, a queued load is dropped
+    limiter = new Limiter(concurrency, concurrency * 16, timeoutMs + 2_000);
     operations();
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
     return consumer.completion();
