@@ -30,7 +30,8 @@ public final class Migrations {
   private static final long LOCK_KEY = 0x51_75_1c_e0L;
 
   /** Every migration, oldest first. A new one goes at the end; an applied one is never edited. */
-  static final List<String> FILES = List.of("V1__schema.sql", "V2__event_counts_from_index.sql");
+  static final List<String> FILES = List.of("V1__schema.sql", "V2__event_counts_from_index.sql",
+    "V3__performance_metrics_notify.sql");
 
   record Migration(int version, String name, String sql, String checksum) {
   }

@@ -6,7 +6,10 @@ import dev.sluice.bus.stream.StreamBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 
@@ -19,14 +22,16 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   static final String NDJSON = "application/x-ndjson";
   static final String SSE = "text/event-stream";
 
+  final HttpServerRequest request;
   final HttpServerResponse response;
   long items;
   /** When a batch was last written: a body that stays full past the idle timeout belongs to a stalled client. */
   long lastWrite = System.currentTimeMillis();
   private Handler<Long> progressHandler;
 
-  StreamBody(HttpServerResponse response) {
-    this.response = response;
+  StreamBody(HttpServerRequest request) {
+    this.request = request;
+    this.response = request.response();
   }
 
   abstract String contentType();
@@ -46,8 +51,8 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   abstract void fail(Problem problem);
 
   /** NDJSON: the producer's lines as they are, and with checkpoints a resume line every {@code every} items. */
-  static StreamBody ndjson(HttpServerResponse response, int checkpointEvery) {
-    return new StreamBody(response) {
+  static StreamBody ndjson(HttpServerRequest request, int checkpointEvery) {
+    return new StreamBody(request) {
       @Override
       String contentType() {
         return NDJSON;
@@ -73,14 +78,14 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
       @Override
       void fail(Problem problem) {
         // NDJSON has no trailer: close without the final chunk, so the client sees a truncated body
-        response.reset();
+        abort(request);
       }
     };
   }
 
   /** Server-Sent Events: one {@code item} event per line, the batch's resume position as the id of its last. */
-  static StreamBody sse(HttpServerResponse response) {
-    return new StreamBody(response) {
+  static StreamBody sse(HttpServerRequest request) {
+    return new StreamBody(request) {
       private static final byte[] ITEM = "event: item\ndata: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
       @Override
@@ -118,6 +123,22 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
         response.end("event: error\ndata: " + problem.toJson().encode() + "\n\n");
       }
     };
+  }
+
+  /**
+   * Closes the connection under a response at once. {@code reset()} on HTTP/1.x closes gracefully, after what is
+   * queued has been flushed, which a client that stopped reading never lets happen; so this closes the channel.
+   */
+  static void abort(HttpServerRequest request) {
+    if (request.response().closed()) {
+      return;
+    }
+    HttpConnection connection = request.connection();
+    if (connection instanceof ConnectionBase base) {
+      base.channel().close();
+    } else {
+      request.response().reset();
+    }
   }
 
   @Override

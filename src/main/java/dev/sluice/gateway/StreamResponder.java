@@ -92,8 +92,9 @@ final class StreamResponder {
       .putHeader("Content-Type", format)
       .putHeader("Cache-Control", "no-cache")
       .putHeader("X-Accel-Buffering", "no");
-    StreamBody body = StreamBody.SSE.equals(format) ? StreamBody.sse(response)
-      : StreamBody.ndjson(response, checkpoints ? settings.streaming().checkpointEvery() : 0);
+    StreamBody body = StreamBody.SSE.equals(format) ? StreamBody.sse(ctx.request())
+      : StreamBody.ndjson(ctx.request(), checkpoints ? settings.streaming().checkpointEvery() : 0);
+    response.writeHead(); // the client knows at once that its stream was accepted, before the first batch
     AtomicBoolean finished = new AtomicBoolean();
     LocalMap<String, Long> delivered = vertx.sharedData().getLocalMap(StreamProtocol.DELIVERED_MAP);
     body.progressHandler(items -> delivered.put(stream.address(), items));
@@ -109,7 +110,7 @@ final class StreamResponder {
         && finished.compareAndSet(false, true)) {
         LOG.info("stream.stalled path={} items={}", ctx.request().path(), body.items);
         stream.cancel();
-        response.reset();
+        StreamBody.abort(ctx.request());
         done.run();
       }
     });
@@ -126,15 +127,16 @@ final class StreamResponder {
       }
       if (ar.succeeded()) {
         body.finish(stream.end()).onComplete(v -> done.run());
-      } else if (response.closed()) {
+      } else if (response.closed() || ar.cause() instanceof io.vertx.core.http.HttpClosedException) {
         LOG.info("stream.client-gone path={} items={}", ctx.request().path(), body.items);
         stream.cancel();
+        StreamBody.abort(ctx.request());
         done.run();
       } else {
         stream.cancel();
         Problem problem = ar.cause() instanceof ProblemException p ? p.problem() : Problem.internal();
-        LOG.info("stream.failed path={} items={} status={} detail={}", ctx.request().path(), body.items,
-          problem.status(), problem.detail());
+        LOG.info("stream.failed path={} items={} status={} detail={} cause={}", ctx.request().path(), body.items,
+          problem.status(), problem.detail(), ar.cause().toString());
         body.fail(problem);
         done.run();
       }

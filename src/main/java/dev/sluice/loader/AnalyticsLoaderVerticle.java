@@ -66,11 +66,11 @@ public class AnalyticsLoaderVerticle extends LoaderVerticle {
   }
 
   @Override
-  protected void operations() {
+  protected Future<Void> operations() {
     serve(Operation.PLATFORM_ANALYTICS, this::platform);
     serve(Operation.ERROR_LOGS, this::errors);
     serve(Operation.REPORT, this::report);
-    serveStream(Operation.PERFORMANCE_STREAM, this::performance);
+    return serveFollowableStream(Operation.PERFORMANCE_STREAM, this::performance, "sluice_performance_metrics");
   }
 
   /** Performance metrics of the last {@code time_range}, oldest first, so that new ones follow on. */

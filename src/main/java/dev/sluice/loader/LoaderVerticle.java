@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,12 +60,16 @@ public abstract class LoaderVerticle extends VerticleBase {
   private Limiter limiter;
   private final Map<String, Handler> handlers = new HashMap<>();
   private final Map<String, StreamPlanner> streamPlanners = new HashMap<>();
+  private final Map<String, Notifications> followers = new HashMap<>();
 
   /** The event-bus address of this loader's family ({@link Addresses}). */
   protected abstract String address();
 
-  /** Registers the operations this loader serves with {@link #serve}. */
-  protected abstract void operations();
+  /**
+   * Registers the operations this loader serves with {@link #serve} and {@link #serveStream}; returns what must
+   * be ready before the loader takes requests.
+   */
+  protected abstract Future<Void> operations();
 
   protected final void serve(Operation operation, Handler handler) {
     if (!operation.address().equals(address())) {
@@ -78,6 +84,17 @@ public abstract class LoaderVerticle extends VerticleBase {
       throw new IllegalArgumentException(operation + " is not served at " + address());
     }
     streamPlanners.put(operation.action(), planner);
+  }
+
+  /**
+   * Registers a stream that a client may also {@code follow}: once the listing is sent, the stream stays open and
+   * sends the rows that come after, each time PostgreSQL notifies {@code channel}. Completes once listening.
+   */
+  protected final Future<Void> serveFollowableStream(Operation operation, StreamPlanner planner, String channel) {
+    serveStream(operation, planner);
+    return Notifications.listen(vertx, Database.connectOptions(settings.database(), 0), channel)
+      .onSuccess(n -> followers.put(operation.action(), n))
+      .mapEmpty();
   }
 
   @Override
@@ -101,15 +118,22 @@ public abstract class LoaderVerticle extends VerticleBase {
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a request waits for its reply timeoutMs + 2 s (the gateway's send timeout): past that, a queued load is dropped
     limiter = new Limiter(concurrency, concurrency * 16, timeoutMs + 2_000);
-    operations();
+    Future<Void> ready = operations();
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
-    return consumer.completion();
+    return Future.join(ready, consumer.completion());
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(pool == null ? Future.succeededFuture() : pool.close(),
-      streamPool == null ? Future.succeededFuture() : streamPool.close());
+    List<Future<?>> closing = new ArrayList<>();
+    followers.values().forEach(n -> closing.add(n.close()));
+    if (pool != null) {
+      closing.add(pool.close());
+    }
+    if (streamPool != null) {
+      closing.add(streamPool.close());
+    }
+    return Future.join(closing);
   }
 
   /** The data family this loader serves, as named in {@code data_types} of the configuration. */
@@ -171,8 +195,10 @@ public abstract class LoaderVerticle extends VerticleBase {
     try {
       Params params = new Params(message.body());
       String after = params.string("after", 1, 4096, false);
+      Notifications follow = followers.get(action);
+      boolean following = follow != null && Boolean.TRUE.equals(params.bool("follow", false));
       ListQuery query = planner.plan(params);
-      streams.run(operation, query, streams.resumeFrom(operation, query, after), message);
+      streams.run(operation, query, streams.resumeFrom(operation, query, after), message, following ? follow : null);
     } catch (ProblemException e) {
       fail(message, e.problem());
     } catch (RuntimeException e) {

@@ -51,7 +51,7 @@ public class SearchLoaderVerticle extends LoaderVerticle {
   }
 
   @Override
-  protected void operations() {
+  protected Future<Void> operations() {
     serve(Operation.SEARCH, this::search);
     serve(Operation.SUGGESTIONS, this::suggestions);
     serveStream(Operation.SEARCH_STREAM, params -> {
@@ -59,6 +59,7 @@ public class SearchLoaderVerticle extends LoaderVerticle {
       params.validate();
       return query;
     });
+    return Future.succeededFuture();
   }
 
   private Future<LoaderReply> search(Params params) {

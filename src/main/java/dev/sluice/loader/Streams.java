@@ -58,8 +58,11 @@ final class Streams {
       : cursors.decode(after, "after", op.qualifiedName(), CursorCodec.binding(q.canonical()), 2).key();
   }
 
-  /** Accepts the open request, then streams every row of {@code q} after {@code from} to the consumer. */
-  void run(Operation op, ListQuery q, List<String> from, Message<JsonObject> open) {
+  /**
+   * Accepts the open request, then streams every row of {@code q} after {@code from} to the consumer. With
+   * {@code follow}, the stream then stays open and sends the rows that come after, whenever {@code follow} fires.
+   */
+  void run(Operation op, ListQuery q, List<String> from, Message<JsonObject> open, Notifications follow) {
     String address = open.headers().get(StreamProtocol.STREAM_ADDRESS);
     long credit = Long.parseLong(open.headers().get(StreamProtocol.CREDIT));
     String binding = CursorCodec.binding(q.canonical());
@@ -82,7 +85,8 @@ final class Streams {
       .onSuccess(out -> {
         open.reply(new JsonObject());
         long started = System.nanoTime();
-        pump(Plans.stream(q, from), batch, out, address)
+        pump(Plans.stream(q, from), batch, out, address, follow == null)
+          .compose(v -> follow == null ? Future.succeededFuture() : follow(q, from, batch, out, follow))
           .onComplete(ar -> {
             LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
             progress.remove(address);
@@ -106,7 +110,7 @@ final class Streams {
       });
   }
 
-  private Future<Void> pump(Sql sql, int fetchSize, BusWriteStream<Row> out, String address) {
+  private Future<Void> pump(Sql sql, int fetchSize, BusWriteStream<Row> out, String address, boolean end) {
     LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
     return pool.withTransaction(conn -> conn.prepare(sql.text()).compose(statement -> {
       RowStream<Row> rows = statement.createStream(fetchSize, sql.tuple());
@@ -115,7 +119,7 @@ final class Streams {
       out.stopped().onFailure(err -> rows.close().onComplete(v -> done.tryFail(err)));
       rows.exceptionHandler(done::tryFail);
       out.batchHandler(fetched -> progress.put(address, fetched));
-      rows.pipe().endOnFailure(false).to(out)
+      rows.pipe().endOnFailure(false).endOnSuccess(end).to(out)
         .onComplete(ar -> {
           if (ar.failed()) {
             rows.close();
@@ -126,6 +130,68 @@ final class Streams {
         });
       return done.future().eventually(statement::close);
     }));
+  }
+
+  /**
+   * Follows a stream on: each time {@code notifications} fire, reads the rows after the last one sent (a keyset
+   * page at a time, waiting for credit between pages) until the consumer cancels or stops reading.
+   */
+  private Future<Void> follow(ListQuery q, List<String> from, int batch, BusWriteStream<Row> out,
+                              Notifications notifications) {
+    Promise<Void> done = Promise.promise();
+    boolean[] reading = {false};
+    boolean[] again = {false};
+    Runnable[] poll = new Runnable[1];
+    poll[0] = () -> {
+      if (out.stopped().isComplete()) {
+        return;
+      }
+      if (reading[0] || out.writeQueueFull()) {
+        again[0] = true; // read once more when the current read, or the consumer, is done
+        return;
+      }
+      reading[0] = true;
+      again[0] = false;
+      List<String> after = out.lastKey() != null ? out.lastKey() : from;
+      Sql sql = Plans.keyset(q, after, false, false, 0, batch);
+      pool.preparedQuery(sql.text()).execute(sql.tuple()).onComplete(ar -> {
+        reading[0] = false;
+        if (ar.failed()) {
+          done.tryFail(ar.cause());
+          return;
+        }
+        int written = 0;
+        for (Row row : ar.result()) {
+          if (written++ < batch) {
+            out.write(row);
+          }
+        }
+        out.flushPartial();
+        if (ar.result().size() > batch || again[0]) {
+          if (out.writeQueueFull()) {
+            out.drainHandler(v -> poll[0].run());
+          } else {
+            poll[0].run();
+          }
+        }
+      });
+    };
+    Runnable unregister = notifications.register(poll[0]);
+    out.stopped().onComplete(ar -> {
+      unregister.run();
+      if (ar.failed()) {
+        done.tryFail(ar.cause());
+      } else {
+        done.tryComplete();
+      }
+    });
+    out.drainHandler(v -> {
+      if (again[0]) {
+        poll[0].run();
+      }
+    });
+    poll[0].run(); // what was written between the cursor's snapshot and listening
+    return done.future();
   }
 
   /** Rows per batch (and per fetch): {@code batch_size}, fewer when this operation's rows have been large. */

@@ -35,7 +35,7 @@ public class TemplateLoaderVerticle extends LoaderVerticle {
   }
 
   @Override
-  protected void operations() {
+  protected Future<Void> operations() {
     serve(Operation.TEMPLATES, this::templates);
     serve(Operation.TEMPLATE_ASSETS, this::assets);
     serveStream(Operation.TEMPLATE_STREAM, params -> {
@@ -43,6 +43,7 @@ public class TemplateLoaderVerticle extends LoaderVerticle {
       params.validate();
       return query;
     });
+    return Future.succeededFuture();
   }
 
   private static ListQuery listing(Params params) {

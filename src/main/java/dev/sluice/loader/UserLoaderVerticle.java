@@ -40,7 +40,7 @@ public class UserLoaderVerticle extends LoaderVerticle {
   }
 
   @Override
-  protected void operations() {
+  protected Future<Void> operations() {
     serve(Operation.USERS, this::users);
     serve(Operation.USER_RANGE, this::range);
     serve(Operation.USER_ANALYTICS, this::analytics);
@@ -50,6 +50,7 @@ public class UserLoaderVerticle extends LoaderVerticle {
       params.validate();
       return query;
     });
+    return Future.succeededFuture();
   }
 
   private ListQuery usersQuery(Params params) {

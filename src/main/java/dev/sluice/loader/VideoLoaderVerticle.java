@@ -44,7 +44,7 @@ public class VideoLoaderVerticle extends LoaderVerticle {
   }
 
   @Override
-  protected void operations() {
+  protected Future<Void> operations() {
     serve(Operation.USER_VIDEOS, this::userVideos);
     serve(Operation.VIDEOS, this::videos);
     serve(Operation.POPULAR_VIDEOS, this::popular);
@@ -54,6 +54,7 @@ public class VideoLoaderVerticle extends LoaderVerticle {
       params.validate();
       return query;
     });
+    return Future.succeededFuture();
   }
 
   /** The videos listing's filters; {@code sort} is the sort key's name when the request gives none. */

@@ -309,7 +309,7 @@ class SeederTest {
     // The seeder drops secondary indexes for the load and rebuilds them in the same transaction.
     Set<String> indexes = values("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()");
     for (String name : List.of("videos_search_idx", "videos_created_idx", "video_events_video_time_idx",
-      "video_events_time_idx", "users_role_active_created_idx", "search_terms_trgm_idx", "search_terms_prefix_idx",
+      "video_events_time_type_idx", "users_role_active_created_idx", "search_terms_trgm_idx", "search_terms_prefix_idx",
       "templates_search_idx", "template_assets_template_position_idx", "error_logs_severity_time_idx",
       "performance_metrics_component_time_idx", "user_sessions_started_idx")) {
       assertTrue(indexes.contains(name), name);

@@ -3,7 +3,9 @@ package dev.sluice.stream;
 import dev.sluice.Service;
 import dev.sluice.TestDatabase;
 import dev.sluice.bus.stream.StreamProtocol;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.core.shareddata.LocalMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -290,29 +292,123 @@ class StreamingTest {
     Service strict = Service.start(config);
     int strictPort = config.getJsonObject("http").getInteger("port");
     try {
-      List<StreamClient> open = new ArrayList<>();
+      // three clients that send their request and then read nothing at all (plain sockets: nothing reads for them)
+      List<java.net.Socket> stalled = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        boolean[] paused = {false};
-        open.add(StreamClient.open(strict.vertx, strictPort, METRICS, null, null, line -> !paused[0] && (paused[0] = true)));
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", strictPort);
+        socket.getOutputStream().write(("GET " + METRICS + " HTTP/1.1\r\nHost: test\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        stalled.add(socket);
       }
-      var refused = strict.get(METRICS);
+      long deadline = System.currentTimeMillis() + 5000;
+      while (strict.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).size() < 3
+        && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20); // until all three streams run
+      }
+      HttpResponse<Buffer> refused = strict.get(METRICS);
       assertEquals(429, refused.statusCode());
       assertEquals("1", refused.getHeader("Retry-After"));
       assertEquals("application/problem+json", refused.getHeader("Content-Type"));
-      // none of them reads: each is cut after the 1 s idle timeout and releases what it holds
-      Thread.sleep(3000);
-      assertEquals(0, strict.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).size(), "no stream open");
-      for (StreamClient stream : open) {
-        stream.resume(); // reading again now, it finds the body was cut, not ended
-        assertFalse(stream.awaitEnd(60), "a stalled client is cut, not ended cleanly");
-        assertTrue(stream.lines.size() < ROWS);
-        stream.close();
+      // each is cut after the 1 s idle timeout: cursor and connection released, the socket closed
+      deadline = System.currentTimeMillis() + 6000;
+      while (!strict.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).isEmpty()
+        && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(0, strict.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).size(),
+        "every stalled stream cut and released within a few idle timeouts");
+      for (java.net.Socket socket : stalled) {
+        socket.setSoTimeout(30_000);
+        byte[] body = socket.getInputStream().readAllBytes(); // what was on its way, then the end of the connection
+        String tail = new String(body, Math.max(0, body.length - 7), Math.min(7, body.length),
+          java.nio.charset.StandardCharsets.US_ASCII);
+        assertFalse(tail.endsWith("\r\n0\r\n\r\n"), "cut: no final chunk");
+        assertTrue(body.length < ROWS * 50L, "far from the whole body");
+        socket.close();
       }
       assertEquals(200, strict.get("/api/v1/templates/stream").statusCode(), "places are given back");
     } finally {
       strict.close();
     }
     assertReleasedWithinOneSecond();
+  }
+
+  @Test
+  @DisplayName("follow=true keeps the stream open and sends metrics as they are written")
+  void follow() throws Exception {
+    String path = "/api/v1/analytics/performance/stream?time_range=1h&component=gateway&follow=true";
+    long already = service.count("SELECT count(*) FROM performance_metrics WHERE component = 'gateway' "
+      + "AND recorded_at >= now() - interval '1 hour'");
+    StreamClient stream = open(path, null, null, null);
+    assertEquals(200, stream.status());
+    Thread.sleep(500);
+    assertEquals(already, items(stream.lines).size(), "what was there first");
+    for (int round = 1; round <= 3; round++) {
+      service.sql("INSERT INTO performance_metrics (component, metric, value, recorded_at) "
+        + "SELECT 'gateway', 'follow_test', g, now() FROM generate_series(1, $1) g", round * 2);
+      long expected = already + (long) round * (round + 1);
+      long deadline = System.currentTimeMillis() + 5000;
+      while (items(stream.lines).size() < expected && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(expected, items(stream.lines).size(), "new metrics arrive while the stream stays open");
+    }
+    assertFalse(stream.ended.future().isComplete(), "still open");
+    List<JsonObject> followed = items(stream.lines).subList((int) already, items(stream.lines).size());
+    assertTrue(followed.stream().allMatch(m -> "follow_test".equals(m.getString("metric"))));
+    stream.close();
+    service.sql("DELETE FROM performance_metrics WHERE metric = 'follow_test'");
+    assertReleasedWithinOneSecond();
+  }
+
+  @Test
+  @DisplayName("another verticle streams through the typed client, and its slow reading holds the cursor back")
+  void typedClientInAnotherVerticle() throws Exception {
+    io.vertx.core.Promise<long[]> result = io.vertx.core.Promise.promise();
+    service.vertx.deployVerticle(new SlowReader(result)).await();
+    long[] figures = result.future().await(); // {items, max lead of fetched over read, batches read slowly}
+    assertTrue(figures[0] >= ROWS, "every row: " + figures[0]);
+    assertTrue(figures[1] <= (long) (WINDOW + 3) * BATCH,
+      "while reading slowly, PostgreSQL was at most " + figures[1] + " rows ahead");
+    assertReleasedWithinOneSecond();
+  }
+
+  /** Reads 200 batches slowly (one each 5 ms), measuring how far the cursor runs ahead, then the rest at speed. */
+  static final class SlowReader extends io.vertx.core.VerticleBase {
+    private final io.vertx.core.Promise<long[]> result;
+
+    SlowReader(io.vertx.core.Promise<long[]> result) {
+      this.result = result;
+    }
+
+    @Override
+    public io.vertx.core.Future<?> start() {
+      dev.sluice.bus.SluiceClient client = dev.sluice.bus.SluiceClient.create(vertx, 30_000);
+      return client.stream(dev.sluice.bus.Operation.PERFORMANCE_STREAM, new JsonObject().put("time_range", "7d"),
+          WINDOW, 0.8, 10_000)
+        .onSuccess(stream -> {
+          long[] figures = new long[3];
+          LocalMap<String, Long> fetched = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
+          stream.pause();
+          stream.handler(batch -> {
+            figures[0] += batch.count();
+            if (figures[2] < 200) {
+              long ahead = fetched.getOrDefault(stream.address(), 0L) - figures[0];
+              figures[1] = Math.max(figures[1], ahead);
+            }
+          });
+          stream.exceptionHandler(result::tryFail);
+          stream.endHandler(v -> result.tryComplete(figures));
+          vertx.setPeriodic(5, id -> {
+            if (++figures[2] >= 200) {
+              vertx.cancelTimer(id);
+              stream.resume();
+            } else {
+              stream.fetch(1);
+            }
+          });
+        });
+    }
   }
 
   @Test

@@ -170,6 +170,9 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
           message.headers().get(StreamProtocol.POSITION));
         drain();
       }
+      case StreamProtocol.HEARTBEAT -> {
+        // nothing to hand on: it only proves the producer is alive
+      }
       case StreamProtocol.ERROR -> fail(new ProblemException(Problem.fromJson(message.body().toString())), false);
       default -> fail(new IllegalStateException("unknown stream message " + type), true);
     }

@@ -53,6 +53,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   private long items;
   private long bytes;
   private long lastProgress = System.currentTimeMillis();
+  private long lastSent = System.currentTimeMillis();
   private Promise<Void> ending;
   private boolean closed;
   private Handler<Void> drainHandler;
@@ -95,6 +96,11 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   /** Items written so far. */
   public long items() {
     return items;
+  }
+
+  /** The keyset values of the last item written, or null before the first. */
+  public List<String> lastKey() {
+    return lastKey;
   }
 
   /** Bytes of NDJSON written so far. */
@@ -142,6 +148,17 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       flush();
     }
     return ending.future();
+  }
+
+  /**
+   * Sends the items written since the last full batch as a batch of their own (as credit allows): for a stream
+   * that waits for new rows, so that what it has is not held back until a batch fills.
+   */
+  public void flushPartial() {
+    if (!closed && ending == null && currentCount > 0) {
+      seal();
+      flush();
+    }
   }
 
   /** Sends the problem as the stream's last message, whatever the credit, and releases the stream. */
@@ -221,6 +238,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
 
   private void send(String type, Buffer body, DeliveryOptions options) {
     options.addHeader(StreamProtocol.TYPE, type).addHeader(StreamProtocol.SEQ, Long.toString(seq++));
+    lastSent = System.currentTimeMillis();
     vertx.eventBus().send(dataAddress, body, options);
   }
 
@@ -236,6 +254,10 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   }
 
   private void checkIdle() {
+    if (!closed && ending == null && System.currentTimeMillis() - lastSent > idleTimeoutMs / 3) {
+      // a stream that has had nothing to send for a while (a follower waiting for new rows) says it is alive
+      send(StreamProtocol.HEARTBEAT, Buffer.buffer(), new DeliveryOptions());
+    }
     if (!closed && !queue.isEmpty() && credit == 0
       && System.currentTimeMillis() - lastProgress > idleTimeoutMs) {
       // the consumer stopped reading (or is gone): give up and release what the stream holds

@@ -14,7 +14,8 @@ package dev.sluice.bus.stream;
  *   <li><b>credit</b>: the consumer grants {@link #CREDIT} more batches on the control address as its reader
  *   drains.</li>
  *   <li><b>end</b> carries the total {@link #COUNT} and the final {@link #POSITION}; <b>error</b> a problem as
- *   body; <b>cancel</b> (consumer to producer) stops the producer at once.</li>
+ *   body; <b>cancel</b> (consumer to producer) stops the producer at once; <b>heartbeat</b> tells a
+ *   consumer that a following stream with nothing new is still alive.</li>
  * </ol>
  * Sequence numbers make a lost or reordered message a failure, never a short result. Either side gives up on a
  * peer that stays silent past its idle timeout.
@@ -31,6 +32,8 @@ public final class StreamProtocol {
   public static final String ERROR = "error";
   public static final String CREDIT_GRANT = "credit";
   public static final String CANCEL = "cancel";
+  /** Producer to consumer, needs no credit: "still here" while a following stream has nothing new to send. */
+  public static final String HEARTBEAT = "heartbeat";
 
   public static final String STREAM_ADDRESS = "stream-address";
   public static final String CREDIT = "credit";

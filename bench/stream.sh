@@ -1,0 +1,529 @@
+#!/usr/bin/env bash
+# Sluice streaming benchmark, one command: bench/stream.sh   (see bench/README.md, "Streaming")
+#
+# Builds the jar like bench/run.sh, reuses (or seeds) the "medium" data in bench/out/pgdata, starts the service on
+# 127.0.0.1 with -Xmx1g and a GC log, and measures GET /api/v1/videos/stream (NDJSON, every video):
+#   1. throughput: rows/s of 3 full streams with curl (median), against psql \copy of the same SQL (median of 3)
+#   2. time to first byte: curl time_starttransfer, median of 5 full streams
+#   3. heap: used after GC before, during 1 and 10 streams in a row (10,000,000 rows), and after
+#   4. heap with 16 concurrent rate-limited clients (200 KB/s, 20 s), and a staggered variant in which the 16
+#      streams all get going (a restart with a stream pool of 16, 90 s)
+# prints a table with the targets and PASS/MISS, writes it to bench/out/stream-results-<timestamp>.txt, and stops
+# the service (also on failure or interruption).
+#
+# Settings (environment), besides those of bench/lib.sh (BENCH_SKIP_BUILD, BENCH_HTTP_PORT, BENCH_PG_PORT, …):
+#   BENCH_STREAM_RUNS=3           full streams timed for throughput (and \copy runs)
+#   BENCH_TTFB_RUNS=5             full streams timed for the first byte
+#   BENCH_HEAP_STREAMS=10         full streams in a row for the heap figure
+#   BENCH_SLOW_CLIENTS=16, BENCH_SLOW_RATE=200k, BENCH_SLOW_SECONDS=20   scenario 4
+#   BENCH_STAGGER_SECONDS=90      length of the staggered variant (0 skips it and its restart)
+#   BENCH_STAGGER_STEP=3          seconds between two client starts in the staggered variant
+#   BENCH_STAGGER_POOL=16         database.pool_size for the staggered variant
+set -euo pipefail
+
+LOG_TAG=stream
+# shellcheck source=bench/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"   # sets BENCH_DIR, ROOT (and cd's there), OUT, TS, …
+
+STREAM_RUNS=${BENCH_STREAM_RUNS:-3}
+TTFB_RUNS=${BENCH_TTFB_RUNS:-5}
+HEAP_STREAMS=${BENCH_HEAP_STREAMS:-10}
+SLOW_CLIENTS=${BENCH_SLOW_CLIENTS:-16}
+SLOW_RATE=${BENCH_SLOW_RATE:-200k}
+SLOW_SECONDS=${BENCH_SLOW_SECONDS:-20}
+STAGGER_SECONDS=${BENCH_STAGGER_SECONDS:-90}
+STAGGER_STEP=${BENCH_STAGGER_STEP:-3}
+STAGGER_POOL=${BENCH_STAGGER_POOL:-16}
+STREAM_PATH=/api/v1/videos/stream
+STREAM_MAX_TIME=900        # curl --max-time of one full stream
+TARGET_RATIO=0.7
+TARGET_TTFB_MS=50
+TARGET_GROWTH_MB=64
+
+RUN_DIR="$OUT/stream-$TS"
+RESULTS="$OUT/stream-results-$TS.txt"
+SERVICE_LOG="$RUN_DIR/service.log"
+mkdir -p "$RUN_DIR"
+TOOL=(python3 "$BENCH_DIR/stream_tool.py")
+
+# ---------------------------------------------------------------- tools
+need jq jq
+need curl curl
+need psql postgresql-client
+command -v python3 >/dev/null || die "python3 is needed"
+command -v java >/dev/null || die "java 17 is needed"
+need top procps
+JDK_BIN=/usr/lib/jvm/java-17-openjdk-amd64/bin
+[[ -x $JDK_BIN/jcmd ]] || JDK_BIN=$(dirname "$(readlink -f "$(command -v java)")")
+JCMD=$JDK_BIN/jcmd
+JSTAT=$JDK_BIN/jstat
+[[ -x $JCMD && -x $JSTAT ]] || die "jcmd and jstat are needed (a JDK 17: $JDK_BIN)"
+
+read_bench_conf
+URL="$BASE$STREAM_PATH"
+PSQL_CLI=(psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres sluice)
+
+# The SQL the service streams for /videos/stream: Plans.stream() -> rowsWithKeys() over
+# ListQuery.fromWithRow() with VideoLoaderVerticle.COLUMNS and the sort "-created_at" (no filter, no resume position).
+STREAM_SQL="SELECT row_to_json(j)::text, v.created_at::text, v.id::text FROM videos v CROSS JOIN LATERAL (SELECT v.id, v.user_id, v.title, v.description, v.category, v.status, v.duration_seconds, v.view_count, v.like_count, v.created_at) j ORDER BY v.created_at DESC, v.id DESC"
+
+PROBLEMS=()
+BG_PIDS=()        # background processes of this script (jstat, curl clients, top), stopped by pid
+JSTAT_PID=""
+GC_LOG=""
+JVM_STARTED=""
+
+problem() { PROBLEMS+=("$*"); log "PROBLEM: $*"; }
+
+stop_background() {
+  local pid
+  for pid in "${BG_PIDS[@]}"; do
+    kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${BG_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  BG_PIDS=()
+  JSTAT_PID=""
+}
+
+cleanup() {
+  local rc=$?
+  stop_background
+  stop_service
+  stop_orphan_postgres
+  if ((rc != 0)); then log "failed (exit $rc); service log: $SERVICE_LOG"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { printf '%s' "$EPOCHREALTIME"; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+median() { "${TOOL[@]}" median "$@"; }
+
+# Starts the service (generation n: 1, or 2 after the restart of 4b) with a GC log of its own, gc-<n>.log.
+start_stream_service() { # n
+  GC_LOG="$RUN_DIR/gc-$1.log"
+  SERVICE_JVM_OPTS=(-Xmx1g "-Xlog:gc*:file=$GC_LOG:time,uptime,level,tags")
+  prepare_conf
+  start_service
+  JVM_STARTED=$("${TOOL[@]}" jvmstart "$GC_LOG")
+  STARTED_PID=$SERVICE_PID
+  ln -sfn "$GC_LOG" "$OUT/stream-gc.log"
+}
+
+# jstat -gc every 200 ms into jstat-<n>.txt, only during the heap scenarios (it costs a few % of a core)
+jstat_start() {
+  "$JSTAT" -gc -t "$SERVICE_PID" 200 >>"$RUN_DIR/jstat-$SERVICE_GEN.txt" 2>&1 &
+  JSTAT_PID=$!
+  BG_PIDS+=("$JSTAT_PID")
+}
+jstat_stop() {
+  [[ -n $JSTAT_PID ]] || return 0
+  kill -TERM "$JSTAT_PID" 2>/dev/null || true
+  wait "$JSTAT_PID" 2>/dev/null || true
+  JSTAT_PID=""
+}
+
+stop_stream_service() {
+  stop_background
+  stop_service
+}
+
+# Full GC (jcmd GC.run), then the heap in use from GC.heap_info, in MB.
+heap_after_full_gc() {
+  "$JCMD" "$SERVICE_PID" GC.run >/dev/null
+  "$JCMD" "$SERVICE_PID" GC.heap_info | awk '/ heap .*used [0-9]+K/ {
+    for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); printf "%.1f", v / 1024; exit } }'
+}
+
+# CPU seconds used so far (user + system, with reaped children) by the JVM, by PostgreSQL (the postmaster and its
+# processes), and by this script's finished children (curl): sets CPU_JVM CPU_PG CPU_KIDS. Not in a $(…): `times`
+# must run in this shell.
+cpu_seconds() {
+  local hz pm jvm pg kids
+  hz=$(getconf CLK_TCK)
+  jvm=$(awk -v hz="$hz" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13 + $14 + $15) / hz }' "/proc/$SERVICE_PID/stat")
+  pm=$(head -1 "$DATA_DIR/postmaster.pid")
+  pg=$( { cat "/proc/$pm/stat"; for c in $(ps --ppid "$pm" -o pid=); do cat "/proc/$c/stat" 2>/dev/null || true; done; } \
+    | awk -v hz="$hz" '{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 } END { printf "%.2f", t / hz }')
+  times >"$RUN_DIR/times.txt"
+  kids=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.2f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' \
+    "$RUN_DIR/times.txt")
+  CPU_JVM=$jvm CPU_PG=$pg CPU_KIDS=$kids
+  CPU_BUSY=$(awk -v hz="$hz" '$1 == "cpu" { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit }' /proc/stat)
+}
+
+gc_window() { "${TOOL[@]}" gc "$GC_LOG" "$1" "$2"; }                 # from to -> count max_after last_after kinds
+jstat_window() { "${TOOL[@]}" jstat "$RUN_DIR/jstat-$SERVICE_GEN.txt" "$JVM_STARTED" "$1" "$2"; }  # from to
+
+# One full stream to /dev/null: sets S_CODE S_TTFB S_TOTAL S_BYTES S_EXIT (seconds, bytes).
+stream_once() { # label
+  local out
+  out=$(curl -s -o /dev/null --max-time "$STREAM_MAX_TIME" \
+    -w '%{http_code} %{time_starttransfer} %{time_total} %{size_download} %{exitcode}' "$URL" || true)
+  read -r S_CODE S_TTFB S_TOTAL S_BYTES S_EXIT <<<"$out"
+  if [[ $S_CODE != 200 || $S_EXIT != 0 || ($VERIFIED_BYTES -gt 0 && $S_BYTES != "$VERIFIED_BYTES") ]]; then
+    problem "$1: HTTP $S_CODE, curl exit $S_EXIT, $S_BYTES bytes (a full body has $VERIFIED_BYTES) after ${S_TOTAL}s"
+    return 1
+  fi
+  return 0
+}
+
+# \copy of the streamed SQL to /dev/null; sets C_SECONDS C_ROWS. Extra environment (PGOPTIONS) may be given.
+copy_once() { # label
+  local t0 t1 out
+  t0=$(now)
+  out=$("${PSQL_CLI[@]}" -c "\\copy ($STREAM_SQL) to /dev/null" 2>&1) || { problem "$1: psql failed: $out"; return 1; }
+  t1=$(now)
+  C_SECONDS=$(calc "%.3f" "$t1 - $t0")
+  C_ROWS=$(awk '/^COPY [0-9]+/ { print $2 }' <<<"$out")
+  [[ $C_ROWS == "$ROWS" ]] || { problem "$1: \\copy gave '$out', expected COPY $ROWS"; return 1; }
+}
+
+# The second iteration of `top -b` over everything, and over the JVM's threads, while a stream runs.
+cpu_snapshot() { # name
+  top -b -n 2 -d 1 -w 512 >"$RUN_DIR/top-$1.txt" 2>&1 &
+  local a=$!
+  top -H -b -n 2 -d 1 -w 512 -p "$SERVICE_PID" >"$RUN_DIR/top-threads-$1.txt" 2>&1 &
+  local b=$!
+  BG_PIDS+=("$a" "$b")
+  wait "$a" "$b" || true
+}
+
+# Scenario 4: n clients with curl --limit-rate, each ending after its own --max-time (timeout(1) as a backstop);
+# client i starts i*step seconds in, and runs until `seconds` after the first start. A full GC is forced
+# (jcmd GC.run) 3 s before the end, while the clients still read. Sets SLOW_* figures; files slow-<tag>-<i>.txt.
+slow_clients() { # tag clients rate seconds step
+  local tag=$1 n=$2 rate=$3 seconds=$4 step=$5 i pids=() t0 limit gc_at
+  settle
+  local before
+  before=$(heap_after_full_gc)
+  log "4$tag. $n clients at $rate/s, $seconds s (starts ${step}s apart); heap after GC before: $before MB"
+  t0=$(now)
+  for ((i = 0; i < n; i++)); do
+    limit=$((seconds - i * step))
+    if ((limit < 1)); then limit=1; fi
+    timeout $((limit + 10)) curl -s -o /dev/null --limit-rate "$rate" --max-time "$limit" \
+      -w '%{http_code} %{time_starttransfer} %{size_download} %{exitcode}\n' "$URL" \
+      >"$RUN_DIR/slow-$tag-$i.txt" 2>&1 &
+    pids+=("$!")
+    BG_PIDS+=("$!")
+    if ((step > 0 && i < n - 1)); then sleep "$step"; fi
+  done
+  gc_at=$(calc "%.3f" "$t0 + $seconds - 3 - $(now)")
+  if awk -v s="$gc_at" 'BEGIN { exit !(s > 0) }'; then sleep "$gc_at"; fi
+  # a stream's cursor is 'idle in transaction' between two fetches, 'active' while it sorts or fetches
+  SLOW_ACTIVE=$("${PSQL[@]}" -Atc "SELECT format('%s (%s sorting or fetching)', count(*), count(*) FILTER (WHERE state = 'active'))
+    FROM pg_stat_activity WHERE datname = 'sluice' AND backend_type = 'client backend' AND state <> 'idle'
+    AND query LIKE 'SELECT row_to_json(j)::text, v.created_at%'")
+  SLOW_CPU=$( { top -b -n 2 -d 1 -w 512 >"$RUN_DIR/top-slow-$tag.txt" 2>&1 && "${TOOL[@]}" top "$RUN_DIR/top-slow-$tag.txt" 5; } || echo n/a)
+  SLOW_FORCED=$(heap_after_full_gc)
+  for i in "${pids[@]}"; do wait "$i" 2>/dev/null || true; done
+  local t1
+  t1=$(now)
+  read -r SLOW_GCS SLOW_MAX_AFTER _ _ <<<"$(gc_window "$t0" "$t1")"
+  read -r _ SLOW_MAX_USED _ <<<"$(jstat_window "$t0" "$t1")"
+  # the larger of the forced GC's figure and the young pauses' after-GC figures in the window
+  SLOW_MAX_AFTER=$(awk -v a="$SLOW_MAX_AFTER" -v b="$SLOW_FORCED" 'BEGIN { if (a == "n/a" || b + 0 > a + 0) a = b; printf "%.0f", a }')
+  local ok=0 streamed=0 codes=() total=0 line code ttfb size rc
+  SLOW_DETAIL=""
+  for ((i = 0; i < n; i++)); do
+    line=$(head -1 "$RUN_DIR/slow-$tag-$i.txt" 2>/dev/null || true)
+    read -r code ttfb size rc <<<"${line:-000 0 0 ?}"
+    codes+=("$code/$rc")
+    total=$((total + ${size:-0}))
+    if [[ $code == 200 ]]; then ok=$((ok + 1)); fi
+    if ((${size:-0} > 0)); then streamed=$((streamed + 1)); fi
+  done
+  SLOW_OK=$ok
+  SLOW_STREAMED=$streamed
+  SLOW_BYTES=$total
+  SLOW_CODES=$(printf '%s\n' "${codes[@]}" | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')
+  settle
+  SLOW_BEFORE=$before
+  SLOW_AFTER=$(heap_after_full_gc)
+  log "4$tag: $ok/$n got 200, $streamed received rows, $total bytes in all (http/curl-exit: $SLOW_CODES);" \
+    "stream cursors open at the forced GC: $SLOW_ACTIVE; heap after GC max $SLOW_MAX_AFTER MB (forced: $SLOW_FORCED)," \
+    "after $SLOW_AFTER MB"
+}
+
+# ================================================================= the run
+START=$SECONDS
+log "results will go to $RESULTS; run files in $RUN_DIR"
+build
+EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-stream.json")
+if [[ ! -f $SEED_MARK ]]; then seed; fi
+prepare_conf   # ensure_data may have to seed, which needs the configuration
+SERVICE_GEN=1
+start_stream_service 1
+ensure_data
+if [[ $SERVICE_PID != "$STARTED_PID" ]]; then   # ensure_data had to seed, and restarted the service plainly
+  stop_stream_service
+  start_stream_service 1
+fi
+
+PG_VERSION=$("${PSQL[@]}" -Atc "SELECT version()")
+ROWS=$("${PSQL[@]}" -Atc "SELECT count(*) FROM videos")
+FIRST_ID=$("${PSQL[@]}" -Atc "SELECT id FROM videos ORDER BY created_at DESC, id DESC LIMIT 1")
+LAST_ID=$("${PSQL[@]}" -Atc "SELECT id FROM videos ORDER BY created_at ASC, id ASC LIMIT 1")
+log "videos: $ROWS rows"
+
+# what else runs on the machine (the figures share its cores with it)
+top -b -n 2 -d 1 -w 512 >"$RUN_DIR/top-idle.txt" 2>&1 || true
+OTHER_LOAD="$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min); busiest over 1 s: $("${TOOL[@]}" top "$RUN_DIR/top-idle.txt" 4)"
+log "load before measuring: $OTHER_LOAD"
+
+# ---------------------------------------------------------------- verification (also the warm-up)
+VERIFIED_BYTES=0
+settle
+log "verifying one full stream (saved, counted with wc -l, checked line by line)"
+BODY="$RUN_DIR/verify-body.ndjson"
+V_OUT=$(curl -s -D "$RUN_DIR/verify-headers.txt" -o "$BODY" --max-time "$STREAM_MAX_TIME" \
+  -w '%{http_code} %{time_starttransfer} %{time_total} %{size_download} %{exitcode} %{content_type}' "$URL" || true)
+read -r V_CODE V_TTFB V_TOTAL V_BYTES V_EXIT V_TYPE <<<"$V_OUT"
+V_LINES=$(wc -l <"$BODY")
+V_CHECK=$("${TOOL[@]}" check "$BODY" "$FIRST_ID" "$LAST_ID")
+rm -f "$BODY"
+log "verify: HTTP $V_CODE, $V_TYPE, curl exit $V_EXIT, $V_BYTES bytes, wc -l $V_LINES; $V_CHECK"
+[[ $V_CODE == 200 && $V_EXIT == 0 ]] || problem "verification stream: HTTP $V_CODE, curl exit $V_EXIT"
+[[ $V_LINES == "$ROWS" ]] || problem "verification stream: wc -l gives $V_LINES lines, the table has $ROWS rows"
+[[ $V_CHECK == *verdict=ok* ]] || problem "verification stream: $V_CHECK"
+VERIFIED_BYTES=$V_BYTES
+
+# ---------------------------------------------------------------- 1. throughput
+settle
+G_RPS=() G_TTFB1=() G_TOT=()
+for ((r = 1; r <= STREAM_RUNS; r++)); do
+  if stream_once "throughput run $r"; then
+    G_RPS+=("$(calc "%.0f" "$ROWS / $S_TOTAL")")
+    G_TOT+=("$S_TOTAL")
+    G_TTFB1+=("$S_TTFB")
+    log "1. gateway run $r: ${S_TOTAL}s (first byte ${S_TTFB}s), $S_BYTES bytes, ${G_RPS[-1]} rows/s"
+  fi
+done
+G_MEDIAN=$( ((${#G_RPS[@]})) && median "${G_RPS[@]}" || echo n/a)
+
+settle
+log "1. \\copy: one warm-up, then $STREAM_RUNS timed"
+copy_once "\\copy warm-up" || true
+C_RPS=() C_SEC=()
+for ((r = 1; r <= STREAM_RUNS; r++)); do
+  if copy_once "\\copy run $r"; then
+    C_RPS+=("$(calc "%.0f" "$ROWS / $C_SECONDS")")
+    C_SEC+=("$C_SECONDS")
+    log "1. \\copy run $r: ${C_SECONDS}s, ${C_RPS[-1]} rows/s"
+  fi
+done
+C_MEDIAN=$( ((${#C_RPS[@]})) && median "${C_RPS[@]}" || echo n/a)
+
+# the same \copy without parallel workers: the plan the service's cursor (a portal fetched in batches) runs
+log "1. \\copy with max_parallel_workers_per_gather=0 (for the reading; not a target)"
+P_RPS=() P_SEC=()
+for ((r = 1; r <= STREAM_RUNS; r++)); do
+  if PGOPTIONS="-c max_parallel_workers_per_gather=0" copy_once "serial \\copy run $r"; then
+    P_RPS+=("$(calc "%.0f" "$ROWS / $C_SECONDS")")
+    P_SEC+=("$C_SECONDS")
+    log "1. serial \\copy run $r: ${C_SECONDS}s, ${P_RPS[-1]} rows/s"
+  fi
+done
+P_MEDIAN=$( ((${#P_RPS[@]})) && median "${P_RPS[@]}" || echo n/a)
+R_THROUGHPUT=$(ratio "$G_MEDIAN" "$C_MEDIAN")
+R_SERIAL=$(ratio "$G_MEDIAN" "$P_MEDIAN")
+
+# ---------------------------------------------------------------- 2. time to first byte
+settle
+T_MS=() T_TOTALS=()
+for ((r = 1; r <= TTFB_RUNS; r++)); do
+  if stream_once "first-byte run $r"; then
+    T_MS+=("$(calc "%.1f" "$S_TTFB * 1000")")
+    T_TOTALS+=("$S_TOTAL")
+    log "2. first byte run $r: ${T_MS[-1]} ms (whole stream ${S_TOTAL}s)"
+  fi
+  settle
+done
+T_MEDIAN=$( ((${#T_MS[@]})) && median "${T_MS[@]}" || echo n/a)
+TTFB_VERDICT=$(awk -v v="$T_MEDIAN" -v t="$TARGET_TTFB_MS" 'BEGIN { if (v == "n/a") print "n/a"; else if (v + 0 < t + 0) print "PASS"; else print "MISS" }')
+
+# ---------------------------------------------------------------- where the CPU goes (one more stream, not timed)
+settle
+log "cpu: top while one more stream runs (before its first byte, and after)"
+DIAG_T0=$(now)
+curl -s -o /dev/null --max-time "$STREAM_MAX_TIME" -w '%{http_code} %{time_starttransfer} %{time_total}' "$URL" \
+  >"$RUN_DIR/cpu-stream.txt" 2>&1 &
+DIAG_PID=$!
+BG_PIDS+=("$DIAG_PID")
+sleep 1
+cpu_snapshot before-first-byte
+# the first byte comes after about the median measured above; sample after it
+FIRST_BYTE_MS=$T_MEDIAN
+[[ $FIRST_BYTE_MS =~ ^[0-9.]+$ ]] || FIRST_BYTE_MS=0
+WAIT_S=$(calc "%.3f" "$DIAG_T0 + $FIRST_BYTE_MS / 1000 + 0.3 - $(now)")
+if awk -v s="$WAIT_S" 'BEGIN { exit !(s > 0) }'; then sleep "$WAIT_S"; fi
+"$JCMD" "$SERVICE_PID" Thread.print >"$RUN_DIR/threads-streaming.txt" 2>&1 &
+BG_PIDS+=("$!")
+cpu_snapshot streaming
+wait "$DIAG_PID" || true
+CPU_SORT=$("${TOOL[@]}" top "$RUN_DIR/top-before-first-byte.txt" 5)
+CPU_STREAM=$("${TOOL[@]}" top "$RUN_DIR/top-streaming.txt" 5)
+CPU_THREADS=$("${TOOL[@]}" top "$RUN_DIR/top-threads-streaming.txt" 6 "$SERVICE_PID")
+read -r _ DIAG_TTFB DIAG_TOTAL <<<"$(cat "$RUN_DIR/cpu-stream.txt")"
+log "cpu before the first byte: $CPU_SORT"
+log "cpu while streaming: $CPU_STREAM; JVM threads: $CPU_THREADS"
+
+# ---------------------------------------------------------------- 3. heap over 10 streams in a row
+settle
+jstat_start
+"$JCMD" "$SERVICE_PID" Thread.print >"$RUN_DIR/threads-before-heap.txt" 2>&1 || true
+H_BEFORE=$(heap_after_full_gc)
+log "3. heap after GC before: $H_BEFORE MB; $HEAP_STREAMS streams in a row"
+cpu_seconds
+CPU0_JVM=$CPU_JVM CPU0_PG=$CPU_PG CPU0_KIDS=$CPU_KIDS CPU0_BUSY=$CPU_BUSY
+H_T0=$(now)
+H_RPS=()
+H_T1=""
+for ((r = 1; r <= HEAP_STREAMS; r++)); do
+  if stream_once "heap stream $r"; then
+    H_RPS+=("$(calc "%.0f" "$ROWS / $S_TOTAL")")
+  fi
+  if ((r == 1)); then H_T1=$(now); fi
+done
+H_T10=$(now)
+cpu_seconds
+CPU1_JVM=$CPU_JVM CPU1_PG=$CPU_PG CPU1_KIDS=$CPU_KIDS CPU1_BUSY=$CPU_BUSY
+"$JCMD" "$SERVICE_PID" Thread.print >"$RUN_DIR/threads-after-heap.txt" 2>&1 || true
+H_WALL=$(calc "%.1f" "$H_T10 - $H_T0")
+CPU_SPLIT=$(awk -v w="$H_WALL" -v j="$(calc "%.1f" "$CPU1_JVM - $CPU0_JVM")" -v p="$(calc "%.1f" "$CPU1_PG - $CPU0_PG")" \
+  -v c="$(calc "%.1f" "$CPU1_KIDS - $CPU0_KIDS")" -v b="$(calc "%.1f" "$CPU1_BUSY - $CPU0_BUSY")" -v n="$(nproc)" 'BEGIN {
+    o = b - j - p - c; if (o < 0) o = 0; t = w * n
+    printf "wall %.1fs x %d cpus = %.1f cpu-s; JVM %.1fs (%.0f%%), PostgreSQL %.1fs (%.0f%%), curl %.1fs (%.0f%%), other processes %.1fs (%.0f%%), idle %.0f%%",
+      w, n, t, j, 100 * j / t, p, 100 * p / t, c, 100 * c / t, o, 100 * o / t, 100 - 100 * b / t }')
+CPU_HEAP_THREADS=$("${TOOL[@]}" threads "$RUN_DIR/threads-before-heap.txt" "$RUN_DIR/threads-after-heap.txt" 6)
+log "3. cpu over the $HEAP_STREAMS streams: $CPU_SPLIT"
+log "3. JVM threads: $CPU_HEAP_THREADS"
+H_ROWS=$((ROWS * HEAP_STREAMS))
+read -r H_GCS1 H_MAX1 _ _ <<<"$(gc_window "$H_T0" "$H_T1")"
+read -r H_GCS10 H_MAX10 H_LAST10 H_KINDS <<<"$(gc_window "$H_T0" "$H_T10")"
+read -r _ H_USED1 H_OLD1 <<<"$(jstat_window "$H_T0" "$H_T1")"
+read -r H_SAMPLES H_USED10 H_OLD10 <<<"$(jstat_window "$H_T0" "$H_T10")"
+H_AFTER=$(heap_after_full_gc)
+growth() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a") print "n/a"; else { g = sprintf("%.0f", a - b); if (g == "-0") g = "0"; print g } }'; }
+under() { awk -v v="$1" -v t="$2" 'BEGIN { if (v == "n/a") print "n/a"; else if (v + 0 < t + 0) print "PASS"; else print "MISS" }'; }
+G1=$(growth "$H_MAX1" "$H_BEFORE")
+G10=$(growth "$H_MAX10" "$H_BEFORE")
+GA=$(growth "$H_AFTER" "$H_BEFORE")
+H_RPS_MEDIAN=$( ((${#H_RPS[@]})) && median "${H_RPS[@]}" || echo n/a)
+log "3. heap after GC: before $H_BEFORE MB; max during stream 1 $H_MAX1 MB ($H_GCS1 pauses), during all" \
+  "$HEAP_STREAMS $H_MAX10 MB ($H_GCS10 pauses); after $H_AFTER MB; growth $G1 / $G10 / $GA MB"
+
+# ---------------------------------------------------------------- 4. slow clients
+slow_clients a "$SLOW_CLIENTS" "$SLOW_RATE" "$SLOW_SECONDS" 0
+A_OK=$SLOW_OK A_STREAMED=$SLOW_STREAMED A_BYTES=$SLOW_BYTES A_CODES=$SLOW_CODES A_ACTIVE=$SLOW_ACTIVE
+A_MAX=$SLOW_MAX_AFTER A_FORCED=$SLOW_FORCED A_USED=$SLOW_MAX_USED A_GCS=$SLOW_GCS A_BEFORE=$SLOW_BEFORE
+A_AFTER=$SLOW_AFTER A_CPU=$SLOW_CPU
+A_POOL=$(jq -r '.database.pool_size' "$CONF_DIR/zz-bench.json")
+jstat_stop
+
+if ((STAGGER_SECONDS > 0)); then
+  log "4b. restarting with database.pool_size $STAGGER_POOL for the staggered clients"
+  stop_stream_service
+  jq -n --argjson p "$STAGGER_POOL" '{ database: { pool_size: $p } }' >"$RUN_DIR/zz-stream-pool.json"
+  EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-stream.json" "$RUN_DIR/zz-stream-pool.json")
+  SERVICE_GEN=2
+  start_stream_service 2
+  jstat_start
+  slow_clients b "$SLOW_CLIENTS" "$SLOW_RATE" "$STAGGER_SECONDS" "$STAGGER_STEP"
+  B_OK=$SLOW_OK B_STREAMED=$SLOW_STREAMED B_BYTES=$SLOW_BYTES B_CODES=$SLOW_CODES B_ACTIVE=$SLOW_ACTIVE
+  B_MAX=$SLOW_MAX_AFTER B_FORCED=$SLOW_FORCED B_USED=$SLOW_MAX_USED B_GCS=$SLOW_GCS B_BEFORE=$SLOW_BEFORE
+  B_AFTER=$SLOW_AFTER B_CPU=$SLOW_CPU
+fi
+
+stop_stream_service
+# stream events of the service log (both runs): logger, event and status, counted
+SERVICE_EVENTS=$(awk '{ ev = ""; st = ""; lg = ""
+    for (i = 1; i <= NF; i++) {
+      if ($i ~ /^stream\./) { ev = $i; lg = $(i - 1); sub(/.*\./, "", lg) }
+      if ($i ~ /^status=/) st = "(" $i ")"
+      if ($i == "ERROR") ev = "ERROR"
+    }
+    if (ev != "") print lg " " ev st }' "$SERVICE_LOG" | sort | uniq -c | awk '{ printf "%s%s %s x%s", (NR > 1 ? ", " : ""), $2, $3, $1 }')
+
+THROUGHPUT_VERDICT=$(verdict "$R_THROUGHPUT" "$TARGET_RATIO")
+list() { local IFS=' '; echo "$*"; }
+
+# ---------------------------------------------------------------- report
+{
+  echo "Sluice streaming benchmark  $(date -u '+%F %T UTC')"
+  echo "command: bench/stream.sh   (runs $STREAM_RUNS, first-byte runs $TTFB_RUNS, heap streams $HEAP_STREAMS," \
+    "slow clients $SLOW_CLIENTS x $SLOW_RATE/s for ${SLOW_SECONDS}s; staggered ${STAGGER_SECONDS}s, ${STAGGER_STEP}s apart, pool $STAGGER_POOL)"
+  echo "all on 127.0.0.1; service: java -Xmx1g -Xlog:gc*:file=… -jar bench/out/sluice.jar; streaming limits from bench/conf/zz-stream.json"
+  echo
+  echo "machine"
+  echo "  cpus (nproc):  $(nproc)   $(lscpu 2>/dev/null | awk -F': *' '/^Model name/ { print $2; exit }')"
+  free -g | sed 's/^/  /'
+  java -version 2>&1 | sed 's/^/  /'
+  echo "  postgres:      $PG_VERSION"
+  echo "  clients:       $(curl --version | head -1 | cut -d' ' -f1-2), $(psql --version)"
+  echo "  jar:           sha256 $(sha256sum "$JAR" | cut -c1-16)…, built $(date -u -r "$JAR" '+%F %T UTC')"
+  echo "  data:          videos $ROWS rows; $(cat "$SEED_MARK" 2>/dev/null || echo n/a)"
+  echo "  load at start: $OTHER_LOAD"
+  echo "  GC:            $(grep -m1 -o 'Using [A-Za-z0-9]*' "$RUN_DIR/gc-1.log" 2>/dev/null || echo n/a), heap max 1 GB"
+  echo
+  echo "GET $URL  (NDJSON, Accept: */*)"
+  echo "  verified once: HTTP $V_CODE, $V_TYPE, curl exit $V_EXIT, $V_BYTES bytes, wc -l = $V_LINES (table: $ROWS rows)"
+  echo "  line check: $V_CHECK"
+  echo
+  echo "1. throughput, $ROWS rows a stream"
+  echo "  gateway (curl -o /dev/null): seconds $(list "${G_TOT[@]}"); first byte at $(list "${G_TTFB1[@]}") s"
+  echo "                               rows/s  $(list "${G_RPS[@]}")  -> median $G_MEDIAN"
+  echo "  psql \\copy (…) to /dev/null: seconds $(list "${C_SEC[@]}")"
+  echo "                               rows/s  $(list "${C_RPS[@]}")  -> median $C_MEDIAN"
+  echo "  same \\copy, PGOPTIONS='-c max_parallel_workers_per_gather=0': seconds $(list "${P_SEC[@]}"), median $P_MEDIAN rows/s"
+  echo "  \\copy SQL: $STREAM_SQL"
+  echo "2. first byte (curl time_starttransfer), ms: $(list "${T_MS[@]}")  -> median $T_MEDIAN"
+  echo "3. heap used after GC, MB: before (GC.run) $H_BEFORE; max after a GC pause during stream 1: $H_MAX1 ($H_GCS1 pauses);"
+  echo "   during streams 1-$HEAP_STREAMS ($H_ROWS rows): $H_MAX10 ($H_GCS10 pauses: $H_KINDS); after (GC.run) $H_AFTER"
+  echo "   jstat every 200 ms ($H_SAMPLES samples): max heap in use incl. garbage $H_USED10 MB, max old gen $H_OLD10 MB" \
+    "(stream 1: $H_USED1 / $H_OLD1)"
+  echo "   rows/s of the $HEAP_STREAMS streams: $(list "${H_RPS[@]}") (median $H_RPS_MEDIAN)"
+  echo "   cpu over them: $CPU_SPLIT"
+  echo "   JVM threads (jcmd Thread.print cpu=, before/after): $CPU_HEAP_THREADS"
+  echo "4a. $SLOW_CLIENTS clients at once, curl --limit-rate $SLOW_RATE --max-time $SLOW_SECONDS, pool_size $A_POOL:"
+  echo "   $A_OK got HTTP 200, $A_STREAMED received any row, $A_BYTES bytes in all; http/curl-exit: $A_CODES"
+  echo "   stream cursors open 3 s before the end: $A_ACTIVE; cpu then: $A_CPU"
+  echo "   heap after GC, MB: before $A_BEFORE; max in the window $A_MAX (GC.run 3 s before the end: $A_FORCED;" \
+    "$A_GCS pauses); after $A_AFTER; jstat max in use $A_USED"
+  if ((STAGGER_SECONDS > 0)); then
+    echo "4b. $SLOW_CLIENTS clients started ${STAGGER_STEP}s apart, --limit-rate $SLOW_RATE, all ending at ${STAGGER_SECONDS}s," \
+      "pool_size $STAGGER_POOL (restarted):"
+    echo "   $B_OK got HTTP 200, $B_STREAMED received any row, $B_BYTES bytes in all; http/curl-exit: $B_CODES"
+    echo "   stream cursors open 3 s before the end: $B_ACTIVE; cpu then: $B_CPU"
+    echo "   heap after GC, MB: before $B_BEFORE; max in the window $B_MAX (GC.run 3 s before the end: $B_FORCED;" \
+      "$B_GCS pauses); after $B_AFTER; jstat max in use $B_USED"
+  fi
+  echo "cpu (top, 1 s) before the first byte: $CPU_SORT"
+  echo "cpu (top, 1 s) while streaming:       $CPU_STREAM"
+  echo "    JVM threads while streaming:      $CPU_THREADS"
+  echo "service log: ${SERVICE_EVENTS:-no stream failures}"
+  echo
+  printf '%-58s %14s %10s  %s\n' "figure" value target verdict
+  printf '%-58s %14s %10s  %s\n' "gateway stream rows/s (median of $STREAM_RUNS)" "$G_MEDIAN" "" ""
+  printf '%-58s %14s %10s  %s\n' "psql \\copy rows/s (median of $STREAM_RUNS)" "$C_MEDIAN" "" ""
+  printf '%-58s %14s %10s  %s\n' "gateway / \\copy" "$R_THROUGHPUT" ">= $TARGET_RATIO" "$THROUGHPUT_VERDICT"
+  printf '%-58s %14s %10s  %s\n' "gateway / serial \\copy (no parallel workers; reading only)" "$R_SERIAL" "" ""
+  printf '%-58s %14s %10s  %s\n' "first byte, ms (median of $TTFB_RUNS)" "$T_MEDIAN" "< $TARGET_TTFB_MS" "$TTFB_VERDICT"
+  printf '%-58s %14s %10s  %s\n' "heap after GC before streaming, MB" "$H_BEFORE" "" ""
+  printf '%-58s %14s %10s  %s\n' "growth, max after-GC during 1 stream ($ROWS rows), MB" "$G1" "< $TARGET_GROWTH_MB" "$(under "$G1" "$TARGET_GROWTH_MB")"
+  printf '%-58s %14s %10s  %s\n' "growth, max after-GC during $HEAP_STREAMS streams ($H_ROWS rows), MB" "$G10" "< $TARGET_GROWTH_MB" "$(under "$G10" "$TARGET_GROWTH_MB")"
+  printf '%-58s %14s %10s  %s\n' "growth after the $HEAP_STREAMS streams (GC.run), MB" "$GA" "< $TARGET_GROWTH_MB" "$(under "$GA" "$TARGET_GROWTH_MB")"
+  printf '%-58s %14s %10s  %s\n' "4a heap after GC, max, $SLOW_CLIENTS slow clients ${SLOW_SECONDS}s, MB" "$A_MAX" "bounded" "$A_STREAMED/$SLOW_CLIENTS streamed rows"
+  if ((STAGGER_SECONDS > 0)); then
+    printf '%-58s %14s %10s  %s\n' "4b heap after GC, max, $SLOW_CLIENTS staggered slow clients, MB" "$B_MAX" "bounded" "$B_STREAMED/$SLOW_CLIENTS streamed rows"
+  fi
+  if ((${#PROBLEMS[@]})); then
+    echo
+    echo "problems"
+    for p in "${PROBLEMS[@]}"; do echo "  - $p"; done
+  fi
+  echo
+  echo "run took $((SECONDS - START)) s; raw outputs in ${RUN_DIR#"$ROOT"/} (gc-*.log, jstat-*.txt, top-*.txt, slow-*.txt," \
+    "threads-streaming.txt, service.log)"
+} | tee "$RESULTS"
