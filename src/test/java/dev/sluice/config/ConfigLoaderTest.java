@@ -74,6 +74,7 @@ class ConfigLoaderTest {
     assertEquals(fromDefaults.database(), fromFile.database());
     assertEquals(fromDefaults.lazy(), fromFile.lazy());
     assertEquals(fromDefaults.limits(), fromFile.limits());
+    assertEquals(fromDefaults.streaming(), fromFile.streaming());
     assertEquals(fromDefaults.cursor(), fromFile.cursor());
   }
 }
