@@ -77,8 +77,6 @@ public class AnalyticsLoaderVerticle extends LoaderVerticle {
   private ListQuery performance(Params params) {
     String component = params.oneOf("component", Catalog.COMPONENTS, null);
     String range = params.oneOf("time_range", TIME_RANGE_NAMES, "24h");
-    params.bool("follow", false);
-    params.validate();
     return ListQuery.from("performance_metrics m", METRIC_COLUMNS)
       .equal("component", "m.component", component)
       .where("time_range=" + range,

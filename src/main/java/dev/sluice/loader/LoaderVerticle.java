@@ -46,7 +46,7 @@ public abstract class LoaderVerticle extends VerticleBase {
     Future<LoaderReply> handle(Params params);
   }
 
-  /** Plans a stream: reads and validates its parameters (throwing a problem) and says what it lists. */
+  /** Plans a stream: reads its parameters (recording faults in them) and says what it lists. */
   @FunctionalInterface
   protected interface StreamPlanner {
     ListQuery plan(Params params);
@@ -198,6 +198,7 @@ public abstract class LoaderVerticle extends VerticleBase {
       Notifications follow = followers.get(action);
       boolean following = follow != null && Boolean.TRUE.equals(params.bool("follow", false));
       ListQuery query = planner.plan(params);
+      params.validate();
       streams.run(operation, query, streams.resumeFrom(operation, query, after), message, following ? follow : null);
     } catch (ProblemException e) {
       fail(message, e.problem());

@@ -54,11 +54,7 @@ public class SearchLoaderVerticle extends LoaderVerticle {
   protected Future<Void> operations() {
     serve(Operation.SEARCH, this::search);
     serve(Operation.SUGGESTIONS, this::suggestions);
-    serveStream(Operation.SEARCH_STREAM, params -> {
-      ListQuery query = hits(params);
-      params.validate();
-      return query;
-    });
+    serveStream(Operation.SEARCH_STREAM, SearchLoaderVerticle::hits);
     return Future.succeededFuture();
   }
 

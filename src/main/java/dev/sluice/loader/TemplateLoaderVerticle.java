@@ -38,11 +38,7 @@ public class TemplateLoaderVerticle extends LoaderVerticle {
   protected Future<Void> operations() {
     serve(Operation.TEMPLATES, this::templates);
     serve(Operation.TEMPLATE_ASSETS, this::assets);
-    serveStream(Operation.TEMPLATE_STREAM, params -> {
-      ListQuery query = listing(params);
-      params.validate();
-      return query;
-    });
+    serveStream(Operation.TEMPLATE_STREAM, TemplateLoaderVerticle::listing);
     return Future.succeededFuture();
   }
 

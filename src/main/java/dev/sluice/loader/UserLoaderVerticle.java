@@ -45,11 +45,7 @@ public class UserLoaderVerticle extends LoaderVerticle {
     serve(Operation.USER_RANGE, this::range);
     serve(Operation.USER_ANALYTICS, this::analytics);
     serve(Operation.USER_SESSIONS, this::sessions);
-    serveStream(Operation.USER_STREAM, params -> {
-      ListQuery query = usersQuery(params);
-      params.validate();
-      return query;
-    });
+    serveStream(Operation.USER_STREAM, this::usersQuery);
     return Future.succeededFuture();
   }
 

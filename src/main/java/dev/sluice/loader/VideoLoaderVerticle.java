@@ -49,11 +49,7 @@ public class VideoLoaderVerticle extends LoaderVerticle {
     serve(Operation.VIDEOS, this::videos);
     serve(Operation.POPULAR_VIDEOS, this::popular);
     serve(Operation.VIDEO_ANALYTICS, this::analytics);
-    serveStream(Operation.VIDEO_STREAM, params -> {
-      ListQuery query = listing(params, "-created_at");
-      params.validate();
-      return query;
-    });
+    serveStream(Operation.VIDEO_STREAM, params -> listing(params, "-created_at"));
     return Future.succeededFuture();
   }
 
