@@ -111,9 +111,9 @@ public interface Progress {
       out.flush();
     }
 
-    /** What {@code done} and {@code total} count: rows, or indexes for {@link Seeder#INDEXES}. */
+    /** What {@code done} and {@code total} count: rows, indexes for {@link Seeder#INDEXES}, tables for {@link Seeder#CLUSTER}. */
     static String unit(String table) {
-      return Seeder.INDEXES.equals(table) ? "indexes" : "rows";
+      return Seeder.INDEXES.equals(table) ? "indexes" : Seeder.CLUSTER.equals(table) ? "tables" : "rows";
     }
 
     static String bar(double fraction) {

@@ -61,6 +61,16 @@ class SeederTest {
   }
 
   @Test
+  @DisplayName("users and videos are stored in the order they were created, as tables filled over time are")
+  void storedInCreationOrder() {
+    for (String table : List.of("users", "videos")) {
+      double correlation = pool.query("SELECT correlation FROM pg_stats WHERE tablename = '" + table
+        + "' AND attname = 'created_at'").execute().await().iterator().next().getDouble(0);
+      assertTrue(correlation > 0.99, table + " correlation " + correlation);
+    }
+  }
+
+  @Test
   @DisplayName("fills every table with the row counts of the tiny scale")
   void tinyRowCounts() {
     for (Map.Entry<String, Long> expected : TINY.entrySet()) {
@@ -87,6 +97,7 @@ class SeederTest {
           AND tablename IN ('users', 'videos', 'video_events', 'user_sessions', 'templates', 'template_assets',
                             'performance_metrics', 'error_logs', 'search_terms')
           AND indexname NOT LIKE '%pkey'"""));
+    expected.add("finished " + Seeder.CLUSTER + " 2");
     assertEquals(expected, finished);
     for (Map.Entry<String, Long> table : TINY.entrySet()) {
       assertTrue(progress.events.contains("update " + table.getKey() + " 0/" + table.getValue()), table.getKey());
