@@ -30,6 +30,7 @@ VACUUM_MARK="$OUT/vacuumed-$SCALE"
 mkdir -p "$OUT"
 
 SERVICE_PID=""
+OWN_PG=0   # 1 once this script has started a JVM that runs the embedded PostgreSQL of DATA_DIR (service or seed)
 SERVICE_JVM_OPTS=(-Xmx1g)
 EXTRA_CONF_FILES=()
 LOG_TAG=${LOG_TAG:-bench}
@@ -61,9 +62,11 @@ read_bench_conf() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # The embedded PostgreSQL is a child of the JVM; if the JVM had to be killed, stop the postmaster it left,
-# by the pid in its own pid file (and only if that pid is a postgres process).
+# by the pid in its own pid file (and only if that pid is a postgres process, and only if this script started a
+# JVM on DATA_DIR: a script that stops at "port in use" must not stop the database of another run).
 stop_orphan_postgres() {
   local pidfile="$DATA_DIR/postmaster.pid" pid i
+  ((OWN_PG)) || return 0
   [[ -f $pidfile ]] || return 0
   pid=$(head -1 "$pidfile" 2>/dev/null || true)
   [[ $pid =~ ^[0-9]+$ ]] || return 0
@@ -97,6 +100,7 @@ start_service() {
   log "starting the service on $BASE (log: $SERVICE_LOG)"
   java "${SERVICE_JVM_OPTS[@]}" -jar "$JAR" >>"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
+  OWN_PG=1
   local i code
   for ((i = 0; i < 120; i++)); do
     kill -0 "$SERVICE_PID" 2>/dev/null || { tail -30 "$SERVICE_LOG" >&2; SERVICE_PID=""; die "the service exited at start"; }
@@ -147,6 +151,7 @@ seed() {
   port_in_use "$PG_PORT" && die "port $PG_PORT is in use"
   log "seeding scale $SCALE into $DATA_DIR (several minutes; log: $RUN_DIR/seed.log)"
   local t0=$SECONDS
+  OWN_PG=1
   if ! java -Xmx1g -jar "$JAR" seed --scale "$SCALE" >"$RUN_DIR/seed.log" 2>&1; then
     tail -30 "$RUN_DIR/seed.log" >&2
     stop_orphan_postgres

@@ -4,21 +4,22 @@
 # Builds the jar like bench/run.sh, reuses (or seeds) the "medium" data in bench/out/pgdata, starts the service on
 # 127.0.0.1 with -Xmx1g and a GC log, and measures GET /api/v1/videos/stream (NDJSON, every video):
 #   1. throughput: rows/s of 3 full streams with curl (median), against psql \copy of the same SQL (median of 3)
-#   2. time to first byte: curl time_starttransfer, median of 5 full streams
+#   2. time to first byte: curl time_starttransfer, median of 5 full streams; and the time to the first NDJSON row
+#      (median of 5 requests that stop there), since the gateway sends the headers before the query has a row
 #   3. heap: used after GC before, during 1 and 10 streams in a row (10,000,000 rows), and after
-#   4. heap with 16 concurrent rate-limited clients (200 KB/s, 20 s), and a staggered variant in which the 16
-#      streams all get going (a restart with a stream pool of 16, 90 s)
+#   4. heap with 16 concurrent rate-limited clients: a) curl --limit-rate 200k for 20 s, as the brief has it;
+#      b) 16 steady readers at 200 KB/s for 60 s, after a restart with database.pool_size 16 (a stream holds a
+#      connection of the stream pool, which has pool_size of them)
 # prints a table with the targets and PASS/MISS, writes it to bench/out/stream-results-<timestamp>.txt, and stops
 # the service (also on failure or interruption).
 #
 # Settings (environment), besides those of bench/lib.sh (BENCH_SKIP_BUILD, BENCH_HTTP_PORT, BENCH_PG_PORT, …):
 #   BENCH_STREAM_RUNS=3           full streams timed for throughput (and \copy runs)
-#   BENCH_TTFB_RUNS=5             full streams timed for the first byte
+#   BENCH_TTFB_RUNS=5             full streams timed for the first byte (and first-row requests)
 #   BENCH_HEAP_STREAMS=10         full streams in a row for the heap figure
-#   BENCH_SLOW_CLIENTS=16, BENCH_SLOW_RATE=200k, BENCH_SLOW_SECONDS=20   scenario 4
-#   BENCH_STAGGER_SECONDS=90      length of the staggered variant (0 skips it and its restart)
-#   BENCH_STAGGER_STEP=3          seconds between two client starts in the staggered variant
-#   BENCH_STAGGER_POOL=16         database.pool_size for the staggered variant
+#   BENCH_SLOW_CLIENTS=16, BENCH_SLOW_RATE=200k (curl's notation), BENCH_SLOW_SECONDS=20   scenario 4a
+#   BENCH_STEADY_SECONDS=60       length of 4b (0 skips it and its restart); same clients and rate
+#   BENCH_STEADY_POOL=16          database.pool_size for 4b
 set -euo pipefail
 
 LOG_TAG=stream
@@ -31,9 +32,10 @@ HEAP_STREAMS=${BENCH_HEAP_STREAMS:-10}
 SLOW_CLIENTS=${BENCH_SLOW_CLIENTS:-16}
 SLOW_RATE=${BENCH_SLOW_RATE:-200k}
 SLOW_SECONDS=${BENCH_SLOW_SECONDS:-20}
-STAGGER_SECONDS=${BENCH_STAGGER_SECONDS:-90}
-STAGGER_STEP=${BENCH_STAGGER_STEP:-3}
-STAGGER_POOL=${BENCH_STAGGER_POOL:-16}
+STEADY_SECONDS=${BENCH_STEADY_SECONDS:-60}
+STEADY_POOL=${BENCH_STEADY_POOL:-16}
+SLOW_RATE_BYTES=$(awk -v r="$SLOW_RATE" 'BEGIN { m = 1; if (r ~ /[kK]$/) m = 1024; else if (r ~ /[mM]$/) m = 1048576
+  sub(/[kKmM]$/, "", r); printf "%d", r * m }')
 STREAM_PATH=/api/v1/videos/stream
 STREAM_MAX_TIME=900        # curl --max-time of one full stream
 TARGET_RATIO=0.7
@@ -75,12 +77,17 @@ JVM_STARTED=""
 
 problem() { PROBLEMS+=("$*"); log "PROBLEM: $*"; }
 
+# Stops what this script started in the background and still runs: only pids of BG_PIDS that are still jobs of this
+# shell (a finished job's pid may since belong to another process)
 stop_background() {
-  local pid
+  local pid running
+  running=" $(jobs -p | tr '\n' ' ') "
   for pid in "${BG_PIDS[@]}"; do
-    kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true
+    if [[ $running == *" $pid "* ]]; then kill -TERM "$pid" 2>/dev/null || true; fi
   done
-  for pid in "${BG_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${BG_PIDS[@]}"; do
+    if [[ $running == *" $pid "* ]]; then wait "$pid" 2>/dev/null || true; fi
+  done
   BG_PIDS=()
   JSTAT_PID=""
 }
@@ -189,61 +196,85 @@ cpu_snapshot() { # name
   wait "$a" "$b" || true
 }
 
-# Scenario 4: n clients with curl --limit-rate, each ending after its own --max-time (timeout(1) as a backstop);
-# client i starts i*step seconds in, and runs until `seconds` after the first start. A full GC is forced
-# (jcmd GC.run) 3 s before the end, while the clients still read. Sets SLOW_* figures; files slow-<tag>-<i>.txt.
-slow_clients() { # tag clients rate seconds step
-  local tag=$1 n=$2 rate=$3 seconds=$4 step=$5 i pids=() t0 limit gc_at
+# Scenario 4: n clients at once, for `seconds`, each reading at `rate` bytes/s.
+#   kind curl:   curl --limit-rate RATE --max-time SECONDS (timeout(1) as a backstop), as asked; curl keeps the
+#                average, reading bursts of megabytes and then pausing for as long
+#   kind steady: bench/stream_tool.py readers, which read RATE bytes/s in 50 ms steps (a steady slow client)
+# Full GCs are forced (jcmd GC.run) halfway and 3 s before the end, while the clients still read. Sets SLOW_*.
+slow_clients() { # tag kind clients rate_bytes seconds
+  local tag=$1 kind=$2 n=$3 rate=$4 seconds=$5 i pids=() t0 t1 wait_s line before
   settle
-  local before
   before=$(heap_after_full_gc)
-  log "4$tag. $n clients at $rate/s, $seconds s (starts ${step}s apart); heap after GC before: $before MB"
+  pg_temp_files; local temp0=$PG_TEMP
+  log "4$tag. $n $kind clients at $rate bytes/s for $seconds s; heap after GC before: $before MB"
   t0=$(now)
-  for ((i = 0; i < n; i++)); do
-    limit=$((seconds - i * step))
-    if ((limit < 1)); then limit=1; fi
-    timeout $((limit + 10)) curl -s -o /dev/null --limit-rate "$rate" --max-time "$limit" \
-      -w '%{http_code} %{time_starttransfer} %{size_download} %{exitcode}\n' "$URL" \
-      >"$RUN_DIR/slow-$tag-$i.txt" 2>&1 &
+  if [[ $kind == curl ]]; then
+    for ((i = 0; i < n; i++)); do
+      timeout $((seconds + 10)) curl -s -o /dev/null --limit-rate "$rate" --max-time "$seconds" \
+        -w '%{http_code} %{time_starttransfer} %{size_download} curl-exit-%{exitcode}\n' "$URL" \
+        >"$RUN_DIR/slow-$tag-$i.txt" 2>&1 &
+      pids+=("$!")
+      BG_PIDS+=("$!")
+    done
+  else
+    "${TOOL[@]}" readers "$URL" "$n" "$rate" "$seconds" "$RUN_DIR/slow-$tag.txt" &
     pids+=("$!")
     BG_PIDS+=("$!")
-    if ((step > 0 && i < n - 1)); then sleep "$step"; fi
-  done
-  gc_at=$(calc "%.3f" "$t0 + $seconds - 3 - $(now)")
-  if awk -v s="$gc_at" 'BEGIN { exit !(s > 0) }'; then sleep "$gc_at"; fi
-  # a stream's cursor is 'idle in transaction' between two fetches, 'active' while it sorts or fetches
-  SLOW_ACTIVE=$("${PSQL[@]}" -Atc "SELECT format('%s (%s sorting or fetching)', count(*), count(*) FILTER (WHERE state = 'active'))
-    FROM pg_stat_activity WHERE datname = 'sluice' AND backend_type = 'client backend' AND state <> 'idle'
-    AND query LIKE 'SELECT row_to_json(j)::text, v.created_at%'")
+  fi
+  wait_s=$(calc "%.3f" "$t0 + $seconds / 2 - $(now)")
+  if awk -v s="$wait_s" 'BEGIN { exit !(s > 0) }'; then sleep "$wait_s"; fi
+  SLOW_FORCED_MID=$(heap_after_full_gc)
+  wait_s=$(calc "%.3f" "$t0 + $seconds - 3 - $(now)")
+  if awk -v s="$wait_s" 'BEGIN { exit !(s > 0) }'; then sleep "$wait_s"; fi
+  # a stream's cursor stays open in its transaction between two fetches
+  SLOW_ACTIVE=$("${PSQL[@]}" -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = 'sluice'
+    AND backend_type = 'client backend' AND state <> 'idle' AND query LIKE 'SELECT row_to_json(j)::text, v.created_at%'")
   SLOW_CPU=$( { top -b -n 2 -d 1 -w 512 >"$RUN_DIR/top-slow-$tag.txt" 2>&1 && "${TOOL[@]}" top "$RUN_DIR/top-slow-$tag.txt" 5; } || echo n/a)
-  SLOW_FORCED=$(heap_after_full_gc)
+  SLOW_FORCED_END=$(heap_after_full_gc)
   for i in "${pids[@]}"; do wait "$i" 2>/dev/null || true; done
-  local t1
   t1=$(now)
-  read -r SLOW_GCS SLOW_MAX_AFTER _ _ <<<"$(gc_window "$t0" "$t1")"
+  read -r SLOW_GCS SLOW_MAX_PAUSE _ _ <<<"$(gc_window "$t0" "$t1")"
   read -r _ SLOW_MAX_USED _ <<<"$(jstat_window "$t0" "$t1")"
-  # the larger of the forced GC's figure and the young pauses' after-GC figures in the window
-  SLOW_MAX_AFTER=$(awk -v a="$SLOW_MAX_AFTER" -v b="$SLOW_FORCED" 'BEGIN { if (a == "n/a" || b + 0 > a + 0) a = b; printf "%.0f", a }')
-  local ok=0 streamed=0 codes=() total=0 line code ttfb size rc
-  SLOW_DETAIL=""
-  for ((i = 0; i < n; i++)); do
-    line=$(head -1 "$RUN_DIR/slow-$tag-$i.txt" 2>/dev/null || true)
-    read -r code ttfb size rc <<<"${line:-000 0 0 ?}"
-    codes+=("$code/$rc")
+  # the largest heap-used-after-GC in the window: young pauses (old-generation garbage included) and the forced GCs
+  SLOW_MAX_AFTER=$(printf '%s\n' "$SLOW_MAX_PAUSE" "$SLOW_FORCED_MID" "$SLOW_FORCED_END" | awk '$1 != "n/a" && $1 + 0 > m { m = $1 + 0 } END { printf "%.0f", m }')
+  SLOW_MAX_FORCED=$(printf '%s\n' "$SLOW_FORCED_MID" "$SLOW_FORCED_END" | awk '$1 + 0 > m { m = $1 + 0 } END { printf "%.1f", m }')
+  local ok=0 streamed=0 ends=() total=0 code ttfb size how
+  if [[ $kind == curl ]]; then cat "$RUN_DIR"/slow-"$tag"-*.txt >"$RUN_DIR/slow-$tag.txt" 2>/dev/null || true; fi
+  while read -r code ttfb size how; do
+    ends+=("$code/${how%%@*}")
     total=$((total + ${size:-0}))
     if [[ $code == 200 ]]; then ok=$((ok + 1)); fi
     if ((${size:-0} > 0)); then streamed=$((streamed + 1)); fi
-  done
-  SLOW_OK=$ok
-  SLOW_STREAMED=$streamed
-  SLOW_BYTES=$total
-  SLOW_CODES=$(printf '%s\n' "${codes[@]}" | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')
+  done <"$RUN_DIR/slow-$tag.txt"
+  SLOW_OK=$ok SLOW_STREAMED=$streamed SLOW_BYTES=$total
+  SLOW_ENDS=$(printf '%s\n' "${ends[@]}" | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')
   settle
+  pg_temp_files
+  SLOW_TEMP=$(temp_delta "$temp0" "$PG_TEMP")
   SLOW_BEFORE=$before
   SLOW_AFTER=$(heap_after_full_gc)
-  log "4$tag: $ok/$n got 200, $streamed received rows, $total bytes in all (http/curl-exit: $SLOW_CODES);" \
-    "stream cursors open at the forced GC: $SLOW_ACTIVE; heap after GC max $SLOW_MAX_AFTER MB (forced: $SLOW_FORCED)," \
-    "after $SLOW_AFTER MB"
+  log "4$tag: $ok/$n got 200, $streamed received rows, $total bytes in all (status/end: $SLOW_ENDS); stream cursors open" \
+    "3 s before the end: $SLOW_ACTIVE; heap after GC: max $SLOW_MAX_AFTER MB (pauses $SLOW_MAX_PAUSE, forced GCs" \
+    "$SLOW_FORCED_MID / $SLOW_FORCED_END), after $SLOW_AFTER MB; PostgreSQL temp files: $SLOW_TEMP"
+}
+
+# The stream events of the service log after line `from`, counted by logger, event and status (and ERROR lines).
+service_events() { # from
+  tail -n +"$(($1 + 1))" "$SERVICE_LOG" | awk '{ ev = ""; st = ""; lg = ""
+    for (i = 1; i <= NF; i++) {
+      if ($i ~ /^stream\./) { ev = $i; lg = $(i - 1); sub(/.*\./, "", lg) }
+      if ($i ~ /^status=/) st = "(" $i ")"
+      if ($i == "ERROR") ev = "ERROR"
+    }
+    if (ev != "") print lg " " ev st }' | sort | uniq -c | awk '{ printf "%s%s %s x%s", (NR > 1 ? ", " : ""), $2, $3, $1 }'
+}
+
+# temp files PostgreSQL wrote for database sluice so far (a sort that spills writes them): sets PG_TEMP "files bytes"
+pg_temp_files() {
+  PG_TEMP=$("${PSQL[@]}" -Atc "SELECT temp_files || ' ' || temp_bytes FROM pg_stat_database WHERE datname = 'sluice'")
+}
+temp_delta() { # "files bytes" "files bytes"
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%d files, %.0f MB", y[1] - x[1], (y[2] - x[2]) / 1048576 }'
 }
 
 # ================================================================= the run
@@ -265,7 +296,10 @@ PG_VERSION=$("${PSQL[@]}" -Atc "SELECT version()")
 ROWS=$("${PSQL[@]}" -Atc "SELECT count(*) FROM videos")
 FIRST_ID=$("${PSQL[@]}" -Atc "SELECT id FROM videos ORDER BY created_at DESC, id DESC LIMIT 1")
 LAST_ID=$("${PSQL[@]}" -Atc "SELECT id FROM videos ORDER BY created_at ASC, id ASC LIMIT 1")
-log "videos: $ROWS rows"
+# how closely the heap follows created_at: the index walk of the stream reads heap pages in that order
+CORRELATION=$("${PSQL[@]}" -Atc "SELECT round(correlation::numeric, 3) FROM pg_stats WHERE tablename = 'videos'
+  AND attname = 'created_at'" || echo n/a)
+log "videos: $ROWS rows; physical correlation of created_at: $CORRELATION"
 
 # what else runs on the machine (the figures share its cores with it)
 top -b -n 2 -d 1 -w 512 >"$RUN_DIR/top-idle.txt" 2>&1 || true
@@ -291,6 +325,7 @@ VERIFIED_BYTES=$V_BYTES
 
 # ---------------------------------------------------------------- 1. throughput
 settle
+pg_temp_files; TEMP0=$PG_TEMP
 G_RPS=() G_TTFB1=() G_TOT=()
 for ((r = 1; r <= STREAM_RUNS; r++)); do
   if stream_once "throughput run $r"; then
@@ -301,6 +336,7 @@ for ((r = 1; r <= STREAM_RUNS; r++)); do
   fi
 done
 G_MEDIAN=$( ((${#G_RPS[@]})) && median "${G_RPS[@]}" || echo n/a)
+pg_temp_files; G_TEMP=$(temp_delta "$TEMP0" "$PG_TEMP"); TEMP0=$PG_TEMP
 
 settle
 log "1. \\copy: one warm-up, then $STREAM_RUNS timed"
@@ -314,20 +350,25 @@ for ((r = 1; r <= STREAM_RUNS; r++)); do
   fi
 done
 C_MEDIAN=$( ((${#C_RPS[@]})) && median "${C_RPS[@]}" || echo n/a)
+pg_temp_files; C_TEMP=$(temp_delta "$TEMP0" "$PG_TEMP"); TEMP0=$PG_TEMP
 
-# the same \copy without parallel workers: the plan the service's cursor (a portal fetched in batches) runs
-log "1. \\copy with max_parallel_workers_per_gather=0 (for the reading; not a target)"
+# the same \copy with the planner setting the service's stream transaction makes (Streams.pump: SET LOCAL
+# enable_sort = off, so the cursor walks videos_created_idx instead of sorting the table first): the same plan
+log "1. \\copy with enable_sort=off, the service's plan (for the reading; not a target)"
 P_RPS=() P_SEC=()
 for ((r = 1; r <= STREAM_RUNS; r++)); do
-  if PGOPTIONS="-c max_parallel_workers_per_gather=0" copy_once "serial \\copy run $r"; then
+  if PGOPTIONS="-c enable_sort=off" copy_once "index-plan \\copy run $r"; then
     P_RPS+=("$(calc "%.0f" "$ROWS / $C_SECONDS")")
     P_SEC+=("$C_SECONDS")
-    log "1. serial \\copy run $r: ${C_SECONDS}s, ${P_RPS[-1]} rows/s"
+    log "1. index-plan \\copy run $r: ${C_SECONDS}s, ${P_RPS[-1]} rows/s"
   fi
 done
 P_MEDIAN=$( ((${#P_RPS[@]})) && median "${P_RPS[@]}" || echo n/a)
+pg_temp_files; P_TEMP=$(temp_delta "$TEMP0" "$PG_TEMP")
+PLAN_DEFAULT=$("${PSQL[@]}" -Atc "EXPLAIN $STREAM_SQL" | head -1 | sed -E 's/ +\(cost.*//; s/^ *//')
+PLAN_SERVICE=$("${PSQL[@]}" -Atc "SET enable_sort = off" -c "EXPLAIN $STREAM_SQL" | grep -v '^SET' | head -1 | sed -E 's/ +\(cost.*//; s/^ *//')
 R_THROUGHPUT=$(ratio "$G_MEDIAN" "$C_MEDIAN")
-R_SERIAL=$(ratio "$G_MEDIAN" "$P_MEDIAN")
+R_SAMEPLAN=$(ratio "$G_MEDIAN" "$P_MEDIAN")
 
 # ---------------------------------------------------------------- 2. time to first byte
 settle
@@ -341,32 +382,48 @@ for ((r = 1; r <= TTFB_RUNS; r++)); do
   settle
 done
 T_MEDIAN=$( ((${#T_MS[@]})) && median "${T_MS[@]}" || echo n/a)
-TTFB_VERDICT=$(awk -v v="$T_MEDIAN" -v t="$TARGET_TTFB_MS" 'BEGIN { if (v == "n/a") print "n/a"; else if (v + 0 < t + 0) print "PASS"; else print "MISS" }')
+below() { awk -v v="$1" -v t="$2" 'BEGIN { if (v == "n/a") print "n/a"; else if (v + 0 < t + 0) print "PASS"; else print "MISS" }'; }
+TTFB_VERDICT=$(below "$T_MEDIAN" "$TARGET_TTFB_MS")
+# the first row: requests that close the connection once a whole NDJSON line has come (the service then cancels)
+R_MS=() R_HEAD_MS=()
+for ((r = 1; r <= TTFB_RUNS; r++)); do
+  read -r R_CODE R_HEAD R_ROW <<<"$("${TOOL[@]}" first "$URL" 2>&1 || echo "000 n/a n/a")"
+  if [[ $R_CODE == 200 && $R_ROW != n/a ]]; then
+    R_MS+=("$(calc "%.1f" "$R_ROW * 1000")")
+    R_HEAD_MS+=("$(calc "%.1f" "$R_HEAD * 1000")")
+    log "2. first row run $r: ${R_MS[-1]} ms (headers at ${R_HEAD_MS[-1]} ms)"
+  else
+    problem "first-row run $r: HTTP $R_CODE, headers at $R_HEAD s, first row at $R_ROW s"
+  fi
+  settle
+done
+R_MEDIAN=$( ((${#R_MS[@]})) && median "${R_MS[@]}" || echo n/a)
+ROW_VERDICT=$(below "$R_MEDIAN" "$TARGET_TTFB_MS")
 
 # ---------------------------------------------------------------- where the CPU goes (one more stream, not timed)
 settle
-log "cpu: top while one more stream runs (before its first byte, and after)"
+log "cpu: top 1 s and 4 s into one more stream"
 DIAG_T0=$(now)
 curl -s -o /dev/null --max-time "$STREAM_MAX_TIME" -w '%{http_code} %{time_starttransfer} %{time_total}' "$URL" \
   >"$RUN_DIR/cpu-stream.txt" 2>&1 &
 DIAG_PID=$!
 BG_PIDS+=("$DIAG_PID")
 sleep 1
-cpu_snapshot before-first-byte
-# the first byte comes after about the median measured above; sample after it
+cpu_snapshot early
+# the second sample after the first byte (which comes after about the median measured above), and 4 s in at least
 FIRST_BYTE_MS=$T_MEDIAN
 [[ $FIRST_BYTE_MS =~ ^[0-9.]+$ ]] || FIRST_BYTE_MS=0
-WAIT_S=$(calc "%.3f" "$DIAG_T0 + $FIRST_BYTE_MS / 1000 + 0.3 - $(now)")
+WAIT_S=$(awk -v t0="$DIAG_T0" -v fb="$FIRST_BYTE_MS" -v now="$(now)" 'BEGIN { w = fb / 1000 + 0.3; if (w < 4) w = 4; printf "%.3f", t0 + w - now }')
 if awk -v s="$WAIT_S" 'BEGIN { exit !(s > 0) }'; then sleep "$WAIT_S"; fi
 "$JCMD" "$SERVICE_PID" Thread.print >"$RUN_DIR/threads-streaming.txt" 2>&1 &
 BG_PIDS+=("$!")
 cpu_snapshot streaming
 wait "$DIAG_PID" || true
-CPU_SORT=$("${TOOL[@]}" top "$RUN_DIR/top-before-first-byte.txt" 5)
+CPU_SORT=$("${TOOL[@]}" top "$RUN_DIR/top-early.txt" 5)
 CPU_STREAM=$("${TOOL[@]}" top "$RUN_DIR/top-streaming.txt" 5)
 CPU_THREADS=$("${TOOL[@]}" top "$RUN_DIR/top-threads-streaming.txt" 6 "$SERVICE_PID")
 read -r _ DIAG_TTFB DIAG_TOTAL <<<"$(cat "$RUN_DIR/cpu-stream.txt")"
-log "cpu before the first byte: $CPU_SORT"
+log "cpu 1 s in: $CPU_SORT"
 log "cpu while streaming: $CPU_STREAM; JVM threads: $CPU_THREADS"
 
 # ---------------------------------------------------------------- 3. heap over 10 streams in a row
@@ -415,36 +472,37 @@ log "3. heap after GC: before $H_BEFORE MB; max during stream 1 $H_MAX1 MB ($H_G
   "$HEAP_STREAMS $H_MAX10 MB ($H_GCS10 pauses); after $H_AFTER MB; growth $G1 / $G10 / $GA MB"
 
 # ---------------------------------------------------------------- 4. slow clients
-slow_clients a "$SLOW_CLIENTS" "$SLOW_RATE" "$SLOW_SECONDS" 0
-A_OK=$SLOW_OK A_STREAMED=$SLOW_STREAMED A_BYTES=$SLOW_BYTES A_CODES=$SLOW_CODES A_ACTIVE=$SLOW_ACTIVE
-A_MAX=$SLOW_MAX_AFTER A_FORCED=$SLOW_FORCED A_USED=$SLOW_MAX_USED A_GCS=$SLOW_GCS A_BEFORE=$SLOW_BEFORE
-A_AFTER=$SLOW_AFTER A_CPU=$SLOW_CPU
 A_POOL=$(jq -r '.database.pool_size' "$CONF_DIR/zz-bench.json")
+MARK=$(wc -l <"$SERVICE_LOG")
+slow_clients a curl "$SLOW_CLIENTS" "$SLOW_RATE" "$SLOW_SECONDS"
+A_LINE="$SLOW_OK got HTTP 200, $SLOW_STREAMED received rows, $SLOW_BYTES bytes in all; status/curl exit: $SLOW_ENDS"
+A_HEAP="before $SLOW_BEFORE; max after a GC pause $SLOW_MAX_PAUSE ($SLOW_GCS pauses); GC.run halfway $SLOW_FORCED_MID, 3 s before the end $SLOW_FORCED_END; after $SLOW_AFTER; jstat max in use $SLOW_MAX_USED"
+A_MISC="stream cursors open 3 s before the end: $SLOW_ACTIVE; cpu then: $SLOW_CPU; PostgreSQL temp files: $SLOW_TEMP"
+A_EVENTS=$(service_events "$MARK")
+A_MAX=$SLOW_MAX_AFTER A_FORCED=$SLOW_MAX_FORCED A_STREAMED=$SLOW_STREAMED
 jstat_stop
 
-if ((STAGGER_SECONDS > 0)); then
-  log "4b. restarting with database.pool_size $STAGGER_POOL for the staggered clients"
+if ((STEADY_SECONDS > 0)); then
+  log "4b. restarting with database.pool_size $STEADY_POOL"
   stop_stream_service
-  jq -n --argjson p "$STAGGER_POOL" '{ database: { pool_size: $p } }' >"$RUN_DIR/zz-stream-pool.json"
+  jq -n --argjson p "$STEADY_POOL" '{ database: { pool_size: $p } }' >"$RUN_DIR/zz-stream-pool.json"
   EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-stream.json" "$RUN_DIR/zz-stream-pool.json")
   SERVICE_GEN=2
   start_stream_service 2
+  # one stream first, so the 16 meet a warm JIT as in 4a
+  stream_once "4b warm-up stream" || true
   jstat_start
-  slow_clients b "$SLOW_CLIENTS" "$SLOW_RATE" "$STAGGER_SECONDS" "$STAGGER_STEP"
-  B_OK=$SLOW_OK B_STREAMED=$SLOW_STREAMED B_BYTES=$SLOW_BYTES B_CODES=$SLOW_CODES B_ACTIVE=$SLOW_ACTIVE
-  B_MAX=$SLOW_MAX_AFTER B_FORCED=$SLOW_FORCED B_USED=$SLOW_MAX_USED B_GCS=$SLOW_GCS B_BEFORE=$SLOW_BEFORE
-  B_AFTER=$SLOW_AFTER B_CPU=$SLOW_CPU
+  MARK=$(wc -l <"$SERVICE_LOG")
+  slow_clients b steady "$SLOW_CLIENTS" "$SLOW_RATE_BYTES" "$STEADY_SECONDS"
+  B_LINE="$SLOW_OK got HTTP 200, $SLOW_STREAMED received rows, $SLOW_BYTES bytes in all; status/end: $SLOW_ENDS"
+  B_HEAP="before $SLOW_BEFORE; max after a GC pause $SLOW_MAX_PAUSE ($SLOW_GCS pauses); GC.run halfway $SLOW_FORCED_MID, 3 s before the end $SLOW_FORCED_END; after $SLOW_AFTER; jstat max in use $SLOW_MAX_USED"
+  B_MISC="stream cursors open 3 s before the end: $SLOW_ACTIVE; cpu then: $SLOW_CPU; PostgreSQL temp files: $SLOW_TEMP"
+  B_EVENTS=$(service_events "$MARK")
+  B_MAX=$SLOW_MAX_AFTER B_FORCED=$SLOW_MAX_FORCED B_STREAMED=$SLOW_STREAMED
 fi
 
 stop_stream_service
-# stream events of the service log (both runs): logger, event and status, counted
-SERVICE_EVENTS=$(awk '{ ev = ""; st = ""; lg = ""
-    for (i = 1; i <= NF; i++) {
-      if ($i ~ /^stream\./) { ev = $i; lg = $(i - 1); sub(/.*\./, "", lg) }
-      if ($i ~ /^status=/) st = "(" $i ")"
-      if ($i == "ERROR") ev = "ERROR"
-    }
-    if (ev != "") print lg " " ev st }' "$SERVICE_LOG" | sort | uniq -c | awk '{ printf "%s%s %s x%s", (NR > 1 ? ", " : ""), $2, $3, $1 }')
+SERVICE_EVENTS=$(service_events 0)
 
 THROUGHPUT_VERDICT=$(verdict "$R_THROUGHPUT" "$TARGET_RATIO")
 list() { local IFS=' '; echo "$*"; }
@@ -453,7 +511,7 @@ list() { local IFS=' '; echo "$*"; }
 {
   echo "Sluice streaming benchmark  $(date -u '+%F %T UTC')"
   echo "command: bench/stream.sh   (runs $STREAM_RUNS, first-byte runs $TTFB_RUNS, heap streams $HEAP_STREAMS," \
-    "slow clients $SLOW_CLIENTS x $SLOW_RATE/s for ${SLOW_SECONDS}s; staggered ${STAGGER_SECONDS}s, ${STAGGER_STEP}s apart, pool $STAGGER_POOL)"
+    "slow clients $SLOW_CLIENTS x $SLOW_RATE/s: curl ${SLOW_SECONDS}s, steady ${STEADY_SECONDS}s with pool $STEADY_POOL)"
   echo "all on 127.0.0.1; service: java -Xmx1g -Xlog:gc*:file=… -jar bench/out/sluice.jar; streaming limits from bench/conf/zz-stream.json"
   echo
   echo "machine"
@@ -463,7 +521,7 @@ list() { local IFS=' '; echo "$*"; }
   echo "  postgres:      $PG_VERSION"
   echo "  clients:       $(curl --version | head -1 | cut -d' ' -f1-2), $(psql --version)"
   echo "  jar:           sha256 $(sha256sum "$JAR" | cut -c1-16)…, built $(date -u -r "$JAR" '+%F %T UTC')"
-  echo "  data:          videos $ROWS rows; $(cat "$SEED_MARK" 2>/dev/null || echo n/a)"
+  echo "  data:          videos $ROWS rows (pg_stats correlation of created_at: $CORRELATION); $(cat "$SEED_MARK" 2>/dev/null || echo n/a)"
   echo "  load at start: $OTHER_LOAD"
   echo "  GC:            $(grep -m1 -o 'Using [A-Za-z0-9]*' "$RUN_DIR/gc-1.log" 2>/dev/null || echo n/a), heap max 1 GB"
   echo
@@ -473,12 +531,17 @@ list() { local IFS=' '; echo "$*"; }
   echo
   echo "1. throughput, $ROWS rows a stream"
   echo "  gateway (curl -o /dev/null): seconds $(list "${G_TOT[@]}"); first byte at $(list "${G_TTFB1[@]}") s"
-  echo "                               rows/s  $(list "${G_RPS[@]}")  -> median $G_MEDIAN"
+  echo "                               rows/s  $(list "${G_RPS[@]}")  -> median $G_MEDIAN   (PostgreSQL temp files: $G_TEMP)"
   echo "  psql \\copy (…) to /dev/null: seconds $(list "${C_SEC[@]}")"
-  echo "                               rows/s  $(list "${C_RPS[@]}")  -> median $C_MEDIAN"
-  echo "  same \\copy, PGOPTIONS='-c max_parallel_workers_per_gather=0': seconds $(list "${P_SEC[@]}"), median $P_MEDIAN rows/s"
+  echo "                               rows/s  $(list "${C_RPS[@]}")  -> median $C_MEDIAN   (temp files: $C_TEMP)"
+  echo "  \\copy plan (default settings): $PLAN_DEFAULT"
+  echo "  same \\copy with PGOPTIONS='-c enable_sort=off' (the service's plan: $PLAN_SERVICE):"
+  echo "                               seconds $(list "${P_SEC[@]}"), rows/s $(list "${P_RPS[@]}") -> median $P_MEDIAN   (temp files: $P_TEMP)"
   echo "  \\copy SQL: $STREAM_SQL"
   echo "2. first byte (curl time_starttransfer), ms: $(list "${T_MS[@]}")  -> median $T_MEDIAN"
+  echo "   whole streams of these runs, s: $(list "${T_TOTALS[@]}")"
+  echo "   first NDJSON row (requests that stop there), ms: $(list "${R_MS[@]}")  -> median $R_MEDIAN" \
+    "(headers at $(list "${R_HEAD_MS[@]}") ms)"
   echo "3. heap used after GC, MB: before (GC.run) $H_BEFORE; max after a GC pause during stream 1: $H_MAX1 ($H_GCS1 pauses);"
   echo "   during streams 1-$HEAP_STREAMS ($H_ROWS rows): $H_MAX10 ($H_GCS10 pauses: $H_KINDS); after (GC.run) $H_AFTER"
   echo "   jstat every 200 ms ($H_SAMPLES samples): max heap in use incl. garbage $H_USED10 MB, max old gen $H_OLD10 MB" \
@@ -486,37 +549,37 @@ list() { local IFS=' '; echo "$*"; }
   echo "   rows/s of the $HEAP_STREAMS streams: $(list "${H_RPS[@]}") (median $H_RPS_MEDIAN)"
   echo "   cpu over them: $CPU_SPLIT"
   echo "   JVM threads (jcmd Thread.print cpu=, before/after): $CPU_HEAP_THREADS"
-  echo "4a. $SLOW_CLIENTS clients at once, curl --limit-rate $SLOW_RATE --max-time $SLOW_SECONDS, pool_size $A_POOL:"
-  echo "   $A_OK got HTTP 200, $A_STREAMED received any row, $A_BYTES bytes in all; http/curl-exit: $A_CODES"
-  echo "   stream cursors open 3 s before the end: $A_ACTIVE; cpu then: $A_CPU"
-  echo "   heap after GC, MB: before $A_BEFORE; max in the window $A_MAX (GC.run 3 s before the end: $A_FORCED;" \
-    "$A_GCS pauses); after $A_AFTER; jstat max in use $A_USED"
-  if ((STAGGER_SECONDS > 0)); then
-    echo "4b. $SLOW_CLIENTS clients started ${STAGGER_STEP}s apart, --limit-rate $SLOW_RATE, all ending at ${STAGGER_SECONDS}s," \
-      "pool_size $STAGGER_POOL (restarted):"
-    echo "   $B_OK got HTTP 200, $B_STREAMED received any row, $B_BYTES bytes in all; http/curl-exit: $B_CODES"
-    echo "   stream cursors open 3 s before the end: $B_ACTIVE; cpu then: $B_CPU"
-    echo "   heap after GC, MB: before $B_BEFORE; max in the window $B_MAX (GC.run 3 s before the end: $B_FORCED;" \
-      "$B_GCS pauses); after $B_AFTER; jstat max in use $B_USED"
+  echo "4a. $SLOW_CLIENTS x curl --limit-rate $SLOW_RATE --max-time $SLOW_SECONDS at once, database.pool_size $A_POOL:"
+  echo "   $A_LINE"
+  echo "   heap after GC, MB: $A_HEAP"
+  echo "   $A_MISC"
+  echo "   service log: ${A_EVENTS:-no stream events}"
+  if ((STEADY_SECONDS > 0)); then
+    echo "4b. $SLOW_CLIENTS steady readers at $SLOW_RATE_BYTES bytes/s for ${STEADY_SECONDS}s at once, database.pool_size $STEADY_POOL (restarted):"
+    echo "   $B_LINE"
+    echo "   heap after GC, MB: $B_HEAP"
+    echo "   $B_MISC"
+    echo "   service log: ${B_EVENTS:-no stream events}"
   fi
-  echo "cpu (top, 1 s) before the first byte: $CPU_SORT"
-  echo "cpu (top, 1 s) while streaming:       $CPU_STREAM"
-  echo "    JVM threads while streaming:      $CPU_THREADS"
-  echo "service log: ${SERVICE_EVENTS:-no stream failures}"
+  echo "cpu (top over 1 s) 1 s into one stream: $CPU_SORT"
+  echo "cpu (top over 1 s) 4 s into it:         $CPU_STREAM"
+  echo "    its JVM threads:                    $CPU_THREADS"
+  echo "service log, whole run: ${SERVICE_EVENTS:-no stream events}"
   echo
-  printf '%-58s %14s %10s  %s\n' "figure" value target verdict
-  printf '%-58s %14s %10s  %s\n' "gateway stream rows/s (median of $STREAM_RUNS)" "$G_MEDIAN" "" ""
-  printf '%-58s %14s %10s  %s\n' "psql \\copy rows/s (median of $STREAM_RUNS)" "$C_MEDIAN" "" ""
-  printf '%-58s %14s %10s  %s\n' "gateway / \\copy" "$R_THROUGHPUT" ">= $TARGET_RATIO" "$THROUGHPUT_VERDICT"
-  printf '%-58s %14s %10s  %s\n' "gateway / serial \\copy (no parallel workers; reading only)" "$R_SERIAL" "" ""
-  printf '%-58s %14s %10s  %s\n' "first byte, ms (median of $TTFB_RUNS)" "$T_MEDIAN" "< $TARGET_TTFB_MS" "$TTFB_VERDICT"
-  printf '%-58s %14s %10s  %s\n' "heap after GC before streaming, MB" "$H_BEFORE" "" ""
-  printf '%-58s %14s %10s  %s\n' "growth, max after-GC during 1 stream ($ROWS rows), MB" "$G1" "< $TARGET_GROWTH_MB" "$(under "$G1" "$TARGET_GROWTH_MB")"
-  printf '%-58s %14s %10s  %s\n' "growth, max after-GC during $HEAP_STREAMS streams ($H_ROWS rows), MB" "$G10" "< $TARGET_GROWTH_MB" "$(under "$G10" "$TARGET_GROWTH_MB")"
-  printf '%-58s %14s %10s  %s\n' "growth after the $HEAP_STREAMS streams (GC.run), MB" "$GA" "< $TARGET_GROWTH_MB" "$(under "$GA" "$TARGET_GROWTH_MB")"
-  printf '%-58s %14s %10s  %s\n' "4a heap after GC, max, $SLOW_CLIENTS slow clients ${SLOW_SECONDS}s, MB" "$A_MAX" "bounded" "$A_STREAMED/$SLOW_CLIENTS streamed rows"
-  if ((STAGGER_SECONDS > 0)); then
-    printf '%-58s %14s %10s  %s\n' "4b heap after GC, max, $SLOW_CLIENTS staggered slow clients, MB" "$B_MAX" "bounded" "$B_STREAMED/$SLOW_CLIENTS streamed rows"
+  printf '%-62s %12s %10s  %s\n' "figure" value target verdict
+  printf '%-62s %12s %10s  %s\n' "gateway stream rows/s (median of $STREAM_RUNS)" "$G_MEDIAN" "" ""
+  printf '%-62s %12s %10s  %s\n' "psql \\copy rows/s (median of $STREAM_RUNS)" "$C_MEDIAN" "" ""
+  printf '%-62s %12s %10s  %s\n' "gateway / \\copy" "$R_THROUGHPUT" ">= $TARGET_RATIO" "$THROUGHPUT_VERDICT"
+  printf '%-62s %12s %10s  %s\n' "gateway / \\copy with enable_sort=off (same plan; reading only)" "$R_SAMEPLAN" "" ""
+  printf '%-62s %12s %10s  %s\n' "first byte (curl time_starttransfer), ms (median of $TTFB_RUNS)" "$T_MEDIAN" "< $TARGET_TTFB_MS" "$TTFB_VERDICT"
+  printf '%-62s %12s %10s  %s\n' "first NDJSON row, ms (median of $TTFB_RUNS)" "$R_MEDIAN" "< $TARGET_TTFB_MS" "$ROW_VERDICT"
+  printf '%-62s %12s %10s  %s\n' "heap after GC before streaming, MB" "$H_BEFORE" "" ""
+  printf '%-62s %12s %10s  %s\n' "growth, max after-GC during 1 stream ($ROWS rows), MB" "$G1" "< $TARGET_GROWTH_MB" "$(under "$G1" "$TARGET_GROWTH_MB")"
+  printf '%-62s %12s %10s  %s\n' "growth, max after-GC during $HEAP_STREAMS streams ($H_ROWS rows), MB" "$G10" "< $TARGET_GROWTH_MB" "$(under "$G10" "$TARGET_GROWTH_MB")"
+  printf '%-62s %12s %10s  %s\n' "growth after the $HEAP_STREAMS streams (GC.run), MB" "$GA" "< $TARGET_GROWTH_MB" "$(under "$GA" "$TARGET_GROWTH_MB")"
+  printf '%-62s %12s %10s  %s\n' "4a heap after GC, max in ${SLOW_SECONDS}s (GC.run max), MB" "$A_MAX ($A_FORCED)" "bounded" "$A_STREAMED/$SLOW_CLIENTS clients got rows"
+  if ((STEADY_SECONDS > 0)); then
+    printf '%-62s %12s %10s  %s\n' "4b heap after GC, max in ${STEADY_SECONDS}s (GC.run max), MB" "$B_MAX ($B_FORCED)" "bounded" "$B_STREAMED/$SLOW_CLIENTS clients got rows"
   fi
   if ((${#PROBLEMS[@]})); then
     echo

@@ -16,12 +16,24 @@
                                                process's own line is the sum of its threads)
   stream_tool.py threads BEFORE AFTER [N]      two `jcmd <pid> Thread.print`: the N threads that used the most CPU
                                                between them, as "name seconds"
+  stream_tool.py readers URL N RATE SECONDS OUT  N clients that each read URL at a steady RATE bytes/s (in 50 ms
+                                               steps, with a 64 KB receive buffer, unlike curl --limit-rate, which
+                                               reads in bursts and then pauses) for SECONDS; one line per client in
+                                               OUT: status first_byte_s bytes end (end: "time", or "closed"/"reset"
+                                               at N s when the server ended the body first)
+  stream_tool.py first URL                     one request that stops after the first NDJSON row: "status
+                                               headers_s first_row_s" (curl's time_starttransfer counts the
+                                               headers, which the gateway sends before the query has a row)
   stream_tool.py median V…                     the median
 """
 import datetime
 import json
 import re
+import socket
 import sys
+import threading
+import time
+import urllib.parse
 
 UNITS = {"B": 1 / (1024 * 1024), "K": 1 / 1024, "M": 1, "G": 1024}
 
@@ -168,6 +180,107 @@ def threads(before, after, n):
     print(", ".join(f"{k} {u / 1000:.1f}s" for u, k in used[:n] if u > 0) + f" (all threads {total / 1000:.1f}s)")
 
 
+def reader(url, rate, seconds, results, i):
+    u = urllib.parse.urlsplit(url)
+    start = time.monotonic()
+    status, first, got, end = "000", None, 0, "time"
+    try:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        sock.settimeout(5)
+        sock.connect((u.hostname, u.port or 80))
+        sock.sendall(f"GET {u.path or '/'}{'?' + u.query if u.query else ''} HTTP/1.1\r\nHost: {u.netloc}\r\n"
+                     f"Accept: application/x-ndjson\r\nConnection: close\r\n\r\n".encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("closed before the headers")
+            head += chunk
+        first = time.monotonic() - start
+        status = head.split(b" ", 2)[1].decode()
+        got = len(head.split(b"\r\n\r\n", 1)[1])
+        step = 0.05
+        allowance = 0.0
+        next_tick = time.monotonic()
+        while time.monotonic() - start < seconds:
+            allowance = min(allowance + rate * step, rate * step * 2)
+            while allowance >= 1:
+                sock.settimeout(max(0.01, seconds - (time.monotonic() - start)))
+                try:
+                    chunk = sock.recv(int(min(allowance, 65536)))
+                except socket.timeout:
+                    break
+                if not chunk:
+                    end = f"closed@{time.monotonic() - start:.1f}s"
+                    raise StopIteration
+                got += len(chunk)
+                allowance -= len(chunk)
+                if len(chunk) < 1024:
+                    break
+            next_tick += step
+            time.sleep(max(0.0, next_tick - time.monotonic()))
+    except StopIteration:
+        pass
+    except (ConnectionError, OSError) as e:
+        end = f"reset@{time.monotonic() - start:.1f}s({type(e).__name__})"
+    finally:
+        try:
+            sock.close()
+        except Exception:  # noqa: BLE001
+            pass
+    results[i] = f"{status} {'n/a' if first is None else f'{first:.3f}'} {got} {end}"
+
+
+def first(url):
+    u = urllib.parse.urlsplit(url)
+    start = time.monotonic()
+    sock = socket.create_connection((u.hostname, u.port or 80), timeout=120)
+    sock.sendall(f"GET {u.path or '/'}{'?' + u.query if u.query else ''} HTTP/1.1\r\nHost: {u.netloc}\r\n"
+                 f"Accept: application/x-ndjson\r\nConnection: close\r\n\r\n".encode())
+    data = b""
+    headers_at = row_at = None
+    status = "000"
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+        if headers_at is None and b"\r\n\r\n" in data:
+            headers_at = time.monotonic() - start
+            head, data = data.split(b"\r\n\r\n", 1)
+            status = head.split(b" ", 2)[1].decode()
+            chunked = b"chunked" in head.lower()
+        if headers_at is not None:
+            body = data
+            if chunked:  # drop the chunk-size lines: "<hex>\r\n<data>\r\n" …
+                body, rest = b"", data
+                while b"\r\n" in rest:
+                    size_line, rest = rest.split(b"\r\n", 1)
+                    size = int(size_line.split(b";")[0] or b"0", 16)
+                    body += rest[:size]
+                    rest = rest[size + 2:]
+                    if size == 0 or len(rest) == 0:
+                        break
+            if b"\n" in body:
+                row_at = time.monotonic() - start
+                break
+    sock.close()
+    fmt = lambda v: "n/a" if v is None else f"{v:.4f}"  # noqa: E731
+    print(f"{status} {fmt(headers_at)} {fmt(row_at)}")
+
+
+def readers(url, n, rate, seconds, out):
+    results = [None] * n
+    threads = [threading.Thread(target=reader, args=(url, rate, seconds, results, i)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with open(out, "w") as f:
+        f.write("\n".join(results) + "\n")
+
+
 def median(values):
     v = sorted(float(x) for x in values)
     if not v:
@@ -193,6 +306,10 @@ def main(argv):
         top(args[0], int(args[1]) if len(args) > 1 else 6, args[2] if len(args) > 2 else None)
     elif cmd == "threads":
         threads(args[0], args[1], int(args[2]) if len(args) > 2 else 6)
+    elif cmd == "first":
+        first(args[0])
+    elif cmd == "readers":
+        readers(args[0], int(args[1]), float(args[2]), float(args[3]), args[4])
     elif cmd == "median":
         median(args)
     else:

@@ -127,7 +127,8 @@ final class StreamResponder {
       }
       if (ar.succeeded()) {
         body.finish(stream.end()).onComplete(v -> done.run());
-      } else if (response.closed() || ar.cause() instanceof io.vertx.core.http.HttpClosedException) {
+      } else if (response.closed() || ar.cause() instanceof io.vertx.core.http.HttpClosedException
+        || ar.cause() instanceof java.io.IOException) {
         LOG.info("stream.client-gone path={} items={}", ctx.request().path(), body.items);
         stream.cancel();
         StreamBody.abort(ctx.request());

@@ -84,9 +84,15 @@ final class Streams {
         positions)
       .onFailure(err -> open.fail(500, Problem.internal().toJson().encode()))
       .onSuccess(out -> {
-        open.reply(new JsonObject());
         long started = System.nanoTime();
-        pump(Plans.stream(q, from), batch, out, address, follow == null)
+        boolean[] accepted = {false};
+        // the stream is accepted only once it holds its connection and transaction: a full pool is a 503 answer to
+        // the open request, never a 200 with an empty body
+        Runnable accept = () -> {
+          accepted[0] = true;
+          open.reply(new JsonObject());
+        };
+        pump(Plans.stream(q, from), batch, out, address, follow == null, accept)
           .compose(v -> follow == null ? Future.succeededFuture() : follow(q, from, batch, out, follow))
           .onComplete(ar -> {
             LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
@@ -101,6 +107,12 @@ final class Streams {
             } else if (out.stopped().failed()) {
               LOG.info("stream.stopped op={} rows={} reason={}", op.qualifiedName(), out.items(),
                 out.stopped().cause().getMessage());
+            } else if (!accepted[0]) {
+              Problem problem = problemOf(ar.cause());
+              out.fail(problem);
+              open.fail(problem.status(), problem.toJson().encode());
+              LOG.warn("stream.refused op={} status={} detail={}", op.qualifiedName(), problem.status(),
+                ar.cause().getMessage());
             } else {
               Problem problem = problemOf(ar.cause());
               out.fail(problem);
@@ -111,13 +123,19 @@ final class Streams {
       });
   }
 
-  private Future<Void> pump(Sql sql, int fetchSize, BusWriteStream<Row> out, String address, boolean end) {
+  private Future<Void> pump(Sql sql, int fetchSize, BusWriteStream<Row> out, String address, boolean end,
+                            Runnable accept) {
     // PostgreSQL plans a protocol-level cursor for its whole result: for "every video, newest first" that is a
     // sort of the table before the first row. A stream wants the first rows now, at the reader's pace: with sorts
     // discouraged for this transaction it walks the index that already holds the order (and still sorts where
     // none does, as for search ranks).
     return pool.withTransaction(conn -> conn.query("SET LOCAL enable_sort = off").execute()
       .compose(v -> conn.prepare(sql.text()))
+      .andThen(ar -> {
+        if (ar.succeeded()) {
+          accept.run();
+        }
+      })
       .compose(statement -> pipe(statement, sql, fetchSize, out, address, end).eventually(statement::close)));
   }
 
@@ -220,6 +238,6 @@ final class Streams {
     if (err instanceof io.vertx.pgclient.PgException pg && "57014".equals(pg.getSqlState())) {
       return Problem.timeout("The stream's query ran past its timeout");
     }
-    return Problem.unavailable("The stream failed while reading from the database", 1);
+    return Problem.unavailable("The stream could not read from the database (busy or unreachable)", 1);
   }
 }

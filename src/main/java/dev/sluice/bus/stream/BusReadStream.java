@@ -31,6 +31,8 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   public record End(long count, String position) {
   }
 
+  static final long OPEN_TIMEOUT_MS = 30_000;
+
   private final Vertx vertx;
   private final String dataAddress;
   private final int window;
@@ -71,7 +73,8 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
     BusReadStream stream = new BusReadStream(vertx, window, threshold, idleTimeoutMs);
     stream.consumer = vertx.eventBus().consumer(stream.dataAddress, stream::onMessage);
     DeliveryOptions options = new DeliveryOptions()
-      .setSendTimeout(idleTimeoutMs)
+      // the producer answers once it holds a connection and has prepared the query, which may wait for the pool
+      .setSendTimeout(Math.max(idleTimeoutMs, OPEN_TIMEOUT_MS))
       .addHeader(Addresses.ACTION_HEADER, operation.action())
       .addHeader(StreamProtocol.STREAM_ADDRESS, stream.dataAddress)
       .addHeader(StreamProtocol.CREDIT, Integer.toString(stream.window));
