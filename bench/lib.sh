@@ -213,3 +213,11 @@ verdict() { # value target
   awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r + 0 >= t + 0) print "PASS"; else print "MISS" }'
 }
 
+# The machine lines of a results file: cpus, memory, java, PostgreSQL (needs PG_VERSION).
+print_machine() {
+  echo "machine"
+  echo "  cpus (nproc):  $(nproc)   $(lscpu 2>/dev/null | awk -F': *' '/^Model name/ { print $2; exit }')"
+  free -g | sed 's/^/  /'
+  java -version 2>&1 | sed 's/^/  /'
+  echo "  postgres:      $PG_VERSION"
+}

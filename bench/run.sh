@@ -191,11 +191,7 @@ R_PG=$(ratio "${RPS[a]:-}" "${PG_TPS:-}")
   echo "command: bench/run.sh   (BENCH_SECONDS=$DURATION BENCH_CONNECTIONS=$CONNECTIONS BENCH_THREADS=$THREADS BENCH_WARMUP_SECONDS=$WARMUP)"
   echo "load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, after a ${WARMUP}s warm-up; all on 127.0.0.1"
   echo
-  echo "machine"
-  echo "  cpus (nproc):  $(nproc)   $(lscpu 2>/dev/null | awk -F': *' '/^Model name/ { print $2; exit }')"
-  free -g | sed 's/^/  /'
-  java -version 2>&1 | sed 's/^/  /'
-  echo "  postgres:      $PG_VERSION"
+  print_machine
   echo "  clients:       $(psql --version), $(pgbench --version), $(wrk -v 2>&1 | awk 'NR == 1 { print $1, $2 }')"
   echo "  jar:           sha256 $(sha256sum "$JAR" | cut -c1-16)…, built $(date -u -r "$JAR" '+%F %T UTC')"
   echo "  data:          scale $SCALE: $COUNTS"

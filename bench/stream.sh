@@ -514,11 +514,7 @@ list() { local IFS=' '; echo "$*"; }
     "slow clients $SLOW_CLIENTS x $SLOW_RATE/s: curl ${SLOW_SECONDS}s, steady ${STEADY_SECONDS}s with pool $STEADY_POOL)"
   echo "all on 127.0.0.1; service: java -Xmx1g -Xlog:gc*:file=… -jar bench/out/sluice.jar; streaming limits from bench/conf/zz-stream.json"
   echo
-  echo "machine"
-  echo "  cpus (nproc):  $(nproc)   $(lscpu 2>/dev/null | awk -F': *' '/^Model name/ { print $2; exit }')"
-  free -g | sed 's/^/  /'
-  java -version 2>&1 | sed 's/^/  /'
-  echo "  postgres:      $PG_VERSION"
+  print_machine
   echo "  clients:       $(curl --version | head -1 | cut -d' ' -f1-2), $(psql --version)"
   echo "  jar:           sha256 $(sha256sum "$JAR" | cut -c1-16)…, built $(date -u -r "$JAR" '+%F %T UTC')"
   echo "  data:          videos $ROWS rows (pg_stats correlation of created_at: $CORRELATION); $(cat "$SEED_MARK" 2>/dev/null || echo n/a)"
