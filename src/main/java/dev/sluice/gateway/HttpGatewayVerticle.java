@@ -87,11 +87,6 @@ public class HttpGatewayVerticle extends VerticleBase {
       });
   }
 
-  /** The port actually bound (useful when configured as 0). */
-  public int port() {
-    return server.actualPort();
-  }
-
   private void route(Router router, String path, Operation operation) {
     router.get(API + path).handler(forward(operation));
   }

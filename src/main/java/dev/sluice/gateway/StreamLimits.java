@@ -37,7 +37,4 @@ final class StreamLimits implements Shareable {
     perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
   }
 
-  synchronized int open() {
-    return open;
-  }
 }

@@ -208,27 +208,39 @@ public abstract class LoaderVerticle extends VerticleBase {
   }
 
   private Problem problemOf(String action, Throwable err) {
+    Problem problem = problemOf(err, settings.lazy().timeoutSeconds());
+    if (problem.status() >= 500 && problem.status() < 503) {
+      LOG.error("load.failed address={} action={}", address(), action, err);
+    } else if (problem.status() >= 503) {
+      LOG.warn("load.{} address={} action={} cause={}", problem.type(), address(), action, err.getMessage());
+    }
+    return problem;
+  }
+
+  /**
+   * What a failed load means to its client, for pages and streams alike: the problem it carries, a 504 when
+   * PostgreSQL cancelled the statement at its timeout, a 503 when the database cannot be reached or the pool is
+   * full, else a 500 with no detail.
+   */
+  static Problem problemOf(Throwable err, int timeoutSeconds) {
     if (err instanceof ProblemException p) {
       return p.problem();
     }
     if (err instanceof PgException pg) {
       String state = pg.getSqlState();
       if ("57014".equals(state)) {
-        LOG.warn("load.timeout address={} action={}", address(), action);
-        return Problem.timeout("The load ran past its timeout of " + settings.lazy().timeoutSeconds() + " s");
+        return Problem.timeout("The load ran past its timeout of " + timeoutSeconds + " s");
       }
       if (state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"))) {
-        LOG.warn("load.database-unavailable address={} action={} sqlstate={}", address(), action, state);
         return Problem.unavailable("The database is unavailable", 5);
       }
     }
-    if (err instanceof io.vertx.core.VertxException && err.getMessage() != null
-      && (err.getMessage().contains("Connection") || err.getMessage().contains("connection")
-      || err.getMessage().contains("wait queue"))) {
-      LOG.warn("load.database-unavailable address={} action={} cause={}", address(), action, err.getMessage());
+    String message = err.getMessage();
+    if (err instanceof io.vertx.core.VertxException && message != null
+      && (message.contains("Connection") || message.contains("connection") || message.contains("wait queue")
+      || message.contains("Timeout"))) {
       return Problem.unavailable("The database is unavailable or busy", 5);
     }
-    LOG.error("load.failed address={} action={}", address(), action, err);
     return Problem.internal();
   }
 

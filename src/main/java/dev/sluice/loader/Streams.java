@@ -2,7 +2,6 @@ package dev.sluice.loader;
 
 import dev.sluice.bus.Operation;
 import dev.sluice.bus.Problem;
-import dev.sluice.bus.ProblemException;
 import dev.sluice.bus.stream.BusWriteStream;
 import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.config.SluiceConfig;
@@ -108,13 +107,13 @@ final class Streams {
               LOG.info("stream.stopped op={} rows={} reason={}", op.qualifiedName(), out.items(),
                 out.stopped().cause().getMessage());
             } else if (!accepted[0]) {
-              Problem problem = problemOf(ar.cause());
+              Problem problem = LoaderVerticle.problemOf(ar.cause(), settings.lazy().timeoutSeconds());
               out.fail(problem);
               open.fail(problem.status(), problem.toJson().encode());
               LOG.warn("stream.refused op={} status={} detail={}", op.qualifiedName(), problem.status(),
                 ar.cause().getMessage());
             } else {
-              Problem problem = problemOf(ar.cause());
+              Problem problem = LoaderVerticle.problemOf(ar.cause(), settings.lazy().timeoutSeconds());
               out.fail(problem);
               LOG.warn("stream.failed op={} rows={} status={} detail={}", op.qualifiedName(), out.items(),
                 problem.status(), ar.cause().getMessage());
@@ -229,15 +228,5 @@ final class Streams {
       return max;
     }
     return (int) Math.max(16, Math.min(max, settings.streaming().targetBatchBytes() / average));
-  }
-
-  private static Problem problemOf(Throwable err) {
-    if (err instanceof ProblemException p) {
-      return p.problem();
-    }
-    if (err instanceof io.vertx.pgclient.PgException pg && "57014".equals(pg.getSqlState())) {
-      return Problem.timeout("The stream's query ran past its timeout");
-    }
-    return Problem.unavailable("The stream could not read from the database (busy or unreachable)", 1);
   }
 }

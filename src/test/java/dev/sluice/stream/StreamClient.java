@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -24,7 +23,6 @@ final class StreamClient {
 
   final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   final Promise<Void> ended = Promise.promise();
-  final AtomicBoolean cut = new AtomicBoolean();
   HttpClientResponse response;
   private final HttpClient client;
 
@@ -56,13 +54,11 @@ final class StreamClient {
       });
       response.handler(parser);
       response.exceptionHandler(err -> {
-        stream.cut.set(true);
         stream.ended.tryFail(err);
       });
       response.endHandler(v -> stream.ended.tryComplete());
       // a connection closed before the end (the server cut the body) fails the stream even while paused
       response.request().connection().closeHandler(v -> {
-        stream.cut.set(true);
         stream.ended.tryFail(new IllegalStateException("connection closed before the end of the body"));
       });
       return response;
