@@ -18,12 +18,45 @@ public final class Addresses {
   public static final String TEMPLATES = "sluice.templates";
   public static final String SEARCH = "sluice.search";
 
+  /**
+   * The node's monitor: request {@code action: stats} (empty body) replies with the statistics document of
+   * docs/API.md (Operations) as JSON.
+   */
+  public static final String MONITOR = "sluice.monitor";
+  /**
+   * Published (node-local) by the monitor when the memory level changes: JSON {@code {level, used_mb, limit_mb}},
+   * {@code level} one of {@code normal}, {@code high}, {@code critical}.
+   */
+  public static final String MEMORY_LEVEL = "sluice.monitor.memory";
+
   /** Request header naming the operation of a loader request. */
   public static final String ACTION_HEADER = "action";
   /** Reply header: the cursor of the next page, when there is one. */
   public static final String NEXT_CURSOR_HEADER = "next-cursor";
   /** Reply header: the cursor of the previous page, when there is one. */
   public static final String PREV_CURSOR_HEADER = "prev-cursor";
+  /** Reply header: the reply's strong ETag. */
+  public static final String ETAG_HEADER = "etag";
+  /** Reply header: {@code gzip} when the reply body is gzip'd (its family's entries are stored compressed). */
+  public static final String ENCODING_HEADER = "content-encoding";
+  /** Reply header: items in the reply's {@code data}. */
+  public static final String ITEMS_HEADER = "items";
+  /** Reply header: {@code true} when more pages follow this one. */
+  public static final String HAS_MORE_HEADER = "has-more";
+  /** Reply header: {@code hit} when the loader answered from the cache, {@code miss} when it loaded. */
+  public static final String CACHE_HEADER = "cache";
+  /** Reply header: {@code true} when the reply was loaded ahead of any request (prefetched). */
+  public static final String PREFETCHED_HEADER = "prefetched";
+  /**
+   * Request header: {@code true} when the requester looked the reply up in the node cache already (the gateway),
+   * so the loader does not count a second lookup.
+   */
+  public static final String LOOKED_UP_HEADER = "looked-up";
+  /**
+   * Request header: {@code true} on a one-way send (no reply) that tells a loader a prefetched reply was just used,
+   * so it loads the ones after it ahead too.
+   */
+  public static final String PREFETCH_HEADER = "prefetch";
 
   private Addresses() {
   }

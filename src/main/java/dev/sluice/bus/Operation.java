@@ -3,14 +3,17 @@ package dev.sluice.bus;
 /**
  * The operations the loaders serve: which address, which action. The {@code *_STREAM} operations are streams
  * (opened with {@code SluiceClient.stream}, see {@code dev.sluice.bus.stream.StreamProtocol}); the others are
- * request/reply.
+ * request/reply. {@link #VIDEO}, {@link #USER} and {@link #TEMPLATE} load one item by its {@code id}; the listings
+ * {@link #VIDEOS}, {@link #USERS} and {@link #TEMPLATES} also take {@code ids} (a batch).
  */
 public enum Operation {
   USER_VIDEOS(Addresses.VIDEOS, "user-videos", "User videos retrieved successfully"),
   VIDEOS(Addresses.VIDEOS, "videos", "Videos retrieved successfully"),
+  VIDEO(Addresses.VIDEOS, "video", "Video retrieved successfully"),
   POPULAR_VIDEOS(Addresses.VIDEOS, "popular", "Popular videos retrieved successfully"),
   VIDEO_ANALYTICS(Addresses.VIDEOS, "analytics", "Video analytics retrieved successfully"),
   USERS(Addresses.USERS, "users", "Users retrieved successfully"),
+  USER(Addresses.USERS, "user", "User retrieved successfully"),
   USER_RANGE(Addresses.USERS, "range", "User range retrieved successfully"),
   USER_ANALYTICS(Addresses.USERS, "analytics", "User analytics retrieved successfully"),
   USER_SESSIONS(Addresses.USERS, "sessions", "User sessions retrieved successfully"),
@@ -18,6 +21,7 @@ public enum Operation {
   ERROR_LOGS(Addresses.ANALYTICS, "errors", "Error logs retrieved successfully"),
   REPORT(Addresses.ANALYTICS, "report", "Report retrieved successfully"),
   TEMPLATES(Addresses.TEMPLATES, "templates", "Templates retrieved successfully"),
+  TEMPLATE(Addresses.TEMPLATES, "template", "Template retrieved successfully"),
   TEMPLATE_ASSETS(Addresses.TEMPLATES, "assets", "Template assets retrieved successfully"),
   SEARCH(Addresses.SEARCH, "search", "Search results retrieved successfully"),
   SUGGESTIONS(Addresses.SEARCH, "suggestions", "Suggestions retrieved successfully"),
@@ -50,10 +54,24 @@ public enum Operation {
     return message;
   }
 
-  /** The stream operation with this action at this address, or null. */
-  public static Operation stream(String address, String action) {
+  /** The data family the operation belongs to ({@code videos}, …): whose cache policy and statistics apply. */
+  public String family() {
+    return familyOf(address);
+  }
+
+  /** The data family served at a loader address: {@code sluice.videos} serves {@code videos}. */
+  public static String familyOf(String address) {
+    return address.substring(address.lastIndexOf('.') + 1);
+  }
+
+  public boolean streaming() {
+    return name().endsWith("_STREAM");
+  }
+
+  /** The operation with this action at this address, or null. */
+  public static Operation find(String address, String action) {
     for (Operation op : values()) {
-      if (op.name().endsWith("_STREAM") && op.address.equals(address) && op.action.equals(action)) {
+      if (op.address.equals(address) && op.action.equals(action)) {
         return op;
       }
     }

@@ -1,9 +1,14 @@
 package dev.sluice.bus;
 
 import dev.sluice.bus.stream.BusReadStream;
+import dev.sluice.problem.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The typed way to ask the loaders for data over the event bus, from any verticle on any node. The gateway uses it;
@@ -13,6 +18,7 @@ import io.vertx.core.json.JsonObject;
  * SluiceClient client = SluiceClient.create(vertx, 30_000);
  * client.fetch(Operation.VIDEOS, new JsonObject().put("status", "ready").put("limit", 100))
  *   .onSuccess(page -> page.getJsonArray("data").forEach(...));
+ * client.item(Operation.VIDEO, id).onSuccess(video -> ...);   // coalesced with the other items asked meanwhile
  * }</pre>
  *
  * A failed future carries a {@link ProblemException} whose problem says what went wrong (400 with the parameter,
@@ -24,8 +30,17 @@ public interface SluiceClient {
     return new SluiceClientImpl(vertx, timeoutMs);
   }
 
-  /** The reply as the loader encoded it: envelope bytes and cursors. */
+  /** The reply as the loader encoded it: envelope bytes (maybe gzip'd), ETag and cursors. */
   Future<LoaderReply> request(Operation operation, JsonObject params);
+
+  /**
+   * As {@link #request(Operation, JsonObject)}, saying that the caller looked the reply up in the node cache
+   * already (the gateway does), so the loader counts no second lookup.
+   */
+  Future<LoaderReply> requestAfterLookup(Operation operation, JsonObject params);
+
+  /** Tells the loader that a prefetched reply of this request was just used, so it loads further ahead. */
+  void prefetched(Operation operation, JsonObject params);
 
   /**
    * Opens a stream: completes with a {@link BusReadStream} of NDJSON batches once the loader accepted the request,
@@ -41,13 +56,40 @@ public interface SluiceClient {
 
   Vertx vertx();
 
-  /** The problem an event-bus failure means (the one mapping of bus failures to problems). */
-  static ProblemException problemOf(Throwable failure) {
-    return SluiceClientImpl.toProblem(failure);
-  }
-
   /** The reply decoded into the envelope of docs/API.md section 2. */
   default Future<JsonObject> fetch(Operation operation, JsonObject params) {
     return request(operation, params).map(LoaderReply::json);
+  }
+
+  /**
+   * One item ({@link Operation#VIDEO}, {@link Operation#USER} or {@link Operation#TEMPLATE}), or a 404 problem. Items
+   * of one family asked for at about the same time, by any number of callers, are loaded by one query.
+   */
+  default Future<JsonObject> item(Operation operation, UUID id) {
+    return fetch(operation, new JsonObject().put(idParameter(operation), id.toString()))
+      .map(envelope -> envelope.getJsonArray("data").getJsonObject(0));
+  }
+
+  /**
+   * Items by id from a listing ({@link Operation#VIDEOS}, {@link Operation#USERS}, {@link Operation#TEMPLATES}), in
+   * the order asked, null for an id that does not exist; at most 100 ids.
+   */
+  default Future<List<JsonObject>> items(Operation listing, List<UUID> ids) {
+    String joined = ids.stream().map(UUID::toString).collect(Collectors.joining(","));
+    return fetch(listing, new JsonObject().put("ids", joined)).map(envelope -> {
+      List<JsonObject> items = new java.util.ArrayList<>(ids.size());
+      envelope.getJsonArray("data").forEach(item -> items.add((JsonObject) item));
+      return items;
+    });
+  }
+
+  /** The path parameter that names the item of a single-item operation. */
+  static String idParameter(Operation operation) {
+    return switch (operation) {
+      case VIDEO -> "videoId";
+      case USER -> "userId";
+      case TEMPLATE -> "templateId";
+      default -> throw new IllegalArgumentException(operation + " is not a single-item operation");
+    };
   }
 }

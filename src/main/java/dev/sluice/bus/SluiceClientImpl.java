@@ -1,11 +1,11 @@
 package dev.sluice.bus;
 
+import dev.sluice.problem.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
 final class SluiceClientImpl implements SluiceClient {
@@ -25,30 +25,41 @@ final class SluiceClientImpl implements SluiceClient {
 
   @Override
   public Future<LoaderReply> request(Operation operation, JsonObject params) {
-    DeliveryOptions options = new DeliveryOptions()
+    return send(operation, params, options(operation));
+  }
+
+  @Override
+  public Future<LoaderReply> requestAfterLookup(Operation operation, JsonObject params) {
+    return send(operation, params, options(operation).addHeader(Addresses.LOOKED_UP_HEADER, "true"));
+  }
+
+  @Override
+  public void prefetched(Operation operation, JsonObject params) {
+    vertx.eventBus().send(operation.address(), params, options(operation).addHeader(Addresses.PREFETCH_HEADER,
+      "true"));
+  }
+
+  private DeliveryOptions options(Operation operation) {
+    return new DeliveryOptions()
       .setSendTimeout(timeoutMs)
       .addHeader(Addresses.ACTION_HEADER, operation.action());
+  }
+
+  private Future<LoaderReply> send(Operation operation, JsonObject params, DeliveryOptions options) {
     return vertx.eventBus().<Buffer>request(operation.address(), params, options)
       .transform(ar -> ar.succeeded()
         ? Future.succeededFuture(toReply(ar.result()))
-        : Future.failedFuture(toProblem(ar.cause())));
+        : Future.failedFuture(Failures.problemOf(ar.cause())));
   }
 
+  /** The reply a loader sent: its body and the headers {@code LoaderVerticle} writes (docs/EVENT_BUS.md). */
   private static LoaderReply toReply(Message<Buffer> message) {
-    return new LoaderReply(message.body(), message.headers().get(Addresses.NEXT_CURSOR_HEADER),
-      message.headers().get(Addresses.PREV_CURSOR_HEADER));
-  }
-
-  /** The one place where event-bus failures become problems. */
-  static ProblemException toProblem(Throwable failure) {
-    if (failure instanceof ReplyException reply) {
-      return switch (reply.failureType()) {
-        case RECIPIENT_FAILURE -> new ProblemException(Problem.fromJson(reply.failureCode(), reply.getMessage()));
-        case NO_HANDLERS -> new ProblemException(Problem.unavailable("No loader is serving this data right now", 5));
-        case TIMEOUT -> new ProblemException(Problem.timeout("The load did not finish in time"));
-        case ERROR -> new ProblemException(Problem.unavailable("The loader could not be reached", 5));
-      };
-    }
-    return failure instanceof ProblemException p ? p : new ProblemException(Problem.internal());
+    var headers = message.headers();
+    String items = headers.get(Addresses.ITEMS_HEADER);
+    return new LoaderReply(message.body(), "gzip".equals(headers.get(Addresses.ENCODING_HEADER)),
+      headers.get(Addresses.ETAG_HEADER), headers.get(Addresses.NEXT_CURSOR_HEADER),
+      headers.get(Addresses.PREV_CURSOR_HEADER), items == null ? 0 : Integer.parseInt(items),
+      "true".equals(headers.get(Addresses.HAS_MORE_HEADER)), null, Long.MAX_VALUE,
+      "true".equals(headers.get(Addresses.PREFETCHED_HEADER)));
   }
 }

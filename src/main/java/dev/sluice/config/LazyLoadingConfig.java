@@ -4,7 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * How loaders load: the seed's lazy-loading configuration. Section {@code lazy_loading}.
- * docs/CONFIGURATION.md says what each field does and which issue puts it to work.
+ * docs/CONFIGURATION.md says what each field does and which issue puts it to work. {@code memoryLimitMb} null means
+ * the JVM's max heap ({@link SluiceConfig#memoryLimitBytes()}).
  */
 public record LazyLoadingConfig(
   String strategy,
@@ -16,7 +17,7 @@ public record LazyLoadingConfig(
   boolean enableCompression,
   boolean enablePrefetching,
   int prefetchDistance,
-  int memoryLimitMb,
+  Integer memoryLimitMb,
   int timeoutSeconds,
   int retryAttempts,
   double retryDelaySeconds,
@@ -33,10 +34,10 @@ public record LazyLoadingConfig(
       json.getInteger("buffer_size", 10_000),
       json.getBoolean("enable_caching", true),
       json.getInteger("cache_size", 1000),
-      json.getBoolean("enable_compression", false),
-      json.getBoolean("enable_prefetching", false),
+      json.getBoolean("enable_compression", true),
+      json.getBoolean("enable_prefetching", true),
       json.getInteger("prefetch_distance", 2),
-      json.getInteger("memory_limit_mb", 512),
+      json.getInteger("memory_limit_mb"),
       json.getInteger("timeout_seconds", 30),
       json.getInteger("retry_attempts", 3),
       json.getDouble("retry_delay_seconds", 1.0),

@@ -3,7 +3,6 @@ package dev.sluice.config;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The whole configuration, read once from {@code conf/} (see {@link ConfigLoader}) and handed to every verticle
@@ -11,7 +10,8 @@ import java.util.TreeMap;
  */
 public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoadingConfig lazy, LimitsConfig limits,
                            StreamingConfig streaming, CursorConfig cursor, String adminToken,
-                           Map<String, DataTypePolicy> dataTypes) {
+                           Map<String, DataTypePolicy> dataTypes, Integer cacheMaxMb, MonitorConfig monitor,
+                           ItemsConfig items) {
 
   public static final String HTTP = "http";
   public static final String DATABASE = "database";
@@ -21,28 +21,41 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
   public static final String CURSOR = "cursor";
   public static final String ADMIN = "admin";
   public static final String DATA_TYPES = "data_types";
+  public static final String CACHE = "cache";
+  public static final String MONITOR = "monitor";
+  public static final String ITEMS = "items";
 
   public static SluiceConfig from(JsonObject json) {
-    JsonObject types = section(json, DATA_TYPES);
-    Map<String, DataTypePolicy> policies = new TreeMap<>();
-    for (String name : types.fieldNames()) {
-      policies.put(name, DataTypePolicy.from(types.getJsonObject(name)));
-    }
+    LazyLoadingConfig lazy = LazyLoadingConfig.from(section(json, LAZY_LOADING));
     String token = section(json, ADMIN).getString("token");
     return new SluiceConfig(
       HttpConfig.from(section(json, HTTP)),
       DatabaseConfig.from(section(json, DATABASE)),
-      LazyLoadingConfig.from(section(json, LAZY_LOADING)),
+      lazy,
       LimitsConfig.from(section(json, LIMITS)),
       StreamingConfig.from(section(json, STREAMING)),
       CursorConfig.from(section(json, CURSOR)),
       token == null || token.isEmpty() ? null : token,
-      Map.copyOf(policies));
+      DataTypePolicy.all(section(json, DATA_TYPES), lazy.cacheSize()),
+      section(json, CACHE).getInteger("max_mb"),
+      MonitorConfig.from(section(json, MONITOR)),
+      ItemsConfig.from(section(json, ITEMS)));
   }
 
-  /** The policy of one data family; a family the configuration does not name gets the defaults. */
+  /** The policy of one data family; a family the configuration does not name gets the fallback. */
   public DataTypePolicy policy(String family) {
-    return dataTypes.getOrDefault(family, DataTypePolicy.from(new JsonObject()));
+    return dataTypes.getOrDefault(family, DataTypePolicy.fallback(lazy.cacheSize()));
+  }
+
+  /** The memory the monitor measures heap use against: {@code memory_limit_mb}, else the JVM's max heap. */
+  public long memoryLimitBytes() {
+    Integer mb = lazy.memoryLimitMb();
+    return mb != null && mb > 0 ? mb * 1024L * 1024L : Runtime.getRuntime().maxMemory();
+  }
+
+  /** The node cache's byte bound: {@code cache.max_mb}, else a quarter of the memory limit. */
+  public long cacheMaxBytes() {
+    return cacheMaxMb != null && cacheMaxMb > 0 ? cacheMaxMb * 1024L * 1024L : memoryLimitBytes() / 4;
   }
 
   static JsonObject section(JsonObject json, String name) {

@@ -45,6 +45,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
       .setServerConfig("max_wal_size", "4GB")
       .setServerConfig("synchronous_commit", "off")
       .setServerConfig("timezone", "UTC")
+      // statement statistics for operators and for the tests that count the queries a request causes
+      .setServerConfig("shared_preload_libraries", "pg_stat_statements")
       .setServerConfig("log_min_messages", "warning");
     if (port > 0) {
       builder.setPort(port);
@@ -60,6 +62,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
       if (!exists) {
         statement.execute("CREATE DATABASE " + DATABASE_NAME);
       }
+    } catch (SQLException e) {
+      postgres.close();
+      throw new IOException("could not prepare the embedded database", e);
+    }
+    try (Connection connection = postgres.getDatabase("postgres", DATABASE_NAME).getConnection();
+         Statement statement = connection.createStatement()) {
+      statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     } catch (SQLException e) {
       postgres.close();
       throw new IOException("could not prepare the embedded database", e);

@@ -7,23 +7,18 @@ import java.util.List;
 
 /**
  * SQL text built from fragments written in code, with every value bound as a parameter. A value never becomes
- * SQL text: {@link #param(Object)} appends {@code $n} and remembers the value. Column and table names come only from
- * dataset descriptions in code, never from a request.
+ * SQL text: {@link #param(Object)} appends the next {@code $n} and remembers the value, and {@link #bind(Object)}
+ * hands out that placeholder for a value used more than once. Placeholders are numbered here only, never by hand:
+ * appending one fragment to another renumbers its placeholders after the first's. Column and table names come only
+ * from dataset descriptions in code, never from a request.
  */
 public final class Sql {
 
-  private final StringBuilder text = new StringBuilder(256);
+  private final StringBuilder text = new StringBuilder(128);
   private final List<Object> args = new ArrayList<>();
 
   public static Sql of(String fragment) {
     return new Sql().append(fragment);
-  }
-
-  /** SQL text that refers to its parameters as {@code $1, $2, …} itself, with their values in that order. */
-  public static Sql raw(String text, Object... values) {
-    Sql sql = new Sql().append(text);
-    sql.args.addAll(java.util.Arrays.asList(values));
-    return sql;
   }
 
   public Sql append(String fragment) {
@@ -33,9 +28,16 @@ public final class Sql {
 
   /** Appends a placeholder bound to {@code value}. */
   public Sql param(Object value) {
+    return append(bind(value));
+  }
+
+  /**
+   * Binds {@code value} to the next placeholder and returns it ({@code $n}) without appending it, for SQL that uses
+   * one value in several places of this same fragment.
+   */
+  public String bind(Object value) {
     args.add(value);
-    text.append('$').append(args.size());
-    return this;
+    return "$" + args.size();
   }
 
   /** Appends a placeholder for a value sent as text and cast by PostgreSQL, so its Java type never matters. */
@@ -47,7 +49,11 @@ public final class Sql {
   public Sql append(Sql other) {
     int offset = args.size();
     String otherText = other.text.toString();
-    StringBuilder renumbered = new StringBuilder(otherText.length() + 8);
+    if (offset == 0) {
+      text.append(otherText);
+      args.addAll(other.args);
+      return this;
+    }
     for (int i = 0; i < otherText.length(); i++) {
       char c = otherText.charAt(i);
       if (c == '$' && i + 1 < otherText.length() && Character.isDigit(otherText.charAt(i + 1))) {
@@ -55,13 +61,12 @@ public final class Sql {
         while (j < otherText.length() && Character.isDigit(otherText.charAt(j))) {
           j++;
         }
-        renumbered.append('$').append(Integer.parseInt(otherText, i + 1, j, 10) + offset);
+        text.append('$').append(Integer.parseInt(otherText, i + 1, j, 10) + offset);
         i = j - 1;
       } else {
-        renumbered.append(c);
+        text.append(c);
       }
     }
-    text.append(renumbered);
     args.addAll(other.args);
     return this;
   }

@@ -1,14 +1,19 @@
 package dev.sluice.gateway;
 
-import dev.sluice.bus.LoaderReply;
+import dev.sluice.bus.Addresses;
 import dev.sluice.bus.Operation;
-import dev.sluice.bus.Problem;
 import dev.sluice.bus.SluiceClient;
+import dev.sluice.cache.Cache;
 import dev.sluice.config.SluiceConfig;
-import io.netty.handler.codec.http.QueryStringEncoder;
+import dev.sluice.loader.Planners;
+import dev.sluice.problem.Failures;
+import dev.sluice.problem.Problem;
+import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -18,19 +23,22 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The HTTP face of Sluice: maps each endpoint of docs/API.md to a loader operation, forwards the request's
- * parameters over the event bus through {@link SluiceClient}, and writes the loader's encoded envelope as it is,
- * with a {@code Link} header for cursors. Every error leaves as problem+json ({@link Problems}).
+ * The HTTP face of Sluice: maps each endpoint of docs/API.md to a loader operation. Pages are answered from the node
+ * cache when it holds them and forwarded over the event bus otherwise ({@link PageResponder}); streams are piped
+ * from the loaders ({@link StreamResponder}); the statistics come from the monitor and the cache admin endpoints clear
+ * the node cache. Every error leaves as problem+json ({@link Problems}).
  */
 public class HttpGatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
   static final String API = "/api/v1";
   static final String LIMITS_MAP = "sluice.gateway";
+  static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
   private SluiceClient client;
   private HttpServer server;
@@ -40,22 +48,48 @@ public class HttpGatewayVerticle extends VerticleBase {
     SluiceConfig settings = SluiceConfig.from(config());
     // the bus waits a little longer than the database may run, so a slow load surfaces as the loader's 504
     client = SluiceClient.create(vertx, settings.lazy().timeoutSeconds() * 1000L + 2_000);
+    return Cache.acquire(vertx, settings).compose(cache -> {
+      Router router = router(settings, cache);
+      HttpServerOptions options = new HttpServerOptions()
+        .setHost(settings.http().host())
+        .setPort(settings.http().port())
+        .setIdleTimeout(settings.http().idleTimeoutSeconds())
+        .setTcpNoDelay(true);
+      if (settings.lazy().enableCompression()) {
+        // streams are compressed as they are written (flushed per batch); pages set their encoding themselves
+        options.setCompressionSupported(true)
+          .setCompressionContentSizeThreshold(settings.http().minCompressBytes())
+          .addCompressor(StandardCompressionOptions.gzip(settings.http().compressionLevel(), 15, 8));
+      }
+      return vertx.createHttpServer(options).requestHandler(router).listen();
+    }).onSuccess(s -> {
+      server = s;
+      LOG.info("gateway.listening host={} port={}", settings.http().host(), s.actualPort());
+    });
+  }
+
+  private Router router(SluiceConfig settings, Cache cache) {
     Router router = Router.router(vertx);
-    route(router, "/users/:userId/videos", Operation.USER_VIDEOS);
-    route(router, "/videos", Operation.VIDEOS);
-    route(router, "/videos/popular", Operation.POPULAR_VIDEOS);
-    route(router, "/videos/:videoId/analytics", Operation.VIDEO_ANALYTICS);
-    route(router, "/users", Operation.USERS);
-    route(router, "/users/range", Operation.USER_RANGE);
-    route(router, "/users/analytics", Operation.USER_ANALYTICS);
-    route(router, "/users/:userId/sessions", Operation.USER_SESSIONS);
-    route(router, "/analytics/platform", Operation.PLATFORM_ANALYTICS);
-    route(router, "/analytics/errors", Operation.ERROR_LOGS);
-    route(router, "/analytics/reports/:reportType", Operation.REPORT);
-    route(router, "/templates", Operation.TEMPLATES);
-    route(router, "/templates/:templateId/assets", Operation.TEMPLATE_ASSETS);
-    route(router, "/search", Operation.SEARCH);
-    route(router, "/search/suggestions", Operation.SUGGESTIONS);
+    PageResponder pages = new PageResponder(vertx, client, Planners.create(settings), cache, settings);
+    router.get(API + "/users/:userId/videos").handler(pages.handler(Operation.USER_VIDEOS));
+    router.get(API + "/videos").handler(pages.handler(Operation.VIDEOS));
+    router.get(API + "/videos/popular").handler(pages.handler(Operation.POPULAR_VIDEOS));
+    router.getWithRegex(API + "/videos/(?<videoId>" + UUID + ")").handler(pages.handler(Operation.VIDEO));
+    router.get(API + "/videos/:videoId/analytics").handler(pages.handler(Operation.VIDEO_ANALYTICS));
+    router.get(API + "/users").handler(pages.handler(Operation.USERS));
+    router.get(API + "/users/range").handler(pages.handler(Operation.USER_RANGE));
+    router.get(API + "/users/analytics").handler(pages.handler(Operation.USER_ANALYTICS));
+    router.getWithRegex(API + "/users/(?<userId>" + UUID + ")").handler(pages.handler(Operation.USER));
+    router.get(API + "/users/:userId/sessions").handler(pages.handler(Operation.USER_SESSIONS));
+    router.get(API + "/analytics/platform").handler(pages.handler(Operation.PLATFORM_ANALYTICS));
+    router.get(API + "/analytics/errors").handler(pages.handler(Operation.ERROR_LOGS));
+    router.get(API + "/analytics/reports/:reportType").handler(pages.handler(Operation.REPORT));
+    router.get(API + "/templates").handler(pages.handler(Operation.TEMPLATES));
+    router.getWithRegex(API + "/templates/(?<templateId>" + UUID + ")").handler(pages.handler(Operation.TEMPLATE));
+    router.get(API + "/templates/:templateId/assets").handler(pages.handler(Operation.TEMPLATE_ASSETS));
+    router.get(API + "/search").handler(pages.handler(Operation.SEARCH));
+    router.get(API + "/search/suggestions").handler(pages.handler(Operation.SUGGESTIONS));
+
     StreamLimits limits = (StreamLimits) vertx.sharedData().<String, StreamLimits>getLocalMap(LIMITS_MAP)
       .computeIfAbsent("streams", k -> new StreamLimits(settings.streaming().maxStreams(),
         settings.streaming().maxStreamsPerClient()));
@@ -65,39 +99,35 @@ public class HttpGatewayVerticle extends VerticleBase {
     router.get(API + "/templates/stream").handler(streams.handler(Operation.TEMPLATE_STREAM));
     router.get(API + "/search/stream").handler(streams.handler(Operation.SEARCH_STREAM));
     router.get(API + "/analytics/performance/stream").handler(streams.handler(Operation.PERFORMANCE_STREAM));
-    router.errorHandler(405, ctx -> Problems.send(ctx, Problem.of(405, "method-not-allowed", "Method not allowed",
+
+    router.get(API + "/stats").handler(this::stats);
+    List<String> loaders = Arrays.stream(Operation.values()).map(Operation::family).distinct().toList();
+    CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), loaders);
+    router.delete(API + "/cache").handler(admin::clearAll);
+    router.delete(API + "/cache/:loader").handler(admin::clearOne);
+    if (settings.http().benchmarkReplyBytes() > 0) {
+      Buffer fixed = Buffer.buffer(new byte[settings.http().benchmarkReplyBytes()]);
+      router.get("/bench/fixed").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PageResponder.JSON)
+        .end(fixed));
+    }
+
+    router.errorHandler(405, ctx -> Problems.send(ctx, Problem.methodNotAllowed(
       ctx.request().method() + " is not allowed on " + ctx.request().path())));
     router.errorHandler(404, ctx -> Problems.send(ctx,
       Problem.notFound("No resource at " + ctx.request().method() + " " + ctx.request().path())));
-    router.errorHandler(400, ctx -> Problems.send(ctx, Problem.of(400, "bad-request", "Bad request",
-      "The request could not be read")));
+    router.errorHandler(400, ctx -> Problems.send(ctx, Problem.badRequest("The request could not be read")));
     router.errorHandler(500, this::internalError);
-
-    HttpServerOptions options = new HttpServerOptions()
-      .setHost(settings.http().host())
-      .setPort(settings.http().port())
-      .setIdleTimeout(settings.http().idleTimeoutSeconds())
-      .setTcpNoDelay(true);
-    return vertx.createHttpServer(options)
-      .requestHandler(router)
-      .listen()
-      .onSuccess(s -> {
-        server = s;
-        LOG.info("gateway.listening host={} port={}", settings.http().host(), s.actualPort());
-      });
+    return router;
   }
 
-  private void route(Router router, String path, Operation operation) {
-    router.get(API + path).handler(forward(operation));
-  }
-
-  private Handler<RoutingContext> forward(Operation operation) {
-    return ctx -> {
-      JsonObject params = params(ctx);
-      client.request(operation, params)
-        .onSuccess(reply -> ok(ctx, reply))
-        .onFailure(err -> Problems.send(ctx, err));
-    };
+  /** The monitor's statistics document. */
+  private void stats(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.MONITOR, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(5_000).addHeader(Addresses.ACTION_HEADER, "stats"))
+      .onSuccess(reply -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PageResponder.JSON)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(reply.body().encode()))
+      .onFailure(err -> Problems.send(ctx, Failures.problemOf(err)));
   }
 
   /** The request's query and path parameters, as a loader reads them (a repeated one as an array). */
@@ -113,51 +143,11 @@ public class HttpGatewayVerticle extends VerticleBase {
     return params;
   }
 
-  private void ok(RoutingContext ctx, LoaderReply reply) {
-    var response = ctx.response().putHeader("Content-Type", "application/json");
-    String link = link(ctx, reply);
-    if (link != null) {
-      response.putHeader("Link", link);
-    }
-    response.end(reply.body());
-  }
-
-  /** RFC 8288 links to the next and previous pages: this request with its {@code cursor} replaced. */
-  private static String link(RoutingContext ctx, LoaderReply reply) {
-    if (reply.nextCursor() == null && reply.prevCursor() == null) {
-      return null;
-    }
-    StringBuilder link = new StringBuilder();
-    if (reply.nextCursor() != null) {
-      link.append('<').append(withCursor(ctx, reply.nextCursor())).append(">; rel=\"next\"");
-    }
-    if (reply.prevCursor() != null) {
-      if (link.length() > 0) {
-        link.append(", ");
-      }
-      link.append('<').append(withCursor(ctx, reply.prevCursor())).append(">; rel=\"prev\"");
-    }
-    return link.toString();
-  }
-
-  private static String withCursor(RoutingContext ctx, String cursor) {
-    QueryStringEncoder encoder = new QueryStringEncoder(ctx.request().path());
-    for (String name : ctx.queryParams().names()) {
-      if (!"cursor".equals(name)) {
-        for (String value : ctx.queryParam(name)) {
-          encoder.addParam(name, value);
-        }
-      }
-    }
-    encoder.addParam("cursor", cursor);
-    return encoder.toString();
-  }
-
   private void internalError(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof IllegalArgumentException) {
       // a query string that cannot be decoded (bad percent-encoding) is the client's fault
-      Problems.send(ctx, Problem.of(400, "bad-request", "Bad request", "The query string could not be decoded"));
+      Problems.send(ctx, Problem.badRequest("The query string could not be decoded"));
       return;
     }
     LOG.error("gateway.failed path={}", ctx.request().path(), failure);
@@ -166,6 +156,7 @@ public class HttpGatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> Cache.release(vertx));
   }
 }

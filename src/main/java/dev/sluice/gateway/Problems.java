@@ -1,7 +1,7 @@
 package dev.sluice.gateway;
 
-import dev.sluice.bus.Problem;
-import dev.sluice.bus.ProblemException;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 

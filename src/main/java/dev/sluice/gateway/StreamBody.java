@@ -1,6 +1,6 @@
 package dev.sluice.gateway;
 
-import dev.sluice.bus.Problem;
+import dev.sluice.problem.Problem;
 import dev.sluice.bus.stream.BusReadStream;
 import dev.sluice.bus.stream.StreamBatch;
 import io.vertx.core.Future;

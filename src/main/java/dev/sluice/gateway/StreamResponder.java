@@ -1,12 +1,13 @@
 package dev.sluice.gateway;
 
 import dev.sluice.bus.Operation;
-import dev.sluice.bus.Problem;
-import dev.sluice.bus.ProblemException;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
 import dev.sluice.bus.SluiceClient;
 import dev.sluice.bus.stream.BusReadStream;
 import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.monitor.MemoryLevel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -48,8 +49,11 @@ final class StreamResponder {
   private void serve(RoutingContext ctx, Operation operation) {
     String format = negotiate(ctx.request().getHeader("Accept"));
     if (format == null) {
-      Problems.send(ctx, Problem.of(406, "not-acceptable", "Not acceptable",
-        "This stream speaks " + StreamBody.NDJSON + " and " + StreamBody.SSE));
+      Problems.send(ctx, Problem.notAcceptable("This stream speaks " + StreamBody.NDJSON + " and " + StreamBody.SSE));
+      return;
+    }
+    if (MemoryLevel.current(vertx) == MemoryLevel.CRITICAL) {
+      Problems.send(ctx, Problem.unavailable("Memory is short; new streams are refused until it is not", 5));
       return;
     }
     String checkpoints = ctx.request().getParam("checkpoints");
@@ -60,8 +64,7 @@ final class StreamResponder {
     }
     String clientAddress = ctx.request().remoteAddress().host();
     if (!limits.tryAcquire(clientAddress)) {
-      Problems.send(ctx, new Problem("too-many-streams", "Too many streams", 429,
-        "Too many concurrent streams; try again shortly", java.util.List.of(), 1));
+      Problems.send(ctx, Problem.tooManyStreams());
       return;
     }
     AtomicBoolean released = new AtomicBoolean();

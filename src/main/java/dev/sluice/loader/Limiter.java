@@ -1,7 +1,7 @@
 package dev.sluice.loader;
 
-import dev.sluice.bus.Problem;
-import dev.sluice.bus.ProblemException;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -69,6 +69,14 @@ final class Limiter {
     if (next != null) {
       next.run();
     }
+  }
+
+  /**
+   * Whether work nobody asked for yet (a prefetch) may start now: nobody waits, and a place stays free for the next
+   * request even after it starts.
+   */
+  boolean hasSpare() {
+    return waiting.isEmpty() && running < Math.max(1, maxRunning - 1);
   }
 
   int running() {

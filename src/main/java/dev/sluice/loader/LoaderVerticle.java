@@ -1,18 +1,22 @@
 package dev.sluice.loader;
 
 import dev.sluice.bus.Addresses;
-import dev.sluice.bus.Failures;
 import dev.sluice.bus.LoaderReply;
 import dev.sluice.bus.Operation;
-import dev.sluice.bus.Problem;
-import dev.sluice.bus.ProblemException;
 import dev.sluice.bus.stream.StreamProtocol;
+import dev.sluice.cache.Cache;
 import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.data.Changes;
 import dev.sluice.data.Database;
+import dev.sluice.monitor.LoaderStats;
+import dev.sluice.problem.Failures;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
 import dev.sluice.strategy.CursorCodec;
 import dev.sluice.strategy.ListQuery;
 import dev.sluice.strategy.Params;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -27,106 +31,70 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * What every loader does: owns a pool, consumes its family's address, reads the {@code action} header, runs the
- * operation under the concurrency bound and replies with the encoded envelope, or fails with a problem and an
- * HTTP-like code. Subclasses only say which operations they serve and how ({@link #operations}).
+ * What every loader does: owns its pools, consumes its family's address and serves each operation the
+ * {@link Planners} plan for it. A request is planned (and so validated) first, then run through the
+ * {@link LoadRunner}, which answers from the node cache when it can; the reply carries the encoded envelope and its
+ * ETag, cursors and encoding as headers. A failure is a problem with an HTTP-like code. Stream requests open a
+ * cursor stream ({@link Streams}). Subclasses only say which family they are.
  */
 public abstract class LoaderVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoaderVerticle.class);
 
-  /** Serves one operation: reads its parameters, loads, replies. */
-  @FunctionalInterface
-  protected interface Handler {
-    Future<LoaderReply> handle(Params params);
-  }
-
-  /** Plans a stream: reads its parameters (recording faults in them) and says what it lists. */
-  @FunctionalInterface
-  protected interface StreamPlanner {
-    ListQuery plan(Params params);
-  }
-
-  protected SluiceConfig settings;
-  protected Pool pool;
-  protected Pages pages;
+  private SluiceConfig settings;
+  private Planners planners;
+  private Pool pool;
   private Pool streamPool;
   private Streams streams;
-  private Limiter limiter;
-  private final Map<String, Handler> handlers = new HashMap<>();
-  private final Map<String, StreamPlanner> streamPlanners = new HashMap<>();
-  private final Map<String, Notifications> followers = new HashMap<>();
+  private LoadRunner runner;
+  private Changes changes;
+  private final List<Runnable> unsubscribe = new ArrayList<>();
 
   /** The event-bus address of this loader's family ({@link Addresses}). */
   protected abstract String address();
 
-  /**
-   * Registers the operations this loader serves with {@link #serve} and {@link #serveStream}; returns what must
-   * be ready before the loader takes requests.
-   */
-  protected abstract Future<Void> operations();
-
-  protected final void serve(Operation operation, Handler handler) {
-    if (!operation.address().equals(address())) {
-      throw new IllegalArgumentException(operation + " is not served at " + address());
-    }
-    handlers.put(operation.action(), handler);
-  }
-
-  /** Registers a stream operation: every row of the planned listing, in order, resumable with {@code after}. */
-  protected final void serveStream(Operation operation, StreamPlanner planner) {
-    if (!operation.address().equals(address())) {
-      throw new IllegalArgumentException(operation + " is not served at " + address());
-    }
-    streamPlanners.put(operation.action(), planner);
-  }
-
-  /**
-   * Registers a stream that a client may also {@code follow}: once the listing is sent, the stream stays open and
-   * sends the rows that come after, each time PostgreSQL notifies {@code channel}. Completes once listening.
-   */
-  protected final Future<Void> serveFollowableStream(Operation operation, StreamPlanner planner, String channel) {
-    serveStream(operation, planner);
-    return Notifications.listen(vertx, Database.connectOptions(settings.database(), 0), channel)
-      .onSuccess(n -> followers.put(operation.action(), n))
-      .mapEmpty();
-  }
-
   @Override
   public Future<?> start() {
     settings = SluiceConfig.from(config());
+    planners = Planners.create(settings);
     long timeoutMs = settings.lazy().timeoutSeconds() * 1000L;
     pool = Database.pool(vertx, settings.database(), timeoutMs);
-    CursorCodec cursors = new CursorCodec(settings.cursor().secret(), Duration.ofSeconds(settings.cursor().ttlSeconds()),
-      Clock.systemUTC());
-    CheckpointIndex checkpoints = new CheckpointIndex(settings.limits().scrollCheckpointStep(),
-      settings.limits().scrollCheckpointTtlSeconds() * 1000L, 256);
-    pages = new Pages(pool, cursors, checkpoints);
     // streams hold a connection for as long as they run: a pool of their own, whose short wait queue makes overload
     // a fast 503 rather than a queue in memory
     streamPool = Database.pool(vertx, new DatabaseConfig(settings.database().url(), null, 0, null,
       settings.database().poolSize(), settings.database().poolSize()), timeoutMs);
-    streams = new Streams(vertx, streamPool, cursors, settings);
     if (!settings.lazy().enableBackpressure()) {
       LOG.warn("config.ignored key=lazy_loading.enable_backpressure value=false: streams are always flow-controlled");
     }
+    CursorCodec cursors = new CursorCodec(settings.cursor().secret(), Duration.ofSeconds(settings.cursor().ttlSeconds()),
+      Clock.systemUTC());
+    LoaderStats stats = LoaderStats.of(vertx, Operation.familyOf(address()));
+    streams = new Streams(vertx, streamPool, cursors, settings, stats);
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a request waits for its reply timeoutMs + 2 s (the gateway's send timeout): past that, a queued load is dropped
-    limiter = new Limiter(concurrency, concurrency * 16, timeoutMs + 2_000);
-    Future<Void> ready = operations();
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
-    return Future.join(ready, consumer.completion());
+    Limiter limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 2_000);
+    return Future.all(Cache.acquire(vertx, settings), Changes.acquire(vertx, settings.database()))
+      .compose(ready -> {
+        Cache cache = ready.resultAt(0);
+        changes = ready.resultAt(1);
+        ScrollIndex scroll = new ScrollIndex(pool, cache, settings.limits().scrollCheckpointStep(),
+          settings.limits().scrollCheckpointTtlSeconds() * 1000L);
+        Items items = new Items(vertx, pool, limiter, settings.items());
+        runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache), limiter, stats, settings);
+        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
+        return consumer.completion();
+      });
   }
 
   @Override
   public Future<?> stop() {
+    unsubscribe.forEach(Runnable::run);
     List<Future<?>> closing = new ArrayList<>();
-    followers.values().forEach(n -> closing.add(n.close()));
+    closing.add(Cache.release(vertx));
+    closing.add(Changes.release(vertx));
     if (pool != null) {
       closing.add(pool.close());
     }
@@ -136,75 +104,92 @@ public abstract class LoaderVerticle extends VerticleBase {
     return Future.join(closing);
   }
 
-  /** The data family this loader serves, as named in {@code data_types} of the configuration. */
-  protected abstract String family();
-
-  protected final int page(Params params) {
-    return params.integer("page", 1, 10_000_000, 1);
-  }
-
-  protected final int perPage(Params params) {
-    int max = settings.limits().maxPageSize();
-    return params.integer("per_page", 1, max, Math.min(settings.policy(family()).pageSize(), max));
-  }
-
-  protected final int limit(Params params) {
-    return params.integer("limit", 1, settings.limits().maxLimit(), settings.limits().defaultLimit());
-  }
-
-  protected final String cursor(Params params) {
-    return params.string("cursor", 1, 4096, false);
-  }
-
   private void dispatch(Message<JsonObject> message) {
     String action = message.headers().get(Addresses.ACTION_HEADER);
+    Operation operation = action == null ? null : Operation.find(address(), action);
     if (message.headers().contains(StreamProtocol.STREAM_ADDRESS)) {
-      openStream(action, message);
+      openStream(operation, message);
       return;
     }
-    Handler handler = action == null ? null : handlers.get(action);
-    if (handler == null) {
+    if (operation == null || !planners.plans(operation)) {
       fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
         "No action '" + action + "' at " + address()));
       return;
     }
+    Load load;
+    try {
+      load = planners.plan(operation, message.body());
+    } catch (ProblemException e) {
+      fail(message, e.problem());
+      return;
+    }
+    if ("true".equals(message.headers().get(Addresses.PREFETCH_HEADER))) {
+      runner.prefetchAfter(load);
+      return;
+    }
     long started = System.nanoTime();
-    limiter.run(() -> handler.handle(new Params(message.body())))
-      .onSuccess(reply -> {
-        DeliveryOptions options = new DeliveryOptions();
-        if (reply.nextCursor() != null) {
-          options.addHeader(Addresses.NEXT_CURSOR_HEADER, reply.nextCursor());
-        }
-        if (reply.prevCursor() != null) {
-          options.addHeader(Addresses.PREV_CURSOR_HEADER, reply.prevCursor());
-        }
-        message.reply(reply.body(), options);
-        LOG.debug("load.done address={} action={} ms={}", address(), action, (System.nanoTime() - started) / 1e6);
+    runner.serve(load, "true".equals(message.headers().get(Addresses.LOOKED_UP_HEADER)))
+      .onSuccess(served -> {
+        message.reply(served.reply().body(), headers(served.reply(), served.fromCache()));
+        LOG.debug("load.done address={} action={} cached={} ms={}", address(), action, served.fromCache(),
+          (System.nanoTime() - started) / 1e6);
       })
       .onFailure(err -> fail(message, problemOf(action, err)));
   }
 
-  private void openStream(String action, Message<JsonObject> message) {
-    StreamPlanner planner = action == null ? null : streamPlanners.get(action);
-    Operation operation = planner == null ? null : Operation.stream(address(), action);
-    if (operation == null) {
+  /** The reply's headers: everything the gateway needs besides the body (docs/EVENT_BUS.md). */
+  static DeliveryOptions headers(LoaderReply reply, boolean fromCache) {
+    DeliveryOptions options = new DeliveryOptions()
+      .addHeader(Addresses.ETAG_HEADER, reply.etag())
+      .addHeader(Addresses.ITEMS_HEADER, Integer.toString(reply.items()))
+      .addHeader(Addresses.CACHE_HEADER, fromCache ? "hit" : "miss");
+    if (reply.hasMore()) {
+      options.addHeader(Addresses.HAS_MORE_HEADER, "true");
+    }
+    if (reply.gzipped()) {
+      options.addHeader(Addresses.ENCODING_HEADER, "gzip");
+    }
+    if (reply.nextCursor() != null) {
+      options.addHeader(Addresses.NEXT_CURSOR_HEADER, reply.nextCursor());
+    }
+    if (reply.prevCursor() != null) {
+      options.addHeader(Addresses.PREV_CURSOR_HEADER, reply.prevCursor());
+    }
+    if (reply.prefetched()) {
+      options.addHeader(Addresses.PREFETCHED_HEADER, "true");
+    }
+    return options;
+  }
+
+  private void openStream(Operation operation, Message<JsonObject> message) {
+    Planners.StreamPlan plan = operation == null ? null : planners.streamPlan(operation);
+    if (plan == null) {
       fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
-        "No stream '" + action + "' at " + address()));
+        "No stream '" + message.headers().get(Addresses.ACTION_HEADER) + "' at " + address()));
       return;
     }
     try {
       Params params = new Params(message.body());
       String after = params.string("after", 1, 4096, false);
-      Notifications follow = followers.get(action);
-      boolean following = follow != null && Boolean.TRUE.equals(params.bool("follow", false));
-      ListQuery query = planner.plan(params);
-      params.validate();
-      streams.run(operation, query, streams.resumeFrom(operation, query, after), message, following ? follow : null);
+      boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.bool("follow", false));
+      ListQuery query = planners.planStream(operation, params);
+      streams.run(operation, query, streams.resumeFrom(operation, query, after), message,
+        following ? wakeups(plan.followTable()) : null);
     } catch (ProblemException e) {
       fail(message, e.problem());
     } catch (RuntimeException e) {
-      fail(message, problemOf(action, e));
+      fail(message, problemOf(message.headers().get(Addresses.ACTION_HEADER), e));
     }
+  }
+
+  /** Wakes a following stream on this loader's context each time {@code table} is written to. */
+  private Streams.Wakeups wakeups(String table) {
+    Context context = vertx.getOrCreateContext();
+    return listener -> changes.onChange(changed -> {
+      if (changed.equals(table)) {
+        context.runOnContext(v -> listener.run());
+      }
+    });
   }
 
   private Problem problemOf(String action, Throwable err) {

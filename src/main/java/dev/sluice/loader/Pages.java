@@ -2,9 +2,12 @@ package dev.sluice.loader;
 
 import dev.sluice.bus.LoaderReply;
 import dev.sluice.bus.Operation;
-import dev.sluice.bus.Problem;
-import dev.sluice.bus.ProblemException;
+import dev.sluice.cache.Cache;
+import dev.sluice.cache.CacheKey;
+import dev.sluice.data.Dataset;
 import dev.sluice.data.Sql;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
 import dev.sluice.strategy.CountMode;
 import dev.sluice.strategy.CursorCodec;
 import dev.sluice.strategy.Envelope;
@@ -21,22 +24,33 @@ import io.vertx.sqlclient.RowSet;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Runs the strategies against PostgreSQL and writes their envelopes: offset pages, keyset pages with signed
- * cursors, time windows, index ranges (virtual scroll) and single replies. One instance per loader verticle.
+ * cursors, time windows, index ranges (virtual scroll), single items, batches and single replies. What a
+ * {@link Load} runs; one instance per loader verticle.
  */
 final class Pages {
 
   private final Pool pool;
   private final CursorCodec cursors;
-  private final CheckpointIndex checkpoints;
+  private final ScrollIndex scroll;
+  private final Items items;
+  private final Cache cache;
 
-  Pages(Pool pool, CursorCodec cursors, CheckpointIndex checkpoints) {
+  Pages(Pool pool, CursorCodec cursors, ScrollIndex scroll, Items items, Cache cache) {
     this.pool = pool;
     this.cursors = cursors;
-    this.checkpoints = checkpoints;
+    this.scroll = scroll;
+    this.items = items;
+    this.cache = cache;
   }
 
   Future<RowSet<Row>> query(Sql sql) {
@@ -60,7 +74,7 @@ final class Pages {
         .rows(data)
         .page(page, perPage)
         .hasMore(more)
-        .total(data.isEmpty() ? total : total.reconcile(offset + data.size(), more)), null, null);
+        .total(data.isEmpty() ? total : total.reconcile(offset + data.size(), more)), null, null, data.size(), more);
     });
   }
 
@@ -97,11 +111,13 @@ final class Pages {
         next = keys.isEmpty() ? null : cursors.encode(op.qualifiedName(), binding, false, keys.get(keys.size() - 1));
         prev = extra ? cursors.encode(op.qualifiedName(), binding, true, keys.get(0)) : null;
       }
-      return reply(Envelope.of("cursor", op.message())
+      LoaderReply reply = reply(Envelope.of("cursor", op.message())
         .rows(data)
         .hasMore(next != null)
         .cursors(next, prev)
-        .total(position == null ? total.reconcile(data.size(), extra) : total), next, prev);
+        .total(position == null ? total.reconcile(data.size(), extra) : total), next, prev, data.size(), next != null);
+      // a page answers its cursor only while the cursor is valid: a cached copy must not outlive it
+      return position == null ? reply : reply.validUntil(position.validUntil());
     });
   }
 
@@ -121,19 +137,17 @@ final class Pages {
       return reply(Envelope.of("window", op.message())
         .rows(data)
         .hasMore(false)
-        .window(w.toJson(), w.next()), null, null);
+        .window(w.toJson(), w.next()), null, null, data.size(), false);
     });
   }
 
   /**
-   * Virtual scroll: the rows at indexes {@code [start, end)}. Seeks from the nearest remembered checkpoint; when
-   * none is near, first walks the keys once to lay checkpoints down to {@code start}.
+   * Virtual scroll: the rows at indexes {@code [start, end)}, by a keyset seek from the nearest remembered
+   * checkpoint plus a skip of less than a checkpoint step ({@link ScrollIndex}).
    */
   Future<LoaderReply> range(Operation op, ListQuery q, long start, long end, CountMode count) {
-    String query = op.qualifiedName() + "?" + q.canonical();
     int span = (int) (end - start);
-    Future<CheckpointIndex.Checkpoint> nearest = nearestCheckpoint(q, query, start);
-    return nearest.compose(from -> {
+    return scroll.floor(op, q, start).compose(from -> {
       List<String> fromKey = from == null ? null : from.key();
       long fromIndex = from == null ? 0 : from.index();
       Sql sql = Plans.keyset(q, fromKey, false, true, start - fromIndex, span);
@@ -142,10 +156,8 @@ final class Pages {
       RowSet<Row> rows = done.resultAt(0);
       Total total = done.resultAt(1);
       List<String> data = new ArrayList<>(span);
-      long now = System.currentTimeMillis();
       for (Row row : rows) {
         if (data.size() < span) {
-          checkpoints.offer(query, start + data.size(), List.of(row.getString(1), row.getString(2)), now);
           data.add(row.getString(0));
         }
       }
@@ -160,19 +172,68 @@ final class Pages {
         .rows(data)
         .hasMore(more)
         .total(reconciled)
-        .range(range), null, null);
+        .range(range), null, null, data.size(), more);
     });
   }
 
   /** A reply that is one list, not a page of a larger one (suggestions). */
-  Future<LoaderReply> single(Operation op, Sql sql) {
+  Future<LoaderReply> list(Operation op, Sql sql) {
     return query(sql).map(rows -> {
       List<String> data = new ArrayList<>(rows.size());
       for (Row row : rows) {
         data.add(row.getString(0));
       }
-      return reply(Envelope.of("single", op.message()).rows(data).hasMore(false), null, null);
+      return reply(Envelope.of("single", op.message()).rows(data).hasMore(false), null, null, data.size(), false);
     });
+  }
+
+  /** One item, loaded together with the other items asked for at about the same time; a 404 when unknown. */
+  Future<LoaderReply> item(Operation op, Dataset dataset, UUID id, String notFound) {
+    return items.load(dataset, id).map(json -> {
+      if (json == null) {
+        throw new ProblemException(Problem.notFound(notFound));
+      }
+      return singleReply(op, json);
+    });
+  }
+
+  /**
+   * Items by id, in the order asked, {@code null} for an unknown one. Items the cache holds are taken from it; the
+   * others are loaded together and each cached on its own, as {@code single} would answer it.
+   */
+  Future<LoaderReply> batch(Operation op, Dataset dataset, List<UUID> ids, Function<UUID, CacheKey> itemKey,
+                            Function<String, LoaderReply> single) {
+    Map<UUID, String> found = new HashMap<>();
+    Set<UUID> missing = new LinkedHashSet<>();
+    for (UUID id : ids) {
+      Cache.Value held = cache == null ? null : cache.peek(itemKey.apply(id));
+      if (held instanceof LoaderReply reply && reply.item() != null) {
+        found.put(id, reply.item());
+      } else {
+        missing.add(id);
+      }
+    }
+    Future<Map<UUID, String>> loaded = missing.isEmpty() ? Future.succeededFuture(Map.of())
+      : items.load(dataset, missing);
+    return loaded.map(rows -> {
+      rows.forEach((id, json) -> {
+        found.put(id, json);
+        if (cache != null) {
+          cache.put(itemKey.apply(id), single.apply(json));
+        }
+      });
+      List<String> data = new ArrayList<>(ids.size());
+      for (UUID id : ids) {
+        data.add(found.getOrDefault(id, "null"));
+      }
+      return reply(Envelope.of("batch", op.message()).rows(data).hasMore(false), null, null, data.size(), false);
+    });
+  }
+
+  /** The reply to a single-item request: the envelope with the one item, which batches reuse. */
+  static LoaderReply singleReply(Operation op, String json) {
+    return reply(Envelope.of("single", op.message()).rows(List.of(json)).hasMore(false), null, null, 1, false)
+      .withItem(json);
   }
 
   /** Fails with 404 unless {@code sql} (a {@code SELECT EXISTS …}) says the thing exists. */
@@ -180,22 +241,6 @@ final class Pages {
     return query(sql).compose(rows -> rows.iterator().next().getBoolean(0)
       ? Future.succeededFuture()
       : Future.failedFuture(new ProblemException(Problem.notFound(notFound))));
-  }
-
-  private Future<CheckpointIndex.Checkpoint> nearestCheckpoint(ListQuery q, String query, long start) {
-    long now = System.currentTimeMillis();
-    CheckpointIndex.Checkpoint floor = checkpoints.floor(query, start, now);
-    long floorIndex = floor == null ? 0 : floor.index();
-    if (start - floorIndex < checkpoints.step()) {
-      return Future.succeededFuture(floor);
-    }
-    Sql walk = Plans.checkpoints(q, floor == null ? null : floor.key(), start - floorIndex + 1, checkpoints.step());
-    return query(walk).map(rows -> {
-      for (Row row : rows) {
-        checkpoints.offer(query, floorIndex + row.getLong(2), List.of(row.getString(0), row.getString(1)), now);
-      }
-      return checkpoints.floor(query, start, now);
-    });
   }
 
   private Future<Total> total(ListQuery q, CountMode count) {
@@ -211,7 +256,7 @@ final class Pages {
     };
   }
 
-  private static LoaderReply reply(Envelope envelope, String next, String prev) {
-    return new LoaderReply(envelope.toBuffer(), next, prev);
+  private static LoaderReply reply(Envelope envelope, String next, String prev, int count, boolean more) {
+    return LoaderReply.of(envelope.toBuffer(), next, prev, count, more);
   }
 }

@@ -1,11 +1,12 @@
 package dev.sluice.loader;
 
 import dev.sluice.bus.Operation;
-import dev.sluice.bus.Problem;
 import dev.sluice.bus.stream.BusWriteStream;
 import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.data.Sql;
+import dev.sluice.monitor.LoaderStats;
+import dev.sluice.problem.Problem;
 import dev.sluice.strategy.CursorCodec;
 import dev.sluice.strategy.ListQuery;
 import dev.sluice.strategy.Plans;
@@ -41,13 +42,21 @@ final class Streams {
   private final Pool pool;
   private final CursorCodec cursors;
   private final SluiceConfig settings;
+  private final LoaderStats stats;
   private final Map<String, Double> averageRowBytes = new HashMap<>();
 
-  Streams(Vertx vertx, Pool pool, CursorCodec cursors, SluiceConfig settings) {
+  /** What wakes a following stream: something new was written; registering returns what unregisters. */
+  @FunctionalInterface
+  interface Wakeups {
+    Runnable register(Runnable listener);
+  }
+
+  Streams(Vertx vertx, Pool pool, CursorCodec cursors, SluiceConfig settings, LoaderStats stats) {
     this.vertx = vertx;
     this.pool = pool;
     this.cursors = cursors;
     this.settings = settings;
+    this.stats = stats;
   }
 
   /**
@@ -62,7 +71,7 @@ final class Streams {
    * Accepts the open request, then streams every row of {@code q} after {@code from} to the consumer. With
    * {@code follow}, the stream then stays open and sends the rows that come after, whenever {@code follow} fires.
    */
-  void run(Operation op, ListQuery q, List<String> from, Message<JsonObject> open, Notifications follow) {
+  void run(Operation op, ListQuery q, List<String> from, Message<JsonObject> open, Wakeups follow) {
     String address = open.headers().get(StreamProtocol.STREAM_ADDRESS);
     long credit = Long.parseLong(open.headers().get(StreamProtocol.CREDIT));
     String binding = CursorCodec.binding(q.canonical());
@@ -96,6 +105,8 @@ final class Streams {
           .onComplete(ar -> {
             LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
             progress.remove(address);
+            stats.served(out.items());
+            stats.streamed(out.items());
             if (out.items() > 0) {
               averageRowBytes.merge(op.qualifiedName(), (double) out.bytes() / out.items(),
                 (old, now) -> old * 0.7 + now * 0.3);
@@ -159,11 +170,11 @@ final class Streams {
   }
 
   /**
-   * Follows a stream on: each time {@code notifications} fire, reads the rows after the last one sent (a keyset
+   * Follows a stream on: each time {@code wakeups} fire (a write to the table), reads the rows after the last one sent (a keyset
    * page at a time, waiting for credit between pages) until the consumer cancels or stops reading.
    */
   private Future<Void> follow(ListQuery q, List<String> from, int batch, BusWriteStream<Row> out,
-                              Notifications notifications) {
+                              Wakeups wakeups) {
     Promise<Void> done = Promise.promise();
     boolean[] reading = {false};
     boolean[] again = {false};
@@ -202,7 +213,7 @@ final class Streams {
         }
       });
     };
-    Runnable unregister = notifications.register(poll[0]);
+    Runnable unregister = wakeups.register(poll[0]);
     out.stopped().onComplete(ar -> {
       unregister.run();
       if (ar.failed()) {

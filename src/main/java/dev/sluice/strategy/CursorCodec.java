@@ -1,7 +1,7 @@
 package dev.sluice.strategy;
 
-import dev.sluice.bus.Problem;
-import dev.sluice.bus.ProblemException;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,8 +25,8 @@ import java.util.List;
  */
 public final class CursorCodec {
 
-  /** A decoded cursor: where to continue, in which direction. */
-  public record Position(boolean backward, List<String> key) {
+  /** A decoded cursor: where to continue, in which direction, and until when (epoch millis) it is valid. */
+  public record Position(boolean backward, List<String> key, long validUntil) {
   }
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -98,7 +98,8 @@ public final class CursorCodec {
     for (int i = 0; i < keySize; i++) {
       values.add(keyValues.getString(i));
     }
-    return new Position("p".equals(payload.getString("d")), List.copyOf(values));
+    return new Position("p".equals(payload.getString("d")), List.copyOf(values),
+      (issued + lifetime.toSeconds()) * 1000);
   }
 
   /** A short digest of a canonical description of the query a cursor belongs to. */

@@ -1,29 +1,36 @@
 package dev.sluice.strategy;
 
+import dev.sluice.data.Dataset;
+import dev.sluice.data.Filter;
 import dev.sluice.data.Sql;
+import dev.sluice.data.SortKey;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a listing reads, whatever the strategy: the rows of {@code from} that pass the filters, in the order of
  * {@code sort}, each selected as one compact JSON text of {@code columns} (PostgreSQL encodes it with
  * {@code row_to_json}, so rows travel as bytes and are never parsed here). {@code canonical} describes the filters
- * and sort; cursors are bound to its digest.
+ * and sort unambiguously: cursors are bound to its digest and cache keys contain it. {@code tables} are the tables
+ * the rows come from, whose changes make a cached page stale.
  */
-public record ListQuery(Sql from, String columns, Sql where, SortKey sort, String canonical) {
+public record ListQuery(Sql from, String columns, Sql where, SortKey sort, String canonical, Set<String> tables) {
 
   /** The select-list item that yields a row as JSON text; goes with {@link #fromWithRow()}. */
   public static final String ROW_JSON = "row_to_json(j)::text";
 
-  /** @param columns the row's fields, as a select list over {@code from} ({@code v.id, v.title, …}) */
-  public static Builder from(String from, String columns) {
-    return new Builder(Sql.of(from), columns);
+  /** A listing of a dataset's rows, in its default order unless {@link Builder#sort} says otherwise. */
+  public static Builder over(Dataset dataset) {
+    return new Builder(Sql.of(dataset.from()), dataset.selectList(), Set.of(dataset.table()))
+      .sort(dataset.defaultSort());
   }
 
-  /** A listing over a relation that takes parameters of its own (a search subquery). */
-  public static Builder from(Sql from, String columns) {
-    return new Builder(from, columns);
+  /** A listing over a relation that takes parameters of its own (a search subquery), with the dataset's columns. */
+  public static Builder over(Sql relation, Dataset dataset, Set<String> tables) {
+    return new Builder(relation, dataset.selectList(), tables).sort(dataset.defaultSort());
   }
 
   /** {@code from} joined with the row's fields as the record {@code j}, which {@link #ROW_JSON} encodes. */
@@ -45,28 +52,51 @@ public record ListQuery(Sql from, String columns, Sql where, SortKey sort, Strin
   public static final class Builder {
     private final Sql from;
     private final String columns;
+    private final Set<String> tables;
     private final List<Sql> conditions = new ArrayList<>();
-    private final StringBuilder canonical = new StringBuilder();
+    private final Key canonical = new Key();
     private SortKey sort;
 
-    private Builder(Sql from, String columns) {
+    private Builder(Sql from, String columns, Set<String> tables) {
       this.from = from;
       this.columns = columns;
+      this.tables = new LinkedHashSet<>(tables);
     }
 
-    /** Adds {@code expression = value} when the value is given; {@code name} is the API's filter name. */
-    public Builder equal(String name, String expression, Object value) {
+    /** Adds {@code column = value} when the value is given. */
+    public Builder equal(Filter filter, Object value) {
       if (value != null) {
-        conditions.add(Sql.of(expression + " = ").param(value));
-        canonical.append(name).append('=').append(value).append('&');
+        conditions.add(Sql.of(filter.column() + " = ").param(value));
+        canonical.add(filter.name(), value);
       }
       return this;
     }
 
-    /** Adds a condition that is part of the query itself, described for the cursor binding by {@code name}. */
-    public Builder where(String name, Sql condition) {
+    /** Reads each named filter of {@code dataset} from the request and adds it. */
+    public Builder filters(Params params, Dataset dataset, String... names) {
+      for (String name : names) {
+        Filter filter = dataset.filter(name);
+        equal(filter, params.filter(filter));
+      }
+      return this;
+    }
+
+    /** Adds a condition that is part of the query itself, described for keys and cursors by {@code name=value}. */
+    public Builder where(String name, Object value, Sql condition) {
       conditions.add(condition);
-      canonical.append(name).append('&');
+      canonical.add(name, value);
+      return this;
+    }
+
+    /** Describes a value that shaped {@code from} itself (a search's text), for keys and cursors. */
+    public Builder described(String name, Object value) {
+      canonical.add(name, value);
+      return this;
+    }
+
+    /** Notes that the rows also depend on {@code table} (a condition reads it). */
+    public Builder reads(String table) {
+      tables.add(table);
       return this;
     }
 
@@ -80,7 +110,8 @@ public record ListQuery(Sql from, String columns, Sql where, SortKey sort, Strin
       for (int i = 0; i < conditions.size(); i++) {
         where.append(i == 0 ? "(" : " AND (").append(conditions.get(i)).append(")");
       }
-      return new ListQuery(from, columns, where, sort, canonical.append("sort=").append(sort.name()).toString());
+      String described = canonical.add("sort", sort.name()).toString();
+      return new ListQuery(from, columns, where, sort, described, Set.copyOf(tables));
     }
   }
 }

@@ -1,8 +1,9 @@
 package dev.sluice.strategy;
 
-import dev.sluice.bus.Problem;
-import dev.sluice.bus.Problem.ParameterError;
-import dev.sluice.bus.ProblemException;
+import dev.sluice.data.Filter;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.Problem.ParameterError;
+import dev.sluice.problem.ProblemException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -155,6 +156,20 @@ public final class Params {
     return List.copyOf(values);
   }
 
+  /** The value of a dataset's filter as its kind reads it, or the filter's default when absent. */
+  public Object filter(Filter filter) {
+    return switch (filter.kind()) {
+      case ONE_OF -> oneOf(filter.name(), filter.values(), (String) filter.defaultValue());
+      case BOOLEAN -> bool(filter.name(), (Boolean) filter.defaultValue());
+      case UUID -> uuid(filter.name(), false);
+    };
+  }
+
+  /** Whether any fault has been recorded so far. */
+  public boolean hasFaults() {
+    return !errors.isEmpty();
+  }
+
   public UUID uuid(String name, boolean required) {
     String value = text(name);
     if (value == null) {
@@ -173,6 +188,41 @@ public final class Params {
       fail(name, "must be a UUID");
       return null;
     }
+  }
+
+  /** A comma-separated list of 1 to {@code max} UUIDs, in the order given; null when absent or faulty. */
+  public List<UUID> uuids(String name, int max) {
+    String value = text(name);
+    if (value == null) {
+      return null;
+    }
+    String[] parts = value.split(",", -1);
+    if (value.isBlank()) {
+      fail(name, "must list 1 to " + max + " UUIDs, comma separated");
+      return null;
+    }
+    if (parts.length > max) {
+      fail(name, "must list at most " + max + " UUIDs (" + parts.length + " given)");
+      return null;
+    }
+    List<UUID> ids = new ArrayList<>(parts.length);
+    for (String part : parts) {
+      String id = part.trim();
+      try {
+        if (id.length() != 36) {
+          throw new IllegalArgumentException(id);
+        }
+        ids.add(UUID.fromString(id));
+      } catch (IllegalArgumentException e) {
+        fail(name, "must be a comma-separated list of UUIDs; '" + abbreviate(id) + "' is not one");
+        return null;
+      }
+    }
+    return List.copyOf(ids);
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
   }
 
   /** An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC. */

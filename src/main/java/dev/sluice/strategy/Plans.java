@@ -1,6 +1,8 @@
 package dev.sluice.strategy;
 
+import dev.sluice.data.Dataset;
 import dev.sluice.data.Sql;
+import dev.sluice.data.SortKey;
 
 import java.util.List;
 
@@ -83,6 +85,16 @@ public final class Plans {
     }
     return sql.append(q.orderBy(false)).append(" LIMIT ").param(count).append(") ordered) numbered WHERE n % ")
       .param((long) step).append(" = 0");
+  }
+
+  /**
+   * The rows of {@code dataset} whose id is one of {@code ids} (an array parameter), each as JSON text with its id
+   * as text after it, in no particular order: what a batch of single-item loads reads in one query.
+   */
+  public static Sql byIds(Dataset dataset, java.util.UUID[] ids) {
+    return Sql.of("SELECT " + ListQuery.ROW_JSON + ", " + dataset.alias() + ".id::text FROM " + dataset.from()
+      + " CROSS JOIN LATERAL (SELECT " + dataset.selectList() + ") j WHERE " + dataset.alias() + ".id = ANY(")
+      .param(ids).append(")");
   }
 
   /** {@code count(*)} of the matching rows. */

@@ -76,5 +76,38 @@ class ConfigLoaderTest {
     assertEquals(fromDefaults.limits(), fromFile.limits());
     assertEquals(fromDefaults.streaming(), fromFile.streaming());
     assertEquals(fromDefaults.cursor(), fromFile.cursor());
+    assertEquals(fromDefaults.dataTypes(), fromFile.dataTypes());
+    assertEquals(fromDefaults.cacheMaxMb(), fromFile.cacheMaxMb());
+    assertEquals(fromDefaults.monitor(), fromFile.monitor());
+    assertEquals(fromDefaults.items(), fromFile.items());
+  }
+
+  @Test
+  @DisplayName("each data family has the seed's cache policy, and a file may change one key of one family")
+  void dataTypePolicies() {
+    SluiceConfig defaults = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), Map.of()));
+    assertEquals(new DataTypePolicy(20, 1_800, 1_000, true), defaults.policy("videos"));
+    assertEquals(new DataTypePolicy(50, 3_600, 500, false), defaults.policy("users"));
+    assertEquals(new DataTypePolicy(50, 300, 2_000, true), defaults.policy("analytics"));
+    assertEquals(new DataTypePolicy(20, 86_400, 200, false), defaults.policy("templates"));
+    assertEquals(60, defaults.policy("search").ttlSeconds());
+    JsonObject files = new JsonObject().put("data_types", new JsonObject()
+      .put("users", new JsonObject().put("ttl_seconds", 5)));
+    SluiceConfig changed = SluiceConfig.from(ConfigLoader.withEnvironment(files, Map.of()));
+    assertEquals(new DataTypePolicy(50, 5, 500, false), changed.policy("users"));
+    assertEquals(defaults.policy("videos"), changed.policy("videos"));
+  }
+
+  @Test
+  @DisplayName("the memory limit defaults to the JVM's max heap and the cache to a quarter of it")
+  void memoryDefaults() {
+    SluiceConfig defaults = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), Map.of()));
+    assertEquals(Runtime.getRuntime().maxMemory(), defaults.memoryLimitBytes());
+    assertEquals(Runtime.getRuntime().maxMemory() / 4, defaults.cacheMaxBytes());
+    SluiceConfig set = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject()
+      .put("lazy_loading", new JsonObject().put("memory_limit_mb", 400))
+      .put("cache", new JsonObject().put("max_mb", 64)), Map.of()));
+    assertEquals(400L << 20, set.memoryLimitBytes());
+    assertEquals(64L << 20, set.cacheMaxBytes());
   }
 }

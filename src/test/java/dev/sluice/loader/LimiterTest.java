@@ -1,6 +1,6 @@
 package dev.sluice.loader;
 
-import dev.sluice.bus.ProblemException;
+import dev.sluice.problem.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.DisplayName;

@@ -1,6 +1,6 @@
 package dev.sluice.strategy;
 
-import dev.sluice.bus.ProblemException;
+import dev.sluice.problem.ProblemException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -2,9 +2,9 @@ package dev.sluice.bus.stream;
 
 import dev.sluice.bus.Addresses;
 import dev.sluice.bus.Operation;
-import dev.sluice.bus.Problem;
-import dev.sluice.bus.ProblemException;
-import dev.sluice.bus.SluiceClient;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
+import dev.sluice.problem.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -23,7 +23,7 @@ import java.util.UUID;
  * reader takes batches, so at most {@code window} batches are ever on the way or waiting here. Piped into an HTTP
  * response, a slow client slows the database cursor; {@link #cancel()} stops the producer at once. A gap in the
  * sequence, an {@code error} message, or a producer silent past the idle timeout while credit is out fails the
- * stream. Open one with {@link SluiceClient#stream}.
+ * stream. Open one with {@code SluiceClient.stream}.
  */
 public final class BusReadStream implements ReadStream<StreamBatch> {
 
@@ -84,7 +84,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
       .transform(ar -> {
         if (ar.failed()) {
           stream.release();
-          return Future.failedFuture(SluiceClient.problemOf(ar.cause()));
+          return Future.failedFuture(Failures.problemOf(ar.cause()));
         }
         stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
         return Future.succeededFuture(stream);

@@ -1,7 +1,7 @@
 package dev.sluice.bus.stream;
 
-import dev.sluice.bus.Problem;
-import dev.sluice.bus.ProblemException;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -249,7 +249,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       credit += Long.parseLong(message.headers().get(StreamProtocol.CREDIT));
       flush();
     } else if (StreamProtocol.CANCEL.equals(type)) {
-      close(new ProblemException(Problem.of(499, "cancelled", "Cancelled", "The consumer cancelled the stream")));
+      close(new ProblemException(Problem.cancelled()));
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.sluice.bus;
+package dev.sluice.problem;
 
 /** Carries a {@link Problem} from where it is found to where it is answered; an expected failure, so no stack. */
 public final class ProblemException extends RuntimeException {

@@ -1,5 +1,7 @@
-package dev.sluice.data;
+package dev.sluice.data.seed;
 
+import dev.sluice.data.Catalog;
+import dev.sluice.data.Changes;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -114,6 +116,10 @@ public final class Seeder {
       .compose(v -> createIndexes(conn, indexes))
       .compose(v -> storeInCreationOrder(conn))
       .compose(v -> conn.query("ANALYZE " + String.join(", ", TABLES)).execute())
+      // the triggers that announce changes do not fire with foreign-key checks skipped: announce them here, so every
+      // node drops what it cached of the old data when this commits
+      .compose(v -> conn.preparedQuery("SELECT pg_notify($1, t) FROM unnest($2::text[]) AS t")
+        .execute(Tuple.tuple().addString(Changes.CHANNEL).addArrayOfString(TABLES.toArray(new String[0]))))
       .compose(v -> conn.query("COMMIT").execute())
       .map(v -> {
         SeedSummary summary = new SeedSummary(rows, Duration.ofNanos(System.nanoTime() - started));

@@ -1,4 +1,4 @@
-package dev.sluice.bus;
+package dev.sluice.problem;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,6 +45,36 @@ public record Problem(String type, String title, int status, String detail, List
 
   public static Problem timeout(String detail) {
     return new Problem("timeout", "Load timed out", Failures.TIMEOUT, detail, List.of(), null);
+  }
+
+  public static Problem badRequest(String detail) {
+    return of(Failures.BAD_REQUEST, "bad-request", "Bad request", detail);
+  }
+
+  public static Problem unauthorized(String detail) {
+    return of(Failures.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
+  }
+
+  public static Problem forbidden(String detail) {
+    return of(Failures.FORBIDDEN, "forbidden", "Forbidden", detail);
+  }
+
+  public static Problem methodNotAllowed(String detail) {
+    return of(Failures.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", detail);
+  }
+
+  public static Problem notAcceptable(String detail) {
+    return of(Failures.NOT_ACCEPTABLE, "not-acceptable", "Not acceptable", detail);
+  }
+
+  public static Problem tooManyStreams() {
+    return new Problem("too-many-streams", "Too many streams", Failures.TOO_MANY_REQUESTS,
+      "Too many concurrent streams; try again shortly", List.of(), 1);
+  }
+
+  /** A stream its consumer cancelled; ends the producer, never reaches an HTTP client. */
+  public static Problem cancelled() {
+    return of(Failures.CLIENT_CLOSED, "cancelled", "Cancelled", "The consumer cancelled the stream");
   }
 
   public static Problem internal() {

@@ -1,4 +1,4 @@
-package dev.sluice.strategy;
+package dev.sluice.data;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.sluice.data;
+package dev.sluice.data.seed;
 
 import java.util.Arrays;
 import java.util.Locale;

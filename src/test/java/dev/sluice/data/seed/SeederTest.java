@@ -1,4 +1,4 @@
-package dev.sluice.data;
+package dev.sluice.data.seed;
 
 import dev.sluice.TestDatabase;
 import io.vertx.core.Vertx;

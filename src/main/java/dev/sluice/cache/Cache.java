@@ -1,0 +1,114 @@
+package dev.sluice.cache;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.data.Changes;
+import dev.sluice.data.NodeShared;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The node's cache of loaded replies, held once per Vert.x node and shared by every verticle on it: the gateway
+ * answers hits from it without an event-bus hop, the loaders fill it. Each data family has its own policy (TTL,
+ * entry count, whether entries are stored gzip'd) and its share of the node's byte bound. A write to a table drops,
+ * within a second, every entry read from it ({@link Changes}); concurrent misses on one key cause one load.
+ *
+ * <p>The face is asynchronous so that a cluster-wide tier can stand behind the node-local one without changing
+ * callers. Results are delivered on the caller's context.
+ */
+public interface Cache {
+
+  /** What the cache holds: anything that knows its size. */
+  interface Value {
+    /** Bytes it takes, about. */
+    int weight();
+
+    /** Items (rows) it holds. */
+    int items();
+
+    /** When it must be dropped whatever its family's TTL (epoch millis); {@code Long.MAX_VALUE} for never. */
+    default long validUntil() {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** How much memory pressure the node is under, as the monitor tells it. */
+  enum Pressure { NONE, HIGH, CRITICAL }
+
+  String NODE = "cache";
+
+  /** A node-local cache, not shared: for tests and tools. Listens to {@code changes} when given. */
+  static Cache create(CacheOptions options, Changes changes) {
+    return new LocalCache(options, changes);
+  }
+
+  /** The node's cache, created by the first verticle that asks; give it back with {@link #release}. */
+  static Future<Cache> acquire(Vertx vertx, SluiceConfig settings) {
+    return NodeShared.acquire(vertx, NODE,
+      () -> Changes.acquire(vertx, settings.database()).map(changes -> create(CacheOptions.from(settings), changes)),
+      cache -> cache.close().compose(v -> Changes.release(vertx)));
+  }
+
+  static Future<Void> release(Vertx vertx) {
+    return NodeShared.release(vertx, NODE);
+  }
+
+  /** The node's cache if a verticle holds it, else null. */
+  static Cache node(Vertx vertx) {
+    return NodeShared.current(vertx, NODE);
+  }
+
+  /** Whether {@code family}'s replies are cached at all. */
+  boolean enabled(String family);
+
+  /** Whether {@code family}'s entries are stored gzip'd. */
+  boolean compressed(String family);
+
+  /** The value held for {@code key}, or null; counted as a hit or a miss of its family. */
+  Future<Value> get(CacheKey key);
+
+  /**
+   * The value for {@code key}: the one held, the one a load already under way will give, or a new load's, which is
+   * stored unless a write to one of its tables came while it ran. Not counted as a lookup. Concurrent callers share
+   * one load, and its failure.
+   */
+  <V extends Value> Future<V> load(CacheKey key, Supplier<Future<V>> loader);
+
+  /** The value the node-local tier holds for {@code key}, or null; no lookup is counted. */
+  Value peek(CacheKey key);
+
+  /** Whether a value is held for {@code key}; no lookup is counted. */
+  boolean contains(CacheKey key);
+
+  /** Stores a value loaded elsewhere (one item of a batch), unless caching is off or paused. */
+  void put(CacheKey key, Value value);
+
+  /** How many writes to {@code table} have been heard: a value read at one generation is stale at a later one. */
+  long generation(String table);
+
+  /** Drops the entries read from {@code table}; returns how many. */
+  long invalidateTable(String table);
+
+  /** Drops every entry of {@code family}; returns how many. */
+  long invalidate(String family);
+
+  /** Drops every entry; returns how many. */
+  long invalidateAll();
+
+  /** Counts an entry loaded ahead of any request. */
+  void countPrefetch(String family);
+
+  /** Adapts to memory pressure: sheds about half the weight on high, clears and stops storing on critical. */
+  void pressure(Pressure pressure);
+
+  Pressure pressure();
+
+  /** The families the cache knows, in name order. */
+  List<String> families();
+
+  CacheStats stats(String family);
+
+  Future<Void> close();
+}

@@ -1,0 +1,121 @@
+package dev.sluice.loader;
+
+import dev.sluice.config.ItemsConfig;
+import dev.sluice.data.Dataset;
+import dev.sluice.data.Sql;
+import dev.sluice.strategy.Plans;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Single-item loads of one family coalesced into {@code WHERE id = ANY($1)} queries, as a DataLoader does: the first
+ * load of a batch waits {@code window_ms} (or to the end of the event-loop turn) for the others that arrive meanwhile,
+ * then one query per {@code max_batch} ids answers them all. Each query takes a place within the loader's concurrency
+ * bound; the loads waiting for it take none. Used from the loader's event loop only.
+ */
+final class Items {
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Limiter limiter;
+  private final ItemsConfig config;
+  private final Map<Dataset, Map<UUID, Promise<String>>> pending = new HashMap<>();
+  private long queries;
+
+  Items(Vertx vertx, Pool pool, Limiter limiter, ItemsConfig config) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.limiter = limiter;
+    this.config = config;
+  }
+
+  /** The item's JSON, or null when there is none with that id. */
+  Future<String> load(Dataset dataset, UUID id) {
+    return load(dataset, List.of(id)).map(found -> found.get(id));
+  }
+
+  /** The JSON of each of {@code ids} that exists, by id. */
+  Future<Map<UUID, String>> load(Dataset dataset, Collection<UUID> ids) {
+    if (!config.batching()) {
+      return query(dataset, List.copyOf(ids));
+    }
+    Map<UUID, Promise<String>> waiting = pending.get(dataset);
+    if (waiting == null) {
+      waiting = new LinkedHashMap<>();
+      pending.put(dataset, waiting);
+      if (config.windowMs() > 0) {
+        vertx.setTimer(config.windowMs(), t -> dispatch(dataset));
+      } else {
+        vertx.getOrCreateContext().runOnContext(v -> dispatch(dataset));
+      }
+    }
+    List<Future<String>> answers = new ArrayList<>(ids.size());
+    List<UUID> asked = new ArrayList<>(ids.size());
+    for (UUID id : ids) {
+      answers.add(waiting.computeIfAbsent(id, i -> Promise.promise()).future());
+      asked.add(id);
+    }
+    return Future.all(answers).map(done -> {
+      Map<UUID, String> found = new HashMap<>();
+      for (int i = 0; i < asked.size(); i++) {
+        String json = done.resultAt(i);
+        if (json != null) {
+          found.put(asked.get(i), json);
+        }
+      }
+      return found;
+    });
+  }
+
+  /** How many queries have been sent: a test and the benchmark compare it with the loads asked. */
+  long queries() {
+    return queries;
+  }
+
+  private void dispatch(Dataset dataset) {
+    Map<UUID, Promise<String>> batch = pending.remove(dataset);
+    if (batch == null) {
+      return;
+    }
+    List<UUID> ids = new ArrayList<>(batch.keySet());
+    int size = Math.max(1, config.maxBatch());
+    for (int from = 0; from < ids.size(); from += size) {
+      List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + size));
+      query(dataset, chunk).onComplete(ar -> {
+        for (UUID id : chunk) {
+          Promise<String> promise = batch.get(id);
+          if (ar.succeeded()) {
+            promise.complete(ar.result().get(id));
+          } else {
+            promise.fail(ar.cause());
+          }
+        }
+      });
+    }
+  }
+
+  private Future<Map<UUID, String>> query(Dataset dataset, List<UUID> ids) {
+    return limiter.run(() -> {
+      queries++;
+      Sql sql = Plans.byIds(dataset, ids.toArray(new UUID[0]));
+      return pool.preparedQuery(sql.text()).execute(sql.tuple());
+    }).map(rows -> {
+      Map<UUID, String> found = new HashMap<>();
+      for (Row row : rows) {
+        found.put(UUID.fromString(row.getString(1)), row.getString(0));
+      }
+      return found;
+    });
+  }
+}

@@ -1,0 +1,113 @@
+package dev.sluice.loader;
+
+import dev.sluice.bus.LoaderReply;
+import dev.sluice.cache.Cache;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.monitor.LoaderStats;
+import dev.sluice.problem.ProblemException;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place every load of a loader runs through, whatever its strategy: the node cache (a hit answers at once;
+ * concurrent misses on one key share one load), the concurrency bound, the encoding of the reply (ETag, gzip when
+ * its family stores compressed), the statistics, and prefetch of what comes after. The next issue's breaker,
+ * retries and metrics wrap {@link #execute} here too. Used from the loader's event loop.
+ */
+final class LoadRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoadRunner.class);
+
+  /** A reply and whether the cache had it. */
+  record Served(LoaderReply reply, boolean fromCache) {
+  }
+
+  private final Cache cache;
+  private final Pages pages;
+  private final Limiter limiter;
+  private final LoaderStats stats;
+  private final SluiceConfig settings;
+
+  LoadRunner(Cache cache, Pages pages, Limiter limiter, LoaderStats stats, SluiceConfig settings) {
+    this.cache = cache;
+    this.pages = pages;
+    this.limiter = limiter;
+    this.stats = stats;
+    this.settings = settings;
+  }
+
+  /**
+   * Serves a load: from the cache when it holds it (looked up here unless {@code lookedUp} says the requester did
+   * already), else loaded, stored and followed by a prefetch of what comes after.
+   */
+  Future<Served> serve(Load load, boolean lookedUp) {
+    Future<Served> served;
+    if (!cache.enabled(load.key().family())) {
+      served = execute(load).map(reply -> new Served(reply, false));
+    } else {
+      Future<Cache.Value> held = lookedUp ? Future.succeededFuture() : cache.get(load.key());
+      served = held.compose(value -> {
+        if (value instanceof LoaderReply reply) {
+          return Future.succeededFuture(new Served(reply, true));
+        }
+        return cache.load(load.key(), () -> execute(load)).map(reply -> new Served(reply, false));
+      });
+    }
+    return served.onSuccess(s -> {
+      stats.served(s.reply().items());
+      prefetch(load, s.reply(), settings.lazy().prefetchDistance());
+    });
+  }
+
+  /** After a prefetched reply was used (the gateway says so): loads ahead of it too. */
+  void prefetchAfter(Load load) {
+    if (cache.peek(load.key()) instanceof LoaderReply reply) {
+      prefetch(load, reply, settings.lazy().prefetchDistance());
+    }
+  }
+
+  /**
+   * Loads the {@code remaining} pages after {@code reply} into the cache, one after the other, each only while the
+   * loader has a place to spare (never ahead of a client's request) and memory is not under pressure.
+   */
+  private void prefetch(Load load, LoaderReply reply, int remaining) {
+    if (remaining <= 0 || !settings.lazy().enablePrefetching() || !cache.enabled(load.key().family())
+      || cache.pressure() != Cache.Pressure.NONE) {
+      return;
+    }
+    Load next = load.next(reply);
+    if (next == null) {
+      return;
+    }
+    if (cache.peek(next.key()) instanceof LoaderReply held) {
+      prefetch(next, held, remaining - 1);
+      return;
+    }
+    if (!limiter.hasSpare()) {
+      return;
+    }
+    cache.load(next.key(), () -> execute(next).map(loaded -> {
+        cache.countPrefetch(next.key().family());
+        return loaded.asPrefetched();
+      }))
+      .onSuccess(loaded -> prefetch(next, loaded, remaining - 1))
+      .onFailure(err -> LOG.debug("prefetch.failed key={} cause={}", next.key(), err.getMessage()));
+  }
+
+  /** Runs a load against PostgreSQL within the concurrency bound, encodes its reply and counts it. */
+  private Future<LoaderReply> execute(Load load) {
+    long started = System.nanoTime();
+    Future<LoaderReply> loaded = load.bounded() ? limiter.run(() -> load.run(pages)) : load.run(pages);
+    boolean compress = settings.lazy().enableCompression() && cache.compressed(load.key().family());
+    return loaded
+      .map(reply -> reply.encoded(compress, settings.http().minCompressBytes()))
+      .andThen(ar -> {
+        if (ar.succeeded()) {
+          stats.loaded(ar.result().items(), System.nanoTime() - started);
+        } else if (!(ar.cause() instanceof ProblemException p) || p.problem().status() >= 500) {
+          stats.failed();
+        }
+      });
+  }
+}

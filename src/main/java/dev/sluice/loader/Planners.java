@@ -1,0 +1,112 @@
+package dev.sluice.loader;
+
+import dev.sluice.bus.Operation;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
+import dev.sluice.strategy.ListQuery;
+import dev.sluice.strategy.Params;
+import io.vertx.core.json.JsonObject;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every operation's planner, and the one place where a request's parameters are validated: a planner reads them
+ * (collecting faults) and returns what to load; {@link #plan} throws the collected faults as one 400 before anything
+ * is loaded, whichever planner forgot to. Pure: no database, no verticle, so the gateway plans with the same code to
+ * find a cached reply, and answers a bad request itself.
+ */
+public final class Planners {
+
+  /** Plans a request/reply operation. */
+  @FunctionalInterface
+  interface Planner {
+    Load plan(Params params);
+  }
+
+  /** Plans a stream: what it lists. */
+  @FunctionalInterface
+  interface StreamPlanner {
+    ListQuery plan(Params params);
+  }
+
+  /** A stream operation's planner and, for one a client may follow, the table whose writes wake it. */
+  record StreamPlan(StreamPlanner planner, String followTable) {
+  }
+
+  /** Where the families register what they plan. */
+  final class Registry {
+    void page(Operation operation, Planner planner) {
+      pages.put(operation, planner);
+    }
+
+    void stream(Operation operation, StreamPlanner planner) {
+      streams.put(operation, new StreamPlan(planner, null));
+    }
+
+    /** A stream that, with {@code follow=true}, stays open and sends the rows written to {@code table} after. */
+    void followableStream(Operation operation, StreamPlanner planner, String table) {
+      streams.put(operation, new StreamPlan(planner, table));
+    }
+  }
+
+  private final Map<Operation, Planner> pages = new EnumMap<>(Operation.class);
+  private final Map<Operation, StreamPlan> streams = new EnumMap<>(Operation.class);
+
+  private Planners(SluiceConfig settings) {
+    Registry registry = new Registry();
+    for (FamilyPlanner family : List.of(new VideoLoads(settings), new UserLoads(settings),
+      new AnalyticsLoads(settings), new TemplateLoads(settings), new SearchLoads(settings))) {
+      family.register(registry);
+    }
+  }
+
+  public static Planners create(SluiceConfig settings) {
+    return new Planners(settings);
+  }
+
+  /** Whether {@code operation} is a request/reply operation planned here. */
+  public boolean plans(Operation operation) {
+    return pages.containsKey(operation);
+  }
+
+  /** The load a request asks for; a {@link ProblemException} (400) naming every bad parameter, else. */
+  public Load plan(Operation operation, JsonObject request) {
+    Planner planner = pages.get(operation);
+    if (planner == null) {
+      throw new ProblemException(Problem.notFound("No operation " + operation.qualifiedName()));
+    }
+    Params params = new Params(request);
+    return validated(params, () -> planner.plan(params));
+  }
+
+  StreamPlan streamPlan(Operation operation) {
+    return streams.get(operation);
+  }
+
+  /** What a stream request lists, validated like a page request. */
+  ListQuery planStream(Operation operation, Params params) {
+    StreamPlan plan = streams.get(operation);
+    return validated(params, () -> plan.planner().plan(params));
+  }
+
+  /**
+   * Runs a planner, then throws the faults it recorded. A planner that trips over a value it could not read (a
+   * null left by a fault) fails with those faults too, never with a 500.
+   */
+  private static <T> T validated(Params params, java.util.function.Supplier<T> planner) {
+    T planned;
+    try {
+      planned = planner.get();
+    } catch (RuntimeException e) {
+      if (!(e instanceof ProblemException)) {
+        params.validate();
+      }
+      throw e;
+    }
+    params.validate();
+    return planned;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.sluice.loader;
+
+import dev.sluice.bus.Operation;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.data.Dataset;
+import dev.sluice.data.Datasets;
+import dev.sluice.data.SearchSource;
+import dev.sluice.data.Sql;
+import dev.sluice.strategy.CountMode;
+import dev.sluice.strategy.Key;
+import dev.sluice.strategy.ListQuery;
+import dev.sluice.strategy.Params;
+
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Search: full-text results over ready videos and public templates ranked by relevance with a keyset on
+ * (rank, id), and typo-tolerant completions of a prefix from the words of titles and names.
+ */
+final class SearchLoads extends FamilyPlanner {
+
+  private static final Dataset HITS = Datasets.SEARCH_HITS;
+
+  SearchLoads(SluiceConfig settings) {
+    super(settings);
+  }
+
+  @Override
+  String family() {
+    return "search";
+  }
+
+  @Override
+  void register(Planners.Registry registry) {
+    registry.page(Operation.SEARCH, this::search);
+    registry.page(Operation.SUGGESTIONS, this::suggestions);
+    registry.stream(Operation.SEARCH_STREAM, this::hits);
+  }
+
+  private Load search(Params params) {
+    return Load.keyset(Operation.SEARCH, hits(params), cursor(params), limit(params),
+      CountMode.read(params, CountMode.NONE));
+  }
+
+  /** Ranked hits of the search parameters: the union of every source the {@code type} allows. */
+  private ListQuery hits(Params params) {
+    String text = params.string("query", 1, 200, true);
+    String type = (String) params.filter(HITS.filter("type"));
+    String category = (String) params.filter(HITS.filter("category"));
+    Sql union = new Sql().append("(");
+    Set<String> tables = new LinkedHashSet<>();
+    for (SearchSource source : Datasets.SEARCH_SOURCES) {
+      if (type == null || type.equals(source.type())) {
+        if (!tables.isEmpty()) {
+          union.append(" UNION ALL ");
+        }
+        union.append(hitsOf(source, text, category));
+        tables.add(source.table());
+      }
+    }
+    union.append(") s");
+    return ListQuery.over(union, HITS, tables)
+      .described("query", text)
+      .described("type", type)
+      .described("category", category)
+      .build();
+  }
+
+  /** One source's hits, with every column named as the hit's fields, so the branches line up in any order. */
+  private static Sql hitsOf(SearchSource source, String text, String category) {
+    Sql sql = new Sql();
+    String query = sql.bind(text);
+    sql.append("SELECT '" + source.type() + "'::text AS type, a.id, a." + source.titleColumn() + " AS title, "
+      + "a.description, a.category, a." + source.popularityColumn() + " AS popularity, a.created_at, "
+      + "ts_rank(a.search_vector, q) AS rank FROM " + source.table() + " a, websearch_to_tsquery('english', "
+      + query + ") q WHERE a.search_vector @@ q AND a." + source.visibleCondition());
+    if (category != null) {
+      sql.append(" AND a.category = ").param(category);
+    }
+    return sql;
+  }
+
+  private Load suggestions(Params params) {
+    String text = params.string("query", 1, 100, true);
+    int limit = params.integer("limit", 1, 50, 10);
+    String prefix = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+    Sql sql = new Sql();
+    String term = sql.bind(prefix);
+    String pattern = sql.bind(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    // prefix matches first, then near misses (pg_trgm similarity of the word or of its start) by closeness, then
+    // by how common the word is
+    sql.append("SELECT json_build_object('term', term, 'frequency', frequency)::text FROM " + Datasets.SEARCH_TERMS
+      + " WHERE term LIKE " + pattern + " OR " + term + " <% term OR term % " + term
+      + " ORDER BY (term LIKE " + pattern + ") DESC, greatest(word_similarity(" + term + ", term), similarity(term, "
+      + term + ")) DESC, frequency DESC, term LIMIT ").param(limit);
+    return Load.list(Operation.SUGGESTIONS, new Key(Operation.SUGGESTIONS.qualifiedName()).add("query", prefix)
+      .add("limit", limit), Set.of(Datasets.SEARCH_TERMS), sql);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.sluice.monitor;
+
+import dev.sluice.bus.Addresses;
+import dev.sluice.cache.Cache;
+import dev.sluice.config.MonitorConfig;
+import dev.sluice.config.SluiceConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.util.function.LongSupplier;
+
+/**
+ * Watches the node: samples heap use against {@code memory_limit_mb} every {@code monitor.sample_interval_ms}, and
+ * when the level changes tells the cache (shed half on high, clear on critical), records it for the gateway (which
+ * refuses new streams while critical) and publishes it on {@link Addresses#MEMORY_LEVEL}. Checks each loader's
+ * figures against the alert thresholds and logs an alert once when it starts and once when it ends. Answers
+ * {@link Addresses#MONITOR} with the statistics document.
+ */
+public class MonitorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
+  /** Points under a level's threshold that heap use must fall to leave it, so the level does not flap. */
+  static final int HYSTERESIS_PERCENT = 5;
+
+  private final LongSupplier heapUsed;
+  private SluiceConfig settings;
+  private Cache cache;
+  private Statistics statistics;
+  private Alerts alerts;
+  private MemoryLevel level = MemoryLevel.NORMAL;
+  private MemoryLevel lastSample = MemoryLevel.NORMAL;
+  private long timer = -1;
+
+  public MonitorVerticle() {
+    this(() -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+  }
+
+  /** A monitor that reads heap use from {@code heapUsed} (bytes): the JVM's by default. */
+  public MonitorVerticle(LongSupplier heapUsed) {
+    this.heapUsed = heapUsed;
+  }
+
+  @Override
+  public Future<?> start() {
+    settings = SluiceConfig.from(config());
+    MemoryLevel.set(vertx, MemoryLevel.NORMAL);
+    return Cache.acquire(vertx, settings).compose(c -> {
+      cache = c;
+      statistics = new Statistics(vertx, settings, cache, heapUsed);
+      alerts = new Alerts(settings.monitor());
+      if (settings.lazy().enableMonitoring()) {
+        timer = vertx.setPeriodic(Math.max(10, settings.monitor().sampleIntervalMs()), id -> sample());
+      } else {
+        LOG.info("monitor.off key=lazy_loading.enable_monitoring: memory is not watched, alerts are not raised");
+      }
+      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.MONITOR, this::answer);
+      return consumer.completion();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Cache.release(vertx);
+  }
+
+  private void answer(Message<JsonObject> message) {
+    message.reply(statistics.document(level));
+  }
+
+  private void sample() {
+    MonitorConfig config = settings.monitor();
+    long used = heapUsed.getAsLong();
+    long limit = settings.memoryLimitBytes();
+    MemoryLevel sampled = MemoryLevel.of(used, limit, config.highPercent(), config.criticalPercent());
+    // a level rises once two samples in a row agree (a heap full of garbage before a collection is not pressure),
+    // and falls once use is clearly under its threshold
+    MemoryLevel next = level;
+    MemoryLevel confirmed = sampled.compareTo(lastSample) < 0 ? sampled : lastSample;
+    if (confirmed.compareTo(level) > 0) {
+      next = confirmed;
+    } else if (sampled.compareTo(level) < 0) {
+      int threshold = level == MemoryLevel.CRITICAL ? config.criticalPercent() : config.highPercent();
+      if (used * 100.0 / limit < threshold - HYSTERESIS_PERCENT) {
+        next = sampled;
+      }
+    }
+    lastSample = sampled;
+    if (next != level) {
+      change(next, used, limit);
+    }
+    statistics.sample();
+    alerts.check(statistics.current());
+  }
+
+  private void change(MemoryLevel next, long used, long limit) {
+    MemoryLevel previous = level;
+    level = next;
+    MemoryLevel.set(vertx, next);
+    cache.pressure(switch (next) {
+      case NORMAL -> Cache.Pressure.NONE;
+      case HIGH -> Cache.Pressure.HIGH;
+      case CRITICAL -> Cache.Pressure.CRITICAL;
+    });
+    long usedMb = used / (1024 * 1024);
+    long limitMb = limit / (1024 * 1024);
+    if (next == MemoryLevel.NORMAL) {
+      LOG.info("memory.level from={} to={} used_mb={} limit_mb={}", previous.label(), next.label(), usedMb, limitMb);
+    } else {
+      LOG.warn("memory.level from={} to={} used_mb={} limit_mb={}", previous.label(), next.label(), usedMb, limitMb);
+    }
+    vertx.eventBus().publish(Addresses.MEMORY_LEVEL, new JsonObject().put("level", next.label())
+      .put("used_mb", usedMb).put("limit_mb", limitMb));
+  }
+}

@@ -1,0 +1,153 @@
+package dev.sluice.monitor;
+
+import dev.sluice.bus.Operation;
+import dev.sluice.cache.Cache;
+import dev.sluice.cache.CacheStats;
+import dev.sluice.config.SluiceConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The statistics document of {@code /api/v1/stats}: each loader's figures as the loaders and the gateway counted
+ * them ({@link LoaderStats}) and as the cache holds them ({@link CacheStats}), and the node's memory. Keeps a minute
+ * of samples, so that throughput and the alerts speak of the last moments, not of all time.
+ */
+final class Statistics {
+
+  /** The data families, in the order the document lists them. */
+  static final List<String> FAMILIES = Arrays.stream(Operation.values()).map(Operation::family).distinct().toList();
+  static final long THROUGHPUT_WINDOW_MS = 10_000;
+  static final long ALERT_WINDOW_MS = 60_000;
+  private static final double MB = 1024.0 * 1024.0;
+
+  /** One family's counters at one moment. */
+  record Snapshot(long served, long loads, long loadNanos, long errors, long hits, long misses) {
+  }
+
+  /** One family's figures over the alert window, for the alerts. */
+  record Recent(String family, long loads, double averageLoadMs, long hits, long misses, long errors) {
+  }
+
+  private record Sample(long at, Map<String, Snapshot> families) {
+  }
+
+  private final Vertx vertx;
+  private final SluiceConfig settings;
+  private final Cache cache;
+  private final LongSupplier heapUsed;
+  private final Deque<Sample> samples = new ArrayDeque<>();
+
+  Statistics(Vertx vertx, SluiceConfig settings, Cache cache, LongSupplier heapUsed) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.cache = cache;
+    this.heapUsed = heapUsed;
+  }
+
+  /** Records the counters now; forgets samples older than the alert window. */
+  void sample() {
+    long now = System.currentTimeMillis();
+    Map<String, Snapshot> families = new LinkedHashMap<>();
+    for (String family : FAMILIES) {
+      LoaderStats stats = LoaderStats.of(vertx, family);
+      CacheStats cached = cache.stats(family);
+      families.put(family, new Snapshot(stats.servedItems(), stats.loads(), stats.loadNanos(), stats.errors(),
+        cached.hits(), cached.misses()));
+    }
+    samples.addLast(new Sample(now, families));
+    while (samples.size() > 2 && now - samples.peekFirst().at() > ALERT_WINDOW_MS) {
+      samples.removeFirst();
+    }
+  }
+
+  /** Each family's figures between the oldest sample of the alert window and the newest. */
+  List<Recent> current() {
+    if (samples.isEmpty()) {
+      return List.of();
+    }
+    Sample first = samples.peekFirst();
+    Sample last = samples.peekLast();
+    return FAMILIES.stream().map(family -> {
+      Snapshot a = first.families().get(family);
+      Snapshot b = last.families().get(family);
+      long loads = b.loads() - a.loads();
+      double average = loads == 0 ? 0 : (b.loadNanos() - a.loadNanos()) / 1e6 / loads;
+      return new Recent(family, loads, average, b.hits() - a.hits(), b.misses() - a.misses(),
+        b.errors() - a.errors());
+    }).toList();
+  }
+
+  JsonObject document(MemoryLevel level) {
+    sample();
+    JsonObject loaders = new JsonObject();
+    for (String family : FAMILIES) {
+      loaders.put(family, family(family));
+    }
+    long used = heapUsed.getAsLong();
+    long limit = settings.memoryLimitBytes();
+    JsonObject config = settings.lazy().toJson().put("memory_limit_mb", Math.round(limit / MB))
+      .put("cache_max_mb", Math.round(settings.cacheMaxBytes() / MB));
+    CacheStats scroll = cache.stats(dev.sluice.cache.CacheOptions.SCROLL);
+    return new JsonObject()
+      .put("config", config)
+      .put("loaders", loaders)
+      .put("memory", new JsonObject()
+        .put("used_mb", round(used / MB))
+        .put("limit_mb", round(limit / MB))
+        .put("level", level.label()))
+      .put("cache", new JsonObject()
+        .put("pressure", cache.pressure().name().toLowerCase(java.util.Locale.ROOT))
+        .put("max_weight_bytes", settings.cacheMaxBytes())
+        .put("scroll_checkpoints", scroll.toJson()));
+  }
+
+  private JsonObject family(String family) {
+    LoaderStats stats = LoaderStats.of(vertx, family);
+    CacheStats cached = cache.stats(family);
+    long last = stats.lastLoadedAt();
+    return new JsonObject()
+      .put("total_items", stats.servedItems())
+      .put("loaded_items", stats.loadedItems())
+      .put("cached_items", cached.items())
+      .put("batch_operations", stats.loads())
+      .put("cache_hits", cached.hits())
+      .put("cache_misses", cached.misses())
+      .put("errors", stats.errors())
+      .put("retries", stats.retries())
+      .put("average_batch_time_ms", round(stats.averageLoadMillis()))
+      .put("memory_usage_mb", round(cached.weightBytes() / MB))
+      .put("throughput_items_per_second", round(throughput(family)))
+      .put("last_loaded_at", last == 0 ? null : Instant.ofEpochMilli(last).toString())
+      .put("cache_stats", cached.toJson());
+  }
+
+  /** Items served per second over the last {@value #THROUGHPUT_WINDOW_MS} ms of samples. */
+  private double throughput(String family) {
+    Sample last = samples.peekLast();
+    Sample from = null;
+    for (Sample sample : samples) {
+      if (last.at() - sample.at() <= THROUGHPUT_WINDOW_MS) {
+        from = sample;
+        break;
+      }
+    }
+    if (from == null || from == last || last.at() == from.at()) {
+      return 0;
+    }
+    long items = last.families().get(family).served() - from.families().get(family).served();
+    return items * 1000.0 / (last.at() - from.at());
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+}
