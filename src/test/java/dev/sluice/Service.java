@@ -3,6 +3,8 @@ package dev.sluice;
 import dev.sluice.launcher.Deployer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -13,6 +15,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The whole service as a user meets it: every verticle of verticles.json deployed on the test database, a real HTTP
@@ -28,9 +31,10 @@ public final class Service implements AutoCloseable {
   private Service(Vertx vertx, JsonObject config) {
     this.vertx = vertx;
     this.config = config;
+    // enough connections that "concurrent" requests in a test really are
     this.http = WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1")
-      .setDefaultPort(config.getJsonObject("http").getInteger("port")));
+      .setDefaultPort(config.getJsonObject("http").getInteger("port")), new PoolOptions().setHttp1MaxSize(256));
     this.db = TestDatabase.pool(vertx);
   }
 
@@ -39,9 +43,21 @@ public final class Service implements AutoCloseable {
   }
 
   public static Service start(JsonObject config) {
+    return start(config, Set.of());
+  }
+
+  /** The service without the verticles of verticles.json named in {@code without} (a test deploys its own). */
+  public static Service start(JsonObject config, Set<String> without) {
     Vertx vertx = Vertx.vertx();
     try {
-      Deployer.deploy(vertx, Deployer.readPlan(), config).await();
+      JsonObject plan = Deployer.readPlan();
+      JsonArray kept = new JsonArray();
+      plan.getJsonArray("verticles").forEach(v -> {
+        if (!without.contains(((JsonObject) v).getString("name"))) {
+          kept.add(v);
+        }
+      });
+      Deployer.deploy(vertx, plan.put("verticles", kept), config).await();
     } catch (Exception e) {
       vertx.close().await();
       throw new IllegalStateException("the service did not start", e);
@@ -49,9 +65,62 @@ public final class Service implements AutoCloseable {
     return new Service(vertx, config);
   }
 
+  /** The test configuration with {@code overrides} merged in, section by section. */
+  public static JsonObject config(JsonObject overrides) {
+    return TestDatabase.config().mergeIn(overrides, true);
+  }
+
+  /** GETs a path with request headers (name, value, name, value, …). */
+  public HttpResponse<Buffer> get(String pathAndQuery, String... headers) {
+    var request = http.get(pathAndQuery);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.putHeader(headers[i], headers[i + 1]);
+    }
+    return request.send().await();
+  }
+
+  /** The statistics document's figures for one loader. */
+  public JsonObject stats(String loader) {
+    return getJson("/api/v1/stats").getJsonObject("loaders").getJsonObject(loader);
+  }
+
+  /** Forgets PostgreSQL's statement statistics, so that {@link #calls} counts from now. */
+  public void resetStatements() {
+    sql("SELECT pg_stat_statements_reset()");
+  }
+
+  /** How many times statements whose text contains every one of {@code fragments} ran since the last reset. */
+  public long calls(String... fragments) {
+    StringBuilder where = new StringBuilder("SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE "
+      + "query NOT LIKE '%pg_stat_statements%'");
+    Object[] args = new Object[fragments.length];
+    for (int i = 0; i < fragments.length; i++) {
+      where.append(" AND strpos(query, $").append(i + 1).append(") > 0");
+      args[i] = fragments[i];
+    }
+    return count(where.toString(), args);
+  }
+
   /** GETs a path (with its query string) and waits for the whole response. */
   public HttpResponse<Buffer> get(String pathAndQuery) {
     return http.get(pathAndQuery).send().await();
+  }
+
+  /** Waits until {@code condition} holds, at most {@code millis}; false when it never did. */
+  public static boolean eventually(long millis, java.util.function.BooleanSupplier condition) {
+    long until = System.currentTimeMillis() + millis;
+    while (System.currentTimeMillis() < until) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return condition.getAsBoolean();
   }
 
   public JsonObject getJson(String pathAndQuery) {

@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
  *
  * @param size          entries held now
  * @param maxSize       entries the family may hold
- * @param weightBytes   bytes the entries are accounted for (at least their encoded size)
- * @param maxWeightBytes bytes the family may hold
+ * @param weightBytes   bytes the entries take (their encoded replies, keys and bookkeeping)
+ * @param maxWeightBytes bytes the family may hold (each entry counts for at least {@code node bound / Σ max_entries})
  * @param items         items (rows) in the entries held now
  * @param hits          lookups that found an entry
  * @param misses        lookups that found none

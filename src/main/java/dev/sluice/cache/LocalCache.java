@@ -88,8 +88,7 @@ final class LocalCache implements Cache {
       this.entries = Caffeine.newBuilder()
         .executor(Runnable::run)
         .maximumWeight(maxWeight)
-        .weigher((CacheKey key, Value value) -> Math.max(minWeight, value.weight() + key.text().length() * 2
-          + ENTRY_OVERHEAD))
+        .weigher((CacheKey key, Value value) -> Math.max(minWeight, bytes(key, value)))
         .expireAfter(new Expiry<CacheKey, Value>() {
           @Override
           public long expireAfterCreate(CacheKey key, Value value, long currentTime) {
@@ -115,6 +114,11 @@ final class LocalCache implements Cache {
     Policy.Eviction<CacheKey, Value> eviction() {
       return entries.policy().eviction().orElseThrow();
     }
+  }
+
+  /** What an entry takes in memory, about: its value, its key, the map's bookkeeping. */
+  private static int bytes(CacheKey key, Value value) {
+    return value.weight() + key.text().length() * 2 + ENTRY_OVERHEAD;
   }
 
   private Family family(String name) {
@@ -342,11 +346,13 @@ final class LocalCache implements Cache {
     Family family = family(name);
     family.entries.cleanUp();
     long items = 0;
-    for (Value value : family.entries.asMap().values()) {
-      items += value.items();
+    long bytes = 0;
+    for (Map.Entry<CacheKey, Value> entry : family.entries.asMap().entrySet()) {
+      items += entry.getValue().items();
+      bytes += bytes(entry.getKey(), entry.getValue());
     }
     return new CacheStats(family.entries.estimatedSize(), Math.max(0, family.policy.maxEntries()),
-      family.eviction().weightedSize().orElse(0), family.maxWeight, items, family.hits.sum(), family.misses.sum(),
+      bytes, family.maxWeight, items, family.hits.sum(), family.misses.sum(),
       family.entries.stats().evictionCount() + family.cleared.sum(), family.invalidations.sum(),
       family.prefetched.sum());
   }

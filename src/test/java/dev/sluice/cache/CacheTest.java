@@ -1,0 +1,285 @@
+package dev.sluice.cache;
+
+import dev.sluice.Service;
+import dev.sluice.bus.Bodies;
+import dev.sluice.bus.LoaderReply;
+import dev.sluice.bus.Operation;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.loader.Planners;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayName("The node cache answers repeated requests, stays true to the database, and speaks HTTP caching")
+class CacheTest {
+
+  static Service service;
+
+  @BeforeAll
+  static void start() {
+    service = Service.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  static String cacheStatus(HttpResponse<Buffer> response) {
+    return response.getHeader("Cache-Status");
+  }
+
+  static HttpResponse<Buffer> ok(HttpResponse<Buffer> response) {
+    assertEquals(200, response.statusCode(), response::bodyAsString);
+    return response;
+  }
+
+  /** The reply the node cache holds for a request, looked up by the key the planners give it. */
+  static LoaderReply held(Operation operation, JsonObject params) {
+    Planners planners = Planners.create(SluiceConfig.from(service.config));
+    return (LoaderReply) Cache.node(service.vertx).peek(planners.plan(operation, params).key());
+  }
+
+  @Test
+  @DisplayName("a repeated request is a hit: the same bytes, without a query, and the counters move")
+  void repeatedIsHit() {
+    String path = "/api/v1/users?role=creator&limit=7";
+    JsonObject before = service.stats("users");
+    service.resetStatements();
+    HttpResponse<Buffer> first = ok(service.get(path));
+    HttpResponse<Buffer> second = ok(service.get(path));
+    assertEquals("sluice; fwd=miss", cacheStatus(first));
+    assertEquals("sluice; hit", cacheStatus(second));
+    assertEquals(first.bodyAsString(), second.bodyAsString());
+    assertEquals(first.getHeader("ETag"), second.getHeader("ETag"));
+    assertEquals(first.getHeader("Link"), second.getHeader("Link"), "a hit carries the cursor links too");
+    assertEquals(1, service.calls("FROM users u", "(u.role = $1) AND (u.is_active = $2)", "LIMIT $3"),
+      "only the first request reached PostgreSQL");
+    JsonObject after = service.stats("users");
+    assertEquals(before.getLong("cache_hits") + 1, after.getLong("cache_hits"));
+    assertEquals(before.getLong("cache_misses") + 1, after.getLong("cache_misses"));
+    assertEquals(before.getLong("total_items") + 14, after.getLong("total_items"));
+  }
+
+  @Test
+  @DisplayName("two spellings of one request share one entry")
+  void spellingsShare() {
+    ok(service.get("/api/v1/videos?status=draft&category=music&limit=9"));
+    assertEquals("sluice; hit", cacheStatus(ok(service.get("/api/v1/videos?limit=09&category=music&status=draft"))));
+    ok(service.get("/api/v1/analytics/platform?metrics=views,users&start_date=2026-01-01&end_date=2026-01-03"));
+    assertEquals("sluice; hit", cacheStatus(ok(service.get(
+      "/api/v1/analytics/platform?metrics=users,views&start_date=2026-01-01T00:00:00Z&end_date=2026-01-03"))));
+    ok(service.get("/api/v1/users?limit=4"));
+    assertEquals("sluice; hit", cacheStatus(ok(service.get("/api/v1/users?limit=4&is_active=true"))),
+      "a default given explicitly is the same request");
+    ok(service.get("/api/v1/search/suggestions?query=Guitar"));
+    assertEquals("sluice; hit", cacheStatus(ok(service.get("/api/v1/search/suggestions?query=guitar%20"))));
+    assertEquals("sluice; fwd=miss", cacheStatus(ok(service.get("/api/v1/users?limit=4&is_active=false"))),
+      "another value is another request");
+  }
+
+  @Test
+  @DisplayName("a compressed family's entry reaches a gzip client byte for byte, and a plain client decoded")
+  void gzipEntries() {
+    String path = "/api/v1/videos?category=travel&limit=40";
+    HttpResponse<Buffer> gzip = ok(service.get(path, "Accept-Encoding", "gzip"));
+    assertEquals("gzip", gzip.getHeader("Content-Encoding"));
+    assertEquals("Accept-Encoding", gzip.getHeader("Vary"));
+    LoaderReply stored = held(Operation.VIDEOS, new JsonObject().put("category", "travel").put("limit", "40"));
+    assertNotNull(stored, "the page is in the cache");
+    assertTrue(stored.gzipped(), "videos are stored compressed");
+    assertArrayEquals(stored.body().getBytes(), gzip.body().getBytes(), "the stored bytes, as they are");
+    HttpResponse<Buffer> again = ok(service.get(path, "Accept-Encoding", "br;q=1.0, gzip;q=0.8"));
+    assertEquals("sluice; hit", cacheStatus(again));
+    assertArrayEquals(stored.body().getBytes(), again.body().getBytes());
+
+    HttpResponse<Buffer> plain = ok(service.get(path));
+    assertNull(plain.getHeader("Content-Encoding"));
+    assertEquals(Bodies.gunzip(stored.body()).toString(), plain.bodyAsString());
+    assertEquals(40, plain.bodyAsJsonObject().getJsonArray("data").size());
+    assertNull(ok(service.get(path, "Accept-Encoding", "gzip;q=0, deflate")).getHeader("Content-Encoding"),
+      "q=0 refuses gzip");
+    assertNotEquals(gzip.getHeader("ETag"), plain.getHeader("ETag"), "the two representations have two tags");
+  }
+
+  @Test
+  @DisplayName("a plain family's page is compressed for a gzip client; a small body stays plain")
+  void gzipOnTheFly() {
+    String path = "/api/v1/users?role=viewer&limit=30";
+    HttpResponse<Buffer> plain = ok(service.get(path));
+    HttpResponse<Buffer> gzip = ok(service.get(path, "Accept-Encoding", "gzip"));
+    assertEquals("gzip", gzip.getHeader("Content-Encoding"));
+    assertEquals(plain.bodyAsString(), Bodies.gunzip(gzip.body()).toString());
+    assertTrue(gzip.body().length() < plain.body().length() / 2);
+    HttpResponse<Buffer> small = ok(service.get("/api/v1/search/suggestions?query=zz&limit=1",
+      "Accept-Encoding", "gzip"));
+    assertNull(small.getHeader("Content-Encoding"), "a body under min_compress_bytes goes plain");
+  }
+
+  @Test
+  @DisplayName("If-None-Match with the ETag gives 304 with no body, from the cache; a changed page gets a new ETag")
+  void conditional() {
+    UUID id = service.sql("SELECT id FROM templates WHERE is_public ORDER BY usage_count DESC, id DESC LIMIT 1")
+      .get(0).getUUID(0);
+    String path = "/api/v1/templates?per_page=3";
+    HttpResponse<Buffer> first = ok(service.get(path));
+    String etag = first.getHeader("ETag");
+    assertTrue(etag.matches("\"[A-Za-z0-9_-]{22}\""), etag);
+    HttpResponse<Buffer> notModified = service.get(path, "If-None-Match", etag);
+    assertEquals(304, notModified.statusCode());
+    assertNull(notModified.body());
+    assertEquals(etag, notModified.getHeader("ETag"));
+    assertEquals("sluice; hit", cacheStatus(notModified));
+    assertEquals(304, service.get(path, "If-None-Match", "\"other\", W/" + etag).statusCode(),
+      "any tag of the list, weakly compared");
+    assertEquals(304, service.get(path, "If-None-Match", etag, "Accept-Encoding", "gzip").statusCode(),
+      "the plain tag still names the content a gzip client would get");
+    assertEquals(200, service.get(path, "If-None-Match", "\"other\"").statusCode());
+
+    String name = service.sql("SELECT name FROM templates WHERE id = $1", id).get(0).getString(0);
+    try {
+      service.sql("UPDATE templates SET name = name || ' (renamed)' WHERE id = $1", id);
+      assertTrue(Service.eventually(1_000, () -> service.get(path, "If-None-Match", etag).statusCode() == 200),
+        "the write made the old tag stale within a second");
+      HttpResponse<Buffer> changed = ok(service.get(path));
+      assertNotEquals(etag, changed.getHeader("ETag"));
+      assertTrue(changed.bodyAsString().contains("(renamed)"));
+    } finally {
+      service.sql("UPDATE templates SET name = $2 WHERE id = $1", id, name);
+    }
+  }
+
+  @Test
+  @DisplayName("100 concurrent identical requests on a cold key run one query in PostgreSQL")
+  void singleFlight() {
+    UUID user = service.sql("SELECT user_id FROM videos GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+      .get(0).getUUID(0);
+    String path = "/api/v1/videos?user_id=" + user + "&category=gaming&status=ready&limit=11";
+    service.resetStatements();
+    List<Future<HttpResponse<Buffer>>> replies = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      replies.add(service.http.get(path).send());
+    }
+    Future.all(replies).await();
+    Set<String> bodies = new HashSet<>();
+    for (Future<HttpResponse<Buffer>> reply : replies) {
+      bodies.add(ok(reply.result()).bodyAsString());
+    }
+    assertEquals(1, bodies.size(), "everyone got the same answer");
+    assertEquals(1, service.calls("FROM videos v", "(v.status = $1) AND (v.category = $2) AND (v.user_id = $3)",
+      "LIMIT $4"),
+      "one query for 100 requests");
+  }
+
+  @Test
+  @DisplayName("an UPDATE through a plain SQL connection shows in the next request within a second, TTL or not")
+  void invalidatedByWrites() {
+    UUID id = service.sql("SELECT id FROM videos ORDER BY created_at DESC, id DESC LIMIT 1").get(0).getUUID(0);
+    String title = service.sql("SELECT title FROM videos WHERE id = $1", id).get(0).getString(0);
+    String item = "/api/v1/videos/" + id;
+    String page = "/api/v1/videos?limit=3";
+    ok(service.get(item));
+    ok(service.get(page));
+    assertEquals("sluice; hit", cacheStatus(ok(service.get(item))));
+    assertEquals("sluice; hit", cacheStatus(ok(service.get(page))));
+    assertEquals(1_800, SluiceConfig.from(service.config).policy("videos").ttlSeconds(), "a TTL of half an hour");
+    try {
+      long written = System.currentTimeMillis();
+      service.sql("UPDATE videos SET title = 'Retitled by psql' WHERE id = $1", id);
+      assertTrue(Service.eventually(1_000, () -> service.get(item).bodyAsString().contains("Retitled by psql")),
+        "the single item shows the new title within a second");
+      assertTrue(System.currentTimeMillis() - written < 1_000);
+      assertTrue(service.getJson(page).getJsonArray("data").getJsonObject(0).getString("title")
+        .equals("Retitled by psql"), "and so does the listing that holds it");
+      assertTrue(service.stats("videos").getJsonObject("cache_stats").getLong("invalidations") >= 2);
+    } finally {
+      service.sql("UPDATE videos SET title = $2 WHERE id = $1", id, title);
+    }
+  }
+
+  @Test
+  @DisplayName("after page 1, the next prefetch_distance pages of each strategy are hits")
+  void prefetch() {
+    JsonObject first = service.getJson("/api/v1/videos?category=cooking&limit=5");
+    String second = "/api/v1/videos?category=cooking&limit=5&cursor=" + first.getString("next_cursor");
+    assertTrue(Service.eventually(2_000, () -> "sluice; hit".equals(cacheStatus(service.get(second)))),
+      "the next cursor page was loaded ahead");
+    JsonObject page2 = service.getJson(second);
+    String third = "/api/v1/videos?category=cooking&limit=5&cursor=" + page2.getString("next_cursor");
+    assertEquals("sluice; hit", cacheStatus(ok(service.get(third))), "and the one after it");
+
+    ok(service.get("/api/v1/templates?category=intro&per_page=2&page=1"));
+    assertTrue(Service.eventually(2_000, () -> "sluice; hit".equals(cacheStatus(
+      service.get("/api/v1/templates?category=intro&per_page=2&page=3")))), "offset pages 2 and 3");
+    assertEquals("sluice; hit", cacheStatus(ok(service.get("/api/v1/templates?category=intro&per_page=2&page=2"))));
+
+    ok(service.get("/api/v1/users/range?role=viewer&start_index=0&end_index=20"));
+    assertTrue(Service.eventually(2_000, () -> "sluice; hit".equals(cacheStatus(
+      service.get("/api/v1/users/range?role=viewer&start_index=40&end_index=60")))), "scroll windows");
+    assertEquals("sluice; hit", cacheStatus(ok(service.get(
+      "/api/v1/users/range?role=viewer&start_index=20&end_index=40"))));
+    assertTrue(service.stats("users").getJsonObject("cache_stats").getLong("prefetched") >= 2);
+  }
+
+  @Test
+  @DisplayName("a client that walks on keeps the pages ahead of it loaded")
+  void prefetchKeepsUp() {
+    String path = "/api/v1/videos?status=ready&limit=4";
+    JsonObject page = service.getJson(path);
+    for (int i = 0; i < 6; i++) {
+      String next = path + "&cursor=" + page.getString("next_cursor");
+      assertTrue(Service.eventually(2_000, () -> "sluice; hit".equals(cacheStatus(service.get(next)))),
+        "page " + (i + 2) + " was there when asked for");
+      page = service.getJson(next);
+    }
+  }
+
+  @Test
+  @DisplayName("the cache endpoints need the admin token (401) and a known loader (404), and say what they dropped")
+  void admin() {
+    ok(service.get("/api/v1/templates?per_page=4"));
+    ok(service.get("/api/v1/templates?per_page=5"));
+    HttpResponse<Buffer> missing = service.http.delete("/api/v1/cache").send().await();
+    assertEquals(401, missing.statusCode());
+    assertEquals("application/problem+json", missing.getHeader("Content-Type"));
+    assertEquals("Bearer realm=\"sluice\"", missing.getHeader("WWW-Authenticate"));
+    assertEquals(401, service.http.delete("/api/v1/cache/templates").putHeader("Authorization", "Bearer wrong")
+      .send().await().statusCode());
+    HttpResponse<Buffer> unknown = service.http.delete("/api/v1/cache/nothing")
+      .putHeader("Authorization", "Bearer test-admin-token").send().await();
+    assertEquals(404, unknown.statusCode());
+    assertEquals("https://sluice.dev/problems/not-found", unknown.bodyAsJsonObject().getString("type"));
+    long held = service.stats("templates").getJsonObject("cache_stats").getLong("size");
+    assertTrue(held >= 2);
+    HttpResponse<Buffer> cleared = service.http.delete("/api/v1/cache/templates")
+      .putHeader("Authorization", "Bearer test-admin-token").send().await();
+    assertEquals(200, cleared.statusCode());
+    assertEquals(held, cleared.bodyAsJsonObject().getLong("dropped"));
+    assertEquals(0, service.stats("templates").getJsonObject("cache_stats").getLong("size"));
+    assertEquals("sluice; fwd=miss", cacheStatus(ok(service.get("/api/v1/templates?per_page=4"))));
+    HttpResponse<Buffer> all = service.http.delete("/api/v1/cache")
+      .putHeader("Authorization", "Bearer test-admin-token").send().await();
+    assertEquals(200, all.statusCode());
+    assertTrue(all.bodyAsJsonObject().getLong("dropped") >= 1);
+    assertEquals(Set.of("videos", "users", "analytics", "templates", "search"),
+      all.bodyAsJsonObject().getJsonObject("loaders").fieldNames());
+  }
+}
