@@ -88,6 +88,9 @@ public interface Cache {
   /** How many writes to {@code table} have been heard: a value read at one generation is stale at a later one. */
   long generation(String table);
 
+  /** When a write to {@code table} was last heard (epoch millis), 0 if none was. */
+  long lastWrite(String table);
+
   /** Drops the entries read from {@code table}; returns how many. */
   long invalidateTable(String table);
 

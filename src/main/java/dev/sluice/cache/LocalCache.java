@@ -41,6 +41,7 @@ final class LocalCache implements Cache {
   private final Map<String, Family> families = new ConcurrentHashMap<>();
   private final Map<CacheKey, Flight<?>> flights = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastWrites = new ConcurrentHashMap<>();
   private final List<Runnable> subscriptions = new ArrayList<>();
   private volatile Pressure pressure = Pressure.NONE;
 
@@ -246,8 +247,14 @@ final class LocalCache implements Cache {
   }
 
   @Override
+  public long lastWrite(String table) {
+    return lastWrites.getOrDefault(table, 0L);
+  }
+
+  @Override
   public long invalidateTable(String table) {
     generations.computeIfAbsent(table, t -> new AtomicLong()).incrementAndGet();
+    lastWrites.put(table, System.currentTimeMillis());
     flights.forEach((key, flight) -> {
       if (key.tables().contains(table)) {
         // later requests must not join a load that may have read the rows before this write

@@ -20,17 +20,25 @@ import java.util.UUID;
 
 /**
  * Single-item loads of one family coalesced into {@code WHERE id = ANY($1)} queries, as a DataLoader does: the first
- * load of a batch waits {@code window_ms} (or to the end of the event-loop turn) for the others that arrive meanwhile,
- * then one query per {@code max_batch} ids answers them all. Each query takes a place within the loader's concurrency
- * bound; the loads waiting for it take none. Used from the loader's event loop only.
+ * load of a batch waits {@code window_ms} (or to the end of the event-loop turn) for others, and while a family's
+ * query runs the loads that arrive meanwhile wait for it and go together in the next one, so batches grow with the
+ * load instead of queries multiplying. At most {@code max_batch} ids a query. Each query takes a place within the
+ * loader's concurrency bound; the loads waiting for it take none. Used from the loader's event loop only.
  */
 final class Items {
+
+  /** One family's loads waiting for a query, and whether one is under way. */
+  private static final class Queue {
+    final Map<UUID, Promise<String>> pending = new LinkedHashMap<>();
+    boolean scheduled;
+    boolean inFlight;
+  }
 
   private final Vertx vertx;
   private final Pool pool;
   private final Limiter limiter;
   private final ItemsConfig config;
-  private final Map<Dataset, Map<UUID, Promise<String>>> pending = new HashMap<>();
+  private final Map<Dataset, Queue> queues = new HashMap<>();
   private long queries;
 
   Items(Vertx vertx, Pool pool, Limiter limiter, ItemsConfig config) {
@@ -50,21 +58,20 @@ final class Items {
     if (!config.batching()) {
       return query(dataset, List.copyOf(ids));
     }
-    Map<UUID, Promise<String>> waiting = pending.get(dataset);
-    if (waiting == null) {
-      waiting = new LinkedHashMap<>();
-      pending.put(dataset, waiting);
-      if (config.windowMs() > 0) {
-        vertx.setTimer(config.windowMs(), t -> dispatch(dataset));
-      } else {
-        vertx.getOrCreateContext().runOnContext(v -> dispatch(dataset));
-      }
-    }
+    Queue queue = queues.computeIfAbsent(dataset, d -> new Queue());
     List<Future<String>> answers = new ArrayList<>(ids.size());
     List<UUID> asked = new ArrayList<>(ids.size());
     for (UUID id : ids) {
-      answers.add(waiting.computeIfAbsent(id, i -> Promise.promise()).future());
+      answers.add(queue.pending.computeIfAbsent(id, i -> Promise.promise()).future());
       asked.add(id);
+    }
+    if (!queue.inFlight && !queue.scheduled) {
+      queue.scheduled = true;
+      if (config.windowMs() > 0) {
+        vertx.setTimer(config.windowMs(), t -> dispatch(dataset, queue));
+      } else {
+        vertx.getOrCreateContext().runOnContext(v -> dispatch(dataset, queue));
+      }
     }
     return Future.all(answers).map(done -> {
       Map<UUID, String> found = new HashMap<>();
@@ -78,31 +85,36 @@ final class Items {
     });
   }
 
-  /** How many queries have been sent: a test and the benchmark compare it with the loads asked. */
+  /** How many queries have been sent. */
   long queries() {
     return queries;
   }
 
-  private void dispatch(Dataset dataset) {
-    Map<UUID, Promise<String>> batch = pending.remove(dataset);
-    if (batch == null) {
+  /** Sends one query for up to {@code max_batch} waiting ids; when it is answered, the next for those left. */
+  private void dispatch(Dataset dataset, Queue queue) {
+    queue.scheduled = false;
+    if (queue.pending.isEmpty()) {
       return;
     }
-    List<UUID> ids = new ArrayList<>(batch.keySet());
-    int size = Math.max(1, config.maxBatch());
-    for (int from = 0; from < ids.size(); from += size) {
-      List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + size));
-      query(dataset, chunk).onComplete(ar -> {
-        for (UUID id : chunk) {
-          Promise<String> promise = batch.get(id);
-          if (ar.succeeded()) {
-            promise.complete(ar.result().get(id));
-          } else {
-            promise.fail(ar.cause());
-          }
+    Map<UUID, Promise<String>> batch = new LinkedHashMap<>();
+    var waiting = queue.pending.entrySet().iterator();
+    while (waiting.hasNext() && batch.size() < Math.max(1, config.maxBatch())) {
+      var entry = waiting.next();
+      batch.put(entry.getKey(), entry.getValue());
+      waiting.remove();
+    }
+    queue.inFlight = true;
+    query(dataset, List.copyOf(batch.keySet())).onComplete(ar -> {
+      queue.inFlight = false;
+      batch.forEach((id, promise) -> {
+        if (ar.succeeded()) {
+          promise.complete(ar.result().get(id));
+        } else {
+          promise.fail(ar.cause());
         }
       });
-    }
+      dispatch(dataset, queue);
+    });
   }
 
   private Future<Map<UUID, String>> query(Dataset dataset, List<UUID> ids) {

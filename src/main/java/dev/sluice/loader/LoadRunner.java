@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 final class LoadRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoadRunner.class);
+  /** Prefetch waits until a load's tables have gone this long without a write. */
+  static final long WRITE_QUIET_MS = 1_000;
 
   /** A reply and whether the cache had it. */
   record Served(LoaderReply reply, boolean fromCache) {
@@ -69,7 +71,8 @@ final class LoadRunner {
 
   /**
    * Loads the {@code remaining} pages after {@code reply} into the cache, one after the other, each only while the
-   * loader has a place to spare (never ahead of a client's request) and memory is not under pressure.
+   * loader has a place to spare (never ahead of a client's request), memory is not under pressure and the page's
+   * tables have not been written in the last second (a write would drop what it loads).
    */
   private void prefetch(Load load, LoaderReply reply, int remaining) {
     if (remaining <= 0 || !settings.lazy().enablePrefetching() || !cache.enabled(load.key().family())
@@ -77,7 +80,7 @@ final class LoadRunner {
       return;
     }
     Load next = load.next(reply);
-    if (next == null) {
+    if (next == null || recentlyWritten(next)) {
       return;
     }
     if (cache.peek(next.key()) instanceof LoaderReply held) {
@@ -93,6 +96,17 @@ final class LoadRunner {
       }))
       .onSuccess(loaded -> prefetch(next, loaded, remaining - 1))
       .onFailure(err -> LOG.debug("prefetch.failed key={} cause={}", next.key(), err.getMessage()));
+  }
+
+  /** Whether the rows of a load are being written right now: what prefetch loads would be dropped at once. */
+  private boolean recentlyWritten(Load load) {
+    long now = System.currentTimeMillis();
+    for (String table : load.key().tables()) {
+      if (now - cache.lastWrite(table) < WRITE_QUIET_MS) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Runs a load against PostgreSQL within the concurrency bound, encodes its reply and counts it. */

@@ -53,6 +53,7 @@ public class MonitorVerticle extends VerticleBase {
     return Cache.acquire(vertx, settings).compose(c -> {
       cache = c;
       statistics = new Statistics(vertx, settings, cache, heapUsed);
+      statistics.sample(); // the baseline that throughput is first measured from
       alerts = new Alerts(settings.monitor());
       if (settings.lazy().enableMonitoring()) {
         timer = vertx.setPeriodic(Math.max(10, settings.monitor().sampleIntervalMs()), id -> sample());
