@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -60,8 +62,43 @@ public final class Bodies {
     return Buffer.buffer(out.toByteArray());
   }
 
+  /**
+   * The plain bytes of a gzip member written by {@link #gzip}: its 10-byte header (no optional fields), raw deflate
+   * data, and a trailer whose last 4 bytes give the plain size, so the output is allocated once.
+   */
   public static Buffer gunzip(Buffer gzipped) {
-    try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.getBytes()), 8192)) {
+    byte[] bytes = gzipped.getBytes();
+    int n = bytes.length;
+    if (n < 18 || (bytes[0] & 0xff) != 0x1f || (bytes[1] & 0xff) != 0x8b || bytes[3] != 0) {
+      return gunzipAny(bytes);
+    }
+    int size = (bytes[n - 4] & 0xff) | (bytes[n - 3] & 0xff) << 8 | (bytes[n - 2] & 0xff) << 16
+      | (bytes[n - 1] & 0xff) << 24;
+    byte[] plain = new byte[size];
+    Inflater inflater = new Inflater(true);
+    try {
+      inflater.setInput(bytes, 10, n - 18);
+      int done = 0;
+      while (done < size && !inflater.finished()) {
+        int read = inflater.inflate(plain, done, size - done);
+        if (read == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          break;
+        }
+        done += read;
+      }
+      if (done != size) {
+        return gunzipAny(bytes);
+      }
+      return Buffer.buffer(plain);
+    } catch (DataFormatException e) {
+      throw new IllegalArgumentException("not a gzip body", e);
+    } finally {
+      inflater.end();
+    }
+  }
+
+  private static Buffer gunzipAny(byte[] bytes) {
+    try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes), 8192)) {
       return Buffer.buffer(in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -10,6 +10,7 @@ import dev.sluice.problem.Failures;
 import dev.sluice.problem.Problem;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -106,9 +107,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     router.delete(API + "/cache").handler(admin::clearAll);
     router.delete(API + "/cache/:loader").handler(admin::clearOne);
     if (settings.http().benchmarkReplyBytes() > 0) {
-      Buffer fixed = Buffer.buffer(new byte[settings.http().benchmarkReplyBytes()]);
-      router.get("/bench/fixed").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PageResponder.JSON)
-        .end(fixed));
+      router.get("/bench/fixed").handler(fixedReply(settings.http().benchmarkReplyBytes()));
     }
 
     router.errorHandler(405, ctx -> Problems.send(ctx, Problem.methodNotAllowed(
@@ -118,6 +117,26 @@ public class HttpGatewayVerticle extends VerticleBase {
     router.errorHandler(400, ctx -> Problems.send(ctx, Problem.badRequest("The request could not be read")));
     router.errorHandler(500, this::internalError);
     return router;
+  }
+
+  /**
+   * The cache benchmark's ceiling: {@code ?bytes=n} bytes (at most {@code max}, all of it by default) from memory,
+   * written as a cached page is, with nothing looked up or planned.
+   */
+  private static Handler<RoutingContext> fixedReply(int max) {
+    byte[] bytes = new byte[max];
+    java.util.Arrays.fill(bytes, (byte) 'x');
+    Buffer fixed = Buffer.buffer(bytes);
+    return ctx -> {
+      String asked = ctx.request().getParam("bytes");
+      int n = max;
+      try {
+        n = asked == null ? max : Math.max(0, Math.min(max, Integer.parseInt(asked)));
+      } catch (NumberFormatException e) {
+        // the whole buffer
+      }
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PageResponder.JSON).end(n == max ? fixed : fixed.slice(0, n));
+    };
   }
 
   /** The monitor's statistics document. */
