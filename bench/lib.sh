@@ -8,7 +8,8 @@
 #   BENCH_HTTP_PORT, BENCH_PG_PORT  override the ports of bench/conf/zz-bench.json (18080, 55439)
 #
 # The caller sets RUN_DIR and SERVICE_LOG (used by build, seed and start_service), and may set
-# SERVICE_JVM_OPTS (default -Xmx1g) and EXTRA_CONF_FILES (more *.json merged after zz-bench.json).
+# SERVICE_JVM_OPTS (default -Xmx1g), EXTRA_CONF_FILES (more *.json merged after zz-bench.json) and BASE_CONF (the
+# conf/sluice.json to start from, for a jar of another commit).
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
@@ -132,7 +133,7 @@ build() {
 prepare_conf() {
   rm -rf "$CONF_DIR"
   mkdir -p "$CONF_DIR"
-  cp "$ROOT/conf/sluice.json" "$CONF_DIR/sluice.json"
+  cp "${BASE_CONF:-$ROOT/conf/sluice.json}" "$CONF_DIR/sluice.json"
   # sorts after sluice.json, so it wins in the merge; the ports may be overridden from the environment
   jq --argjson http "$HTTP_PORT" --argjson pg "$PG_PORT" '.http.port = $http | .database.embedded_port = $pg' \
     "$BENCH_CONF" >"$CONF_DIR/zz-bench.json"
@@ -204,6 +205,27 @@ settle() {
   else
     SETTLE_NOTE=""
   fi
+}
+
+# Stops the service (and any embedded PostgreSQL it left) however the script ends.
+trap_cleanup() {
+  cleanup() {
+    local rc=$?
+    stop_service
+    stop_orphan_postgres
+    if ((rc != 0)); then log "failed (exit $rc); service log: $SERVICE_LOG"; fi
+  }
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+to_ms() { # wrk latency such as 812.00us, 1.23ms, 2.01s, 1.00m
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
+    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.2f", v * 60000 }
+    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
+    else printf "n/a" }'
 }
 
 ratio() { # a b -> a/b or n/a

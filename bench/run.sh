@@ -49,25 +49,9 @@ command -v java >/dev/null || die "java 17 is needed"
 
 read_bench_conf
 
-cleanup() {
-  local rc=$?
-  stop_service
-  stop_orphan_postgres
-  if ((rc != 0)); then log "failed (exit $rc); service log: $SERVICE_LOG"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap_cleanup
 
 # ---------------------------------------------------------------- measuring
-to_ms() { # wrk latency such as 812.00us, 1.23ms, 2.01s, 1.00m
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
-    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.2f", v * 60000 }
-    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
-    else printf "n/a" }'
-}
-
 scenario() { # key label path
   local key=$1 label=$2 url="$BASE$3" probe="$RUN_DIR/probe-$1.json" w="$RUN_DIR/wrk-$1.txt" status
   LABEL[$key]=$label

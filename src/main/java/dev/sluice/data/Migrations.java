@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,8 +81,11 @@ public final class Migrations {
   private static Future<Void> applyOne(SqlConnection conn, Migration m) {
     return conn.query("BEGIN").execute()
       .compose(v -> conn.query(m.sql()).execute())
-      .compose(v -> conn.preparedQuery("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(m.version(), m.name(), m.checksum())))
+      .compose(v -> {
+        Sql record = Sql.of("INSERT INTO schema_migrations (version, name, checksum) VALUES (").param(m.version())
+          .append(", ").param(m.name()).append(", ").param(m.checksum()).append(")");
+        return conn.preparedQuery(record.text()).execute(record.tuple());
+      })
       .compose(v -> conn.query("COMMIT").execute())
       .<Void>mapEmpty()
       .onSuccess(v -> LOG.info("migration.applied version={} name={}", m.version(), m.name()))

@@ -2,11 +2,11 @@ package dev.sluice.data.seed;
 
 import dev.sluice.data.Catalog;
 import dev.sluice.data.Changes;
+import dev.sluice.data.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,8 +118,11 @@ public final class Seeder {
       .compose(v -> conn.query("ANALYZE " + String.join(", ", TABLES)).execute())
       // the triggers that announce changes do not fire with foreign-key checks skipped: announce them here, so every
       // node drops what it cached of the old data when this commits
-      .compose(v -> conn.preparedQuery("SELECT pg_notify($1, t) FROM unnest($2::text[]) AS t")
-        .execute(Tuple.tuple().addString(Changes.CHANNEL).addArrayOfString(TABLES.toArray(new String[0]))))
+      .compose(v -> {
+        Sql notify = Sql.of("SELECT pg_notify(").param(Changes.CHANNEL).append(", t) FROM unnest(")
+          .param(TABLES.toArray(new String[0])).append("::text[]) AS t");
+        return conn.preparedQuery(notify.text()).execute(notify.tuple());
+      })
       .compose(v -> conn.query("COMMIT").execute())
       .map(v -> {
         SeedSummary summary = new SeedSummary(rows, Duration.ofNanos(System.nanoTime() - started));
@@ -151,16 +154,18 @@ public final class Seeder {
    * them row by row. Same transaction, so nothing outside ever sees a table without them.
    */
   private static Future<Void> dropSecondaryIndexes(SqlConnection conn, List<String> definitions) {
-    return conn.preparedQuery("""
+    Sql indexes = Sql.of("""
         SELECT quote_ident(ns.nspname) || '.' || quote_ident(ci.relname), pg_get_indexdef(i.indexrelid)
         FROM pg_index i
         JOIN pg_class ci ON ci.oid = i.indexrelid
         JOIN pg_class ct ON ct.oid = i.indrelid
         JOIN pg_namespace ns ON ns.oid = ct.relnamespace
-        WHERE ns.nspname = current_schema() AND ct.relname = ANY ($1)
+        WHERE ns.nspname = current_schema() AND ct.relname = ANY (""").param(TABLES.toArray(new String[0])).append("""
+        )
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-        ORDER BY ct.relname, ci.relname""")
-      .execute(Tuple.of(TABLES.toArray(new String[0])))
+        ORDER BY ct.relname, ci.relname""");
+    return conn.preparedQuery(indexes.text())
+      .execute(indexes.tuple())
       .compose(result -> {
         List<String> names = new ArrayList<>();
         for (Row row : result) {
