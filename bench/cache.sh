@@ -33,6 +33,7 @@ mkdir -p "$RUN_DIR"
 CURRENT_JAR="$JAR"
 BASELINE_JAR="$OUT/sluice-$BASELINE_REV.jar"
 BASELINE_CONF="$OUT/sluice-$BASELINE_REV.conf.json"
+BASELINE_CWD="$OUT/baseline-$BASELINE_REV"   # holds the baseline's verticles.json
 IDS_FILE="$OUT/video-ids.txt"
 
 declare -A RPS=() P99=() BYTES=() NOTE=() LABEL=() QUERIES=() REQUESTS=()
@@ -98,6 +99,8 @@ phase() { # name conf-json: restarts the service with these settings over the de
 build_baseline() {
   # the baseline reads its own configuration: its records may not know this commit's keys or values
   git -C "$ROOT" show "$BASELINE_REV:conf/sluice.json" >"$BASELINE_CONF"
+  mkdir -p "$BASELINE_CWD"
+  git -C "$ROOT" show "$BASELINE_REV:verticles.json" >"$BASELINE_CWD/verticles.json"
   if [[ -s $BASELINE_JAR ]]; then log "baseline jar: $BASELINE_JAR"; return 0; fi
   local src="$OUT/baseline-src"
   log "building the baseline ($BASELINE_REV) in $src"
@@ -167,6 +170,7 @@ measure items-unbatched "single videos by id, batching off (cache off)" "$ITEM_C
 stop_service
 JAR="$BASELINE_JAR"
 BASE_CONF="$BASELINE_CONF"
+SERVICE_CWD="$BASELINE_CWD"
 phase before '{}'
 BYTES[uncached-before]=$(size_of "$USERS")
 measure uncached-before "the same page on $BASELINE_REV, before the cache (no cache at all)" "$CONNECTIONS" "$USERS"
@@ -177,7 +181,7 @@ MEASURE_SECONDS=20 measure scroll-before "the same window on $BASELINE_REV (chec
   "$CONNECTIONS" "$SCROLL"
 stop_service
 JAR="$CURRENT_JAR"
-unset BASE_CONF
+unset BASE_CONF SERVICE_CWD
 
 # ================================================================= report
 {

@@ -9,7 +9,8 @@
 #
 # The caller sets RUN_DIR and SERVICE_LOG (used by build, seed and start_service), and may set
 # SERVICE_JVM_OPTS (default -Xmx1g), EXTRA_CONF_FILES (more *.json merged after zz-bench.json) and BASE_CONF (the
-# conf/sluice.json to start from, for a jar of another commit).
+# conf/sluice.json to start from, for a jar of another commit) and SERVICE_CWD (the directory the service starts in,
+# whose verticles.json it deploys).
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
@@ -99,7 +100,10 @@ start_service() {
   port_in_use "$HTTP_PORT" && die "port $HTTP_PORT is in use (another service or bench running?)"
   port_in_use "$PG_PORT" && die "port $PG_PORT is in use (another embedded PostgreSQL running?)"
   log "starting the service on $BASE (log: $SERVICE_LOG)"
-  java "${SERVICE_JVM_OPTS[@]}" -jar "$JAR" >>"$SERVICE_LOG" 2>&1 &
+  # SERVICE_CWD: where the service finds its verticles.json (another commit's, for a baseline); the data
+  # directory is given absolutely, so it is the same from anywhere
+  (cd "${SERVICE_CWD:-$ROOT}" && SLUICE_DATA_DIR="$DATA_DIR" exec java "${SERVICE_JVM_OPTS[@]}" -jar "$JAR") \
+    >>"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
   OWN_PG=1
   local i code

@@ -82,8 +82,30 @@ public interface Cache {
   /** Whether a value is held for {@code key}; no lookup is counted. */
   boolean contains(CacheKey key);
 
-  /** Stores a value loaded elsewhere (one item of a batch), unless caching is off or paused. */
+  /** Stores a value loaded elsewhere (an index the loader keeps), unless caching is off or paused. */
   void put(CacheKey key, Value value);
+
+  /**
+   * What a value read from {@code tables} now would be current with: taken before a load reads them, it tells
+   * {@link #putIfFresh} whether a write came (or changes may have been missed) meanwhile.
+   */
+  record Freshness(java.util.Set<String> tables, long[] generations) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Freshness other && tables.equals(other.tables)
+        && java.util.Arrays.equals(generations, other.generations);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(generations);
+    }
+  }
+
+  Freshness freshness(java.util.Set<String> tables);
+
+  /** Stores a value loaded elsewhere (one item of a batch) only if its tables are as they were {@code before}. */
+  void putIfFresh(CacheKey key, Value value, Freshness before);
 
   /** How many writes to {@code table} have been heard: a value read at one generation is stale at a later one. */
   long generation(String table);

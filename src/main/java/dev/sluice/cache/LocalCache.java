@@ -42,6 +42,8 @@ final class LocalCache implements Cache {
   private final Map<CacheKey, Flight<?>> flights = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
   private final Map<String, Long> lastWrites = new ConcurrentHashMap<>();
+  /** Bumped when changes may have been missed (listening resumed): every snapshot taken before is stale. */
+  private final AtomicLong epoch = new AtomicLong();
   private final List<Runnable> subscriptions = new ArrayList<>();
   private volatile Pressure pressure = Pressure.NONE;
 
@@ -54,6 +56,11 @@ final class LocalCache implements Cache {
     if (changes != null) {
       subscriptions.add(changes.onChange(this::invalidateTable));
       subscriptions.add(changes.onResubscribed(() -> {
+        epoch.incrementAndGet();
+        flights.forEach((key, flight) -> {
+          flight.stale = true;
+          flights.remove(key, flight);
+        });
         long dropped = invalidateAll();
         LOG.info("cache.cleared reason=notifications-resumed entries={}", dropped);
       }));
@@ -126,10 +133,18 @@ final class LocalCache implements Cache {
     return families.computeIfAbsent(name, n -> new Family(n, options.fallback()));
   }
 
-  /** Whether the family's entries may be read and stored now: on, memory not critical, changes being heard. */
+  /**
+   * Whether the family's entries may be read and stored now: on, memory not critical, changes being heard. The
+   * always-on families (virtual-scroll checkpoints: an index, not answers) depend on neither.
+   */
   private boolean active(String family) {
-    return enabled(family) && pressure != Pressure.CRITICAL
-      && (changes == null || changes.listening() || options.alwaysOn().contains(family));
+    if (!enabled(family)) {
+      return false;
+    }
+    if (options.alwaysOn().contains(family)) {
+      return true;
+    }
+    return pressure != Pressure.CRITICAL && (changes == null || changes.listening());
   }
 
   @Override
@@ -174,25 +189,27 @@ final class LocalCache implements Cache {
   @Override
   @SuppressWarnings("unchecked")
   public <V extends Value> Future<V> load(CacheKey key, Supplier<Future<V>> loader) {
-    if (!active(key.family())) {
+    if (!enabled(key.family())) {
       return start(loader);
     }
     Family family = family(key.family());
-    Value held = family.entries.getIfPresent(key);
-    if (held != null && held.validUntil() > System.currentTimeMillis()) {
-      return Future.succeededFuture((V) held);
+    if (active(key.family())) {
+      Value held = family.entries.getIfPresent(key);
+      if (held != null && held.validUntil() > System.currentTimeMillis()) {
+        return Future.succeededFuture((V) held);
+      }
     }
+    // single-flight even while nothing may be stored (memory critical, changes not heard): one load per key
     Flight<V> mine = new Flight<>();
     Flight<V> flight = (Flight<V>) flights.putIfAbsent(key, mine);
     if (flight != null) {
       return onCallerContext(flight.promise.future());
     }
-    long[] before = generationsOf(key);
+    Freshness before = freshness(key.tables());
     start(loader).onComplete(ar -> {
       flights.remove(key, mine);
-      if (ar.succeeded() && ar.result() != null && !mine.stale && active(key.family())
-        && java.util.Arrays.equals(before, generationsOf(key))) {
-        family.entries.put(key, ar.result());
+      if (ar.succeeded() && ar.result() != null && !mine.stale) {
+        putIfFresh(key, ar.result(), before);
       }
       mine.promise.handle(ar);
     });
@@ -203,6 +220,30 @@ final class LocalCache implements Cache {
   public void put(CacheKey key, Value value) {
     if (active(key.family())) {
       family(key.family()).entries.put(key, value);
+    }
+  }
+
+  @Override
+  public Freshness freshness(java.util.Set<String> tables) {
+    long[] values = new long[tables.size() + 1];
+    values[0] = epoch.get();
+    int i = 1;
+    for (String table : tables.stream().sorted().toList()) {
+      values[i++] = generation(table);
+    }
+    return new Freshness(tables, values);
+  }
+
+  @Override
+  public void putIfFresh(CacheKey key, Value value, Freshness before) {
+    if (!active(key.family()) || !before.equals(freshness(before.tables()))) {
+      return;
+    }
+    Family family = family(key.family());
+    family.entries.put(key, value);
+    // a write heard between the check and the put bumped a generation before dropping entries: look again
+    if (!before.equals(freshness(before.tables()))) {
+      family.entries.asMap().remove(key, value);
     }
   }
 
@@ -229,15 +270,6 @@ final class LocalCache implements Cache {
       }
     });
     return promise.future();
-  }
-
-  private long[] generationsOf(CacheKey key) {
-    long[] values = new long[key.tables().size()];
-    int i = 0;
-    for (String table : key.tables().stream().sorted().toList()) {
-      values[i++] = generation(table);
-    }
-    return values;
   }
 
   @Override
@@ -323,15 +355,22 @@ final class LocalCache implements Cache {
       switch (next) {
         case NONE -> eviction.setMaximum(family.maxWeight);
         case HIGH -> {
-          // Caffeine evicts down to the new bound in its own order: the least valuable entries go first
+          // Caffeine evicts down to the new bound in its own order: the least valuable entries go first; then the
+          // family keeps to half its bound while memory stays high
           long weight = eviction.weightedSize().orElse(0);
-          eviction.setMaximum(Math.max(family.maxWeight / 16, Math.min(family.maxWeight, weight / 2)));
+          if (previous == Pressure.NONE) {
+            eviction.setMaximum(Math.max(1, weight / 2));
+            family.entries.cleanUp();
+          }
+          eviction.setMaximum(Math.max(1, family.maxWeight / 2));
           family.entries.cleanUp();
         }
         case CRITICAL -> {
-          long dropped = family.entries.asMap().size();
-          family.entries.invalidateAll();
-          family.cleared.add(dropped);
+          if (!options.alwaysOn().contains(family.name)) {
+            long dropped = family.entries.asMap().size();
+            family.entries.invalidateAll();
+            family.cleared.add(dropped);
+          }
         }
       }
     }

@@ -2,46 +2,54 @@ package dev.sluice.data;
 
 import dev.sluice.config.DatabaseConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * The writes to the domain tables, as PostgreSQL announces them: every committed statement that changes a table
  * notifies channel {@value #CHANNEL} with the table's name (migration V4), whoever wrote it. One listening
- * connection per node (shared through {@link NodeShared}) that reconnects on its own; while it is down nobody
- * hears of changes, so listeners are told when it is back ({@link #onResubscribed}) and must assume anything
- * changed. Listeners run on an event-loop thread of the subscriber, not on the registering verticle's context.
+ * connection per node (shared through {@link NodeShared}) on a context of its own, so it outlives whichever verticle
+ * asked first, and reconnects by itself.
+ *
+ * <p>While it is not heard from, nobody learns of changes: it sends itself a heartbeat notification every
+ * {@value #HEARTBEAT_MS} ms, and a connection whose heartbeat does not come back (closed, or half open) counts as
+ * not listening and is closed, so the subscriber connects again. Once it listens again, {@link #onResubscribed}
+ * listeners are told first (they must assume anything changed), then {@link #listening()} is true again. Listeners
+ * run on the subscriber's own event loop, not on the registering verticle's context.
  */
 public final class Changes {
 
   private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
   public static final String CHANNEL = "sluice_changes";
   static final String NAME = "changes";
-  static final long CHECK_MS = 250;
+  static final long HEARTBEAT_MS = 1_000;
+  /** A heartbeat not back after this long means the connection is gone, whatever the socket says. */
+  static final long SILENCE_MS = 10 * HEARTBEAT_MS;
+  /** Payloads starting with this are heartbeats, not table names. */
+  static final String HEARTBEAT = "~";
 
-  private final Vertx vertx;
   private final PgSubscriber subscriber;
+  private final String token = HEARTBEAT + UUID.randomUUID();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> resubscribed = new CopyOnWriteArrayList<>();
-  private final long timer;
   private volatile boolean listening;
+  private volatile long lastHeartbeat = System.currentTimeMillis();
+  private long timer = -1;
+  private Vertx vertx;
 
-  private Changes(Vertx vertx, PgSubscriber subscriber) {
-    this.vertx = vertx;
+  private Changes(PgSubscriber subscriber) {
     this.subscriber = subscriber;
-    // the subscriber reconnects by itself without saying it lost its connection: look every CHECK_MS
-    this.timer = vertx.setPeriodic(CHECK_MS, id -> {
-      if (listening && subscriber.actualConnection() == null) {
-        listening = false;
-        LOG.warn("changes.disconnected channel={}: caches stop trusting their entries until it is back", CHANNEL);
-      }
-    });
   }
 
   /** The node's changes, connected and listening; give it back with {@link #release}. */
@@ -54,27 +62,57 @@ public final class Changes {
   }
 
   private static Future<Changes> listen(Vertx vertx, DatabaseConfig database) {
-    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, Database.connectOptions(database, 0))
-      .reconnectPolicy(retries -> 500L);
-    Changes changes = new Changes(vertx, subscriber);
-    boolean[] first = {true};
-    subscriber.channel(CHANNEL)
-      .handler(changes::fire)
-      .subscribeHandler(v -> {
-        changes.listening = true;
-        if (first[0]) {
-          first[0] = false;
-        } else {
-          LOG.info("changes.resubscribed channel={}", CHANNEL);
-          changes.resubscribed.forEach(Runnable::run);
-        }
-      });
-    return subscriber.connect()
-      .map(v -> {
-        changes.listening = true;
-        return changes;
-      })
-      .onFailure(err -> changes.close());
+    // a context no verticle owns: undeploying the verticle that asked first must not close the connection or timer
+    ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
+    Promise<Changes> ready = context.promise();
+    context.runOnContext(v -> {
+      PgSubscriber subscriber = PgSubscriber.subscriber(vertx, Database.connectOptions(database, 0))
+        .reconnectPolicy(retries -> 500L);
+      Changes changes = new Changes(subscriber);
+      changes.vertx = vertx;
+      boolean[] first = {true};
+      subscriber.channel(CHANNEL)
+        .handler(changes::fire)
+        .subscribeHandler(s -> {
+          changes.lastHeartbeat = System.currentTimeMillis();
+          if (first[0]) {
+            first[0] = false;
+          } else {
+            LOG.info("changes.resubscribed channel={}", CHANNEL);
+            changes.resubscribed.forEach(Runnable::run);
+          }
+          changes.listening = true;
+        });
+      subscriber.connect()
+        .onSuccess(done -> {
+          changes.listening = true;
+          changes.timer = vertx.setPeriodic(HEARTBEAT_MS, id -> changes.beat());
+          ready.complete(changes);
+        })
+        .onFailure(err -> {
+          subscriber.close();
+          ready.fail(err);
+        });
+    });
+    return ready.future();
+  }
+
+  /** Sends the next heartbeat, after checking that the last ones came back. */
+  private void beat() {
+    PgConnection connection = subscriber.actualConnection();
+    boolean silent = System.currentTimeMillis() - lastHeartbeat > SILENCE_MS;
+    if (listening && (connection == null || silent)) {
+      listening = false;
+      LOG.warn("changes.lost channel={} cause={}: caches stop answering until it is back", CHANNEL,
+        connection == null ? "connection closed" : "no heartbeat for " + SILENCE_MS + " ms");
+      if (connection != null) {
+        connection.close(); // a half-open connection: close it, so the subscriber connects again
+      }
+      return;
+    }
+    if (connection != null) {
+      connection.query("NOTIFY " + CHANNEL + ", '" + token + "'").execute();
+    }
   }
 
   /** Calls {@code listener} with the table's name after each committed write to it; returns what unregisters it. */
@@ -94,18 +132,26 @@ public final class Changes {
     return listening && subscriber.actualConnection() != null;
   }
 
-  private void fire(String table) {
+  private void fire(String payload) {
+    if (payload.startsWith(HEARTBEAT)) {
+      if (payload.equals(token)) {
+        lastHeartbeat = System.currentTimeMillis();
+      }
+      return;
+    }
     for (Consumer<String> listener : listeners) {
       try {
-        listener.accept(table);
+        listener.accept(payload);
       } catch (RuntimeException e) {
-        LOG.error("changes.listener-failed table={}", table, e);
+        LOG.error("changes.listener-failed table={}", payload, e);
       }
     }
   }
 
   private Future<Void> close() {
-    vertx.cancelTimer(timer);
+    if (vertx != null) {
+      vertx.cancelTimer(timer);
+    }
     listening = false;
     return subscriber.close();
   }

@@ -43,26 +43,26 @@ final class Conditional {
   }
 
   /**
-   * Whether {@code ifNoneMatch} names the representation tagged {@code etag} (plain or gzip'd: the same content
-   * either way), or is {@code *}.
+   * The tag of {@code ifNoneMatch} that names the content tagged {@code etag} (its plain or its gzip'd
+   * representation), so a 304 can confirm the one the client holds; {@code current} for {@code *}; null if none.
    */
-  static boolean matches(String ifNoneMatch, String etag) {
+  static String matching(String ifNoneMatch, String etag, String current) {
     if (ifNoneMatch == null || etag == null) {
-      return false;
+      return null;
     }
     String gzipped = Bodies.gzipTag(etag);
     for (String part : ifNoneMatch.split(",")) {
       String tag = part.trim();
       if (tag.equals("*")) {
-        return true;
+        return current;
       }
       if (tag.startsWith("W/")) {
         tag = tag.substring(2);
       }
       if (tag.equals(etag) || tag.equals(gzipped)) {
-        return true;
+        return tag;
       }
     }
-    return false;
+    return null;
   }
 }

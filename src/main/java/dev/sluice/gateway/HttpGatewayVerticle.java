@@ -43,13 +43,15 @@ public class HttpGatewayVerticle extends VerticleBase {
 
   private SluiceClient client;
   private HttpServer server;
+  private Future<Cache> cache;
 
   @Override
   public Future<?> start() {
     SluiceConfig settings = SluiceConfig.from(config());
     // the bus waits a little longer than the database may run, so a slow load surfaces as the loader's 504
     client = SluiceClient.create(vertx, settings.lazy().timeoutSeconds() * 1000L + 2_000);
-    return Cache.acquire(vertx, settings).compose(cache -> {
+    cache = Cache.acquire(vertx, settings);
+    return cache.compose(cache -> {
       Router router = router(settings, cache);
       HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.http().host())
@@ -66,7 +68,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     }).onSuccess(s -> {
       server = s;
       LOG.info("gateway.listening host={} port={}", settings.http().host(), s.actualPort());
-    });
+    }).recover(err -> stop().transform(v -> Future.failedFuture(err))); // a failed start is not stopped by Vert.x
   }
 
   private Router router(SluiceConfig settings, Cache cache) {
@@ -176,6 +178,7 @@ public class HttpGatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> Cache.release(vertx));
+    return closed.eventually(() -> cache != null && cache.succeeded() ? Cache.release(vertx)
+      : Future.succeededFuture());
   }
 }

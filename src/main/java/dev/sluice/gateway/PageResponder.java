@@ -104,18 +104,21 @@ final class PageResponder {
     boolean gzip = settings.lazy().enableCompression()
       && Conditional.acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))
       && (reply.gzipped() || reply.body().length() >= settings.http().minCompressBytes());
+    String tag = gzip ? Bodies.gzipTag(reply.etag()) : reply.etag();
     response.putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-      .putHeader(HttpHeaders.ETAG, gzip ? Bodies.gzipTag(reply.etag()) : reply.etag())
       .putHeader(HttpHeaders.VARY, VARY)
       .putHeader(CACHE_STATUS, cacheStatus);
     String link = link(ctx, reply);
     if (link != null) {
       response.putHeader("Link", link);
     }
-    if (Conditional.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), reply.etag())) {
-      response.setStatusCode(304).end();
+    String matched = Conditional.matching(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), reply.etag(), tag);
+    if (matched != null) {
+      // the tag the client holds: still current, whichever representation it names
+      response.putHeader(HttpHeaders.ETAG, matched).setStatusCode(304).end();
       return;
     }
+    response.putHeader(HttpHeaders.ETAG, tag);
     Buffer body;
     if (gzip) {
       response.putHeader(HttpHeaders.CONTENT_ENCODING, GZIP);

@@ -94,6 +94,7 @@ final class StreamResponder {
       .setChunked(true)
       .putHeader("Content-Type", format)
       .putHeader("Cache-Control", "no-cache")
+      .putHeader("Vary", "Accept-Encoding")
       .putHeader("X-Accel-Buffering", "no");
     StreamBody body = StreamBody.SSE.equals(format) ? StreamBody.sse(ctx.request())
       : StreamBody.ndjson(ctx.request(), checkpoints ? settings.streaming().checkpointEvery() : 0);

@@ -3,6 +3,7 @@ package dev.sluice.loader;
 import dev.sluice.config.ItemsConfig;
 import dev.sluice.data.Dataset;
 import dev.sluice.data.Sql;
+import dev.sluice.monitor.LoaderStats;
 import dev.sluice.strategy.Plans;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,14 +39,16 @@ final class Items {
   private final Pool pool;
   private final Limiter limiter;
   private final ItemsConfig config;
+  private final LoaderStats stats;
   private final Map<Dataset, Queue> queues = new HashMap<>();
   private long queries;
 
-  Items(Vertx vertx, Pool pool, Limiter limiter, ItemsConfig config) {
+  Items(Vertx vertx, Pool pool, Limiter limiter, ItemsConfig config, LoaderStats stats) {
     this.vertx = vertx;
     this.pool = pool;
     this.limiter = limiter;
     this.config = config;
+    this.stats = stats;
   }
 
   /** The item's JSON, or null when there is none with that id. */
@@ -127,6 +130,7 @@ final class Items {
       for (Row row : rows) {
         found.put(UUID.fromString(row.getString(1)), row.getString(0));
       }
+      stats.read(found.size());
       return found;
     });
   }

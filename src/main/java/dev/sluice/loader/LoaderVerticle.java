@@ -51,6 +51,8 @@ public abstract class LoaderVerticle extends VerticleBase {
   private Streams streams;
   private LoadRunner runner;
   private Changes changes;
+  private Future<Cache> cache;
+  private Future<Changes> changesHeld;
   private final List<Runnable> unsubscribe = new ArrayList<>();
 
   /** The event-bus address of this loader's family ({@link Addresses}). */
@@ -76,25 +78,33 @@ public abstract class LoaderVerticle extends VerticleBase {
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a request waits for its reply timeoutMs + 2 s (the gateway's send timeout): past that, a queued load is dropped
     Limiter limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 2_000);
-    return Future.all(Cache.acquire(vertx, settings), Changes.acquire(vertx, settings.database()))
+    cache = Cache.acquire(vertx, settings);
+    changesHeld = Changes.acquire(vertx, settings.database());
+    return Future.all(cache, changesHeld)
       .compose(ready -> {
         Cache cache = ready.resultAt(0);
         changes = ready.resultAt(1);
         ScrollIndex scroll = new ScrollIndex(pool, cache, settings.limits().scrollCheckpointStep(),
           settings.limits().scrollCheckpointTtlSeconds() * 1000L);
-        Items items = new Items(vertx, pool, limiter, settings.items());
+        Items items = new Items(vertx, pool, limiter, settings.items(), stats);
         runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache), limiter, stats, settings);
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
         return consumer.completion();
-      });
+      })
+      // Vert.x does not stop a verticle whose start failed: give back what was taken
+      .recover(err -> stop().transform(v -> Future.failedFuture(err)));
   }
 
   @Override
   public Future<?> stop() {
     unsubscribe.forEach(Runnable::run);
     List<Future<?>> closing = new ArrayList<>();
-    closing.add(Cache.release(vertx));
-    closing.add(Changes.release(vertx));
+    if (cache != null && cache.succeeded()) {
+      closing.add(Cache.release(vertx));
+    }
+    if (changesHeld != null && changesHeld.succeeded()) {
+      closing.add(Changes.release(vertx));
+    }
     if (pool != null) {
       closing.add(pool.close());
     }

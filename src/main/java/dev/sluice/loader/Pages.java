@@ -116,8 +116,9 @@ final class Pages {
         .hasMore(next != null)
         .cursors(next, prev)
         .total(position == null ? total.reconcile(data.size(), extra) : total), next, prev, data.size(), next != null);
-      // a page answers its cursor only while the cursor is valid: a cached copy must not outlive it
-      return position == null ? reply : reply.validUntil(position.validUntil());
+      // a cached copy must not outlive the cursor it answers, nor hand out cursors close to their own expiry
+      long until = System.currentTimeMillis() + cursors.lifetimeMillis() / 2;
+      return reply.validUntil(position == null ? until : Math.min(until, position.validUntil()));
     });
   }
 
@@ -147,7 +148,9 @@ final class Pages {
    */
   Future<LoaderReply> range(Operation op, ListQuery q, long start, long end, CountMode count) {
     int span = (int) (end - start);
+    boolean[] current = {true};
     return scroll.floor(op, q, start).compose(from -> {
+      current[0] = from == null || from.current();
       List<String> fromKey = from == null ? null : from.key();
       long fromIndex = from == null ? 0 : from.index();
       Sql sql = Plans.keyset(q, fromKey, false, true, start - fromIndex, span);
@@ -168,11 +171,13 @@ final class Pages {
         .put("end_index", start + data.size())
         .put("total", reconciled.value())
         .put("total_count_type", reconciled.type());
-      return reply(Envelope.of("virtual_scroll", op.message())
+      LoaderReply reply = reply(Envelope.of("virtual_scroll", op.message())
         .rows(data)
         .hasMore(more)
         .total(reconciled)
         .range(range), null, null, data.size(), more);
+      // from checkpoints walked before a write: right for now, but not worth keeping once they are walked again
+      return current[0] ? reply : reply.validUntil(System.currentTimeMillis());
     });
   }
 
@@ -213,13 +218,15 @@ final class Pages {
         missing.add(id);
       }
     }
+    // taken before the query: an item is kept only if no write to its table came while it was read
+    Cache.Freshness before = cache == null ? null : cache.freshness(Set.of(dataset.table()));
     Future<Map<UUID, String>> loaded = missing.isEmpty() ? Future.succeededFuture(Map.of())
       : items.load(dataset, missing);
     return loaded.map(rows -> {
       rows.forEach((id, json) -> {
         found.put(id, json);
         if (cache != null) {
-          cache.put(itemKey.apply(id), single.apply(json));
+          cache.putIfFresh(itemKey.apply(id), single.apply(json), before);
         }
       });
       List<String> data = new ArrayList<>(ids.size());

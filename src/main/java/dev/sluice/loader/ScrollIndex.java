@@ -26,11 +26,11 @@ import java.util.Set;
  * scan from the top. A listing's checkpoints are laid by one walk over its keys, which stops at the deepest index
  * asked so far, and kept in the node cache (family {@value #FAMILY}, bounded by bytes like any entry).
  *
- * <p>Walks are single-flight: requests that need one while it runs wait for it. A listing's checkpoints are walked
+ * <p>Walks are single-flight within a loader instance: requests that need one while it runs wait for it. A listing's checkpoints are walked
  * again in the background, while the old ones keep answering (stale-while-revalidate), once they are 80 % of
  * {@code scroll_checkpoint_ttl_seconds} old, or a second after a write to the listing's table: an insert or delete
  * before a checkpoint moves the rows after it, so until the new walk lands a window may be off by as many rows as
- * were written since the last one. Used from one loader's event loop.
+ * were written since the last one; such a window is answered but not cached. Used from one loader's event loop.
  */
 final class ScrollIndex {
 
@@ -40,7 +40,11 @@ final class ScrollIndex {
   /** A write makes checkpoints due for a new walk, but no sooner than this after the last one. */
   static final long MIN_REFRESH_MS = 1_000;
 
-  record Checkpoint(long index, List<String> key) {
+  /**
+   * A checkpoint; {@code current} is false when it comes from a walk older than the last write to its table (its
+   * index may be off by the rows written since).
+   */
+  record Checkpoint(long index, List<String> key, boolean current) {
   }
 
   /** One listing's checkpoints, walked at one moment; never changed, replaced whole. */
@@ -78,10 +82,10 @@ final class ScrollIndex {
       return complete || start - last() < step;
     }
 
-    Checkpoint floor(long index) {
+    Checkpoint floor(long index, boolean current) {
       int at = Arrays.binarySearch(indexes, index);
       int position = at >= 0 ? at : -at - 2;
-      return position < 0 ? null : new Checkpoint(indexes[position], keys.get(position));
+      return position < 0 ? null : new Checkpoint(indexes[position], keys.get(position), current);
     }
 
     @Override
@@ -129,20 +133,22 @@ final class ScrollIndex {
     if (held != null && held.reaches(start, step)) {
       long now = System.currentTimeMillis();
       boolean old = now - held.walkedAt > ttlMillis * 8 / 10;
-      boolean written = generation(q) != held.generation && now - held.walkedAt > MIN_REFRESH_MS;
+      boolean current = generation(q) == held.generation;
+      boolean written = !current && now - held.walkedAt > MIN_REFRESH_MS;
       if ((old || written) && !walks.containsKey(key.text())) {
         walk(key, q, null, held.last()).onFailure(err -> LOG.warn("scroll.refresh-failed query={} cause={}",
           key.text(), err.getMessage()));
       }
-      return Future.succeededFuture(held.floor(start));
+      return Future.succeededFuture(held.floor(start, current));
     }
     Future<Checkpoints> walking = walks.get(key.text());
     if (walking != null) {
       return walking.transform(ar -> ar.succeeded() && ar.result().reaches(start, step)
-        ? Future.succeededFuture(ar.result().floor(start))
+        ? Future.succeededFuture(ar.result().floor(start, generation(q) == ar.result().generation))
         : floor(op, q, start));
     }
-    return walk(key, q, held, start).map(checkpoints -> checkpoints.floor(start));
+    return walk(key, q, held, start).map(checkpoints -> checkpoints.floor(start,
+      generation(q) == checkpoints.generation));
   }
 
   /** Walks from the last checkpoint of {@code base} (or the top) down to {@code target}; stores what it laid. */

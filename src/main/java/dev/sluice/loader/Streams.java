@@ -106,7 +106,7 @@ final class Streams {
             LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
             progress.remove(address);
             stats.served(out.items());
-            stats.streamed(out.items());
+            stats.read(out.items());
             if (out.items() > 0) {
               averageRowBytes.merge(op.qualifiedName(), (double) out.bytes() / out.items(),
                 (old, now) -> old * 0.7 + now * 0.3);

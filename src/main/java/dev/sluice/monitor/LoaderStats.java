@@ -50,17 +50,17 @@ public final class LoaderStats {
     served.add(items);
   }
 
-  /** A load run against PostgreSQL that read {@code items} rows in {@code nanos}. */
-  public void loaded(long items, long nanos) {
+  /** A load that ran in {@code nanos} and read {@code rows} rows from PostgreSQL itself. */
+  public void loaded(long rows, long nanos) {
     loads.increment();
-    loaded.add(items);
+    loaded.add(rows);
     loadNanos.add(nanos);
     lastLoadedAt.set(System.currentTimeMillis());
   }
 
-  /** Rows a stream read from PostgreSQL, as they go. */
-  public void streamed(long items) {
-    loaded.add(items);
+  /** Rows read from PostgreSQL on behalf of several loads or none (a stream, a coalesced item query). */
+  public void read(long rows) {
+    loaded.add(rows);
     lastLoadedAt.set(System.currentTimeMillis());
   }
 

@@ -31,6 +31,7 @@ public class MonitorVerticle extends VerticleBase {
   private final LongSupplier heapUsed;
   private SluiceConfig settings;
   private Cache cache;
+  private Future<Cache> held;
   private Statistics statistics;
   private Alerts alerts;
   private MemoryLevel level = MemoryLevel.NORMAL;
@@ -50,25 +51,25 @@ public class MonitorVerticle extends VerticleBase {
   public Future<?> start() {
     settings = SluiceConfig.from(config());
     MemoryLevel.set(vertx, MemoryLevel.NORMAL);
-    return Cache.acquire(vertx, settings).compose(c -> {
+    held = Cache.acquire(vertx, settings);
+    return held.compose(c -> {
       cache = c;
       statistics = new Statistics(vertx, settings, cache, heapUsed);
       statistics.sample(); // the baseline that throughput is first measured from
       alerts = new Alerts(settings.monitor());
-      if (settings.lazy().enableMonitoring()) {
-        timer = vertx.setPeriodic(Math.max(10, settings.monitor().sampleIntervalMs()), id -> sample());
-      } else {
+      if (!settings.lazy().enableMonitoring()) {
         LOG.info("monitor.off key=lazy_loading.enable_monitoring: memory is not watched, alerts are not raised");
       }
+      timer = vertx.setPeriodic(Math.max(10, settings.monitor().sampleIntervalMs()), id -> sample());
       MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.MONITOR, this::answer);
       return consumer.completion();
-    });
+    }).recover(err -> stop().transform(v -> Future.failedFuture(err))); // a failed start is not stopped by Vert.x
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return Cache.release(vertx);
+    return held != null && held.succeeded() ? Cache.release(vertx) : Future.succeededFuture();
   }
 
   private void answer(Message<JsonObject> message) {
@@ -76,6 +77,10 @@ public class MonitorVerticle extends VerticleBase {
   }
 
   private void sample() {
+    statistics.sample();
+    if (!settings.lazy().enableMonitoring()) {
+      return;
+    }
     MonitorConfig config = settings.monitor();
     long used = heapUsed.getAsLong();
     long limit = settings.memoryLimitBytes();
@@ -96,7 +101,6 @@ public class MonitorVerticle extends VerticleBase {
     if (next != level) {
       change(next, used, limit);
     }
-    statistics.sample();
     alerts.check(statistics.current());
   }
 

@@ -55,7 +55,14 @@ final class Statistics {
 
   /** Records the counters now; forgets samples older than the alert window. */
   void sample() {
-    long now = System.currentTimeMillis();
+    Sample sample = snapshot();
+    samples.addLast(sample);
+    while (samples.size() > 2 && sample.at() - samples.peekFirst().at() > ALERT_WINDOW_MS) {
+      samples.removeFirst();
+    }
+  }
+
+  private Sample snapshot() {
     Map<String, Snapshot> families = new LinkedHashMap<>();
     for (String family : FAMILIES) {
       LoaderStats stats = LoaderStats.of(vertx, family);
@@ -63,10 +70,7 @@ final class Statistics {
       families.put(family, new Snapshot(stats.servedItems(), stats.loads(), stats.loadNanos(), stats.errors(),
         cached.hits(), cached.misses()));
     }
-    samples.addLast(new Sample(now, families));
-    while (samples.size() > 2 && now - samples.peekFirst().at() > ALERT_WINDOW_MS) {
-      samples.removeFirst();
-    }
+    return new Sample(System.currentTimeMillis(), families);
   }
 
   /** Each family's figures between the oldest sample of the alert window and the newest. */
@@ -87,10 +91,10 @@ final class Statistics {
   }
 
   JsonObject document(MemoryLevel level) {
-    sample();
+    Sample now = snapshot(); // not kept: asking for the document often must not grow the samples
     JsonObject loaders = new JsonObject();
     for (String family : FAMILIES) {
-      loaders.put(family, family(family));
+      loaders.put(family, family(family, now));
     }
     long used = heapUsed.getAsLong();
     long limit = settings.memoryLimitBytes();
@@ -110,7 +114,7 @@ final class Statistics {
         .put("scroll_checkpoints", scroll.toJson()));
   }
 
-  private JsonObject family(String family) {
+  private JsonObject family(String family, Sample now) {
     LoaderStats stats = LoaderStats.of(vertx, family);
     CacheStats cached = cache.stats(family);
     long last = stats.lastLoadedAt();
@@ -125,14 +129,13 @@ final class Statistics {
       .put("retries", stats.retries())
       .put("average_batch_time_ms", round(stats.averageLoadMillis()))
       .put("memory_usage_mb", round(cached.weightBytes() / MB))
-      .put("throughput_items_per_second", round(throughput(family)))
+      .put("throughput_items_per_second", round(throughput(family, now)))
       .put("last_loaded_at", last == 0 ? null : Instant.ofEpochMilli(last).toString())
       .put("cache_stats", cached.toJson());
   }
 
-  /** Items served per second over the last {@value #THROUGHPUT_WINDOW_MS} ms of samples. */
-  private double throughput(String family) {
-    Sample last = samples.peekLast();
+  /** Items served per second from the oldest sample of the last {@value #THROUGHPUT_WINDOW_MS} ms to now. */
+  private double throughput(String family, Sample last) {
     Sample from = null;
     for (Sample sample : samples) {
       if (last.at() - sample.at() <= THROUGHPUT_WINDOW_MS) {

@@ -43,6 +43,11 @@ public final class CursorCodec {
     this.clock = clock;
   }
 
+  /** How long a cursor stays valid. */
+  public long lifetimeMillis() {
+    return lifetime.toMillis();
+  }
+
   public String encode(String operation, String binding, boolean backward, List<String> keyValues) {
     JsonObject payload = new JsonObject()
       .put("o", operation)

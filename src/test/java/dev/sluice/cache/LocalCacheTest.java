@@ -115,6 +115,21 @@ class LocalCacheTest {
   }
 
   @Test
+  @DisplayName("a value loaded elsewhere is kept only if no write to its table came while it was read")
+  void putIfFresh() {
+    Cache cache = cache(1L << 20, 100);
+    Cache.Freshness before = cache.freshness(Set.of("videos"));
+    cache.putIfFresh(key("a", 1, "videos"), new Blob(10), before);
+    assertTrue(cache.contains(key("a", 1)));
+    Cache.Freshness stale = cache.freshness(Set.of("videos"));
+    cache.invalidateTable("videos");
+    cache.putIfFresh(key("a", 2, "videos"), new Blob(10), stale);
+    assertFalse(cache.contains(key("a", 2)), "read before the write: not kept");
+    cache.putIfFresh(key("a", 3, "users"), new Blob(10), cache.freshness(Set.of("users")));
+    assertTrue(cache.contains(key("a", 3)), "a write to another table does not matter");
+  }
+
+  @Test
   @DisplayName("an entry past its validUntil is gone whatever its family's TTL")
   void validUntil() {
     Cache cache = cache(1L << 20, 100);
@@ -135,10 +150,22 @@ class LocalCacheTest {
     cache.pressure(Cache.Pressure.HIGH);
     long after = cache.stats("a").weightBytes();
     assertTrue(after <= before / 2 + 25_000 && after >= before / 2 - 25_000, before + " -> " + after);
+    for (int i = 200; i < 400; i++) {
+      cache.put(key("a", i), new Blob(20_000));
+    }
+    assertTrue(cache.stats("a").weightBytes() <= cache.stats("a").maxWeightBytes() / 2,
+      "while high, a family keeps to half its bound");
     cache.pressure(Cache.Pressure.CRITICAL);
     assertEquals(0, cache.stats("a").size());
     cache.put(key("a", 1), new Blob(10));
     assertFalse(cache.contains(key("a", 1)), "nothing is stored while memory is critical");
+    cache.pressure(Cache.Pressure.HIGH);
+    for (int i = 0; i < 400; i++) {
+      cache.put(key("a", i), new Blob(20_000));
+    }
+    long high = cache.stats("a").weightBytes();
+    assertTrue(high > cache.stats("a").maxWeightBytes() / 2 - 40_000 && high <= cache.stats("a").maxWeightBytes() / 2,
+      "from critical back to high: half the bound again, not less (" + high + ")");
     cache.pressure(Cache.Pressure.NONE);
     cache.put(key("a", 1), new Blob(10));
     assertTrue(cache.contains(key("a", 1)));

@@ -83,6 +83,8 @@ class ScrollIndexTest {
     assertTrue(Service.eventually(2_000, () -> service.calls(WALK) == 1), "one walk again, in the background");
     assertTrue(Service.eventually(2_000, () -> window(service.get(path(150, 156))).equals(expected(150, 156))),
       "and the windows after it see the listing as it is now");
+    assertEquals(expected(150, 155), window(service.get(path(150, 155))),
+      "the window answered from the old checkpoints was not kept");
     assertEquals(1, service.calls(WALK));
   }
 
