@@ -116,6 +116,8 @@ pgbench_first_page() {
 START=$SECONDS
 log "results will go to $RESULTS; run files in $RUN_DIR"
 build
+# the strategies themselves are measured: every request reaches PostgreSQL (bench/cache.sh measures the cache)
+EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-uncached.json")
 prepare_conf
 if [[ ! -f $SEED_MARK ]]; then seed; fi
 start_service

@@ -44,6 +44,8 @@ public final class Changes {
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> resubscribed = new CopyOnWriteArrayList<>();
   private volatile boolean listening;
+  /** The connection the channel was last subscribed on: a new one is not listening until it is subscribed too. */
+  private volatile PgConnection listenedOn;
   private volatile long lastHeartbeat = System.currentTimeMillis();
   private long timer = -1;
   private Vertx vertx;
@@ -81,10 +83,12 @@ public final class Changes {
             LOG.info("changes.resubscribed channel={}", CHANNEL);
             changes.resubscribed.forEach(Runnable::run);
           }
+          changes.listenedOn = subscriber.actualConnection();
           changes.listening = true;
         });
       subscriber.connect()
         .onSuccess(done -> {
+          changes.listenedOn = subscriber.actualConnection();
           changes.listening = true;
           changes.timer = vertx.setPeriodic(HEARTBEAT_MS, id -> changes.beat());
           ready.complete(changes);
@@ -101,16 +105,14 @@ public final class Changes {
   private void beat() {
     PgConnection connection = subscriber.actualConnection();
     boolean silent = System.currentTimeMillis() - lastHeartbeat > SILENCE_MS;
-    if (listening && (connection == null || silent)) {
+    if (listening && connection == listenedOn && silent) {
       listening = false;
-      LOG.warn("changes.lost channel={} cause={}: caches stop answering until it is back", CHANNEL,
-        connection == null ? "connection closed" : "no heartbeat for " + SILENCE_MS + " ms");
-      if (connection != null) {
-        connection.close(); // a half-open connection: close it, so the subscriber connects again
-      }
+      LOG.warn("changes.lost channel={} cause=no heartbeat for {} ms: caches stop answering until it is back",
+        CHANNEL, SILENCE_MS);
+      connection.close(); // a half-open connection: close it, so the subscriber connects again
       return;
     }
-    if (connection != null) {
+    if (connection != null && connection == listenedOn) {
       connection.query("NOTIFY " + CHANNEL + ", '" + token + "'").execute();
     }
   }
@@ -129,7 +131,8 @@ public final class Changes {
 
   /** Whether changes are being heard right now. */
   public boolean listening() {
-    return listening && subscriber.actualConnection() != null;
+    PgConnection connection = subscriber.actualConnection();
+    return listening && connection != null && connection == listenedOn;
   }
 
   private void fire(String payload) {

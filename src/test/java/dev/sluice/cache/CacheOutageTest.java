@@ -27,10 +27,12 @@ class CacheOutageTest {
     service.close();
   }
 
+  static final String LISTENER = "FROM pg_stat_activity WHERE datname = 'sluice' AND application_name = 'sluice' "
+    + "AND (query LIKE 'LISTEN%' OR query LIKE 'NOTIFY sluice_changes%')";
+
   /** Ends the service's listening connection from PostgreSQL's side, as a restart or a network fault would. */
   static long killListener() {
-    return service.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'sluice' "
-      + "AND application_name = 'sluice' AND (query LIKE 'LISTEN%' OR query LIKE 'NOTIFY sluice_changes%')");
+    return service.count("SELECT count(pg_terminate_backend(pid)) " + LISTENER);
   }
 
   @Test
@@ -43,12 +45,15 @@ class CacheOutageTest {
     assertEquals("sluice; hit", service.get(path).getHeader("Cache-Status"));
     try {
       assertEquals(1, killListener(), "the one listening connection of this node");
+      // the backend ends a moment after it is told to; the write must come after, or its notice could still go out
+      assertTrue(Service.eventually(2_000, () -> service.count("SELECT count(*) " + LISTENER) == 0));
       service.sql("UPDATE templates SET name = 'Renamed while nobody listened' WHERE id = $1", id);
       long until = System.currentTimeMillis() + 3_000;
       boolean hitAgain = false;
       while (System.currentTimeMillis() < until) {
         var response = service.get(path);
-        assertTrue(response.bodyAsString().contains("Renamed while nobody listened"), "never the old name");
+        assertTrue(response.bodyAsString().contains("Renamed while nobody listened"), "never the old name: "
+          + response.getHeader("Cache-Status") + " at " + java.time.LocalTime.now());
         hitAgain |= "sluice; hit".equals(response.getHeader("Cache-Status"));
       }
       assertTrue(hitAgain, "once listening again, the cache answers again");
