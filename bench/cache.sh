@@ -11,7 +11,10 @@
 # bench/out/cache-<timestamp>.txt.
 #
 # Settings (environment): BENCH_SECONDS=10, BENCH_WARMUP_SECONDS=3, BENCH_CONNECTIONS=16 (pages),
-#   BENCH_ITEM_CONNECTIONS=200 (single items), BENCH_THREADS=2, BENCH_BASELINE_REV=f332ead, BENCH_ROUNDS=3,
+#   BENCH_ITEM_CONNECTIONS=200 (single items), BENCH_THREADS=2, BENCH_BASELINE_REV=f332ead, BENCH_CACHE_ROUNDS=3 (cached vs fixed),
+#   BENCH_ROUNDS=5 (the side-by-side pairs),
+#   BENCH_SIDE_SECONDS=5 (each measured run of the side-by-side rounds; the deep scroll gets twice that),
+#   BENCH_JIT_WARMUP_SECONDS=10 (load on each scenario of each service before the rounds),
 #   BENCH_SKIP_BUILD=1, BENCH_HTTP_PORT, BENCH_PG_PORT (as bench/run.sh)
 set -euo pipefail
 
@@ -24,7 +27,10 @@ CONNECTIONS=${BENCH_CONNECTIONS:-16}
 ITEM_CONNECTIONS=${BENCH_ITEM_CONNECTIONS:-200}
 THREADS=${BENCH_THREADS:-2}
 BASELINE_REV=${BENCH_BASELINE_REV:-f332ead}
-ROUNDS=${BENCH_ROUNDS:-3}
+CACHE_ROUNDS=${BENCH_CACHE_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
+SIDE_SECONDS=${BENCH_SIDE_SECONDS:-5}
+JIT_WARMUP=${BENCH_JIT_WARMUP_SECONDS:-10}
 LOG_TAG=cache
 
 RUN_DIR="$OUT/cache-run-$TS"
@@ -32,6 +38,7 @@ RESULTS="$OUT/cache-$TS.txt"
 SERVICE_LOG="$RUN_DIR/service.log"
 mkdir -p "$RUN_DIR"
 CURRENT_JAR="$JAR"
+CLASSPATH_FILE="$OUT/test-classpath.txt"
 BASELINE_JAR="$OUT/sluice-$BASELINE_REV.jar"
 BASELINE_CONF="$OUT/sluice-$BASELINE_REV.conf.json"
 BASELINE_CWD="$OUT/baseline-$BASELINE_REV"   # holds the baseline's verticles.json
@@ -48,6 +55,7 @@ command -v java >/dev/null || die "java 17 is needed"
 read_bench_conf
 
 trap_cleanup
+trap 'rc=$?; stop_extras; (exit $rc); cleanup' EXIT
 
 # measure key label connections url-or-path [wrk options…]: a warm-up, then the measured run.
 measure() {
@@ -102,6 +110,38 @@ phase() { # name conf-json: restarts the service with these settings over the de
   start_service
 }
 
+EXTRA_PIDS=()
+
+# start_extra name jar port base-conf cwd json: another service on the same database, beside the main one
+start_extra() {
+  local name=$1 jar=$2 port=$3 base=$4 cwd=$5 json=$6
+  local conf="$RUN_DIR/conf-$name" log="$RUN_DIR/service-$name.log" i code
+  port_in_use "$port" && die "port $port is in use"
+  rm -rf "$conf"; mkdir -p "$conf"
+  cp "$base" "$conf/sluice.json"
+  jq --argjson http "$port" '.http.port = $http' "$BENCH_CONF" >"$conf/zz-bench.json"
+  echo "$json" >"$conf/zz-zz-$name.json"
+  log "starting service $name ($(basename "$jar")) on :$port beside the first, on its database: $json"
+  (cd "$cwd" && SLUICE_CONF_DIR="$conf" SLUICE_HTTP_PORT="$port" \
+    SLUICE_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/sluice" exec java "${SERVICE_JVM_OPTS[@]}" -jar "$jar") \
+    >>"$log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  for ((i = 0; i < 120; i++)); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$HTTP_HOST:$port/api/v1/videos?limit=1" || true)
+    [[ $code == 200 ]] && return 0
+    sleep 1
+  done
+  tail -20 "$log" >&2
+  die "service $name did not answer on :$port"
+}
+
+stop_extras() {
+  local pid
+  for pid in "${EXTRA_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${EXTRA_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  EXTRA_PIDS=()
+}
+
 build_baseline() {
   # the baseline reads its own configuration: its records may not know this commit's keys or values
   git -C "$ROOT" show "$BASELINE_REV:conf/sluice.json" >"$BASELINE_CONF"
@@ -122,6 +162,11 @@ build_baseline() {
 # ================================================================= the run
 START=$SECONDS
 build
+if [[ $SKIP_BUILD != 1 || ! -s $CLASSPATH_FILE || ! -d target/test-classes ]]; then
+  log "building the test classes (ItemsBench) and their classpath"
+  ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=test \
+    >"$RUN_DIR/test-build.log" 2>&1 || { tail -20 "$RUN_DIR/test-build.log" >&2; die "the test classes did not build"; }
+fi
 build_baseline
 prepare_conf
 if [[ ! -f $SEED_MARK ]]; then seed; fi
@@ -144,7 +189,7 @@ VIDEOS_GZIP_BYTES=$(size_of "$VIDEOS" -H 'Accept-Encoding: gzip')
 VIDEOS_BYTES=$(size_of "$VIDEOS")
 ETAG=$(curl -s -D - -o /dev/null "$BASE$USERS" | awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')
 BYTES[revalidate]=0; BYTES[cached-plain]=$VIDEOS_BYTES
-for ((round = 1; round <= ROUNDS; round++)); do
+for ((round = 1; round <= CACHE_ROUNDS; round++)); do
   R=$round
   BYTES[cached-$R]=$USERS_BYTES; BYTES[fixed-$R]=$USERS_BYTES
   BYTES[cached-gzip-$R]=$VIDEOS_GZIP_BYTES; BYTES[fixed-gzip-$R]=$VIDEOS_GZIP_BYTES
@@ -160,44 +205,64 @@ measure revalidate "304 revalidation of $USERS (If-None-Match)" "$CONNECTIONS" "
 measure cached-plain "cached page $VIDEOS to a plain client (gunzip per request)" "$CONNECTIONS" "$VIDEOS"
 curl -s "$BASE/api/v1/stats" >"$RUN_DIR/stats-cache-on.json"
 
-# The pairs whose ratio has a target are measured side by side, round after round (new code, then the baseline;
-# batching on, then off), and each ratio is the median of the rounds' ratios: one round on two shared cores can be
-# 30 % off.
+# The pairs whose ratio has a target run side by side: three services at once on one database (the first owns the
+# embedded PostgreSQL, the others connect to it), measured in turn, a short run each, round after round, so a slow
+# minute of the shared machine falls on both sides of a ratio. Each ratio is the median of the rounds' ratios.
+#   A  this commit, cache off (batching on), :HTTP_PORT     B  this commit, cache off, batching off, :HTTP_PORT+1
+#   C  BENCH_BASELINE_REV (before the cache issue), :HTTP_PORT+2
 SCROLL='/api/v1/users/range?start_index=900000&end_index=900100'
+phase side-by-side '{"lazy_loading": {"enable_caching": false}, "limits": {"scroll_checkpoint_ttl_seconds": 5}}'
+PORT_B=$((HTTP_PORT + 1))
+PORT_C=$((HTTP_PORT + 2))
+start_extra B "$CURRENT_JAR" "$PORT_B" "$ROOT/conf/sluice.json" "$ROOT" \
+  '{"lazy_loading": {"enable_caching": false}, "items": {"batching": false}}'
+start_extra C "$BASELINE_JAR" "$PORT_C" "$BASELINE_CONF" "$BASELINE_CWD" '{"limits": {"scroll_checkpoint_ttl_seconds": 5}}'
+A_URL=$BASE
+B_URL="http://$HTTP_HOST:$PORT_B"
+C_URL="http://$HTTP_HOST:$PORT_C"
+UNCACHED_BYTES=$(size_of "$USERS")
+for url in "$A_URL" "$C_URL"; do curl -s -o /dev/null "$url$SCROLL"; done   # lays each one's checkpoints
+SCROLL_BYTES=$(size_of "$SCROLL")
+# three JVMs that just started: let the JIT compile each one's paths before anything is measured
+log "warming each service up on its scenarios (${JIT_WARMUP}s each)"
+for target in "$A_URL$USERS" "$C_URL$USERS" "$A_URL$SCROLL" "$C_URL$SCROLL"; do
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${JIT_WARMUP}s" --timeout 30s "$target" >/dev/null
+done
+for target in "$A_URL" "$B_URL"; do
+  wrk -t"$THREADS" -c"$ITEM_CONNECTIONS" -d"${JIT_WARMUP}s" --timeout 30s -s "$BENCH_DIR/items.lua" "$target" >/dev/null
+done
 for ((round = 1; round <= ROUNDS; round++)); do
   R=$round
-  phase "cache-off-$R" '{"lazy_loading": {"enable_caching": false}, "limits": {"scroll_checkpoint_ttl_seconds": 5}}'
-  BYTES[uncached-$R]=$(size_of "$USERS")
-  measure "uncached-$R" "round $R: the same page uncached (enable_caching=false)" "$CONNECTIONS" "$USERS"
-  measure "items-batched-$R" "round $R: single videos by id, batching on (cache off)" "$ITEM_CONNECTIONS" "$BASE" \
-    -s "$BENCH_DIR/items.lua"
-  # virtual scroll deep in the listing while its checkpoints keep expiring (a 5 s TTL, so 20 s see several):
-  # before this issue every request in flight at an expiry walked the keys again; now one walk refreshes them
-  curl -s -o /dev/null "$BASE$SCROLL"
-  BYTES[scroll-$R]=$(size_of "$SCROLL")
-  MEASURE_SECONDS=20 measure "scroll-$R" "round $R: window at index 900,000, checkpoints with a 5 s TTL (cache off)" \
-    "$CONNECTIONS" "$SCROLL"
-
-  phase "batching-off-$R" '{"lazy_loading": {"enable_caching": false}, "items": {"batching": false}}'
-  measure "items-unbatched-$R" "round $R: single videos by id, batching off (cache off)" "$ITEM_CONNECTIONS" \
-    "$BASE" -s "$BENCH_DIR/items.lua"
-
-  stop_service
-  JAR="$BASELINE_JAR"
-  BASE_CONF="$BASELINE_CONF"
-  SERVICE_CWD="$BASELINE_CWD"
-  phase "before-$R" '{"limits": {"scroll_checkpoint_ttl_seconds": 5}}'
-  BYTES[uncached-before-$R]=$(size_of "$USERS")
-  measure "uncached-before-$R" "round $R: the same page on $BASELINE_REV, before the cache (no cache at all)" \
-    "$CONNECTIONS" "$USERS"
-  curl -s -o /dev/null "$BASE$SCROLL"
-  BYTES[scroll-before-$R]=$(size_of "$SCROLL")
-  MEASURE_SECONDS=20 measure "scroll-before-$R" "round $R: the same window on $BASELINE_REV (checkpoints expire together)" \
-    "$CONNECTIONS" "$SCROLL"
-  stop_service
-  JAR="$CURRENT_JAR"
-  unset BASE_CONF SERVICE_CWD
+  BYTES[uncached-$R]=$UNCACHED_BYTES; BYTES[uncached-before-$R]=$UNCACHED_BYTES
+  BYTES[scroll-$R]=$SCROLL_BYTES; BYTES[scroll-before-$R]=$SCROLL_BYTES
+  MEASURE_SECONDS=$SIDE_SECONDS measure "uncached-$R" "round $R: $USERS uncached (A: cache off)" "$CONNECTIONS" \
+    "$A_URL$USERS"
+  MEASURE_SECONDS=$SIDE_SECONDS measure "uncached-before-$R" "round $R: the same page on $BASELINE_REV (C)" \
+    "$CONNECTIONS" "$C_URL$USERS"
+  MEASURE_SECONDS=$SIDE_SECONDS measure "items-batched-$R" "round $R: single videos by id, batching on (A)" \
+    "$ITEM_CONNECTIONS" "$A_URL" -s "$BENCH_DIR/items.lua"
+  MEASURE_SECONDS=$SIDE_SECONDS measure "items-unbatched-$R" "round $R: single videos by id, batching off (B)" \
+    "$ITEM_CONNECTIONS" "$B_URL" -s "$BENCH_DIR/items.lua"
+  # deep virtual scroll while its checkpoints keep expiring (a 5 s TTL): before this issue every request in flight
+  # at an expiry walked the keys again; now one walk refreshes them ahead
+  MEASURE_SECONDS=$((SIDE_SECONDS * 2)) measure "scroll-$R" "round $R: window at index 900,000, 5 s checkpoint TTL (A)" \
+    "$CONNECTIONS" "$A_URL$SCROLL"
+  MEASURE_SECONDS=$((SIDE_SECONDS * 2)) measure "scroll-before-$R" "round $R: the same window on $BASELINE_REV (C)" \
+    "$CONNECTIONS" "$C_URL$SCROLL"
 done
+stop_extras
+
+# the same 200 concurrent single-item loads without HTTP: callers in one JVM load through the typed client from a
+# videos loader with batching on, then off, round after round (ItemsBench, in src/test)
+log "single items over the event bus: $ROUNDS rounds of ${DURATION}s, batching on and off (ItemsBench)"
+java -Xmx1g -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$CLASSPATH_FILE")" dev.sluice.bench.ItemsBench \
+  "postgresql://postgres@127.0.0.1:$PG_PORT/sluice" "$IDS_FILE" "$DURATION" "$ITEM_CONNECTIONS" "$ROUNDS" \
+  2>"$RUN_DIR/items-bench.log" | tee "$RUN_DIR/items-bench.txt" >&2
+while read -r key rate _ loads _ queries _; do
+  ORDER+=("$key"); RPS[$key]=$rate; REQUESTS[$key]=$loads; QUERIES[$key]=$queries
+  LABEL[$key]="${key%-*}: $ITEM_CONNECTIONS callers of SluiceClient.item in one JVM, no HTTP (loads/s)"
+done < <(grep '^bus-items-' "$RUN_DIR/items-bench.txt")
+stop_service
 
 # ================================================================= report
 {
@@ -214,16 +279,19 @@ done
   done
   echo
   for key in "${ORDER[@]}"; do
-    [[ $key == items-* ]] || continue
+    [[ $key == items-* || $key == bus-items-* ]] || continue
     awk -v k="$key" -v r="${REQUESTS[$key]:-0}" -v q="${QUERIES[$key]:-0}" 'BEGIN {
       printf "%s: %d requests, %d = ANY queries, %.1f items a query\n", k, r, q, (q > 0 ? r / q : 0) }'
   done
   echo
-  plain=(); gzip=(); batching=(); uncached=(); scroll=(); scroll_before=()
-  for ((round = 1; round <= ROUNDS; round++)); do
+  plain=(); gzip=(); batching=(); bus=(); uncached=(); scroll=(); scroll_before=()
+  for ((round = 1; round <= CACHE_ROUNDS; round++)); do
     plain+=("$(ratio "${RPS[cached-$round]:-}" "${RPS[fixed-$round]:-}")")
     gzip+=("$(ratio "${RPS[cached-gzip-$round]:-}" "${RPS[fixed-gzip-$round]:-}")")
+  done
+  for ((round = 1; round <= ROUNDS; round++)); do
     batching+=("$(ratio "${RPS[items-batched-$round]:-}" "${RPS[items-unbatched-$round]:-}")")
+    bus+=("$(ratio "${RPS[bus-items-batched-$round]:-}" "${RPS[bus-items-unbatched-$round]:-}")")
     uncached+=("$(ratio "${RPS[uncached-$round]:-}" "${RPS[uncached-before-$round]:-}")")
     scroll+=("${P99[scroll-$round]:-n/a}")
     scroll_before+=("${P99[scroll-before-$round]:-n/a}")
@@ -231,14 +299,17 @@ done
   r1=$(median "${plain[@]}")
   r2=$(median "${gzip[@]}")
   r3=$(median "${batching[@]}")
+  r6=$(median "${bus[@]}")
   r4=$(median "${uncached[@]}")
   r5=$(ratio "${RPS[cached-1]:-}" "${RPS[uncached-1]:-}")
   printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "cached / fixed reply of the same size (users), median" "$r1" \
     ">= 0.5" "$(verdict "$r1" 0.5)" "${plain[*]}"
   printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "cached / fixed reply of the same size (videos gzip), median" \
     "$r2" ">= 0.5" "$(verdict "$r2" 0.5)" "${gzip[*]}"
-  printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "single items: batching on / off, median" "$r3" ">= 3" \
-    "$(verdict "$r3" 3)" "${batching[*]}"
+  printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "single items over HTTP: batching on / off, median" "$r3" \
+    ">= 3" "$(verdict "$r3" 3)" "${batching[*]}"
+  printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "single items over the bus: batching on / off, median" \
+    "$r6" ">= 3" "$(verdict "$r6" 3)" "${bus[*]}"
   printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "uncached now / before the cache issue, median" "$r4" \
     ">= 0.95" "$(verdict "$r4" 0.95)" "${uncached[*]}"
   printf '%-52s %7s\n' "cached / uncached (users, round 1)" "$r5"

@@ -21,18 +21,18 @@ import java.util.UUID;
 
 /**
  * Single-item loads of one family coalesced into {@code WHERE id = ANY($1)} queries, as a DataLoader does: the first
- * load of a batch waits {@code window_ms} (or to the end of the event-loop turn) for others, and while a family's
- * query runs the loads that arrive meanwhile wait for it and go together in the next one, so batches grow with the
- * load instead of queries multiplying. At most {@code max_batch} ids a query. Each query takes a place within the
+ * load of a batch waits {@code window_ms} (or to the end of the event-loop turn) for others, and while a family has
+ * {@code max_in_flight} queries running the loads that arrive meanwhile wait and go together in the next one, so
+ * batches grow with the load instead of queries multiplying. At most {@code max_batch} ids a query. Each query takes a place within the
  * loader's concurrency bound; the loads waiting for it take none. Used from the loader's event loop only.
  */
 final class Items {
 
-  /** One family's loads waiting for a query, and whether one is under way. */
+  /** One family's loads waiting for a query, and how many queries are under way. */
   private static final class Queue {
     final Map<UUID, Promise<String>> pending = new LinkedHashMap<>();
     boolean scheduled;
-    boolean inFlight;
+    int inFlight;
   }
 
   private final Vertx vertx;
@@ -68,7 +68,7 @@ final class Items {
       answers.add(queue.pending.computeIfAbsent(id, i -> Promise.promise()).future());
       asked.add(id);
     }
-    if (!queue.inFlight && !queue.scheduled) {
+    if (queue.inFlight < maxInFlight() && !queue.scheduled) {
       queue.scheduled = true;
       if (config.windowMs() > 0) {
         vertx.setTimer(config.windowMs(), t -> dispatch(dataset, queue));
@@ -93,10 +93,14 @@ final class Items {
     return queries;
   }
 
+  private int maxInFlight() {
+    return Math.max(1, config.maxInFlight());
+  }
+
   /** Sends one query for up to {@code max_batch} waiting ids; when it is answered, the next for those left. */
   private void dispatch(Dataset dataset, Queue queue) {
     queue.scheduled = false;
-    if (queue.pending.isEmpty()) {
+    if (queue.pending.isEmpty() || queue.inFlight >= maxInFlight()) {
       return;
     }
     Map<UUID, Promise<String>> batch = new LinkedHashMap<>();
@@ -106,9 +110,9 @@ final class Items {
       batch.put(entry.getKey(), entry.getValue());
       waiting.remove();
     }
-    queue.inFlight = true;
+    queue.inFlight++;
     query(dataset, List.copyOf(batch.keySet())).onComplete(ar -> {
-      queue.inFlight = false;
+      queue.inFlight--;
       batch.forEach((id, promise) -> {
         if (ar.succeeded()) {
           promise.complete(ar.result().get(id));

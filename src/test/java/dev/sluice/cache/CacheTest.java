@@ -192,26 +192,27 @@ class CacheTest {
   @Test
   @DisplayName("an UPDATE through a plain SQL connection shows in the next request within a second, TTL or not")
   void invalidatedByWrites() {
-    UUID id = service.sql("SELECT id FROM videos ORDER BY created_at DESC, id DESC LIMIT 1").get(0).getUUID(0);
-    String title = service.sql("SELECT title FROM videos WHERE id = $1", id).get(0).getString(0);
-    String item = "/api/v1/videos/" + id;
-    String page = "/api/v1/videos?limit=3";
+    UUID id = service.sql("SELECT id FROM users WHERE is_active ORDER BY created_at DESC, id DESC LIMIT 1")
+      .get(0).getUUID(0);
+    String name = service.sql("SELECT display_name FROM users WHERE id = $1", id).get(0).getString(0);
+    String item = "/api/v1/users/" + id;
+    String page = "/api/v1/users?limit=3";
     ok(service.get(item));
     ok(service.get(page));
     assertEquals("sluice; hit", cacheStatus(ok(service.get(item))));
     assertEquals("sluice; hit", cacheStatus(ok(service.get(page))));
-    assertEquals(1_800, SluiceConfig.from(service.config).policy("videos").ttlSeconds(), "a TTL of half an hour");
+    assertEquals(3_600, SluiceConfig.from(service.config).policy("users").ttlSeconds(), "a TTL of an hour");
     try {
       long written = System.currentTimeMillis();
-      service.sql("UPDATE videos SET title = 'Retitled by psql' WHERE id = $1", id);
-      assertTrue(Service.eventually(1_000, () -> service.get(item).bodyAsString().contains("Retitled by psql")),
-        "the single item shows the new title within a second");
+      service.sql("UPDATE users SET display_name = 'Renamed by psql' WHERE id = $1", id);
+      assertTrue(Service.eventually(1_000, () -> service.get(item).bodyAsString().contains("Renamed by psql")),
+        "the single item shows the new name within a second");
       assertTrue(System.currentTimeMillis() - written < 1_000);
-      assertTrue(service.getJson(page).getJsonArray("data").getJsonObject(0).getString("title")
-        .equals("Retitled by psql"), "and so does the listing that holds it");
-      assertTrue(service.stats("videos").getJsonObject("cache_stats").getLong("invalidations") >= 2);
+      assertEquals("Renamed by psql", service.getJson(page).getJsonArray("data").getJsonObject(0)
+        .getString("display_name"), "and so does the listing that holds it");
+      assertTrue(service.stats("users").getJsonObject("cache_stats").getLong("invalidations") >= 2);
     } finally {
-      service.sql("UPDATE videos SET title = $2 WHERE id = $1", id, title);
+      service.sql("UPDATE users SET display_name = $2 WHERE id = $1", id, name);
     }
   }
 
