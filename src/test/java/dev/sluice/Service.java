@@ -27,10 +27,13 @@ public final class Service implements AutoCloseable {
   public final JsonObject config;
   public final WebClient http;
   public final Pool db;
+  /** The deployment id of each verticle deployed, by its name in verticles.json. */
+  public final java.util.Map<String, String> deployments;
 
-  private Service(Vertx vertx, JsonObject config) {
+  private Service(Vertx vertx, JsonObject config, java.util.Map<String, String> deployments) {
     this.vertx = vertx;
     this.config = config;
+    this.deployments = deployments;
     // enough connections that "concurrent" requests in a test really are
     this.http = WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1")
@@ -57,12 +60,16 @@ public final class Service implements AutoCloseable {
           kept.add(v);
         }
       });
-      Deployer.deploy(vertx, plan.put("verticles", kept), config).await();
+      List<String> ids = Deployer.deploy(vertx, plan.put("verticles", kept), config).await();
+      java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        byName.put(kept.getJsonObject(i).getString("name"), ids.get(i));
+      }
+      return new Service(vertx, config, byName);
     } catch (Exception e) {
       vertx.close().await();
       throw new IllegalStateException("the service did not start", e);
     }
-    return new Service(vertx, config);
   }
 
   /** The test configuration with {@code overrides} merged in, section by section. */

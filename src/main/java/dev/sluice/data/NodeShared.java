@@ -1,6 +1,8 @@
 package dev.sluice.data;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
@@ -24,13 +26,19 @@ public final class NodeShared<T> implements Shareable {
   private NodeShared() {
   }
 
-  /** The node's {@code name}, created by {@code create} if no verticle holds it now. */
+  /**
+   * The node's {@code name}, created by {@code create} if no verticle holds it now. The future completes on the
+   * caller's context, whichever thread made the resource: what the caller does next (register a consumer, start a
+   * server) belongs to its own deployment and event loop.
+   */
   @SuppressWarnings("unchecked")
   public static <T> Future<T> acquire(Vertx vertx, String name, Supplier<Future<T>> create,
                                       Function<T, Future<Void>> close) {
     LocalMap<String, NodeShared<?>> map = vertx.sharedData().getLocalMap(MAP);
     NodeShared<T> holder = (NodeShared<T>) map.computeIfAbsent(name, n -> new NodeShared<>());
-    return holder.take(create, close);
+    Promise<T> onCaller = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    holder.take(create, close).onComplete(onCaller);
+    return onCaller.future();
   }
 
   /** Gives the node's {@code name} back; the last user closes it. */

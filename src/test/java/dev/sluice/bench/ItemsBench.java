@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ItemsBench {
 
+  static final java.util.concurrent.atomic.AtomicBoolean FIRST_FAILURE = new java.util.concurrent.atomic.AtomicBoolean();
+
   private ItemsBench() {
   }
 
@@ -98,6 +100,8 @@ public final class ItemsBench {
     item.onComplete(ar -> {
       if (ar.succeeded()) {
         done.incrementAndGet();
+      } else if (FIRST_FAILURE.compareAndSet(false, true)) {
+        System.err.println("items-bench: a load failed (only the first is shown): " + ar.cause());
       }
       next(client, ids, until, done, running, finished);
     });
