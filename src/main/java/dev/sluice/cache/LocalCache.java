@@ -213,7 +213,7 @@ final class LocalCache implements Cache {
       }
       mine.promise.handle(ar);
     });
-    return mine.promise.future();
+    return onCallerContext(mine.promise.future());
   }
 
   @Override

@@ -44,6 +44,7 @@ public final class Changes {
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> resubscribed = new CopyOnWriteArrayList<>();
   private volatile boolean listening;
+  private volatile boolean closed;
   /** The connection the channel was last subscribed on: a new one is not listening until it is subscribed too. */
   private volatile PgConnection listenedOn;
   private volatile long lastHeartbeat = System.currentTimeMillis();
@@ -76,6 +77,14 @@ public final class Changes {
       subscriber.channel(CHANNEL)
         .handler(changes::fire)
         .subscribeHandler(s -> {
+          if (changes.closed) {
+            // a reconnect that was already on its way when the last holder let go: nobody listens any more
+            PgConnection late = subscriber.actualConnection();
+            if (late != null) {
+              late.close();
+            }
+            return;
+          }
           changes.lastHeartbeat = System.currentTimeMillis();
           if (first[0]) {
             first[0] = false;
@@ -152,6 +161,7 @@ public final class Changes {
   }
 
   private Future<Void> close() {
+    closed = true;
     if (vertx != null) {
       vertx.cancelTimer(timer);
     }

@@ -3,6 +3,7 @@ package dev.sluice.data;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
@@ -37,7 +38,7 @@ public final class NodeShared<T> implements Shareable {
     LocalMap<String, NodeShared<?>> map = vertx.sharedData().getLocalMap(MAP);
     NodeShared<T> holder = (NodeShared<T>) map.computeIfAbsent(name, n -> new NodeShared<>());
     Promise<T> onCaller = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    holder.take(create, close).onComplete(onCaller);
+    holder.take((VertxInternal) vertx, create, close).onComplete(onCaller);
     return onCaller.future();
   }
 
@@ -56,11 +57,22 @@ public final class NodeShared<T> implements Shareable {
     return holder == null ? null : holder.ready();
   }
 
-  private synchronized Future<T> take(Supplier<Future<T>> create, Function<T, Future<Void>> close) {
+  private synchronized Future<T> take(VertxInternal vertx, Supplier<Future<T>> create,
+                                      Function<T, Future<Void>> close) {
     users++;
     if (instance == null || instance.failed()) {
       closer = close;
-      instance = create.get();
+      // made on a context of its own, so that the resource belongs to no verticle (the first to ask may go first)
+      ContextInternal own = vertx.createEventLoopContext();
+      Promise<T> made = own.promise();
+      own.runOnContext(v -> {
+        try {
+          create.get().onComplete(made);
+        } catch (RuntimeException e) {
+          made.fail(e);
+        }
+      });
+      instance = made.future();
     }
     return instance.recover(err -> {
       synchronized (this) {

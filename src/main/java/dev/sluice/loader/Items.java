@@ -4,6 +4,8 @@ import dev.sluice.config.ItemsConfig;
 import dev.sluice.data.Dataset;
 import dev.sluice.data.Sql;
 import dev.sluice.monitor.LoaderStats;
+import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
 import dev.sluice.strategy.Plans;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -86,6 +88,15 @@ final class Items {
       }
       return found;
     });
+  }
+
+  /** Fails every load still waiting for a query: the loader is going away, and its timers with it. */
+  void close() {
+    for (Queue queue : queues.values()) {
+      queue.pending.values().forEach(promise -> promise.tryFail(new ProblemException(
+        Problem.unavailable("The loader is stopping", 1))));
+      queue.pending.clear();
+    }
   }
 
   /** How many queries have been sent. */

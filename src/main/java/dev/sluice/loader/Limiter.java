@@ -22,6 +22,7 @@ final class Limiter {
   private final long maxWaitMillis;
   private final Queue<Runnable> waiting = new ArrayDeque<>();
   private int running;
+  private boolean closed;
 
   Limiter(int maxRunning, int maxWaiting, long maxWaitMillis) {
     this.maxRunning = Math.max(1, maxRunning);
@@ -40,7 +41,9 @@ final class Limiter {
     Promise<T> promise = Promise.promise();
     long queuedAt = System.currentTimeMillis();
     waiting.add(() -> {
-      if (System.currentTimeMillis() - queuedAt > maxWaitMillis) {
+      if (closed) {
+        promise.fail(new ProblemException(Problem.unavailable("The loader is stopping", 1)));
+      } else if (System.currentTimeMillis() - queuedAt > maxWaitMillis) {
         promise.fail(new ProblemException(Problem.unavailable("The load waited too long to start", 1)));
         next();
       } else {
@@ -62,6 +65,15 @@ final class Limiter {
       running--;
       next();
     });
+  }
+
+  /** Refuses what still waits to start: the loader is going away. */
+  void close() {
+    closed = true;
+    Runnable task;
+    while ((task = waiting.poll()) != null) {
+      task.run(); // each waiting task, started after close, fails at once
+    }
   }
 
   private void next() {

@@ -53,7 +53,10 @@ public abstract class LoaderVerticle extends VerticleBase {
   private Changes changes;
   private Future<Cache> cache;
   private Future<Changes> changesHeld;
-  private final List<Runnable> unsubscribe = new ArrayList<>();
+  private Items items;
+  private Limiter limiter;
+  /** What unregisters each following stream's listener still registered: done on stop at the latest. */
+  private final java.util.Set<Runnable> unsubscribe = new java.util.LinkedHashSet<>();
 
   /** The event-bus address of this loader's family ({@link Addresses}). */
   protected abstract String address();
@@ -77,7 +80,7 @@ public abstract class LoaderVerticle extends VerticleBase {
     streams = new Streams(vertx, streamPool, cursors, settings, stats);
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a request waits for its reply timeoutMs + 2 s (the gateway's send timeout): past that, a queued load is dropped
-    Limiter limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 2_000);
+    limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 2_000);
     cache = Cache.acquire(vertx, settings);
     changesHeld = Changes.acquire(vertx, settings.database());
     return Future.all(cache, changesHeld)
@@ -86,7 +89,7 @@ public abstract class LoaderVerticle extends VerticleBase {
         changes = ready.resultAt(1);
         ScrollIndex scroll = new ScrollIndex(pool, cache, settings.limits().scrollCheckpointStep(),
           settings.limits().scrollCheckpointTtlSeconds() * 1000L);
-        Items items = new Items(vertx, pool, limiter, settings.items(), stats);
+        items = new Items(vertx, pool, limiter, settings.items(), stats);
         runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache), limiter, stats, settings);
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
         return consumer.completion();
@@ -97,7 +100,13 @@ public abstract class LoaderVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    unsubscribe.forEach(Runnable::run);
+    List.copyOf(unsubscribe).forEach(Runnable::run);
+    if (items != null) {
+      items.close();
+    }
+    if (limiter != null) {
+      limiter.close();
+    }
     List<Future<?>> closing = new ArrayList<>();
     if (cache != null && cache.succeeded()) {
       closing.add(Cache.release(vertx));
@@ -195,11 +204,18 @@ public abstract class LoaderVerticle extends VerticleBase {
   /** Wakes a following stream on this loader's context each time {@code table} is written to. */
   private Streams.Wakeups wakeups(String table) {
     Context context = vertx.getOrCreateContext();
-    return listener -> changes.onChange(changed -> {
-      if (changed.equals(table)) {
-        context.runOnContext(v -> listener.run());
-      }
-    });
+    return listener -> {
+      Runnable unregister = changes.onChange(changed -> {
+        if (changed.equals(table)) {
+          context.runOnContext(v -> listener.run());
+        }
+      });
+      unsubscribe.add(unregister);
+      return () -> {
+        unsubscribe.remove(unregister);
+        unregister.run();
+      };
+    };
   }
 
   private Problem problemOf(String action, Throwable err) {
