@@ -225,7 +225,7 @@ for url in "$A_URL" "$C_URL"; do curl -s -o /dev/null "$url$SCROLL"; done   # la
 SCROLL_BYTES=$(size_of "$SCROLL")
 # three JVMs that just started: let the JIT compile each one's paths before anything is measured
 log "warming each service up on its scenarios (${JIT_WARMUP}s each)"
-for target in "$A_URL$USERS" "$C_URL$USERS" "$A_URL$SCROLL" "$C_URL$SCROLL"; do
+for target in "$A_URL$USERS" "$C_URL$USERS" "$A_URL$VIDEOS" "$C_URL$VIDEOS" "$A_URL$SCROLL" "$C_URL$SCROLL"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${JIT_WARMUP}s" --timeout 30s "$target" >/dev/null
 done
 for target in "$A_URL" "$B_URL"; do
@@ -234,11 +234,16 @@ done
 for ((round = 1; round <= ROUNDS; round++)); do
   R=$round
   BYTES[uncached-$R]=$UNCACHED_BYTES; BYTES[uncached-before-$R]=$UNCACHED_BYTES
+  BYTES[uncached-videos-$R]=$VIDEOS_BYTES; BYTES[uncached-videos-before-$R]=$VIDEOS_BYTES
   BYTES[scroll-$R]=$SCROLL_BYTES; BYTES[scroll-before-$R]=$SCROLL_BYTES
   MEASURE_SECONDS=$SIDE_SECONDS measure "uncached-$R" "round $R: $USERS uncached (A: cache off)" "$CONNECTIONS" \
     "$A_URL$USERS"
   MEASURE_SECONDS=$SIDE_SECONDS measure "uncached-before-$R" "round $R: the same page on $BASELINE_REV (C)" \
     "$CONNECTIONS" "$C_URL$USERS"
+  MEASURE_SECONDS=$SIDE_SECONDS measure "uncached-videos-$R" "round $R: $VIDEOS uncached (A: cache off; a family stored gzip'd)" \
+    "$CONNECTIONS" "$A_URL$VIDEOS"
+  MEASURE_SECONDS=$SIDE_SECONDS measure "uncached-videos-before-$R" "round $R: the same page on $BASELINE_REV (C)" \
+    "$CONNECTIONS" "$C_URL$VIDEOS"
   MEASURE_SECONDS=$SIDE_SECONDS measure "items-batched-$R" "round $R: single videos by id, batching on (A)" \
     "$ITEM_CONNECTIONS" "$A_URL" -s "$BENCH_DIR/items.lua"
   MEASURE_SECONDS=$SIDE_SECONDS measure "items-unbatched-$R" "round $R: single videos by id, batching off (B)" \
@@ -284,7 +289,7 @@ stop_service
       printf "%s: %d requests, %d = ANY queries, %.1f items a query\n", k, r, q, (q > 0 ? r / q : 0) }'
   done
   echo
-  plain=(); gzip=(); batching=(); bus=(); uncached=(); scroll=(); scroll_before=()
+  plain=(); gzip=(); batching=(); bus=(); uncached=(); uncached_videos=(); scroll=(); scroll_before=()
   for ((round = 1; round <= CACHE_ROUNDS; round++)); do
     plain+=("$(ratio "${RPS[cached-$round]:-}" "${RPS[fixed-$round]:-}")")
     gzip+=("$(ratio "${RPS[cached-gzip-$round]:-}" "${RPS[fixed-gzip-$round]:-}")")
@@ -293,6 +298,7 @@ stop_service
     batching+=("$(ratio "${RPS[items-batched-$round]:-}" "${RPS[items-unbatched-$round]:-}")")
     bus+=("$(ratio "${RPS[bus-items-batched-$round]:-}" "${RPS[bus-items-unbatched-$round]:-}")")
     uncached+=("$(ratio "${RPS[uncached-$round]:-}" "${RPS[uncached-before-$round]:-}")")
+    uncached_videos+=("$(ratio "${RPS[uncached-videos-$round]:-}" "${RPS[uncached-videos-before-$round]:-}")")
     scroll+=("${P99[scroll-$round]:-n/a}")
     scroll_before+=("${P99[scroll-before-$round]:-n/a}")
   done
@@ -301,6 +307,7 @@ stop_service
   r3=$(median "${batching[@]}")
   r6=$(median "${bus[@]}")
   r4=$(median "${uncached[@]}")
+  r7=$(median "${uncached_videos[@]}")
   r5=$(ratio "${RPS[cached-1]:-}" "${RPS[uncached-1]:-}")
   printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "cached / fixed reply of the same size (users), median" "$r1" \
     ">= 0.5" "$(verdict "$r1" 0.5)" "${plain[*]}"
@@ -310,8 +317,10 @@ stop_service
     ">= 3" "$(verdict "$r3" 3)" "${batching[*]}"
   printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "single items over the bus: batching on / off, median" \
     "$r6" ">= 3" "$(verdict "$r6" 3)" "${bus[*]}"
-  printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "uncached now / before the cache issue, median" "$r4" \
+  printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "uncached now / before (users), median" "$r4" \
     ">= 0.95" "$(verdict "$r4" 0.95)" "${uncached[*]}"
+  printf '%-52s %7s  target %-6s %s   (rounds: %s)\n' "uncached now / before (videos), median" "$r7" \
+    ">= 0.95" "$(verdict "$r7" 0.95)" "${uncached_videos[*]}"
   printf '%-52s %7s\n' "cached / uncached (users, round 1)" "$r5"
   printf '%-52s %s ms, before %s ms\n' "p99 of the deep scroll window, rounds" "${scroll[*]}" "${scroll_before[*]}"
 } | tee "$RESULTS"

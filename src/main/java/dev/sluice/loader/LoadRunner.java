@@ -113,7 +113,9 @@ final class LoadRunner {
   private Future<LoaderReply> execute(Load load) {
     long started = System.nanoTime();
     Future<LoaderReply> loaded = load.bounded() ? limiter.run(() -> load.run(pages)) : load.run(pages);
-    boolean compress = settings.lazy().enableCompression() && cache.compressed(load.key().family());
+    // stored gzip'd only to be kept: without the cache a compressed copy would only be decompressed again
+    String family = load.key().family();
+    boolean compress = settings.lazy().enableCompression() && cache.enabled(family) && cache.compressed(family);
     return loaded
       .map(reply -> reply.encoded(compress, settings.http().minCompressBytes()))
       .andThen(ar -> {
