@@ -51,7 +51,7 @@ public final class Service implements AutoCloseable {
 
   /** The service without the verticles of verticles.json named in {@code without} (a test deploys its own). */
   public static Service start(JsonObject config, Set<String> without) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = dev.sluice.launcher.Nodes.vertx(dev.sluice.config.SluiceConfig.from(config));
     try {
       JsonObject plan = Deployer.readPlan();
       JsonArray kept = new JsonArray();

@@ -31,6 +31,14 @@ public final class Addresses {
 
   /** Request header naming the operation of a loader request. */
   public static final String ACTION_HEADER = "action";
+  /**
+   * The action every loader and the monitor answer at once, for the health checks: a loader replies
+   * {@code {breaker}} (its circuit breaker's state), the monitor {@code {database: {up, latency_ms}}} after a round
+   * trip to PostgreSQL.
+   */
+  public static final String PING = "ping";
+  /** The monitor's action that replies with its judgement of memory and of each loader ({@code Health}). */
+  public static final String HEALTH = "health";
   /** Reply header: the cursor of the next page, when there is one. */
   public static final String NEXT_CURSOR_HEADER = "next-cursor";
   /** Reply header: the cursor of the previous page, when there is one. */

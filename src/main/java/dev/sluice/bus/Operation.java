@@ -64,6 +64,16 @@ public enum Operation {
     return address.substring(address.lastIndexOf('.') + 1);
   }
 
+  /** The loader address that serves a data family: {@code videos} is served at {@code sluice.videos}. */
+  public static String addressOf(String family) {
+    for (Operation op : values()) {
+      if (op.family().equals(family)) {
+        return op.address;
+      }
+    }
+    throw new IllegalArgumentException("no loader serves " + family);
+  }
+
   public boolean streaming() {
     return name().endsWith("_STREAM");
   }

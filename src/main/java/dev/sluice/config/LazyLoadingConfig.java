@@ -40,7 +40,7 @@ public record LazyLoadingConfig(
       json.getInteger("memory_limit_mb"),
       json.getInteger("timeout_seconds", 30),
       json.getInteger("retry_attempts", 3),
-      json.getDouble("retry_delay_seconds", 1.0),
+      json.getDouble("retry_delay_seconds", 0.1),
       json.getBoolean("enable_backpressure", true),
       json.getDouble("backpressure_threshold", 0.8),
       json.getBoolean("enable_monitoring", true),

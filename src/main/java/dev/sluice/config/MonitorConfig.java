@@ -13,9 +13,14 @@ import io.vertx.core.json.JsonObject;
  * @param minHitRate        a loader whose cache hit rate is lower (once it has {@code minLookups}) is alerted on
  * @param minLookups        lookups before a hit rate means anything
  * @param maxErrors         a loader with more failed loads is alerted on
+ * @param criticalHitRate   a hit rate at or under this is critical in the health checks (over it but at or under
+ *                          {@code minHitRate}: warning)
+ * @param criticalErrors    this many failed loads of a loader in the last minute are critical in the health checks
+ *                          (fewer, but some: warning)
  */
 public record MonitorConfig(int sampleIntervalMs, int highPercent, int criticalPercent, long slowBatchMs,
-                            double minHitRate, long minLookups, long maxErrors) {
+                            double minHitRate, long minLookups, long maxErrors, double criticalHitRate,
+                            long criticalErrors) {
 
   public static MonitorConfig from(JsonObject json) {
     return new MonitorConfig(
@@ -25,6 +30,8 @@ public record MonitorConfig(int sampleIntervalMs, int highPercent, int criticalP
       json.getLong("slow_batch_ms", 1_000L),
       json.getDouble("min_hit_rate", 0.8),
       json.getLong("min_lookups", 100L),
-      json.getLong("max_errors", 10L));
+      json.getLong("max_errors", 10L),
+      json.getDouble("critical_hit_rate", 0.6),
+      json.getLong("critical_errors", 5L));
   }
 }

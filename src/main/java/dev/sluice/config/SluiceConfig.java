@@ -11,7 +11,7 @@ import java.util.Map;
 public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoadingConfig lazy, LimitsConfig limits,
                            StreamingConfig streaming, CursorConfig cursor, String adminToken,
                            Map<String, DataTypePolicy> dataTypes, Integer cacheMaxMb, MonitorConfig monitor,
-                           ItemsConfig items) {
+                           ItemsConfig items, ResilienceConfig resilience) {
 
   public static final String HTTP = "http";
   public static final String DATABASE = "database";
@@ -24,6 +24,7 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
   public static final String CACHE = "cache";
   public static final String MONITOR = "monitor";
   public static final String ITEMS = "items";
+  public static final String RESILIENCE = "resilience";
 
   public static SluiceConfig from(JsonObject json) {
     LazyLoadingConfig lazy = LazyLoadingConfig.from(section(json, LAZY_LOADING));
@@ -39,7 +40,8 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
       DataTypePolicy.all(section(json, DATA_TYPES), lazy.cacheSize()),
       section(json, CACHE).getInteger("max_mb"),
       MonitorConfig.from(section(json, MONITOR)),
-      ItemsConfig.from(section(json, ITEMS)));
+      ItemsConfig.from(section(json, ITEMS)),
+      ResilienceConfig.from(section(json, RESILIENCE)));
   }
 
   /** The policy of one data family; a family the configuration does not name gets the fallback. */

@@ -8,7 +8,11 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.loader.Planners;
 import dev.sluice.problem.Failures;
 import dev.sluice.problem.Problem;
+import dev.sluice.monitor.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -104,6 +108,11 @@ public class HttpGatewayVerticle extends VerticleBase {
     router.get(API + "/analytics/performance/stream").handler(streams.handler(Operation.PERFORMANCE_STREAM));
 
     router.get(API + "/stats").handler(this::stats);
+    new HealthRoutes(vertx).mount(router);
+    MeterRegistry meters = Metrics.registry(vertx);
+    if (meters instanceof PrometheusMeterRegistry prometheus) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    }
     List<String> loaders = Arrays.stream(Operation.values()).map(Operation::family).distinct().toList();
     CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), loaders);
     router.delete(API + "/cache").handler(admin::clearAll);

@@ -63,18 +63,24 @@ public final class Main {
   public record Runtime(Vertx vertx, JsonObject config, EmbeddedDatabase embedded) {
 
     static Runtime start(Map<String, String> environment) throws Exception {
-      Vertx vertx = Vertx.vertx();
+      // the configuration decides how Vert.x is built (metrics now, clustering next): read it with a Vert.x of its own
+      Vertx reader = Vertx.vertx();
       JsonObject config;
       try {
-        config = ConfigLoader.load(vertx, environment).await();
-      } catch (Exception e) {
-        vertx.close().await();
-        throw e;
+        config = ConfigLoader.load(reader, environment).await();
+      } finally {
+        reader.close().await();
       }
       SluiceConfig settings = SluiceConfig.from(config);
+      Vertx vertx = Nodes.vertx(settings);
       EmbeddedDatabase embedded = null;
       if (settings.database().embedded()) {
-        embedded = EmbeddedDatabase.start(Path.of(settings.database().dataDir()), settings.database().embeddedPort());
+        try {
+          embedded = EmbeddedDatabase.start(Path.of(settings.database().dataDir()), settings.database().embeddedPort());
+        } catch (Exception e) {
+          vertx.close().await();
+          throw e;
+        }
         config.getJsonObject(SluiceConfig.DATABASE).put("url", embedded.url());
       } else {
         LOG.info("database.external url={}", redact(settings.database().url()));

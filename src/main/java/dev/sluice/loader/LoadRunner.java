@@ -1,9 +1,11 @@
 package dev.sluice.loader;
 
+import dev.sluice.problem.Faults;
 import dev.sluice.bus.LoaderReply;
 import dev.sluice.cache.Cache;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.monitor.LoaderStats;
+import dev.sluice.problem.Problem;
 import dev.sluice.problem.ProblemException;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -12,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place every load of a loader runs through, whatever its strategy: the node cache (a hit answers at once;
  * concurrent misses on one key share one load), the concurrency bound, the encoding of the reply (ETag, gzip when
- * its family stores compressed), the statistics, and prefetch of what comes after. The next issue's breaker,
- * retries and metrics wrap {@link #execute} here too. Used from the loader's event loop.
+ * its family stores compressed), the statistics, and prefetch of what comes after. The breaker and retries
+ * ({@link Resilience}) and the load metrics wrap {@link #execute} here too. Used from the loader's event loop.
  */
 final class LoadRunner {
 
@@ -30,8 +32,11 @@ final class LoadRunner {
   private final Limiter limiter;
   private final LoaderStats stats;
   private final SluiceConfig settings;
+  private final Resilience resilience;
 
-  LoadRunner(Cache cache, Pages pages, Limiter limiter, LoaderStats stats, SluiceConfig settings) {
+  LoadRunner(Cache cache, Pages pages, Limiter limiter, Resilience resilience, LoaderStats stats,
+             SluiceConfig settings) {
+    this.resilience = resilience;
     this.cache = cache;
     this.pages = pages;
     this.limiter = limiter;
@@ -109,10 +114,14 @@ final class LoadRunner {
     return false;
   }
 
-  /** Runs a load against PostgreSQL within the concurrency bound, encodes its reply and counts it. */
+  /**
+   * Runs a load against PostgreSQL through the breaker and its retries ({@link Resilience}), each try within the
+   * concurrency bound; encodes its reply and counts it.
+   */
   private Future<LoaderReply> execute(Load load) {
     long started = System.nanoTime();
-    Future<LoaderReply> loaded = load.bounded() ? limiter.run(() -> load.run(pages)) : load.run(pages);
+    Future<LoaderReply> loaded = resilience.call(
+      () -> load.bounded() ? limiter.run(() -> load.run(pages)) : load.run(pages));
     // stored gzip'd only to be kept: without the cache a compressed copy would only be decompressed again
     String family = load.key().family();
     boolean compress = settings.lazy().enableCompression() && cache.enabled(family) && cache.compressed(family);
@@ -120,11 +129,20 @@ final class LoadRunner {
       .map(reply -> reply.encoded(compress, settings.http().minCompressBytes()))
       .andThen(ar -> {
         if (ar.succeeded()) {
+          long nanos = System.nanoTime() - started;
           // item loads share coalesced queries, which count the rows they read themselves (Items)
-          stats.loaded(load.bounded() ? ar.result().items() : 0, System.nanoTime() - started);
-        } else if (!(ar.cause() instanceof ProblemException p) || p.problem().status() >= 500) {
-          stats.failed();
+          stats.loaded(load.bounded() ? ar.result().items() : 0, nanos);
+          stats.timed(load.operation().qualifiedName(), nanos);
+        } else if (!(ar.cause() instanceof ProblemException p)) {
+          stats.failed(Faults.of(ar.cause()).cause());
+        } else if (p.problem().status() >= 500) {
+          stats.failed(p.problem().type());
         }
       });
+  }
+
+  /** What a failed load means to its client. */
+  Problem problemOf(Throwable failure) {
+    return resilience.problemOf(failure);
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.loader;
 
+import dev.sluice.problem.Faults;
 import dev.sluice.bus.Addresses;
 import dev.sluice.bus.LoaderReply;
 import dev.sluice.bus.Operation;
@@ -23,7 +24,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +55,7 @@ public abstract class LoaderVerticle extends VerticleBase {
   private Future<Changes> changesHeld;
   private Items items;
   private Limiter limiter;
+  private Resilience resilience;
   /** What unregisters each following stream's listener still registered: done on stop at the latest. */
   private final java.util.Set<Runnable> unsubscribe = new java.util.LinkedHashSet<>();
 
@@ -77,7 +78,9 @@ public abstract class LoaderVerticle extends VerticleBase {
     CursorCodec cursors = new CursorCodec(settings.cursor().secret(), Duration.ofSeconds(settings.cursor().ttlSeconds()),
       Clock.systemUTC());
     LoaderStats stats = LoaderStats.of(vertx, Operation.familyOf(address()));
-    streams = new Streams(vertx, streamPool, cursors, settings, stats);
+    resilience = new Resilience(vertx, Operation.familyOf(address()), settings.resilience(),
+      settings.lazy().retryAttempts(), settings.lazy().retryDelaySeconds(), settings.lazy().timeoutSeconds(), stats);
+    streams = new Streams(vertx, streamPool, cursors, settings, stats, resilience);
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a request waits for its reply timeoutMs + 2 s (the gateway's send timeout): past that, a queued load is dropped
     limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 2_000);
@@ -90,7 +93,8 @@ public abstract class LoaderVerticle extends VerticleBase {
         ScrollIndex scroll = new ScrollIndex(pool, cache, settings.limits().scrollCheckpointStep(),
           settings.limits().scrollCheckpointTtlSeconds() * 1000L);
         items = new Items(vertx, pool, limiter, settings.items(), stats);
-        runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache), limiter, stats, settings);
+        runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache), limiter, resilience, stats,
+          settings);
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
         return consumer.completion();
       })
@@ -106,6 +110,9 @@ public abstract class LoaderVerticle extends VerticleBase {
     }
     if (limiter != null) {
       limiter.close();
+    }
+    if (resilience != null) {
+      resilience.close();
     }
     List<Future<?>> closing = new ArrayList<>();
     if (cache != null && cache.succeeded()) {
@@ -126,6 +133,11 @@ public abstract class LoaderVerticle extends VerticleBase {
   private void dispatch(Message<JsonObject> message) {
     String action = message.headers().get(Addresses.ACTION_HEADER);
     Operation operation = action == null ? null : Operation.find(address(), action);
+    if (Addresses.PING.equals(action)) {
+      // the health checks' question "is this loader deployed and answering?", with its breaker's state
+      message.reply(new JsonObject().put("breaker", resilience.state().name()));
+      return;
+    }
     if (message.headers().contains(StreamProtocol.STREAM_ADDRESS)) {
       openStream(operation, message);
       return;
@@ -219,40 +231,13 @@ public abstract class LoaderVerticle extends VerticleBase {
   }
 
   private Problem problemOf(String action, Throwable err) {
-    Problem problem = problemOf(err, settings.lazy().timeoutSeconds());
+    Problem problem = resilience.problemOf(err);
     if (problem.status() >= 500 && problem.status() < 503) {
       LOG.error("load.failed address={} action={}", address(), action, err);
     } else if (problem.status() >= 503) {
-      LOG.warn("load.{} address={} action={} cause={}", problem.type(), address(), action, err.getMessage());
+      LOG.warn("load.{} address={} action={} cause={}", problem.type(), address(), action, Faults.of(err).cause());
     }
     return problem;
-  }
-
-  /**
-   * What a failed load means to its client, for pages and streams alike: the problem it carries, a 504 when
-   * PostgreSQL cancelled the statement at its timeout, a 503 when the database cannot be reached or the pool is
-   * full, else a 500 with no detail.
-   */
-  static Problem problemOf(Throwable err, int timeoutSeconds) {
-    if (err instanceof ProblemException p) {
-      return p.problem();
-    }
-    if (err instanceof PgException pg) {
-      String state = pg.getSqlState();
-      if ("57014".equals(state)) {
-        return Problem.timeout("The load ran past its timeout of " + timeoutSeconds + " s");
-      }
-      if (state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"))) {
-        return Problem.unavailable("The database is unavailable", 5);
-      }
-    }
-    String message = err.getMessage();
-    if (err instanceof io.vertx.core.VertxException && message != null
-      && (message.contains("Connection") || message.contains("connection") || message.contains("wait queue")
-      || message.contains("Timeout"))) {
-      return Problem.unavailable("The database is unavailable or busy", 5);
-    }
-    return Problem.internal();
   }
 
   private static void fail(Message<?> message, Problem problem) {

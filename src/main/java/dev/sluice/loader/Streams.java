@@ -20,6 +20,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,7 @@ final class Streams {
   private final CursorCodec cursors;
   private final SluiceConfig settings;
   private final LoaderStats stats;
+  private final Resilience resilience;
   private final Map<String, Double> averageRowBytes = new HashMap<>();
 
   /** What wakes a following stream: something new was written; registering returns what unregisters. */
@@ -51,7 +54,9 @@ final class Streams {
     Runnable register(Runnable listener);
   }
 
-  Streams(Vertx vertx, Pool pool, CursorCodec cursors, SluiceConfig settings, LoaderStats stats) {
+  Streams(Vertx vertx, Pool pool, CursorCodec cursors, SluiceConfig settings, LoaderStats stats,
+          Resilience resilience) {
+    this.resilience = resilience;
     this.vertx = vertx;
     this.pool = pool;
     this.cursors = cursors;
@@ -98,6 +103,7 @@ final class Streams {
         // the open request, never a 200 with an empty body
         Runnable accept = () -> {
           accepted[0] = true;
+          stats.streamOpened();
           open.reply(new JsonObject());
         };
         pump(Plans.stream(q, from), batch, out, address, follow == null, accept)
@@ -105,6 +111,9 @@ final class Streams {
           .onComplete(ar -> {
             LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
             progress.remove(address);
+            if (accepted[0]) {
+              stats.streamClosed(out.items(), out.bytes());
+            }
             stats.served(out.items());
             stats.read(out.items());
             if (out.items() > 0) {
@@ -118,13 +127,13 @@ final class Streams {
               LOG.info("stream.stopped op={} rows={} reason={}", op.qualifiedName(), out.items(),
                 out.stopped().cause().getMessage());
             } else if (!accepted[0]) {
-              Problem problem = LoaderVerticle.problemOf(ar.cause(), settings.lazy().timeoutSeconds());
+              Problem problem = resilience.problemOf(ar.cause());
               out.fail(problem);
               open.fail(problem.status(), problem.toJson().encode());
               LOG.warn("stream.refused op={} status={} detail={}", op.qualifiedName(), problem.status(),
                 ar.cause().getMessage());
             } else {
-              Problem problem = LoaderVerticle.problemOf(ar.cause(), settings.lazy().timeoutSeconds());
+              Problem problem = resilience.problemOf(ar.cause());
               out.fail(problem);
               LOG.warn("stream.failed op={} rows={} status={} detail={}", op.qualifiedName(), out.items(),
                 problem.status(), ar.cause().getMessage());
@@ -135,18 +144,38 @@ final class Streams {
 
   private Future<Void> pump(Sql sql, int fetchSize, BusWriteStream<Row> out, String address, boolean end,
                             Runnable accept) {
-    // PostgreSQL plans a protocol-level cursor for its whole result: for "every video, newest first" that is a
-    // sort of the table before the first row. A stream wants the first rows now, at the reader's pace: with sorts
-    // discouraged for this transaction it walks the index that already holds the order (and still sorts where
-    // none does, as for search ranks).
-    return pool.withTransaction(conn -> conn.query("SET LOCAL enable_sort = off").execute()
-      .compose(v -> conn.prepare(sql.text()))
-      .andThen(ar -> {
-        if (ar.succeeded()) {
-          accept.run();
-        }
-      })
-      .compose(statement -> pipe(statement, sql, fetchSize, out, address, end).eventually(statement::close)));
+    // only the opening is tried again (through the breaker): once a row is sent, a failure ends the stream
+    return resilience.call(() -> Cursor.open(pool, sql)).compose(cursor -> {
+      accept.run();
+      return pipe(cursor.statement(), sql, fetchSize, out, address, end)
+        .transform(ar -> cursor.close(ar.succeeded())
+          .transform(v -> ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause())));
+    });
+  }
+
+  /**
+   * A cursor's connection, transaction and prepared statement, held for as long as its stream runs.
+   * PostgreSQL plans a protocol-level cursor for its whole result: for "every video, newest first" that is a sort of
+   * the table before the first row. A stream wants the first rows now, at the reader's pace: with sorts discouraged
+   * for this transaction it walks the index that already holds the order (and still sorts where none does, as for
+   * search ranks).
+   */
+  private record Cursor(SqlConnection connection, Transaction transaction, PreparedStatement statement) {
+
+    static Future<Cursor> open(Pool pool, Sql sql) {
+      return pool.getConnection().compose(conn -> conn.begin()
+        .compose(tx -> conn.query("SET LOCAL enable_sort = off").execute()
+          .compose(v -> conn.prepare(sql.text()))
+          .map(statement -> new Cursor(conn, tx, statement)))
+        .onFailure(err -> conn.close()));
+    }
+
+    /** Closes the statement, ends the transaction (committed when the stream succeeded) and returns the connection. */
+    Future<Void> close(boolean succeeded) {
+      return statement.close()
+        .eventually(() -> succeeded ? transaction.commit() : transaction.rollback())
+        .eventually(connection::close);
+    }
   }
 
   private Future<Void> pipe(PreparedStatement statement, Sql sql, int fetchSize, BusWriteStream<Row> out,

@@ -1,9 +1,14 @@
 package dev.sluice.monitor;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,10 +30,17 @@ public final class LoaderStats {
   private final LongAdder errors = new LongAdder();
   private final LongAdder retries = new LongAdder();
   private final AtomicLong lastLoadedAt = new AtomicLong();
+  private final Map<String, LongAdder> errorsByCause = new ConcurrentHashMap<>();
+  private final AtomicLong activeStreams = new AtomicLong();
+  private final LongAdder streamRows = new LongAdder();
+  private final LongAdder streamBytes = new LongAdder();
+  private final Map<String, LongAdder> retriesByCause = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicReference<String> breaker =
+    new java.util.concurrent.atomic.AtomicReference<>("CLOSED");
 
   /** The node's figures of {@code family}. */
   public static LoaderStats of(Vertx vertx, String family) {
-    return registry(vertx).families.computeIfAbsent(family, f -> new LoaderStats());
+    return registry(vertx).families.computeIfAbsent(family, f -> new LoaderStats(Metrics.registry(vertx), f));
   }
 
   /** Every family counted on this node so far. */
@@ -43,6 +55,49 @@ public final class LoaderStats {
 
   private static final class Registry implements Shareable {
     final Map<String, LoaderStats> families = new ConcurrentHashMap<>();
+  }
+
+  private final MeterRegistry meters;
+  private final String family;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  private LoaderStats(MeterRegistry meters, String family) {
+    this.meters = meters;
+    this.family = family;
+    FunctionCounter.builder("sluice.items.served", served, LongAdder::sum).tag("loader", family)
+      .description("Items handed to clients, from the database or the cache").register(meters);
+    FunctionCounter.builder("sluice.items.loaded", loaded, LongAdder::sum).tag("loader", family)
+      .description("Rows read from PostgreSQL").register(meters);
+    for (String state : List.of("CLOSED", "OPEN", "HALF_OPEN")) {
+      Gauge.builder("sluice.breaker.state", breaker, b -> state.equals(b.get()) ? 1 : 0)
+        .tags("loader", family, "state", state.toLowerCase(java.util.Locale.ROOT))
+        .description("1 for the state the loader's circuit breaker is in").register(meters);
+    }
+    Gauge.builder("sluice.streams.active", activeStreams, AtomicLong::get).tag("loader", family)
+      .description("Streams the loader is sending now").register(meters);
+    FunctionCounter.builder("sluice.stream.rows", streamRows, LongAdder::sum).tag("loader", family)
+      .description("Rows sent by streams").register(meters);
+    FunctionCounter.builder("sluice.stream.bytes", streamBytes, LongAdder::sum).tag("loader", family)
+      .baseUnit("bytes").description("Bytes of rows sent by streams").register(meters);
+  }
+
+  /** How long one operation's loads take, as a histogram: {@code sluice_load_seconds}. */
+  public void timed(String operation, long nanos) {
+    timers.computeIfAbsent(operation, op -> Timer.builder("sluice.load").tags("loader", family, "operation", op)
+      .description("Loads from PostgreSQL, per operation").publishPercentileHistogram()
+      .register(meters)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** A stream began sending. */
+  public void streamOpened() {
+    activeStreams.incrementAndGet();
+  }
+
+  /** A stream ended, having sent {@code rows} rows of {@code bytes} bytes. */
+  public void streamClosed(long rows, long bytes) {
+    activeStreams.decrementAndGet();
+    streamRows.add(rows);
+    streamBytes.add(bytes);
   }
 
   /** Items handed to a client, from the database or the cache. */
@@ -64,13 +119,46 @@ public final class LoaderStats {
     lastLoadedAt.set(System.currentTimeMillis());
   }
 
-  /** A load that failed with a fault of the service or the database (not of the request). */
-  public void failed() {
+  /**
+   * A load that failed with a fault of the service or the database (not of the request), after any retries, by
+   * its cause ({@code Faults}).
+   */
+  public void failed(String cause) {
     errors.increment();
+    errorsByCause.computeIfAbsent(cause, c -> new LongAdder()).increment();
+    meters.counter("sluice.load.errors", "loader", family, "cause", cause).increment();
   }
 
-  public void retried() {
+  /** A load tried again after a failure with {@code cause}. */
+  public void retried(String cause) {
     retries.increment();
+    retriesByCause.computeIfAbsent(cause, c -> new LongAdder()).increment();
+    meters.counter("sluice.load.retries", "loader", family, "cause", cause).increment();
+  }
+
+  /** The state of the family's circuit breaker ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}). */
+  public void breaker(String state) {
+    breaker.set(state);
+  }
+
+  public String breakerState() {
+    return breaker.get();
+  }
+
+  /** Failed loads by cause, so far. */
+  public Map<String, Long> errorsByCause() {
+    return sums(errorsByCause);
+  }
+
+  /** Retries by cause, so far. */
+  public Map<String, Long> retriesByCause() {
+    return sums(retriesByCause);
+  }
+
+  private static Map<String, Long> sums(Map<String, LongAdder> adders) {
+    Map<String, Long> sums = new java.util.TreeMap<>();
+    adders.forEach((cause, adder) -> sums.put(cause, adder.sum()));
+    return sums;
   }
 
   public long servedItems() {

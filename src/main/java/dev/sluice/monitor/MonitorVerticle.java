@@ -2,7 +2,12 @@ package dev.sluice.monitor;
 
 import dev.sluice.bus.Addresses;
 import dev.sluice.cache.Cache;
+import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.MonitorConfig;
+import dev.sluice.data.Database;
+import dev.sluice.problem.Faults;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.Pool;
 import dev.sluice.config.SluiceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,6 +32,7 @@ public class MonitorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
   /** Points under a level's threshold that heap use must fall to leave it, so the level does not flap. */
   static final int HYSTERESIS_PERCENT = 5;
+  static final long PING_TIMEOUT_MS = 1_000;
 
   private final LongSupplier heapUsed;
   private SluiceConfig settings;
@@ -37,6 +43,8 @@ public class MonitorVerticle extends VerticleBase {
   private MemoryLevel level = MemoryLevel.NORMAL;
   private MemoryLevel lastSample = MemoryLevel.NORMAL;
   private long timer = -1;
+  private Health health;
+  private Pool probe;
 
   public MonitorVerticle() {
     this(() -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
@@ -57,6 +65,10 @@ public class MonitorVerticle extends VerticleBase {
       statistics = new Statistics(vertx, settings, cache, heapUsed);
       statistics.sample(); // the baseline that throughput is first measured from
       alerts = new Alerts(settings.monitor());
+      health = new Health(settings.monitor());
+      // one connection of its own for the health checks' round trip, and a short line: a stalled database makes
+      // the probe fail fast rather than pile up
+      probe = Database.pool(vertx, new DatabaseConfig(settings.database().url(), null, 0, null, 1, 4), 0);
       if (!settings.lazy().enableMonitoring()) {
         LOG.info("monitor.off key=lazy_loading.enable_monitoring: memory is not watched, alerts are not raised");
       }
@@ -69,11 +81,51 @@ public class MonitorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    if (probe != null) {
+      probe.close();
+    }
     return held != null && held.succeeded() ? Cache.release(vertx) : Future.succeededFuture();
   }
 
   private void answer(Message<JsonObject> message) {
-    message.reply(statistics.document(level));
+    String action = message.headers().get(Addresses.ACTION_HEADER);
+    if (Addresses.PING.equals(action)) {
+      ping().onComplete(ar -> message.reply(ar.result()));
+    } else if (Addresses.HEALTH.equals(action)) {
+      message.reply(judgement());
+    } else {
+      message.reply(statistics.document(level));
+    }
+  }
+
+  /** A round trip to PostgreSQL: {@code {up, latency_ms}}, or {@code {up: false, cause}} within a second. */
+  private Future<JsonObject> ping() {
+    long started = System.nanoTime();
+    Promise<JsonObject> result = Promise.promise();
+    long timeout = vertx.setTimer(PING_TIMEOUT_MS, t -> result.tryComplete(new JsonObject().put("up", false)
+      .put("cause", "no answer in " + PING_TIMEOUT_MS + " ms")));
+    probe.query("SELECT 1").execute().onComplete(ar -> {
+      vertx.cancelTimer(timeout);
+      if (ar.succeeded()) {
+        result.tryComplete(new JsonObject().put("up", true)
+          .put("latency_ms", Math.round((System.nanoTime() - started) / 10_000.0) / 100.0));
+      } else {
+        result.tryComplete(new JsonObject().put("up", false).put("cause", Faults.of(ar.cause()).cause()));
+      }
+    });
+    return result.future();
+  }
+
+  /** The seed's health rules applied to the last minute ({@link Health}). */
+  private JsonObject judgement() {
+    JsonObject loaders = new JsonObject();
+    for (Statistics.Recent recent : statistics.current()) {
+      loaders.put(recent.family(), health.loader(recent, settings.lazy().enableCaching()
+        && cache.enabled(recent.family())));
+    }
+    return new JsonObject()
+      .put("memory", health.memory(heapUsed.getAsLong(), settings.memoryLimitBytes(), level))
+      .put("loaders", loaders);
   }
 
   private void sample() {

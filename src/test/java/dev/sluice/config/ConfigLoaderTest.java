@@ -80,6 +80,7 @@ class ConfigLoaderTest {
     assertEquals(fromDefaults.cacheMaxMb(), fromFile.cacheMaxMb());
     assertEquals(fromDefaults.monitor(), fromFile.monitor());
     assertEquals(fromDefaults.items(), fromFile.items());
+    assertEquals(fromDefaults.resilience(), fromFile.resilience());
   }
 
   @Test

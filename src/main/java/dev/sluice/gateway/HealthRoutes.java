@@ -1,0 +1,126 @@
+package dev.sluice.gateway;
+
+import dev.sluice.bus.Addresses;
+import dev.sluice.bus.Operation;
+import dev.sluice.monitor.NodeState;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+import java.util.List;
+
+/**
+ * {@code /health}, {@code /health/live} and {@code /health/ready} (vertx-health-check, through vertx-web's
+ * handler: 200 when every check is UP, 503 otherwise). Each check asks the part that knows over the event bus, with
+ * a timeout of its own shorter than the check's, so a stalled part is a DOWN check and never a failed one:
+ * <ul>
+ *   <li>{@code database}: the monitor's round trip to PostgreSQL, with its latency;</li>
+ *   <li>{@code loader.<family>}: the loader answers (it is deployed), its breaker's state and the monitor's
+ *       judgement of its last minute (errors, cache hit rate); DOWN when open or critical;</li>
+ *   <li>{@code memory}: the monitor's judgement of heap use against the limit; DOWN when critical;</li>
+ *   <li>{@code node}: DOWN once the node is shutting down.</li>
+ * </ul>
+ * Readiness holds the database, whether each loader answers at all, and the node; liveness only that the gateway's
+ * event loop answers.
+ */
+final class HealthRoutes {
+
+  static final long ASK_TIMEOUT_MS = 1_500;
+  static final long CHECK_TIMEOUT_MS = 3_000;
+
+  private final Vertx vertx;
+  private final List<String> loaders = java.util.Arrays.stream(Operation.values()).map(Operation::family)
+    .distinct().toList();
+
+  HealthRoutes(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void mount(Router router) {
+    HealthChecks all = HealthChecks.create(vertx);
+    HealthChecks ready = HealthChecks.create(vertx);
+    HealthChecks live = HealthChecks.create(vertx);
+    all.register("database", CHECK_TIMEOUT_MS, this::database);
+    ready.register("database", CHECK_TIMEOUT_MS, this::database);
+    for (String family : loaders) {
+      all.register("loader." + family, CHECK_TIMEOUT_MS, promise -> loader(family, true, promise));
+      ready.register("loader." + family, CHECK_TIMEOUT_MS, promise -> loader(family, false, promise));
+    }
+    all.register("memory", CHECK_TIMEOUT_MS, this::memory);
+    all.register("node", CHECK_TIMEOUT_MS, this::node);
+    ready.register("node", CHECK_TIMEOUT_MS, this::node);
+    live.register("event-loop", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK()));
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(all));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+  }
+
+  private void database(Promise<Status> promise) {
+    ask(Addresses.MONITOR, Addresses.PING).onComplete(ar -> {
+      JsonObject database = ar.succeeded() ? ar.result() : unanswered("monitor", ar.cause());
+      promise.complete(Boolean.TRUE.equals(database.getBoolean("up")) ? Status.OK(database) : Status.KO(database));
+    });
+  }
+
+  private void loader(String family, boolean judged, Promise<Status> promise) {
+    Future<JsonObject> ping = ask(Operation.addressOf(family), Addresses.PING);
+    Future<JsonObject> judgement = judged ? ask(Addresses.MONITOR, Addresses.HEALTH)
+      : Future.succeededFuture(new JsonObject());
+    Future.join(ping, judgement).onComplete(ar -> {
+      if (ping.failed()) {
+        promise.complete(Status.KO(unanswered("loader", ping.cause())));
+        return;
+      }
+      JsonObject data = new JsonObject().put("deployed", true);
+      if (!judged) {
+        promise.complete(Status.OK(data));
+        return;
+      }
+      String breaker = ping.result().getString("breaker", "CLOSED").toLowerCase(java.util.Locale.ROOT);
+      data.put("breaker", breaker);
+      JsonObject figures = judgement.succeeded()
+        ? judgement.result().getJsonObject("loaders", new JsonObject()).getJsonObject(family) : null;
+      if (figures != null) {
+        data.mergeIn(figures);
+      }
+      boolean up = !"open".equals(breaker) && (figures == null || !"critical".equals(figures.getString("level")));
+      promise.complete(up ? Status.OK(data) : Status.KO(data));
+    });
+  }
+
+  private void memory(Promise<Status> promise) {
+    ask(Addresses.MONITOR, Addresses.HEALTH).onComplete(ar -> {
+      if (ar.failed()) {
+        promise.complete(Status.KO(unanswered("monitor", ar.cause())));
+        return;
+      }
+      JsonObject memory = ar.result().getJsonObject("memory");
+      promise.complete("critical".equals(memory.getString("level")) ? Status.KO(memory) : Status.OK(memory));
+    });
+  }
+
+  private void node(Promise<Status> promise) {
+    boolean stopping = NodeState.isShuttingDown(vertx);
+    JsonObject data = new JsonObject().put("shutting_down", stopping);
+    promise.complete(stopping ? Status.KO(data) : Status.OK(data));
+  }
+
+  private Future<JsonObject> ask(String address, String action) {
+    return vertx.eventBus().<JsonObject>request(address, new JsonObject(), new DeliveryOptions()
+        .setSendTimeout(ASK_TIMEOUT_MS).addHeader(Addresses.ACTION_HEADER, action))
+      .map(Message::body);
+  }
+
+  private static JsonObject unanswered(String who, Throwable cause) {
+    String why = cause instanceof io.vertx.core.eventbus.ReplyException reply
+      ? reply.failureType().name().toLowerCase(java.util.Locale.ROOT) : "error";
+    return new JsonObject().put("up", false).put("deployed", false).put("cause", who + " " + why);
+  }
+}
