@@ -29,6 +29,10 @@ public final class Addresses {
    */
   public static final String MEMORY_LEVEL = "sluice.monitor.memory";
 
+  /** Published (node-local) when a graceful shutdown begins: gateways end their open streams. */
+  public static final String SHUTDOWN = "sluice.node.shutdown";
+  /** Request header: the id of the HTTP request a loader request serves, for the loader's log lines. */
+  public static final String REQUEST_ID_HEADER = "request-id";
   /** Request header naming the operation of a loader request. */
   public static final String ACTION_HEADER = "action";
   /**

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 public interface SluiceClient {
 
   static SluiceClient create(Vertx vertx, long timeoutMs) {
-    return new SluiceClientImpl(vertx, timeoutMs);
+    return new SluiceClientImpl(vertx, timeoutMs, null);
   }
 
   /** The reply as the loader encoded it: envelope bytes (maybe gzip'd), ETag and cursors. */
@@ -51,10 +51,19 @@ public interface SluiceClient {
    */
   default Future<BusReadStream> stream(Operation operation, JsonObject params, int window, double threshold,
                                        long idleTimeoutMs) {
-    return BusReadStream.open(vertx(), operation, params, window, threshold, idleTimeoutMs);
+    return BusReadStream.open(vertx(), operation, params, window, threshold, idleTimeoutMs, requestId());
   }
 
   Vertx vertx();
+
+  /**
+   * This client, naming every request it sends with {@code requestId} (the HTTP request's {@code X-Request-Id}), so
+   * that the loaders' log lines about it name it too.
+   */
+  SluiceClient withRequestId(String requestId);
+
+  /** The request id this client names its requests with, or null. */
+  String requestId();
 
   /** The reply decoded into the envelope of docs/API.md section 2. */
   default Future<JsonObject> fetch(Operation operation, JsonObject params) {

@@ -12,10 +12,22 @@ final class SluiceClientImpl implements SluiceClient {
 
   private final Vertx vertx;
   private final long timeoutMs;
+  private final String requestId;
 
-  SluiceClientImpl(Vertx vertx, long timeoutMs) {
+  SluiceClientImpl(Vertx vertx, long timeoutMs, String requestId) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
+    this.requestId = requestId;
+  }
+
+  @Override
+  public SluiceClient withRequestId(String requestId) {
+    return new SluiceClientImpl(vertx, timeoutMs, requestId);
+  }
+
+  @Override
+  public String requestId() {
+    return requestId;
   }
 
   @Override
@@ -40,9 +52,13 @@ final class SluiceClientImpl implements SluiceClient {
   }
 
   private DeliveryOptions options(Operation operation) {
-    return new DeliveryOptions()
+    DeliveryOptions options = new DeliveryOptions()
       .setSendTimeout(timeoutMs)
       .addHeader(Addresses.ACTION_HEADER, operation.action());
+    if (requestId != null) {
+      options.addHeader(Addresses.REQUEST_ID_HEADER, requestId);
+    }
+    return options;
   }
 
   private Future<LoaderReply> send(Operation operation, JsonObject params, DeliveryOptions options) {

@@ -21,10 +21,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
   public static final String DATABASE_NAME = "sluice";
 
-  private final EmbeddedPostgres postgres;
+  private final Path dataDir;
+  private final int port;
+  private volatile EmbeddedPostgres postgres;
+  private volatile boolean closing;
+  private volatile boolean up = true;
+  private Thread supervisor;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+  private EmbeddedDatabase(Path dataDir, EmbeddedPostgres postgres) {
+    this.dataDir = dataDir;
     this.postgres = postgres;
+    this.port = postgres.getPort();
   }
 
   /**
@@ -34,6 +41,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param port 0 picks a free port
    */
   public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
+    return new EmbeddedDatabase(dataDir, launch(dataDir, port));
+  }
+
+  private static EmbeddedPostgres launch(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
       .setDataDirectory(dataDir)
@@ -73,13 +84,89 @@ public final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
       throw new IOException("could not prepare the embedded database", e);
     }
-    LOG.info("database.embedded started=true version=17 port={} data_dir={}", postgres.getPort(),
-      dataDir.toAbsolutePath());
-    return new EmbeddedDatabase(postgres);
+    LOG.info("database.embedded started=true version=17 port={} data_dir={} pid={}", postgres.getPort(),
+      dataDir.toAbsolutePath(), postgres.getProcess().pid());
+    return postgres;
+  }
+
+  /**
+   * Watches the server process from now on: when it dies (killed, crashed), it is started again on the same data
+   * directory and port, so that pools reconnect to the same URL; PostgreSQL's own crash recovery brings the data
+   * back. Tries again every second until it starts or this is closed.
+   */
+  public synchronized void supervise() {
+    if (supervisor != null) {
+      return;
+    }
+    supervisor = new Thread(() -> {
+      while (!closing) {
+        try {
+          postgres.getProcess().onExit().get();
+        } catch (InterruptedException e) {
+          return;
+        } catch (java.util.concurrent.ExecutionException e) {
+          LOG.warn("database.embedded.watch-failed", e);
+        }
+        if (closing) {
+          return;
+        }
+        up = false;
+        LOG.error("database.embedded.died pid={} exit={}; restarting on {}", postgres.getProcess().pid(),
+          postgres.getProcess().exitValue(), dataDir.toAbsolutePath());
+        restart();
+      }
+    }, "sluice-postgres-supervisor");
+    supervisor.setDaemon(true);
+    supervisor.start();
+  }
+
+  private void restart() {
+    try {
+      postgres.close(); // releases its lock on the data directory; its pg_ctl stop finds no server
+    } catch (IOException e) {
+      LOG.debug("database.embedded.close-after-death", e);
+    }
+    long started = System.currentTimeMillis();
+    while (!closing) {
+      try {
+        EmbeddedPostgres restarted = launch(dataDir, port);
+        postgres = restarted;
+        if (closing) {
+          restarted.close(); // closed while it started: it must not outlive us
+          return;
+        }
+        up = true;
+        LOG.info("database.embedded.restarted ms={}", System.currentTimeMillis() - started);
+        return;
+      } catch (IOException | RuntimeException e) {
+        // the dead server's backends may hold its shared memory for a moment yet
+        LOG.warn("database.embedded.restart-failed cause={}", e.toString());
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Whether the server process is running (false while the supervisor restarts it). */
+  public boolean up() {
+    return up && postgres.getProcess().isAlive();
+  }
+
+  /** The server's process id. */
+  public long pid() {
+    return postgres.getProcess().pid();
+  }
+
+  public Path dataDir() {
+    return dataDir;
   }
 
   public int port() {
-    return postgres.getPort();
+    return port;
   }
 
   /** The URL the pg client connects with (the embedded server trusts local connections). */
@@ -87,8 +174,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return "postgresql://postgres@localhost:" + port() + "/" + DATABASE_NAME;
   }
 
+  /** Stops the server cleanly (a fast shutdown: a checkpoint, so the next start needs no recovery). */
   @Override
   public void close() throws IOException {
+    closing = true;
+    if (supervisor != null) {
+      supervisor.interrupt();
+    }
     postgres.close();
   }
 }

@@ -11,7 +11,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 import java.util.List;
@@ -43,7 +42,7 @@ final class HealthRoutes {
     this.vertx = vertx;
   }
 
-  void mount(Router router) {
+  void mount(HttpGatewayVerticle.Routes routes) {
     HealthChecks all = HealthChecks.create(vertx);
     HealthChecks ready = HealthChecks.create(vertx);
     HealthChecks live = HealthChecks.create(vertx);
@@ -57,9 +56,9 @@ final class HealthRoutes {
     all.register("node", CHECK_TIMEOUT_MS, this::node);
     ready.register("node", CHECK_TIMEOUT_MS, this::node);
     live.register("event-loop", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK()));
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(all));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+    routes.get("/health", HealthCheckHandler.createWithHealthChecks(all));
+    routes.get("/health/ready", HealthCheckHandler.createWithHealthChecks(ready));
+    routes.get("/health/live", HealthCheckHandler.createWithHealthChecks(live));
   }
 
   private void database(Promise<Status> promise) {

@@ -9,6 +9,7 @@ import dev.sluice.loader.Planners;
 import dev.sluice.problem.Failures;
 import dev.sluice.problem.Problem;
 import dev.sluice.monitor.Metrics;
+import dev.sluice.monitor.NodeState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
@@ -25,6 +26,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import io.vertx.core.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +51,8 @@ public class HttpGatewayVerticle extends VerticleBase {
 
   private SluiceClient client;
   private HttpServer server;
+  private StreamResponder streams;
+
   private Future<Cache> cache;
 
   @Override
@@ -57,10 +63,14 @@ public class HttpGatewayVerticle extends VerticleBase {
     cache = Cache.acquire(vertx, settings);
     return cache.compose(cache -> {
       Router router = router(settings, cache);
+      // a graceful shutdown: open streams end as failures do, with their resume cursor, so clients go elsewhere
+      vertx.eventBus().localConsumer(Addresses.SHUTDOWN, message -> streams.shutDown());
       HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.http().host())
         .setPort(settings.http().port())
         .setIdleTimeout(settings.http().idleTimeoutSeconds())
+        .setMaxInitialLineLength(settings.http().maxRequestLineBytes())
+        .setMaxHeaderSize(settings.http().maxHeaderBytes())
         .setTcpNoDelay(true);
       if (settings.lazy().enableCompression()) {
         // streams are compressed as they are written (flushed per batch); pages set their encoding themselves
@@ -68,7 +78,8 @@ public class HttpGatewayVerticle extends VerticleBase {
           .setCompressionContentSizeThreshold(settings.http().minCompressBytes())
           .addCompressor(StandardCompressionOptions.gzip(settings.http().compressionLevel(), 15, 8));
       }
-      return vertx.createHttpServer(options).requestHandler(router).listen();
+      return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(Edge::invalidRequest)
+        .listen();
     }).onSuccess(s -> {
       server = s;
       LOG.info("gateway.listening host={} port={}", settings.http().host(), s.actualPort());
@@ -77,57 +88,131 @@ public class HttpGatewayVerticle extends VerticleBase {
 
   private Router router(SluiceConfig settings, Cache cache) {
     Router router = Router.router(vertx);
+    Allowed allowed = new Allowed();
+    router.route().handler(new Edge(vertx, settings.http(), NodeState.inFlight(vertx)));
+    router.route().handler(Edge.accessLog());
+    if (!settings.http().corsOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create()
+        .addOrigins(settings.http().corsOrigins())
+        .allowCredentials(settings.http().corsCredentials())
+        .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE, HttpMethod.OPTIONS))
+        .allowedHeaders(java.util.Set.of("Authorization", "If-None-Match", "Last-Event-ID", Edge.REQUEST_ID))
+        .exposedHeaders(java.util.Set.of("ETag", "Link", "Retry-After", "Cache-Status", Edge.REQUEST_ID)));
+    }
+    // a page that no part answered in time is a 504 (the bus send timeout normally answers first); streams are exempt
+    Handler<RoutingContext> pageTimeout = TimeoutHandler.create(settings.http().requestTimeoutSeconds() * 1000L,
+      Failures.TIMEOUT);
     PageResponder pages = new PageResponder(vertx, client, Planners.create(settings), cache, settings);
-    router.get(API + "/users/:userId/videos").handler(pages.handler(Operation.USER_VIDEOS));
-    router.get(API + "/videos").handler(pages.handler(Operation.VIDEOS));
-    router.get(API + "/videos/popular").handler(pages.handler(Operation.POPULAR_VIDEOS));
-    router.getWithRegex(API + "/videos/(?<videoId>" + UUID + ")").handler(pages.handler(Operation.VIDEO));
-    router.get(API + "/videos/:videoId/analytics").handler(pages.handler(Operation.VIDEO_ANALYTICS));
-    router.get(API + "/users").handler(pages.handler(Operation.USERS));
-    router.get(API + "/users/range").handler(pages.handler(Operation.USER_RANGE));
-    router.get(API + "/users/analytics").handler(pages.handler(Operation.USER_ANALYTICS));
-    router.getWithRegex(API + "/users/(?<userId>" + UUID + ")").handler(pages.handler(Operation.USER));
-    router.get(API + "/users/:userId/sessions").handler(pages.handler(Operation.USER_SESSIONS));
-    router.get(API + "/analytics/platform").handler(pages.handler(Operation.PLATFORM_ANALYTICS));
-    router.get(API + "/analytics/errors").handler(pages.handler(Operation.ERROR_LOGS));
-    router.get(API + "/analytics/reports/:reportType").handler(pages.handler(Operation.REPORT));
-    router.get(API + "/templates").handler(pages.handler(Operation.TEMPLATES));
-    router.getWithRegex(API + "/templates/(?<templateId>" + UUID + ")").handler(pages.handler(Operation.TEMPLATE));
-    router.get(API + "/templates/:templateId/assets").handler(pages.handler(Operation.TEMPLATE_ASSETS));
-    router.get(API + "/search").handler(pages.handler(Operation.SEARCH));
-    router.get(API + "/search/suggestions").handler(pages.handler(Operation.SUGGESTIONS));
+    Routes routes = new Routes(router, allowed, pageTimeout);
+    routes.get(API + "/users/:userId/videos", pages.handler(Operation.USER_VIDEOS));
+    routes.get(API + "/videos", pages.handler(Operation.VIDEOS));
+    routes.get(API + "/videos/popular", pages.handler(Operation.POPULAR_VIDEOS));
+    routes.getRegex(API + "/videos/{videoId}", API + "/videos/(?<videoId>" + UUID + ")",
+      pages.handler(Operation.VIDEO));
+    routes.get(API + "/videos/:videoId/analytics", pages.handler(Operation.VIDEO_ANALYTICS));
+    routes.get(API + "/users", pages.handler(Operation.USERS));
+    routes.get(API + "/users/range", pages.handler(Operation.USER_RANGE));
+    routes.get(API + "/users/analytics", pages.handler(Operation.USER_ANALYTICS));
+    routes.getRegex(API + "/users/{userId}", API + "/users/(?<userId>" + UUID + ")", pages.handler(Operation.USER));
+    routes.get(API + "/users/:userId/sessions", pages.handler(Operation.USER_SESSIONS));
+    routes.get(API + "/analytics/platform", pages.handler(Operation.PLATFORM_ANALYTICS));
+    routes.get(API + "/analytics/errors", pages.handler(Operation.ERROR_LOGS));
+    routes.get(API + "/analytics/reports/:reportType", pages.handler(Operation.REPORT));
+    routes.get(API + "/templates", pages.handler(Operation.TEMPLATES));
+    routes.getRegex(API + "/templates/{templateId}", API + "/templates/(?<templateId>" + UUID + ")",
+      pages.handler(Operation.TEMPLATE));
+    routes.get(API + "/templates/:templateId/assets", pages.handler(Operation.TEMPLATE_ASSETS));
+    routes.get(API + "/search", pages.handler(Operation.SEARCH));
+    routes.get(API + "/search/suggestions", pages.handler(Operation.SUGGESTIONS));
 
     StreamLimits limits = (StreamLimits) vertx.sharedData().<String, StreamLimits>getLocalMap(LIMITS_MAP)
       .computeIfAbsent("streams", k -> new StreamLimits(settings.streaming().maxStreams(),
         settings.streaming().maxStreamsPerClient()));
-    StreamResponder streams = new StreamResponder(vertx, client, settings, limits);
-    router.get(API + "/videos/stream").handler(streams.handler(Operation.VIDEO_STREAM));
-    router.get(API + "/users/stream").handler(streams.handler(Operation.USER_STREAM));
-    router.get(API + "/templates/stream").handler(streams.handler(Operation.TEMPLATE_STREAM));
-    router.get(API + "/search/stream").handler(streams.handler(Operation.SEARCH_STREAM));
-    router.get(API + "/analytics/performance/stream").handler(streams.handler(Operation.PERFORMANCE_STREAM));
+    streams = new StreamResponder(vertx, client, settings, limits);
+    routes.stream(API + "/videos/stream", streams.handler(Operation.VIDEO_STREAM));
+    routes.stream(API + "/users/stream", streams.handler(Operation.USER_STREAM));
+    routes.stream(API + "/templates/stream", streams.handler(Operation.TEMPLATE_STREAM));
+    routes.stream(API + "/search/stream", streams.handler(Operation.SEARCH_STREAM));
+    routes.stream(API + "/analytics/performance/stream", streams.handler(Operation.PERFORMANCE_STREAM));
 
-    router.get(API + "/stats").handler(this::stats);
-    new HealthRoutes(vertx).mount(router);
+    routes.get(API + "/stats", this::stats);
+    new HealthRoutes(vertx).mount(routes);
     MeterRegistry meters = Metrics.registry(vertx);
     if (meters instanceof PrometheusMeterRegistry prometheus) {
-      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+      routes.get("/metrics", PrometheusScrapingHandler.create(prometheus));
     }
     List<String> loaders = Arrays.stream(Operation.values()).map(Operation::family).distinct().toList();
     CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), loaders);
-    router.delete(API + "/cache").handler(admin::clearAll);
-    router.delete(API + "/cache/:loader").handler(admin::clearOne);
+    routes.delete(API + "/cache", admin::clearAll);
+    routes.delete(API + "/cache/:loader", admin::clearOne);
     if (settings.http().benchmarkReplyBytes() > 0) {
-      router.get("/bench/fixed").handler(fixedReply(settings.http().benchmarkReplyBytes()));
+      routes.get("/bench/fixed", fixedReply(settings.http().benchmarkReplyBytes()));
     }
+    router.options().handler(ctx -> {
+      String allow = allowed.allow(ctx.request().path());
+      if (allow == null) {
+        ctx.next(); // no such resource: the 404 below
+        return;
+      }
+      ctx.response().setStatusCode(204).putHeader(HttpHeaders.ALLOW, allow).end();
+    });
 
-    router.errorHandler(405, ctx -> Problems.send(ctx, Problem.methodNotAllowed(
-      ctx.request().method() + " is not allowed on " + ctx.request().path())));
-    router.errorHandler(404, ctx -> Problems.send(ctx,
-      Problem.notFound("No resource at " + ctx.request().method() + " " + ctx.request().path())));
+    Handler<RoutingContext> notFound = ctx -> Problems.send(ctx,
+      Problem.notFound("No resource at " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> {
+      String allow = allowed.allow(ctx.request().path());
+      if (allow == null) {
+        notFound.handle(ctx); // only the OPTIONS route, which takes every path, matched
+        return;
+      }
+      ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+      Problems.send(ctx, Problem.methodNotAllowed(ctx.request().method() + " is not allowed on "
+        + ctx.request().path()));
+    });
+    router.errorHandler(404, notFound);
     router.errorHandler(400, ctx -> Problems.send(ctx, Problem.badRequest("The request could not be read")));
+    router.errorHandler(Failures.TIMEOUT, ctx -> Problems.send(ctx,
+      Problem.timeout("No answer within " + settings.http().requestTimeoutSeconds() + " s")));
     router.errorHandler(500, this::internalError);
     return router;
+  }
+
+  /** Registers routes with their names (the access log's {@code route}) and the methods their paths allow. */
+  static final class Routes {
+    private final Router router;
+    private final Allowed allowed;
+    private final Handler<RoutingContext> pageTimeout;
+
+    Routes(Router router, Allowed allowed, Handler<RoutingContext> pageTimeout) {
+      this.router = router;
+      this.allowed = allowed;
+      this.pageTimeout = pageTimeout;
+    }
+
+    /** A page: GET and HEAD (RFC 9110: HEAD is GET without the body), within the request timeout. */
+    void get(String path, Handler<RoutingContext> handler) {
+      allowed.path(path, HttpMethod.GET, HttpMethod.HEAD);
+      router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).setName(path).handler(pageTimeout)
+        .handler(handler);
+    }
+
+    /** A page whose path is a regular expression; {@code name} is how logs spell it. */
+    void getRegex(String name, String regex, Handler<RoutingContext> handler) {
+      allowed.regex(regex, HttpMethod.GET, HttpMethod.HEAD);
+      router.routeWithRegex(regex).method(HttpMethod.GET).method(HttpMethod.HEAD).setName(name).handler(pageTimeout)
+        .handler(handler);
+    }
+
+    /** A stream: GET and HEAD, with no request timeout (a stream lasts as long as its reader reads). */
+    void stream(String path, Handler<RoutingContext> handler) {
+      allowed.path(path, HttpMethod.GET, HttpMethod.HEAD);
+      router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).setName(path).handler(handler);
+    }
+
+    void delete(String path, Handler<RoutingContext> handler) {
+      allowed.path(path, HttpMethod.DELETE);
+      router.route(path).method(HttpMethod.DELETE).setName(path).handler(handler);
+    }
   }
 
   /**
@@ -180,7 +265,7 @@ public class HttpGatewayVerticle extends VerticleBase {
       Problems.send(ctx, Problem.badRequest("The query string could not be decoded"));
       return;
     }
-    LOG.error("gateway.failed path={}", ctx.request().path(), failure);
+    LOG.error("gateway.failed path={} request_id={}", ctx.request().path(), Edge.requestId(ctx), failure);
     Problems.send(ctx, Problem.internal());
   }
 

@@ -68,7 +68,7 @@ final class PageResponder {
       return;
     }
     if (!cache.enabled(operation.family())) {
-      client.request(operation, params)
+      client.withRequestId(Edge.requestId(ctx)).request(operation, params)
         .onSuccess(reply -> write(ctx, reply, UNCACHED))
         .onFailure(err -> Problems.send(ctx, err));
       return;
@@ -82,7 +82,7 @@ final class PageResponder {
         }
         return;
       }
-      client.requestAfterLookup(operation, params)
+      client.withRequestId(Edge.requestId(ctx)).requestAfterLookup(operation, params)
         .onSuccess(reply -> write(ctx, reply, MISS))
         .onFailure(err -> Problems.send(ctx, err));
     });

@@ -28,6 +28,11 @@ final class Problems {
     if (problem.retryAfterSeconds() != null) {
       response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
     }
-    response.end(problem.toJson().encode());
+    response.end(body(problem, Edge.requestId(ctx)));
+  }
+
+  /** A problem's body, naming the request it answers. */
+  static String body(Problem problem, String requestId) {
+    return problem.toJson().put("request_id", requestId).encode();
   }
 }

@@ -6,10 +6,8 @@ import dev.sluice.bus.stream.StreamBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 
@@ -48,7 +46,10 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   abstract Future<Void> finish(BusReadStream.End end);
 
   /** Ends the body after a failure: never like a complete body. */
-  abstract void fail(Problem problem);
+  abstract void fail(Problem problem, String requestId);
+
+  /** The resume position after the last batch written, null before the first. */
+  String position;
 
   /** NDJSON: the producer's lines as they are, and with checkpoints a resume line every {@code every} items. */
   static StreamBody ndjson(HttpServerRequest request, int checkpointEvery) {
@@ -76,7 +77,7 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
       }
 
       @Override
-      void fail(Problem problem) {
+      void fail(Problem problem, String requestId) {
         // NDJSON has no trailer: close without the final chunk, so the client sees a truncated body
         abort(request);
       }
@@ -119,8 +120,10 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
       }
 
       @Override
-      void fail(Problem problem) {
-        response.end("event: error\ndata: " + problem.toJson().encode() + "\n\n");
+      void fail(Problem problem, String requestId) {
+        // where to resume: the id of the last item sent, also in the event for clients that do not keep ids
+        JsonObject data = problem.toJson().put("request_id", requestId).put("cursor", position);
+        response.end("event: error\ndata: " + data.encode() + "\n\n");
       }
     };
   }
@@ -133,18 +136,15 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
     if (request.response().closed()) {
       return;
     }
-    HttpConnection connection = request.connection();
-    if (connection instanceof ConnectionBase base) {
-      base.channel().close();
-    } else {
-      request.response().reset();
-    }
+    // a shutdown of no grace: the connection closes now, whatever is still queued for a reader that stopped
+    request.connection().shutdown(0, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   @Override
   public Future<Void> write(StreamBatch batch) {
     lastWrite = System.currentTimeMillis();
     Future<Void> written = response.write(encode(batch));
+    position = batch.position();
     if (progressHandler != null) {
       progressHandler.handle(items);
     }

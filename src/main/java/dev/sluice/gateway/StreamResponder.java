@@ -10,14 +10,18 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.monitor.MemoryLevel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.MIMEHeader;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Serves the streaming endpoints: picks the format from {@code Accept} (406 for one it does not speak), takes a
@@ -34,6 +38,7 @@ final class StreamResponder {
   private final SluiceClient client;
   private final SluiceConfig settings;
   private final StreamLimits limits;
+  private final Set<Session> open = new LinkedHashSet<>();
 
   StreamResponder(Vertx vertx, SluiceClient client, SluiceConfig settings, StreamLimits limits) {
     this.vertx = vertx;
@@ -46,8 +51,17 @@ final class StreamResponder {
     return ctx -> serve(ctx, operation);
   }
 
+  /**
+   * Ends every stream this responder is sending the way a failure mid-stream ends it (NDJSON truncated, SSE with an
+   * {@code error} event carrying the resume cursor), so that clients resume elsewhere: the node is shutting down.
+   */
+  void shutDown() {
+    List.copyOf(open).forEach(session -> session.end(Ending.FAILED,
+      new ProblemException(Problem.unavailable("This node is shutting down; resume from the cursor elsewhere", 1))));
+  }
+
   private void serve(RoutingContext ctx, Operation operation) {
-    String format = negotiate(ctx.request().getHeader("Accept"));
+    String format = negotiate(ctx.parsedHeaders().accept());
     if (format == null) {
       Problems.send(ctx, Problem.notAcceptable("This stream speaks " + StreamBody.NDJSON + " and " + StreamBody.SSE));
       return;
@@ -58,8 +72,13 @@ final class StreamResponder {
     }
     String checkpoints = ctx.request().getParam("checkpoints");
     if (checkpoints != null && !checkpoints.equals("true") && !checkpoints.equals("false")) {
-      Problems.send(ctx, Problem.invalidParameters(java.util.List.of(
+      Problems.send(ctx, Problem.invalidParameters(List.of(
         new Problem.ParameterError("checkpoints", "must be true or false"))));
+      return;
+    }
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      // the headers a GET would start with, and no stream opened
+      headers(ctx.response(), format).end();
       return;
     }
     String clientAddress = ctx.request().remoteAddress().host();
@@ -67,105 +86,161 @@ final class StreamResponder {
       Problems.send(ctx, Problem.tooManyStreams());
       return;
     }
-    AtomicBoolean released = new AtomicBoolean();
-    Runnable release = () -> {
-      if (released.compareAndSet(false, true)) {
-        limits.release(clientAddress);
-      }
-    };
     JsonObject params = HttpGatewayVerticle.params(ctx);
-    String lastEventId = ctx.request().getHeader("Last-Event-ID");
+    String lastEventId = ctx.request().getHeader(StreamProtocol.LAST_EVENT_ID);
     if (lastEventId != null && !lastEventId.isEmpty()) {
-      params.put("after", lastEventId);
+      params.put(StreamProtocol.LAST_EVENT_ID, lastEventId);
     }
     long idleMs = settings.streaming().idleTimeoutSeconds() * 1000L;
     int window = Math.max(2, settings.lazy().bufferSize() / Math.max(1, settings.lazy().batchSize()));
-    client.stream(operation, params, window, settings.lazy().backpressureThreshold(), idleMs)
+    client.withRequestId(Edge.requestId(ctx))
+      .stream(operation, params, window, settings.lazy().backpressureThreshold(), idleMs)
       .onFailure(err -> {
-        release.run();
+        limits.release(clientAddress);
         Problems.send(ctx, err);
       })
-      .onSuccess(stream -> pipe(ctx, stream, format, "true".equals(checkpoints), idleMs, release));
+      .onSuccess(stream -> new Session(ctx, stream, format, "true".equals(checkpoints), idleMs, clientAddress));
   }
 
-  private void pipe(RoutingContext ctx, BusReadStream stream, String format, boolean checkpoints, long idleMs,
-                    Runnable release) {
-    HttpServerResponse response = ctx.response()
-      .setChunked(true)
+  private static HttpServerResponse headers(HttpServerResponse response, String format) {
+    return response
       .putHeader("Content-Type", format)
       .putHeader("Cache-Control", "no-cache")
-      .putHeader("Vary", "Accept-Encoding")
+      .putHeader("Vary", "Accept, Accept-Encoding")
       .putHeader("X-Accel-Buffering", "no");
-    StreamBody body = StreamBody.SSE.equals(format) ? StreamBody.sse(ctx.request())
-      : StreamBody.ndjson(ctx.request(), checkpoints ? settings.streaming().checkpointEvery() : 0);
-    response.writeHead(); // the client knows at once that its stream was accepted, before the first batch
-    AtomicBoolean finished = new AtomicBoolean();
-    LocalMap<String, Long> delivered = vertx.sharedData().getLocalMap(StreamProtocol.DELIVERED_MAP);
-    body.progressHandler(items -> delivered.put(stream.address(), items));
-    long[] timer = {-1};
-    // every way a stream ends comes here; a reset response calls neither its end nor its close handler
-    Runnable done = () -> {
-      vertx.cancelTimer(timer[0]);
-      delivered.remove(stream.address());
-      release.run();
-    };
-    timer[0] = vertx.setPeriodic(Math.max(50, idleMs / 4), id -> {
-      if (body.writeQueueFull() && System.currentTimeMillis() - body.lastWrite > idleMs
-        && finished.compareAndSet(false, true)) {
-        LOG.info("stream.stalled path={} items={}", ctx.request().path(), body.items);
-        stream.cancel();
-        StreamBody.abort(ctx.request());
-        done.run();
-      }
-    });
-    response.closeHandler(v -> {
-      if (finished.compareAndSet(false, true)) {
-        stream.cancel();
-      }
-      done.run();
-    });
-    response.endHandler(v -> done.run());
-    stream.pipe().endOnFailure(false).to(body).onComplete(ar -> {
-      if (!finished.compareAndSet(false, true)) {
-        return;
-      }
-      if (ar.succeeded()) {
-        body.finish(stream.end()).onComplete(v -> done.run());
-      } else if (response.closed() || ar.cause() instanceof io.vertx.core.http.HttpClosedException
-        || ar.cause() instanceof java.io.IOException) {
-        LOG.info("stream.client-gone path={} items={}", ctx.request().path(), body.items);
-        stream.cancel();
-        StreamBody.abort(ctx.request());
-        done.run();
-      } else {
-        stream.cancel();
-        Problem problem = ar.cause() instanceof ProblemException p ? p.problem() : Problem.internal();
-        LOG.info("stream.failed path={} items={} status={} detail={} cause={}", ctx.request().path(), body.items,
-          problem.status(), problem.detail(), ar.cause().toString());
-        body.fail(problem);
-        done.run();
-      }
-    });
   }
 
-  /** The format an {@code Accept} header asks for: NDJSON by default, SSE when asked, null for anything else. */
-  static String negotiate(String accept) {
-    if (accept == null || accept.isBlank()) {
+  /** How a stream ended. */
+  enum Ending {
+    /** Every item was sent and the body ended as the format says. */
+    COMPLETED,
+    /** The client went away: nothing more can be written. */
+    CLIENT_GONE,
+    /** The client stopped reading past the idle timeout: its connection is cut. */
+    STALLED,
+    /** The producer failed, or the node is shutting down: the body ends as a failure, never like a complete one. */
+    FAILED
+  }
+
+  /**
+   * One HTTP stream from its first byte to its end. Every way it can end (completion, failure, the client gone or
+   * stalled, shutdown) goes through {@link #end}, which runs once: it stops the timer, cancels the producer unless it
+   * completed, ends the body as the ending says, and gives back the stream's place.
+   */
+  private final class Session {
+    private final RoutingContext ctx;
+    private final BusReadStream stream;
+    private final StreamBody body;
+    private final String clientAddress;
+    private final long timer;
+    private boolean ended;
+
+    Session(RoutingContext ctx, BusReadStream stream, String format, boolean checkpoints, long idleMs,
+            String clientAddress) {
+      this.ctx = ctx;
+      this.stream = stream;
+      this.clientAddress = clientAddress;
+      HttpServerResponse response = headers(ctx.response().setChunked(true), format);
+      body = StreamBody.SSE.equals(format) ? StreamBody.sse(ctx.request())
+        : StreamBody.ndjson(ctx.request(), checkpoints ? settings.streaming().checkpointEvery() : 0);
+      response.writeHead(); // the client knows at once that its stream was accepted, before the first batch
+      open.add(this);
+      LocalMap<String, Long> delivered = vertx.sharedData().getLocalMap(StreamProtocol.DELIVERED_MAP);
+      body.progressHandler(items -> delivered.put(stream.address(), items));
+      timer = vertx.setPeriodic(Math.max(50, idleMs / 4), id -> {
+        if (body.writeQueueFull() && System.currentTimeMillis() - body.lastWrite > idleMs) {
+          end(Ending.STALLED, null);
+        }
+      });
+      // a reset response calls neither its end nor its close handler: the pipe's failure then ends the session
+      response.closeHandler(v -> end(Ending.CLIENT_GONE, null));
+      stream.pipe().endOnFailure(false).to(body).onComplete(ar -> {
+        if (ar.succeeded()) {
+          end(Ending.COMPLETED, null);
+        } else if (response.closed() || ar.cause() instanceof io.vertx.core.http.HttpClosedException
+          || ar.cause() instanceof java.io.IOException) {
+          end(Ending.CLIENT_GONE, ar.cause());
+        } else {
+          end(Ending.FAILED, ar.cause());
+        }
+      });
+    }
+
+    void end(Ending ending, Throwable cause) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      open.remove(this);
+      vertx.cancelTimer(timer);
+      vertx.sharedData().getLocalMap(StreamProtocol.DELIVERED_MAP).remove(stream.address());
+      limits.release(clientAddress);
+      String path = ctx.request().path();
+      String id = Edge.requestId(ctx);
+      switch (ending) {
+        case COMPLETED -> body.finish(stream.end());
+        case CLIENT_GONE -> {
+          LOG.info("stream.client-gone path={} items={} request_id={}", path, body.items, id);
+          stream.cancel();
+          StreamBody.abort(ctx.request());
+        }
+        case STALLED -> {
+          LOG.info("stream.stalled path={} items={} request_id={}", path, body.items, id);
+          stream.cancel();
+          StreamBody.abort(ctx.request());
+        }
+        case FAILED -> {
+          stream.cancel();
+          Problem problem = cause instanceof ProblemException p ? p.problem() : Problem.internal();
+          LOG.info("stream.failed path={} items={} status={} detail={} request_id={}", path, body.items,
+            problem.status(), problem.detail(), id);
+          body.fail(problem, id);
+        }
+      }
+    }
+  }
+
+  /**
+   * The format an {@code Accept} header asks for, as vertx-web parsed it (its types in order of preference): NDJSON
+   * by default and for {@code *}{@code /*}, SSE when asked; a type of quality 0 is refused (RFC 9110, 12.5.1), even
+   * where a wildcard would allow it; null when neither format is acceptable.
+   */
+  static String negotiate(List<MIMEHeader> accepted) {
+    if (accepted.isEmpty()) {
       return StreamBody.NDJSON;
     }
-    for (String part : accept.split(",")) {
-      String type = part.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-      switch (type) {
-        case StreamBody.SSE:
-          return StreamBody.SSE;
-        case StreamBody.NDJSON:
-        case "*/*":
-        case "application/*":
-          return StreamBody.NDJSON;
-        default:
-          break;
+    for (MIMEHeader range : accepted) {
+      if (range.weight() < 0.001f) {
+        continue;
+      }
+      for (String format : List.of(StreamBody.NDJSON, StreamBody.SSE)) {
+        if (matches(range, format) && quality(accepted, format) > 0) {
+          return format;
+        }
       }
     }
     return null;
+  }
+
+  /** The quality the client gives a format: that of the most specific range that matches it (0 if none does). */
+  private static float quality(List<MIMEHeader> accepted, String format) {
+    float quality = 0;
+    int best = -1;
+    for (MIMEHeader range : accepted) {
+      if (matches(range, format)) {
+        int specificity = "*".equals(range.component()) ? 0 : "*".equals(range.subComponent()) ? 1 : 2;
+        if (specificity > best) {
+          best = specificity;
+          quality = range.weight();
+        }
+      }
+    }
+    return quality;
+  }
+
+  private static boolean matches(MIMEHeader range, String format) {
+    String[] parts = format.split("/");
+    return ("*".equals(range.component()) || parts[0].equalsIgnoreCase(range.component()))
+      && ("*".equals(range.subComponent()) || parts[1].equalsIgnoreCase(range.subComponent()));
   }
 }

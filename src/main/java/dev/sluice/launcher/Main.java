@@ -9,7 +9,11 @@ import dev.sluice.data.seed.Progress;
 import dev.sluice.data.seed.SeedScale;
 import dev.sluice.data.seed.SeedSummary;
 import dev.sluice.data.seed.Seeder;
+import dev.sluice.bus.Addresses;
+import dev.sluice.monitor.NodeState;
 import io.vertx.core.Vertx;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -19,6 +23,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code java -jar sluice.jar [run]} starts the service; {@code seed --scale tiny|small|medium|large [--force]}
@@ -60,7 +66,11 @@ public final class Main {
   }
 
   /** The process's Vert.x, its configuration and, when no external database is configured, the embedded one. */
-  public record Runtime(Vertx vertx, JsonObject config, EmbeddedDatabase embedded) {
+  public record Runtime(Vertx vertx, JsonObject config, EmbeddedDatabase embedded, AtomicBoolean closed) {
+
+    Runtime(Vertx vertx, JsonObject config, EmbeddedDatabase embedded) {
+      this(vertx, config, embedded, new AtomicBoolean());
+    }
 
     static Runtime start(Map<String, String> environment) throws Exception {
       // the configuration decides how Vert.x is built (metrics now, clustering next): read it with a Vert.x of its own
@@ -96,7 +106,11 @@ public final class Main {
       return Database.pool(vertx, settings().database(), 0);
     }
 
+    /** Stops Vert.x (every verticle, every pool), then the embedded PostgreSQL cleanly. Runs once. */
     public void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
       vertx.close().await();
       if (embedded != null) {
         try {
@@ -106,11 +120,54 @@ public final class Main {
         }
       }
     }
+
+    /**
+     * A graceful shutdown: readiness turns DOWN and new requests get 503 at once, open streams end as a failure
+     * mid-stream ends them (with their resume cursor), requests in flight get up to {@code http.drain_seconds} to
+     * finish, then everything closes ({@link #close}).
+     */
+    public void shutDown() {
+      long started = System.currentTimeMillis();
+      long drainMs = settings().http().drainSeconds() * 1000L;
+      NodeState.shuttingDown(vertx);
+      vertx.eventBus().publish(Addresses.SHUTDOWN, null);
+      AtomicInteger inFlight = NodeState.inFlight(vertx);
+      LOG.info("sluice.shutting-down in_flight={} drain_s={}", inFlight.get(), drainMs / 1000);
+      while (inFlight.get() > 0 && System.currentTimeMillis() - started < drainMs) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (inFlight.get() > 0) {
+        LOG.warn("sluice.drain-timeout unanswered={}", inFlight.get());
+      }
+      close();
+      LOG.info("sluice.stopped ms={}", System.currentTimeMillis() - started);
+    }
   }
 
   private static void run() throws Exception {
     Runtime runtime = boot(System.getenv());
-    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "sluice-shutdown"));
+    if (runtime.embedded() != null) {
+      runtime.embedded().supervise();
+    }
+    // SIGTERM and SIGINT drain and stop the node, then exit 0; any other way out still closes it (the hook)
+    AtomicBoolean stopping = new AtomicBoolean();
+    SignalHandler graceful = signal -> {
+      if (stopping.compareAndSet(false, true)) {
+        new Thread(() -> {
+          LOG.info("sluice.signal name={}", signal.getName());
+          runtime.shutDown();
+          System.exit(0);
+        }, "sluice-shutdown").start();
+      }
+    };
+    Signal.handle(new Signal("TERM"), graceful);
+    Signal.handle(new Signal("INT"), graceful);
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "sluice-close"));
   }
 
   /**

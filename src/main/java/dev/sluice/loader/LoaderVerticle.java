@@ -165,7 +165,7 @@ public abstract class LoaderVerticle extends VerticleBase {
         LOG.debug("load.done address={} action={} cached={} ms={}", address(), action, served.fromCache(),
           (System.nanoTime() - started) / 1e6);
       })
-      .onFailure(err -> fail(message, problemOf(action, err)));
+      .onFailure(err -> fail(message, problemOf(message, err)));
   }
 
   /** The reply's headers: everything the gateway needs besides the body (docs/EVENT_BUS.md). */
@@ -201,15 +201,19 @@ public abstract class LoaderVerticle extends VerticleBase {
     }
     try {
       Params params = new Params(message.body());
-      String after = params.string("after", 1, 4096, false);
+      // a resume position from the SSE Last-Event-ID header travels under the header's name, so a bad one is
+      // reported as that header, not as the query parameter
+      String parameter = message.body().containsKey(StreamProtocol.LAST_EVENT_ID) ? StreamProtocol.LAST_EVENT_ID
+        : "after";
+      String after = params.string(parameter, 1, 4096, false);
       boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.bool("follow", false));
       ListQuery query = planners.planStream(operation, params);
-      streams.run(operation, query, streams.resumeFrom(operation, query, after), message,
+      streams.run(operation, query, streams.resumeFrom(operation, query, after, parameter), message,
         following ? wakeups(plan.followTable()) : null);
     } catch (ProblemException e) {
       fail(message, e.problem());
     } catch (RuntimeException e) {
-      fail(message, problemOf(message.headers().get(Addresses.ACTION_HEADER), e));
+      fail(message, problemOf(message, e));
     }
   }
 
@@ -230,12 +234,15 @@ public abstract class LoaderVerticle extends VerticleBase {
     };
   }
 
-  private Problem problemOf(String action, Throwable err) {
+  private Problem problemOf(Message<?> message, Throwable err) {
     Problem problem = resilience.problemOf(err);
+    String action = message.headers().get(Addresses.ACTION_HEADER);
+    String requestId = message.headers().get(Addresses.REQUEST_ID_HEADER);
     if (problem.status() >= 500 && problem.status() < 503) {
-      LOG.error("load.failed address={} action={}", address(), action, err);
+      LOG.error("load.failed address={} action={} request_id={}", address(), action, requestId, err);
     } else if (problem.status() >= 503) {
-      LOG.warn("load.{} address={} action={} cause={}", problem.type(), address(), action, Faults.of(err).cause());
+      LOG.warn("load.{} address={} action={} cause={} request_id={}", problem.type(), address(), action,
+        Faults.of(err).cause(), requestId);
     }
     return problem;
   }

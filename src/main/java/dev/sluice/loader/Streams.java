@@ -6,10 +6,12 @@ import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.data.Sql;
 import dev.sluice.monitor.LoaderStats;
+import dev.sluice.problem.Faults;
 import dev.sluice.problem.Problem;
 import dev.sluice.strategy.CursorCodec;
 import dev.sluice.strategy.ListQuery;
 import dev.sluice.strategy.Plans;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -67,9 +69,9 @@ final class Streams {
   /**
    * Decodes the resume position of a stream request: before the stream is accepted, so a forged one is a 400.
    */
-  List<String> resumeFrom(Operation op, ListQuery q, String after) {
+  List<String> resumeFrom(Operation op, ListQuery q, String after, String parameter) {
     return after == null ? null
-      : cursors.decode(after, "after", op.qualifiedName(), CursorCodec.binding(q.canonical()), 2).key();
+      : cursors.decode(after, parameter, op.qualifiedName(), CursorCodec.binding(q.canonical()), 2).key();
   }
 
   /**
@@ -78,6 +80,7 @@ final class Streams {
    */
   void run(Operation op, ListQuery q, List<String> from, Message<JsonObject> open, Wakeups follow) {
     String address = open.headers().get(StreamProtocol.STREAM_ADDRESS);
+    String requestId = open.headers().get(dev.sluice.bus.Addresses.REQUEST_ID_HEADER);
     long credit = Long.parseLong(open.headers().get(StreamProtocol.CREDIT));
     String binding = CursorCodec.binding(q.canonical());
     Function<List<String>, String> positions = key -> cursors.encode(op.qualifiedName(), binding, false, key);
@@ -97,49 +100,72 @@ final class Streams {
         positions)
       .onFailure(err -> open.fail(500, Problem.internal().toJson().encode()))
       .onSuccess(out -> {
-        long started = System.nanoTime();
-        boolean[] accepted = {false};
-        // the stream is accepted only once it holds its connection and transaction: a full pool is a 503 answer to
-        // the open request, never a 200 with an empty body
-        Runnable accept = () -> {
-          accepted[0] = true;
-          stats.streamOpened();
-          open.reply(new JsonObject());
-        };
-        pump(Plans.stream(q, from), batch, out, address, follow == null, accept)
-          .compose(v -> follow == null ? Future.succeededFuture() : follow(q, from, batch, out, follow))
-          .onComplete(ar -> {
-            LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
-            progress.remove(address);
-            if (accepted[0]) {
-              stats.streamClosed(out.items(), out.bytes());
-            }
-            stats.served(out.items());
-            stats.read(out.items());
-            if (out.items() > 0) {
-              averageRowBytes.merge(op.qualifiedName(), (double) out.bytes() / out.items(),
-                (old, now) -> old * 0.7 + now * 0.3);
-            }
-            if (ar.succeeded()) {
-              LOG.info("stream.done op={} rows={} ms={}", op.qualifiedName(), out.items(),
-                (System.nanoTime() - started) / 1_000_000);
-            } else if (out.stopped().failed()) {
-              LOG.info("stream.stopped op={} rows={} reason={}", op.qualifiedName(), out.items(),
-                out.stopped().cause().getMessage());
-            } else if (!accepted[0]) {
-              Problem problem = resilience.problemOf(ar.cause());
-              out.fail(problem);
-              open.fail(problem.status(), problem.toJson().encode());
-              LOG.warn("stream.refused op={} status={} detail={}", op.qualifiedName(), problem.status(),
-                ar.cause().getMessage());
-            } else {
-              Problem problem = resilience.problemOf(ar.cause());
-              out.fail(problem);
-              LOG.warn("stream.failed op={} rows={} status={} detail={}", op.qualifiedName(), out.items(),
-                problem.status(), ar.cause().getMessage());
-            }
-          });
+        out.startAfter(from);
+        Run run = new Run(op, out, open, requestId);
+        pump(Plans.stream(q, from), batch, out, address, follow == null, run::accept)
+          .compose(v -> follow == null ? Future.succeededFuture() : new Follower(q, from, batch, out, follow).done())
+          .onComplete(run::end);
       });
+  }
+
+  /**
+   * One stream on the producer's side, from its open request to its end: accepted once it holds its connection and
+   * transaction (so a full pool is a 503 answer to the open request, never a 200 with an empty body), and ended in
+   * one place however it ends.
+   */
+  private final class Run {
+    private final Operation op;
+    private final BusWriteStream<Row> out;
+    private final Message<JsonObject> open;
+    private final String requestId;
+    private final long started = System.nanoTime();
+    private boolean accepted;
+
+    Run(Operation op, BusWriteStream<Row> out, Message<JsonObject> open, String requestId) {
+      this.op = op;
+      this.out = out;
+      this.open = open;
+      this.requestId = requestId;
+    }
+
+    void accept() {
+      accepted = true;
+      stats.streamOpened();
+      open.reply(new JsonObject());
+    }
+
+    void end(AsyncResult<?> ar) {
+      vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).remove(open.headers().get(
+        StreamProtocol.STREAM_ADDRESS));
+      if (accepted) {
+        stats.streamClosed(out.items(), out.bytes());
+      }
+      stats.served(out.items());
+      stats.read(out.items());
+      if (out.items() > 0) {
+        averageRowBytes.merge(op.qualifiedName(), (double) out.bytes() / out.items(),
+          (old, now) -> old * 0.7 + now * 0.3);
+      }
+      String name = op.qualifiedName();
+      if (ar.succeeded()) {
+        LOG.info("stream.done op={} rows={} ms={} request_id={}", name, out.items(),
+          (System.nanoTime() - started) / 1_000_000, requestId);
+      } else if (out.stopped().failed()) {
+        LOG.info("stream.stopped op={} rows={} reason={} request_id={}", name, out.items(),
+          out.stopped().cause().getMessage(), requestId);
+      } else {
+        Problem problem = resilience.problemOf(ar.cause());
+        out.fail(problem);
+        if (accepted) {
+          LOG.warn("stream.failed op={} rows={} status={} cause={} request_id={}", name, out.items(),
+            problem.status(), Faults.of(ar.cause()).cause(), requestId);
+        } else {
+          open.fail(problem.status(), problem.toJson().encode());
+          LOG.warn("stream.refused op={} status={} cause={} request_id={}", name, problem.status(),
+            Faults.of(ar.cause()).cause(), requestId);
+        }
+      }
+    }
   }
 
   private Future<Void> pump(Sql sql, int fetchSize, BusWriteStream<Row> out, String address, boolean end,
@@ -199,29 +225,60 @@ final class Streams {
   }
 
   /**
-   * Follows a stream on: each time {@code wakeups} fire (a write to the table), reads the rows after the last one sent (a keyset
-   * page at a time, waiting for credit between pages) until the consumer cancels or stops reading.
+   * Follows a stream on: each time its wakeups fire (a write to the table), reads the rows after the last one sent (a
+   * keyset page at a time, waiting for credit between pages) until the consumer cancels or stops reading.
    */
-  private Future<Void> follow(ListQuery q, List<String> from, int batch, BusWriteStream<Row> out,
-                              Wakeups wakeups) {
-    Promise<Void> done = Promise.promise();
-    boolean[] reading = {false};
-    boolean[] again = {false};
-    Runnable[] poll = new Runnable[1];
-    poll[0] = () -> {
+  private final class Follower {
+    private final ListQuery q;
+    private final List<String> from;
+    private final int batch;
+    private final BusWriteStream<Row> out;
+    private final Promise<Void> done = Promise.promise();
+    /** A read is running. */
+    private boolean reading;
+    /** Something was written while reading or while the consumer was full: read once more afterwards. */
+    private boolean again;
+
+    Follower(ListQuery q, List<String> from, int batch, BusWriteStream<Row> out, Wakeups wakeups) {
+      this.q = q;
+      this.from = from;
+      this.batch = batch;
+      this.out = out;
+      Runnable unregister = wakeups.register(this::poll);
+      out.stopped().onComplete(ar -> {
+        unregister.run();
+        if (ar.failed()) {
+          done.tryFail(ar.cause());
+        } else {
+          done.tryComplete();
+        }
+      });
+      out.drainHandler(v -> {
+        if (again) {
+          poll();
+        }
+      });
+      poll(); // what was written between the cursor's snapshot and listening
+    }
+
+    Future<Void> done() {
+      return done.future();
+    }
+
+    private void poll() {
       if (out.stopped().isComplete()) {
         return;
       }
-      if (reading[0] || out.writeQueueFull()) {
-        again[0] = true; // read once more when the current read, or the consumer, is done
+      if (reading || out.writeQueueFull()) {
+        again = true;
         return;
       }
-      reading[0] = true;
-      again[0] = false;
+      reading = true;
+      again = false;
       List<String> after = out.lastKey() != null ? out.lastKey() : from;
       Sql sql = Plans.keyset(q, after, false, false, 0, batch);
       pool.preparedQuery(sql.text()).execute(sql.tuple()).onComplete(ar -> {
-        reading[0] = false;
+        reading = false;
         if (ar.failed()) {
           done.tryFail(ar.cause());
           return;
@@ -233,31 +290,15 @@ final class Streams {
           }
         }
         out.flushPartial();
-        if (ar.result().size() > batch || again[0]) {
+        if (ar.result().size() > batch || again) {
           if (out.writeQueueFull()) {
-            out.drainHandler(v -> poll[0].run());
+            out.drainHandler(v -> poll());
           } else {
-            poll[0].run();
+            poll();
           }
         }
       });
-    };
-    Runnable unregister = wakeups.register(poll[0]);
-    out.stopped().onComplete(ar -> {
-      unregister.run();
-      if (ar.failed()) {
-        done.tryFail(ar.cause());
-      } else {
-        done.tryComplete();
-      }
-    });
-    out.drainHandler(v -> {
-      if (again[0]) {
-        poll[0].run();
-      }
-    });
-    poll[0].run(); // what was written between the cursor's snapshot and listening
-    return done.future();
+    }
   }
 
   /** Rows per batch (and per fetch): {@code batch_size}, fewer when this operation's rows have been large. */

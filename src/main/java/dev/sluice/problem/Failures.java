@@ -16,7 +16,10 @@ public final class Failures {
   public static final int NOT_FOUND = 404;
   public static final int METHOD_NOT_ALLOWED = 405;
   public static final int NOT_ACCEPTABLE = 406;
+  public static final int CONTENT_TOO_LARGE = 413;
+  public static final int URI_TOO_LONG = 414;
   public static final int TOO_MANY_REQUESTS = 429;
+  public static final int HEADERS_TOO_LARGE = 431;
   /** The consumer of a stream went away or cancelled it (nginx's "client closed request"); never sent on HTTP. */
   public static final int CLIENT_CLOSED = 499;
   public static final int INTERNAL = 500;

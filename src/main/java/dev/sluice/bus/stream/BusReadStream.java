@@ -70,6 +70,12 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
    */
   public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, int window,
                                            double threshold, long idleTimeoutMs) {
+    return open(vertx, operation, params, window, threshold, idleTimeoutMs, null);
+  }
+
+  /** As {@link #open(Vertx, Operation, JsonObject, int, double, long)}, naming the request it serves (or null). */
+  public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, int window,
+                                           double threshold, long idleTimeoutMs, String requestId) {
     BusReadStream stream = new BusReadStream(vertx, window, threshold, idleTimeoutMs);
     stream.consumer = vertx.eventBus().consumer(stream.dataAddress, stream::onMessage);
     DeliveryOptions options = new DeliveryOptions()
@@ -78,6 +84,9 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
       .addHeader(Addresses.ACTION_HEADER, operation.action())
       .addHeader(StreamProtocol.STREAM_ADDRESS, stream.dataAddress)
       .addHeader(StreamProtocol.CREDIT, Integer.toString(stream.window));
+    if (requestId != null) {
+      options.addHeader(Addresses.REQUEST_ID_HEADER, requestId);
+    }
     stream.outstanding = stream.window;
     return stream.consumer.completion()
       .compose(v -> vertx.eventBus().request(operation.address(), params, options))

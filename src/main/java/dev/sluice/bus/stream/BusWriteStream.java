@@ -108,7 +108,18 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     return bytes;
   }
 
-  /** The position after the last item written, or null before the first. */
+  /**
+   * Where the stream starts: after the item with these keyset values (a resumed stream), so that its position before
+   * its first item, and its end when nothing follows, is where it resumed and not null.
+   */
+  public void startAfter(List<String> key) {
+    if (items == 0) {
+      lastKey = key;
+      lastPosition = null;
+    }
+  }
+
+  /** The position after the last item written (or where the stream started), or null before the first. */
   public String position() {
     if (lastPosition == null && lastKey != null) {
       lastPosition = positions.apply(lastKey);

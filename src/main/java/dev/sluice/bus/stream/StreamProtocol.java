@@ -45,6 +45,11 @@ public final class StreamProtocol {
    * Local maps of the streams open in this process, by data address, for operators and tests: rows a producer has
    * fetched from PostgreSQL, and items a consumer has handed on (to HTTP). Entries go when a stream ends.
    */
+  /**
+   * The open request's parameter holding a resume position that came as SSE's {@code Last-Event-ID} header rather
+   * than as {@code after}: problems about it name the header.
+   */
+  public static final String LAST_EVENT_ID = "Last-Event-ID";
   public static final String FETCHED_MAP = "sluice.streams.fetched";
   public static final String DELIVERED_MAP = "sluice.streams.delivered";
 
