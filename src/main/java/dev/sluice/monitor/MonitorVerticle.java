@@ -6,6 +6,9 @@ import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.MonitorConfig;
 import dev.sluice.data.Database;
 import dev.sluice.problem.Faults;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import dev.sluice.config.SluiceConfig;
@@ -63,6 +66,7 @@ public class MonitorVerticle extends VerticleBase {
     return held.compose(c -> {
       cache = c;
       statistics = new Statistics(vertx, settings, cache, heapUsed);
+      bindMeters();
       statistics.sample(); // the baseline that throughput is first measured from
       alerts = new Alerts(settings.monitor());
       health = new Health(settings.monitor());
@@ -96,6 +100,35 @@ public class MonitorVerticle extends VerticleBase {
     } else {
       message.reply(statistics.document(level));
     }
+  }
+
+  /**
+   * The cache's and memory's meters: each family's hits, misses, evictions, invalidations, entries and weight, and
+   * the node's memory level (0 normal, 1 high, 2 critical), heap use and limit. Read at each scrape.
+   */
+  private void bindMeters() {
+    MeterRegistry meters = Metrics.registry(vertx);
+    for (String family : Statistics.FAMILIES) {
+      FunctionCounter.builder("sluice.cache.hits", cache, c -> c.stats(family).hits()).tag("loader", family)
+        .description("Cache lookups that found an entry").register(meters);
+      FunctionCounter.builder("sluice.cache.misses", cache, c -> c.stats(family).misses()).tag("loader", family)
+        .description("Cache lookups that found none").register(meters);
+      FunctionCounter.builder("sluice.cache.evictions", cache, c -> c.stats(family).evictions())
+        .tag("loader", family).description("Entries dropped for the bounds or expired").register(meters);
+      FunctionCounter.builder("sluice.cache.invalidations", cache, c -> c.stats(family).invalidations())
+        .tag("loader", family).description("Entries dropped because their rows changed or were cleared")
+        .register(meters);
+      Gauge.builder("sluice.cache.entries", cache, c -> c.stats(family).size()).tag("loader", family)
+        .description("Entries held").register(meters);
+      Gauge.builder("sluice.cache.weight", cache, c -> c.stats(family).weightBytes()).tag("loader", family)
+        .baseUnit("bytes").description("Bytes the entries take").register(meters);
+    }
+    Gauge.builder("sluice.memory.level", this, m -> m.level.ordinal())
+      .description("Memory level: 0 normal, 1 high, 2 critical").register(meters);
+    Gauge.builder("sluice.memory.used", heapUsed, LongSupplier::getAsLong).baseUnit("bytes")
+      .description("Heap in use, as the monitor measures it").register(meters);
+    Gauge.builder("sluice.memory.limit", settings, SluiceConfig::memoryLimitBytes).baseUnit("bytes")
+      .description("The memory limit heap use is measured against").register(meters);
   }
 
   /** A round trip to PostgreSQL: {@code {up, latency_ms}}, or {@code {up: false, cause}} within a second. */

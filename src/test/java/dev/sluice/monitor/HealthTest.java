@@ -1,0 +1,166 @@
+package dev.sluice.monitor;
+
+import dev.sluice.Service;
+import dev.sluice.config.MonitorConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@DisplayName("Health: the seed's thresholds, and /health, /health/ready, /health/live as the API says")
+class HealthTest {
+
+  static final long MB = 1024 * 1024;
+  Service service;
+
+  @AfterEach
+  void stop() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  @Test
+  @DisplayName("memory healthy under 80 %, warning under 95 %, else critical")
+  void memoryThresholds() {
+    Health health = new Health(MonitorConfig.from(new JsonObject()));
+    assertEquals(Health.Level.HEALTHY, health.memory(79, 100));
+    assertEquals(Health.Level.WARNING, health.memory(80, 100));
+    assertEquals(Health.Level.WARNING, health.memory(949, 1000));
+    assertEquals(Health.Level.CRITICAL, health.memory(95, 100));
+  }
+
+  @Test
+  @DisplayName("hit rate healthy over 0.8, warning over 0.6, else critical, once there are enough lookups")
+  void hitRateThresholds() {
+    Health health = new Health(MonitorConfig.from(new JsonObject()));
+    assertEquals(Health.Level.HEALTHY, health.hitRate(0, 99), "too few lookups to judge");
+    assertEquals(Health.Level.CRITICAL, health.hitRate(0, 100));
+    assertEquals(Health.Level.HEALTHY, health.hitRate(81, 100));
+    assertEquals(Health.Level.WARNING, health.hitRate(80, 100));
+    assertEquals(Health.Level.WARNING, health.hitRate(61, 100));
+    assertEquals(Health.Level.CRITICAL, health.hitRate(60, 100));
+  }
+
+  @Test
+  @DisplayName("errors in the last minute: healthy at 0, warning under 5, else critical")
+  void errorThresholds() {
+    Health health = new Health(MonitorConfig.from(new JsonObject()));
+    assertEquals(Health.Level.HEALTHY, health.errors(0));
+    assertEquals(Health.Level.WARNING, health.errors(1));
+    assertEquals(Health.Level.WARNING, health.errors(4));
+    assertEquals(Health.Level.CRITICAL, health.errors(5));
+  }
+
+  private static JsonObject check(JsonObject health, String id) {
+    return health.getJsonArray("checks").stream().map(JsonObject.class::cast)
+      .filter(c -> id.equals(c.getString("id"))).findFirst().orElseThrow(() -> new AssertionError(id + " in "
+        + health.encode()));
+  }
+
+  @Test
+  @DisplayName("every check is UP on a healthy node: the database with its latency, each loader, memory, the node")
+  void healthyNode() {
+    service = Service.start();
+    HttpResponse<Buffer> response = service.get("/health");
+    assertEquals(200, response.statusCode(), response::bodyAsString);
+    JsonObject health = response.bodyAsJsonObject();
+    assertEquals("UP", health.getString("status"));
+    Set<String> ids = health.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id"))
+      .collect(Collectors.toSet());
+    assertEquals(Set.of("database", "loader.videos", "loader.users", "loader.analytics", "loader.templates",
+      "loader.search", "memory", "node"), ids);
+    JsonObject database = check(health, "database").getJsonObject("data");
+    assertTrue(database.getDouble("latency_ms") >= 0, database::encode);
+    JsonObject videos = check(health, "loader.videos").getJsonObject("data");
+    assertEquals("closed", videos.getString("breaker"));
+    assertEquals("healthy", videos.getString("level"));
+    JsonObject ready = service.getJson("/health/ready");
+    assertEquals(Set.of("database", "loader.videos", "loader.users", "loader.analytics", "loader.templates",
+      "loader.search", "node"), ready.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id"))
+      .collect(Collectors.toSet()));
+    assertEquals("UP", service.getJson("/health/live").getString("status"));
+  }
+
+  @Test
+  @DisplayName("memory at 96 % of the limit: /health is 503 with memory critical, readiness stays UP")
+  void criticalMemory() {
+    AtomicLong heap = new AtomicLong(50 * MB);
+    JsonObject config = Service.config(new JsonObject()
+      .put("lazy_loading", new JsonObject().put("memory_limit_mb", 100))
+      .put("monitor", new JsonObject().put("sample_interval_ms", 20)));
+    service = Service.start(config, Set.of("monitor"));
+    service.vertx.deployVerticle(new MonitorVerticle(heap::get), new DeploymentOptions().setConfig(config))
+      .toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    assertEquals(200, service.get("/health").statusCode());
+    heap.set(85 * MB);
+    assertTrue(Service.eventually(5_000, () -> "warning".equals(check(service.get("/health").bodyAsJsonObject(),
+      "memory").getJsonObject("data").getString("level"))));
+    assertEquals(200, service.get("/health").statusCode(), "a warning is still UP");
+    heap.set(96 * MB);
+    assertTrue(Service.eventually(5_000, () -> service.get("/health").statusCode() == 503));
+    JsonObject memory = check(service.get("/health").bodyAsJsonObject(), "memory");
+    assertEquals("DOWN", memory.getString("status"));
+    assertEquals("critical", memory.getJsonObject("data").getString("level"));
+    assertEquals(200, service.get("/health/ready").statusCode(), "memory is not readiness");
+  }
+
+  @Test
+  @DisplayName("a loader that is not deployed is DOWN, and so is readiness")
+  void missingLoader() {
+    service = Service.start(Service.config(new JsonObject()), Set.of("templates"));
+    HttpResponse<Buffer> ready = service.get("/health/ready");
+    assertEquals(503, ready.statusCode(), ready::bodyAsString);
+    JsonObject templates = check(ready.bodyAsJsonObject(), "loader.templates");
+    assertEquals("DOWN", templates.getString("status"));
+    assertEquals(false, templates.getJsonObject("data").getBoolean("deployed"));
+    assertEquals("UP", check(ready.bodyAsJsonObject(), "loader.videos").getString("status"));
+  }
+
+  @Test
+  @DisplayName("/metrics parses as Prometheus text; Sluice's counters move with requests; labels are bounded")
+  void metrics() {
+    service = Service.start();
+    PrometheusText before = PrometheusText.parse(service.get("/metrics").bodyAsString());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, service.get("/api/v1/users?limit=5&role=creator").statusCode());
+    }
+    assertEquals(404, service.get("/api/v1/videos/00000000-0000-0000-0000-00000000abcd").statusCode());
+    HttpResponse<Buffer> response = service.get("/metrics");
+    assertEquals(200, response.statusCode());
+    assertTrue(response.getHeader("Content-Type").startsWith("text/plain"), response.getHeader("Content-Type"));
+    PrometheusText after = PrometheusText.parse(response.bodyAsString());
+    assertEquals(15, after.value("sluice_items_served_total", "loader", "users")
+      - before.value("sluice_items_served_total", "loader", "users"), 0.0);
+    assertTrue(after.value("sluice_load_seconds_count", "loader", "users") >= 1);
+    assertEquals(1.0, after.value("sluice_breaker_state", "loader", "videos", "state", "closed"));
+    assertEquals(0.0, after.value("sluice_breaker_state", "loader", "videos", "state", "open"));
+    assertTrue(after.value("sluice_cache_hits_total", "loader", "users")
+      > before.value("sluice_cache_hits_total", "loader", "users"), "the second and third request were hits");
+    assertTrue(after.value("vertx_http_server_requests_total", "route", "/api/v1/users") >= 3);
+    assertTrue(after.has("jvm_memory_used_bytes"));
+    assertTrue(after.has("jvm_gc_pause_seconds_count") || after.has("jvm_gc_memory_allocated_bytes_total"));
+    assertTrue(after.has("vertx_pool_in_use") || after.has("vertx_pool_queue_pending"), "pool metrics");
+    assertTrue(after.has("vertx_eventbus_handlers"));
+    assertTrue(after.has("sluice_memory_level"));
+    for (PrometheusText.Sample sample : after.samples()) {
+      sample.labels().forEach((name, value) -> {
+        assertTrue(!value.matches(".*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-.*") && !value.contains("?"),
+          () -> sample.name() + " has an unbounded label " + name + "=" + value);
+      });
+    }
+  }
+}
