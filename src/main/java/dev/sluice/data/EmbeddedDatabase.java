@@ -19,6 +19,7 @@ import java.sql.Statement;
 public final class EmbeddedDatabase implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+  static final long SUPERVISE_EVERY_MS = 250;
   public static final String DATABASE_NAME = "sluice";
 
   private final Path dataDir;
@@ -84,8 +85,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
       throw new IOException("could not prepare the embedded database", e);
     }
-    LOG.info("database.embedded started=true version=17 port={} data_dir={} pid={}", postgres.getPort(),
-      dataDir.toAbsolutePath(), postgres.getProcess().pid());
+    LOG.info("database.embedded started=true version=17 port={} data_dir={}", postgres.getPort(),
+      dataDir.toAbsolutePath());
     return postgres;
   }
 
@@ -100,19 +101,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
     supervisor = new Thread(() -> {
       while (!closing) {
+        long pid = pid();
         try {
-          postgres.getProcess().onExit().get();
+          while (!closing && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            Thread.sleep(SUPERVISE_EVERY_MS);
+          }
         } catch (InterruptedException e) {
           return;
-        } catch (java.util.concurrent.ExecutionException e) {
-          LOG.warn("database.embedded.watch-failed", e);
         }
         if (closing) {
           return;
         }
         up = false;
-        LOG.error("database.embedded.died pid={} exit={}; restarting on {}", postgres.getProcess().pid(),
-          postgres.getProcess().exitValue(), dataDir.toAbsolutePath());
+        LOG.error("database.embedded.died pid={}; restarting on {}", pid, dataDir.toAbsolutePath());
         restart();
       }
     }, "sluice-postgres-supervisor");
@@ -153,12 +154,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Whether the server process is running (false while the supervisor restarts it). */
   public boolean up() {
-    return up && postgres.getProcess().isAlive();
+    return up && ProcessHandle.of(pid()).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** The server's process id. */
+  /** The server's (the postmaster's) process id, as its {@code postmaster.pid} file says; -1 when there is none. */
   public long pid() {
-    return postgres.getProcess().pid();
+    try {
+      return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   public Path dataDir() {
