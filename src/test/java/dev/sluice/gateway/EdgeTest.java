@@ -158,6 +158,23 @@ class EdgeTest {
   }
 
   @Test
+  @DisplayName("once the node is shutting down: readiness DOWN, requests 503 with Retry-After, operations answer")
+  void shuttingDown() {
+    try (Service stopping = Service.start()) {
+      assertEquals(200, send(stopping, HttpMethod.GET, "/health/ready").statusCode());
+      dev.sluice.monitor.NodeState.shuttingDown(stopping.vertx);
+      HttpResponse<Buffer> ready = send(stopping, HttpMethod.GET, "/health/ready");
+      assertEquals(503, ready.statusCode());
+      HttpResponse<Buffer> page = send(stopping, HttpMethod.GET, "/api/v1/users?limit=1");
+      assertEquals(503, page.statusCode());
+      assertEquals("1", page.getHeader("Retry-After"));
+      assertEquals("close", page.getHeader("Connection"));
+      assertEquals(503, send(stopping, HttpMethod.GET, "/api/v1/videos/stream").statusCode());
+      assertEquals(200, send(stopping, HttpMethod.GET, "/metrics").statusCode());
+    }
+  }
+
+  @Test
   @DisplayName("CORS: off by default; when configured, the named origin is allowed and others get no CORS headers")
   void corsWhenConfigured() {
     assertNull(send(service, HttpMethod.GET, "/api/v1/users?limit=1", "Origin", "https://console.example")
