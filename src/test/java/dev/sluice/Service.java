@@ -16,6 +16,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole service as a user meets it: every verticle of verticles.json deployed on the test database, a real HTTP
@@ -60,14 +61,14 @@ public final class Service implements AutoCloseable {
           kept.add(v);
         }
       });
-      List<String> ids = Deployer.deploy(vertx, plan.put("verticles", kept), config).await();
+      List<String> ids = Deployer.deploy(vertx, plan.put("verticles", kept), config).timeout(2, TimeUnit.MINUTES).await();
       java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
       for (int i = 0; i < ids.size(); i++) {
         byName.put(kept.getJsonObject(i).getString("name"), ids.get(i));
       }
       return new Service(vertx, config, byName);
     } catch (Exception e) {
-      vertx.close().await();
+      vertx.close().timeout(2, TimeUnit.MINUTES).await();
       throw new IllegalStateException("the service did not start", e);
     }
   }
@@ -83,7 +84,7 @@ public final class Service implements AutoCloseable {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.putHeader(headers[i], headers[i + 1]);
     }
-    return request.send().await();
+    return request.send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   /** The statistics document's figures for one loader. */
@@ -110,7 +111,7 @@ public final class Service implements AutoCloseable {
 
   /** GETs a path (with its query string) and waits for the whole response. */
   public HttpResponse<Buffer> get(String pathAndQuery) {
-    return http.get(pathAndQuery).send().await();
+    return http.get(pathAndQuery).send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   /** Waits until {@code condition} holds, at most {@code millis}; false when it never did. */
@@ -141,7 +142,7 @@ public final class Service implements AutoCloseable {
 
   public List<Row> sql(String sql, Object... args) {
     List<Row> rows = new ArrayList<>();
-    db.preparedQuery(sql).execute(Tuple.from(args)).await().forEach(rows::add);
+    db.preparedQuery(sql).execute(Tuple.from(args)).timeout(2, TimeUnit.MINUTES).await().forEach(rows::add);
     return rows;
   }
 
@@ -152,7 +153,7 @@ public final class Service implements AutoCloseable {
   @Override
   public void close() {
     http.close();
-    db.close().await();
-    vertx.close().await();
+    db.close().timeout(2, TimeUnit.MINUTES).await();
+    vertx.close().timeout(2, TimeUnit.MINUTES).await();
   }
 }

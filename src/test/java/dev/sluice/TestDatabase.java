@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Pool;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One real PostgreSQL for the whole test run: started on first use in {@code target/test-pg} (wiped first),
@@ -37,11 +38,11 @@ public final class TestDatabase {
         Vertx vertx = Vertx.vertx();
         try {
           Pool pool = Database.pool(vertx, DatabaseConfig.from(new JsonObject().put("url", database.url())), 0);
-          Migrations.migrate(pool).await();
-          new Seeder(pool, Progress.none()).seed(SeedScale.TINY).await();
-          pool.close().await();
+          Migrations.migrate(pool).timeout(2, TimeUnit.MINUTES).await();
+          new Seeder(pool, Progress.none()).seed(SeedScale.TINY).timeout(2, TimeUnit.MINUTES).await();
+          pool.close().timeout(2, TimeUnit.MINUTES).await();
         } finally {
-          vertx.close().await();
+          vertx.close().timeout(2, TimeUnit.MINUTES).await();
         }
         EmbeddedDatabase started = database;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

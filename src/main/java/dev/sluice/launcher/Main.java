@@ -194,7 +194,7 @@ public final class Main {
       String scale = runtime.settings().database().seedScale();
       if (runtime.embedded() != null && !"none".equalsIgnoreCase(scale) && Seeder.isEmpty(pool).await()) {
         LOG.info("seed.first-start scale={}", scale);
-        new Seeder(pool, Progress.terminal(System.out)).seed(SeedScale.parse(scale)).await();
+        new Seeder(pool, Progress.console(System.out, System.console() != null)).seed(SeedScale.parse(scale)).await();
       }
     } finally {
       pool.close().await();
@@ -219,7 +219,7 @@ public final class Main {
       if (runtime.embedded() == null && !force && !Seeder.isEmpty(pool).await()) {
         throw new UsageException("The external database already has data; seeding wipes it. Add --force to do so.");
       }
-      return new Seeder(pool, Progress.terminal(System.out)).seed(scale).await();
+      return new Seeder(pool, Progress.console(System.out, System.console() != null)).seed(scale).await();
     } finally {
       pool.close().await();
       runtime.close();

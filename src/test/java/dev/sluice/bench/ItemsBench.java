@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The single-item benchmark without HTTP (bench/cache.sh runs it): {@code concurrency} callers in one JVM, each
@@ -53,21 +54,21 @@ public final class ItemsBench {
             .put("lazy_loading", new JsonObject().put("enable_caching", false))
             .put("items", new JsonObject().put("batching", batching)), Map.of("SLUICE_CURSOR_SECRET", "bench"));
           String deployment = vertx.deployVerticle(new VideoLoaderVerticle(), new DeploymentOptions()
-            .setConfig(config)).await();
+            .setConfig(config)).timeout(2, TimeUnit.MINUTES).await();
           run(vertx, ids, 3, concurrency); // warm-up
-          db.query("SELECT pg_stat_statements_reset()").execute().await();
+          db.query("SELECT pg_stat_statements_reset()").execute().timeout(2, TimeUnit.MINUTES).await();
           long loads = run(vertx, ids, seconds, concurrency);
           long queries = db.query("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements "
-            + "WHERE query LIKE '%FROM videos v%' AND query LIKE '%= ANY(%'").execute().await().iterator().next()
+            + "WHERE query LIKE '%FROM videos v%' AND query LIKE '%= ANY(%'").execute().timeout(2, TimeUnit.MINUTES).await().iterator().next()
             .getLong(0);
           System.out.printf("bus-items-%s-%d %.2f loads/s %d loads %d queries%n", batching ? "batched" : "unbatched",
             round, loads / (double) seconds, loads, queries);
-          vertx.undeploy(deployment).await();
+          vertx.undeploy(deployment).timeout(2, TimeUnit.MINUTES).await();
         }
       }
     } finally {
-      db.close().await();
-      vertx.close().await();
+      db.close().timeout(2, TimeUnit.MINUTES).await();
+      vertx.close().timeout(2, TimeUnit.MINUTES).await();
     }
   }
 
@@ -83,7 +84,7 @@ public final class ItemsBench {
         next(client, ids, until, done, running, finished);
       }
     });
-    finished.future().await();
+    finished.future().timeout(2, TimeUnit.MINUTES).await();
     return done.get();
   }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("The cache keeps to its bounds: TTL, bytes, entries; its admin endpoints are off without a token")
 class CacheBoundsTest {
@@ -74,9 +75,9 @@ class CacheBoundsTest {
   @DisplayName("with no admin token configured the cache endpoints answer 403")
   void noToken() {
     HttpResponse<Buffer> response = service.http.delete("/api/v1/cache")
-      .putHeader("Authorization", "Bearer anything").send().await();
+      .putHeader("Authorization", "Bearer anything").send().timeout(2, TimeUnit.MINUTES).await();
     assertEquals(403, response.statusCode());
     assertEquals("https://sluice.dev/problems/forbidden", response.bodyAsJsonObject().getString("type"));
-    assertEquals(403, service.http.delete("/api/v1/cache/videos").send().await().statusCode());
+    assertEquals(403, service.http.delete("/api/v1/cache/videos").send().timeout(2, TimeUnit.MINUTES).await().statusCode());
   }
 }

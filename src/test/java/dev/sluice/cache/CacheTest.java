@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("The node cache answers repeated requests, stays true to the database, and speaks HTTP caching")
 class CacheTest {
@@ -178,7 +179,7 @@ class CacheTest {
     for (int i = 0; i < 100; i++) {
       replies.add(service.http.get(path).send());
     }
-    Future.all(replies).await();
+    Future.all(replies).timeout(2, TimeUnit.MINUTES).await();
     Set<String> bodies = new HashSet<>();
     for (Future<HttpResponse<Buffer>> reply : replies) {
       bodies.add(ok(reply.result()).bodyAsString());
@@ -258,26 +259,39 @@ class CacheTest {
   void admin() {
     ok(service.get("/api/v1/templates?per_page=4"));
     ok(service.get("/api/v1/templates?per_page=5"));
-    HttpResponse<Buffer> missing = service.http.delete("/api/v1/cache").send().await();
+    HttpResponse<Buffer> missing = service.http.delete("/api/v1/cache").send().timeout(2, TimeUnit.MINUTES).await();
     assertEquals(401, missing.statusCode());
     assertEquals("application/problem+json", missing.getHeader("Content-Type"));
     assertEquals("Bearer realm=\"sluice\"", missing.getHeader("WWW-Authenticate"));
     assertEquals(401, service.http.delete("/api/v1/cache/templates").putHeader("Authorization", "Bearer wrong")
-      .send().await().statusCode());
+      .send().timeout(2, TimeUnit.MINUTES).await().statusCode());
     HttpResponse<Buffer> unknown = service.http.delete("/api/v1/cache/nothing")
-      .putHeader("Authorization", "Bearer test-admin-token").send().await();
+      .putHeader("Authorization", "Bearer test-admin-token").send().timeout(2, TimeUnit.MINUTES).await();
     assertEquals(404, unknown.statusCode());
     assertEquals("https://sluice.dev/problems/not-found", unknown.bodyAsJsonObject().getString("type"));
-    long held = service.stats("templates").getJsonObject("cache_stats").getLong("size");
+    // the pages prefetched after those two land in the background: count once they have
+    long[] size = {-1};
+    assertTrue(Service.eventually(5_000, () -> {
+      long now = service.stats("templates").getJsonObject("cache_stats").getLong("size");
+      boolean settled = now == size[0];
+      size[0] = now;
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return settled;
+    }));
+    long held = size[0];
     assertTrue(held >= 2);
     HttpResponse<Buffer> cleared = service.http.delete("/api/v1/cache/templates")
-      .putHeader("Authorization", "Bearer test-admin-token").send().await();
+      .putHeader("Authorization", "Bearer test-admin-token").send().timeout(2, TimeUnit.MINUTES).await();
     assertEquals(200, cleared.statusCode());
     assertEquals(held, cleared.bodyAsJsonObject().getLong("dropped"));
     assertEquals(0, service.stats("templates").getJsonObject("cache_stats").getLong("size"));
     assertEquals("sluice; fwd=miss", cacheStatus(ok(service.get("/api/v1/templates?per_page=4"))));
     HttpResponse<Buffer> all = service.http.delete("/api/v1/cache")
-      .putHeader("Authorization", "Bearer test-admin-token").send().await();
+      .putHeader("Authorization", "Bearer test-admin-token").send().timeout(2, TimeUnit.MINUTES).await();
     assertEquals(200, all.statusCode());
     assertTrue(all.bodyAsJsonObject().getLong("dropped") >= 1);
     assertEquals(Set.of("videos", "users", "analytics", "templates", "search"),

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("With enable_caching=false every request is loaded, and nothing is compressed only to be decompressed")
 class UncachedTest {
@@ -49,7 +50,7 @@ class UncachedTest {
   @DisplayName("a compressed family's reply is not gzip'd when it is not kept; gzip clients still get gzip")
   void noPointlessCompression() {
     LoaderReply reply = SluiceClient.create(service.vertx, 10_000)
-      .request(Operation.VIDEOS, new JsonObject().put("limit", "40")).await();
+      .request(Operation.VIDEOS, new JsonObject().put("limit", "40")).timeout(2, TimeUnit.MINUTES).await();
     assertFalse(reply.gzipped(), "sent plain over the bus: nobody keeps the compressed copy");
     assertEquals(40, reply.json().getJsonArray("data").size());
     assertEquals("gzip", service.get("/api/v1/videos?limit=40", "Accept-Encoding", "gzip")

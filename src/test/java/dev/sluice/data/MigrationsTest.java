@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("Migrations apply once, in order, from any number of nodes at once")
 class MigrationsTest {
@@ -28,7 +29,7 @@ class MigrationsTest {
 
   @AfterAll
   static void stop() {
-    vertx.close().await();
+    vertx.close().timeout(2, TimeUnit.MINUTES).await();
   }
 
   @Test
@@ -41,23 +42,23 @@ class MigrationsTest {
       pools.add(pool);
       runs.add(Migrations.migrate(pool));
     }
-    Future.all(runs).await();
+    Future.all(runs).timeout(2, TimeUnit.MINUTES).await();
     for (Future<Integer> run : runs) {
       assertEquals(0, run.result(), "the test database is migrated already: nothing left to apply");
     }
     Pool pool = pools.get(0);
-    assertEquals((long) Migrations.FILES.size(), pool.query("SELECT count(*) FROM schema_migrations").execute().await()
+    assertEquals((long) Migrations.FILES.size(), pool.query("SELECT count(*) FROM schema_migrations").execute().timeout(2, TimeUnit.MINUTES).await()
       .iterator().next().getLong(0));
-    pools.forEach(p -> p.close().await());
+    pools.forEach(p -> p.close().timeout(2, TimeUnit.MINUTES).await());
   }
 
   @Test
   @DisplayName("on an empty database concurrent starts apply every migration exactly once")
   void freshDatabaseConcurrently() {
     Pool admin = TestDatabase.pool(vertx);
-    admin.query("DROP DATABASE IF EXISTS migrations_test").execute().await();
-    admin.query("CREATE DATABASE migrations_test").execute().await();
-    admin.close().await();
+    admin.query("DROP DATABASE IF EXISTS migrations_test").execute().timeout(2, TimeUnit.MINUTES).await();
+    admin.query("CREATE DATABASE migrations_test").execute().timeout(2, TimeUnit.MINUTES).await();
+    admin.close().timeout(2, TimeUnit.MINUTES).await();
     String url = TestDatabase.url().replace("/sluice", "/migrations_test");
     List<Pool> pools = new ArrayList<>();
     List<Future<Integer>> runs = new ArrayList<>();
@@ -66,11 +67,11 @@ class MigrationsTest {
       pools.add(pool);
       runs.add(Migrations.migrate(pool));
     }
-    Future.all(runs).await();
+    Future.all(runs).timeout(2, TimeUnit.MINUTES).await();
     int applied = runs.stream().mapToInt(Future::result).sum();
     assertEquals(Migrations.FILES.size(), applied, "each migration applied by exactly one node");
-    assertEquals(0L, pools.get(0).query("SELECT count(*) FROM videos").execute().await().iterator().next()
+    assertEquals(0L, pools.get(0).query("SELECT count(*) FROM videos").execute().timeout(2, TimeUnit.MINUTES).await().iterator().next()
       .getLong(0));
-    pools.forEach(p -> p.close().await());
+    pools.forEach(p -> p.close().timeout(2, TimeUnit.MINUTES).await());
   }
 }

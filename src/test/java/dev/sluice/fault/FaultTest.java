@@ -190,7 +190,7 @@ class FaultTest {
       Thread.sleep(1_000);
       postgres.signal("STOP", true);
       long frozenAt = System.currentTimeMillis();
-      Thread.sleep(5_000);
+      Thread.sleep(7_000); // every client starts at least one request after the freeze, and it ends before the thaw
       postgres.signal("CONT", true);
       long thawedAt = System.currentTimeMillis();
       long recoveredMs = recovered(thawedAt, 20, 10_000);

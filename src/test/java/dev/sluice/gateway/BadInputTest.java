@@ -21,6 +21,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("Bad input gets a clear 400 naming the parameter, never a 500")
 class BadInputTest {
@@ -176,7 +177,7 @@ class BadInputTest {
     problem("/api/v1/nothing-here", 404);
     problem("/api/v2/videos", 404);
     problem("/", 404);
-    HttpResponse<Buffer> post = service.http.post("/api/v1/videos").send().await();
+    HttpResponse<Buffer> post = service.http.post("/api/v1/videos").send().timeout(2, TimeUnit.MINUTES).await();
     assertEquals(405, post.statusCode());
     assertEquals("application/problem+json", post.getHeader("Content-Type"));
   }

@@ -18,6 +18,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("The service starts on its defaults and keeps its data")
 class LauncherTest {
@@ -40,11 +41,11 @@ class LauncherTest {
   static JsonObject get(int port, String path) {
     Vertx vertx = Vertx.vertx();
     try {
-      HttpResponse<Buffer> response = WebClient.create(vertx).get(port, "127.0.0.1", path).send().await();
+      HttpResponse<Buffer> response = WebClient.create(vertx).get(port, "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
       assertEquals(200, response.statusCode(), response::bodyAsString);
       return response.bodyAsJsonObject();
     } finally {
-      vertx.close().await();
+      vertx.close().timeout(2, TimeUnit.MINUTES).await();
     }
   }
 
@@ -63,8 +64,8 @@ class LauncherTest {
       assertEquals(50, get(port, "/api/v1/videos").getInteger("count"), "seeded at first start");
       Pool pool = first.pool();
       pool.query("INSERT INTO users (id, username, email, display_name, role, created_at) VALUES ('" + marker
-        + "', 'marker', 'marker@example.com', 'Marker', 'viewer', now() + interval '1 day')").execute().await();
-      pool.close().await();
+        + "', 'marker', 'marker@example.com', 'Marker', 'viewer', now() + interval '1 day')").execute().timeout(2, TimeUnit.MINUTES).await();
+      pool.close().timeout(2, TimeUnit.MINUTES).await();
     } finally {
       first.close();
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("Verticles come and go cleanly while the node's shared cache and listener stay")
 class LifecycleTest {
@@ -31,12 +32,12 @@ class LifecycleTest {
   @DisplayName("an undeployed loader takes its address with it (503, not a 500 from its closed pool); a new one serves")
   void redeployLoader() {
     assertEquals(200, service.get("/api/v1/videos?limit=2&category=news").statusCode());
-    service.vertx.undeploy(service.deployments.get("videos")).await();
+    service.vertx.undeploy(service.deployments.get("videos")).timeout(2, TimeUnit.MINUTES).await();
     HttpResponse<Buffer> gone = service.get("/api/v1/videos?limit=3&category=news");
     assertEquals(503, gone.statusCode(), gone::bodyAsString);
     assertEquals("https://sluice.dev/problems/unavailable", gone.bodyAsJsonObject().getString("type"));
     service.vertx.deployVerticle(new VideoLoaderVerticle(), new DeploymentOptions().setConfig(service.config))
-      .await();
+      .timeout(2, TimeUnit.MINUTES).await();
     for (int i = 0; i < 20; i++) {
       assertEquals(200, service.get("/api/v1/videos?limit=" + (4 + i) + "&category=news").statusCode());
     }

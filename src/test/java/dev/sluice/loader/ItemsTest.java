@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("Single items and ids= batches, loaded together as a DataLoader would")
 class ItemsTest {
@@ -49,7 +50,7 @@ class ItemsTest {
 
   static void clearCache() {
     HttpResponse<Buffer> cleared = service.http.delete("/api/v1/cache")
-      .putHeader("Authorization", "Bearer test-admin-token").send().await();
+      .putHeader("Authorization", "Bearer test-admin-token").send().timeout(2, TimeUnit.MINUTES).await();
     assertEquals(200, cleared.statusCode());
   }
 
@@ -135,14 +136,14 @@ class ItemsTest {
     for (int i = 0; i < 200; i++) {
       warm.add(service.http.get("/api/v1/nothing-here").send());
     }
-    Future.all(warm).await();
+    Future.all(warm).timeout(2, TimeUnit.MINUTES).await();
     clearCache();
     service.resetStatements();
     List<Future<HttpResponse<Buffer>>> replies = new ArrayList<>();
     for (UUID id : ids) {
       replies.add(service.http.get("/api/v1/videos/" + id).send());
     }
-    Future.all(replies).await();
+    Future.all(replies).timeout(2, TimeUnit.MINUTES).await();
     for (int i = 0; i < ids.size(); i++) {
       HttpResponse<Buffer> reply = replies.get(i).result();
       assertEquals(200, reply.statusCode());
@@ -181,13 +182,13 @@ class ItemsTest {
     for (int i = 0; i < 500; i++) {
       items.add(client.item(Operation.USER, ids.get(i % ids.size())));
     }
-    Future.all(items).await();
+    Future.all(items).timeout(2, TimeUnit.MINUTES).await();
     for (int i = 0; i < 500; i++) {
       assertEquals(ids.get(i % ids.size()).toString(), items.get(i).result().getString("id"));
     }
     long queries = service.calls("FROM users u", BATCH_SQL);
     assertTrue(queries >= 1 && queries <= 10, queries + " queries for 500 loads");
-    List<JsonObject> batch = client.items(Operation.USERS, List.of(ids.get(3), new UUID(0, 1))).await();
+    List<JsonObject> batch = client.items(Operation.USERS, List.of(ids.get(3), new UUID(0, 1))).timeout(2, TimeUnit.MINUTES).await();
     assertEquals(ids.get(3).toString(), batch.get(0).getString("id"));
     assertNull(batch.get(1));
     Future<JsonObject> missing = client.item(Operation.VIDEO, new UUID(0, 3));

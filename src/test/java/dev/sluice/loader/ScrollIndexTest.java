@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("Virtual-scroll checkpoints: one walk for many requests, walked again in the background before they go stale")
 class ScrollIndexTest {
@@ -60,7 +61,7 @@ class ScrollIndexTest {
     for (int end = 201; end <= 230; end++) {
       replies.add(service.http.get(path(200, end)).send());
     }
-    Future.all(replies).await();
+    Future.all(replies).timeout(2, TimeUnit.MINUTES).await();
     for (int i = 0; i < replies.size(); i++) {
       assertEquals(expected(200, 201 + i), window(replies.get(i).result()));
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("The monitor watches memory against its limit, sheds the caches, and reports every loader's figures")
 class MonitorTest {
@@ -39,7 +40,7 @@ class MonitorTest {
   Service withGauge(AtomicLong heap, JsonObject overrides) {
     JsonObject config = Service.config(overrides);
     Service started = Service.start(config, Set.of("monitor"));
-    started.vertx.deployVerticle(new MonitorVerticle(heap::get), new DeploymentOptions().setConfig(config)).await();
+    started.vertx.deployVerticle(new MonitorVerticle(heap::get), new DeploymentOptions().setConfig(config)).timeout(2, TimeUnit.MINUTES).await();
     return started;
   }
 
@@ -66,7 +67,7 @@ class MonitorTest {
       .put("monitor", new JsonObject().put("sample_interval_ms", 20)));
     List<String> published = new CopyOnWriteArrayList<>();
     service.vertx.eventBus().<JsonObject>consumer(Addresses.MEMORY_LEVEL, m -> published.add(m.body().getString("level")))
-      .completion().await();
+      .completion().timeout(2, TimeUnit.MINUTES).await();
     for (int limit = 60; limit < 100; limit++) {
       assertEquals(200, service.get("/api/v1/users?limit=" + limit).statusCode());
     }

@@ -22,6 +22,7 @@ import java.util.zip.Inflater;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("A stream goes gzip'd to a client that takes it, flushed batch by batch")
 class GzipStreamTest {
@@ -40,7 +41,7 @@ class GzipStreamTest {
 
   @AfterAll
   static void stop() {
-    client.close().await();
+    client.close().timeout(2, TimeUnit.MINUTES).await();
     service.close();
   }
 
@@ -54,7 +55,7 @@ class GzipStreamTest {
     if (gzip) {
       options.putHeader("Accept-Encoding", "gzip");
     }
-    return client.request(options).compose(request -> request.send()).compose(reading).await();
+    return client.request(options).compose(request -> request.send()).compose(reading).timeout(2, TimeUnit.MINUTES).await();
   }
 
   @Test
@@ -95,12 +96,12 @@ class GzipStreamTest {
         response.endHandler(v -> ended[0] = true);
         return io.vertx.core.Future.succeededFuture();
       });
-    listed.future().await();
+    listed.future().timeout(2, TimeUnit.MINUTES).await();
     List<String> lines = decoded.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(rows, lines.size(), "every listed row decoded");
     assertTrue(new JsonObject(lines.get(0)).containsKey("metric"));
     assertTrue(!ended[0], "while the stream is still open: its gzip was flushed, not held for more");
-    client.close().await();
+    client.close().timeout(2, TimeUnit.MINUTES).await();
     client = service.vertx.createHttpClient(new HttpClientOptions().setDecompressionSupported(false));
   }
 

@@ -62,7 +62,7 @@ final class StreamClient {
         stream.ended.tryFail(new IllegalStateException("connection closed before the end of the body"));
       });
       return response;
-    }).await();
+    }).timeout(2, TimeUnit.MINUTES).await();
     return stream;
   }
 
@@ -96,6 +96,6 @@ final class StreamClient {
   }
 
   void close() {
-    client.close().await();
+    client.close().timeout(2, TimeUnit.MINUTES).await();
   }
 }

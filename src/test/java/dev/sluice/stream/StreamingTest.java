@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("Streams: a whole result set at the speed the client reads, with the server's memory flat")
 class StreamingTest {
@@ -248,7 +249,7 @@ class StreamingTest {
     String tampered = checkpoint.substring(0, 10) + (checkpoint.charAt(10) == 'x' ? 'y' : 'x') + checkpoint.substring(11);
     assertEquals(400, service.get("/api/v1/videos/stream?after=" + tampered).statusCode());
     assertEquals(400, service.get("/api/v1/users/stream?after=" + checkpoint).statusCode(), "another endpoint's");
-    var withHeader = service.http.get("/api/v1/videos/stream").putHeader("Last-Event-ID", "nope").send().await();
+    var withHeader = service.http.get("/api/v1/videos/stream").putHeader("Last-Event-ID", "nope").send().timeout(2, TimeUnit.MINUTES).await();
     assertEquals(400, withHeader.statusCode());
   }
 
@@ -365,8 +366,8 @@ class StreamingTest {
   @DisplayName("another verticle streams through the typed client, and its slow reading holds the cursor back")
   void typedClientInAnotherVerticle() throws Exception {
     io.vertx.core.Promise<long[]> result = io.vertx.core.Promise.promise();
-    service.vertx.deployVerticle(new SlowReader(result)).await();
-    long[] figures = result.future().await(); // {items, max lead of fetched over read, batches read slowly}
+    service.vertx.deployVerticle(new SlowReader(result)).timeout(2, TimeUnit.MINUTES).await();
+    long[] figures = result.future().timeout(2, TimeUnit.MINUTES).await(); // {items, max lead of fetched over read, batches read slowly}
     assertTrue(figures[0] >= ROWS, "every row: " + figures[0]);
     assertTrue(figures[1] <= (long) (WINDOW + 3) * BATCH,
       "while reading slowly, PostgreSQL was at most " + figures[1] + " rows ahead");
@@ -414,9 +415,9 @@ class StreamingTest {
   @Test
   @DisplayName("a format the stream does not speak is a 406; bad parameters are a 400 before any byte of body")
   void formatsAndParameters() {
-    var html = service.http.get("/api/v1/videos/stream").putHeader("Accept", "text/html").send().await();
+    var html = service.http.get("/api/v1/videos/stream").putHeader("Accept", "text/html").send().timeout(2, TimeUnit.MINUTES).await();
     assertEquals(406, html.statusCode());
-    assertEquals(200, service.http.get("/api/v1/templates/stream").putHeader("Accept", "*/*").send().await()
+    assertEquals(200, service.http.get("/api/v1/templates/stream").putHeader("Accept", "*/*").send().timeout(2, TimeUnit.MINUTES).await()
       .statusCode());
     assertEquals(400, service.get("/api/v1/videos/stream?status=bogus").statusCode());
     assertEquals(400, service.get("/api/v1/search/stream").statusCode());

@@ -31,6 +31,30 @@ public interface Progress {
     return new Terminal(out);
   }
 
+  /**
+   * What the launcher reports on standard output: the redrawn bar on a terminal, else (a log file, a pipe, a
+   * container's log) one plain line per finished table, never carriage-return frames.
+   */
+  static Progress console(PrintStream out, boolean terminal) {
+    return terminal ? terminal(out) : lines(out);
+  }
+
+  /** One line per finished table on {@code out}, as the bar's last frame reads, and nothing while it runs. */
+  static Progress lines(PrintStream out) {
+    return new Progress() {
+      @Override
+      public void update(String table, long done, long total) {
+        // a log gets the outcome only
+      }
+
+      @Override
+      public void finished(String table, long rows, Duration took) {
+        out.println(Terminal.summary(table, rows, took));
+        out.flush();
+      }
+    };
+  }
+
   /** The {@link #none()} implementation. */
   enum None implements Progress {
     INSTANCE;
@@ -85,15 +109,20 @@ public interface Progress {
 
     @Override
     public synchronized void finished(String table, long rows, Duration took) {
-      double seconds = Math.max(1, took.toMillis()) / 1000.0;
-      String line = String.format(Locale.ROOT, "%-" + NAME_WIDTH + "s ", table) + bar(1.0)
-        + " 100%  " + number(rows) + " " + unit(table) + " in " + duration(took)
-        + "  " + number(Math.round(rows / seconds)) + " " + unit(table) + "/s";
+      String line = summary(table, rows, took);
       if (!table.equals(this.table)) {
         lastLength = 0;
       }
       draw(line, true);
       this.table = null;
+    }
+
+    /** The line a finished table ends with. */
+    static String summary(String table, long rows, Duration took) {
+      double seconds = Math.max(1, took.toMillis()) / 1000.0;
+      return String.format(Locale.ROOT, "%-" + NAME_WIDTH + "s ", table) + bar(1.0)
+        + " 100%  " + number(rows) + " " + unit(table) + " in " + duration(took)
+        + "  " + number(Math.round(rows / seconds)) + " " + unit(table) + "/s";
     }
 
     private void draw(String line, boolean last) {

@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 @DisplayName("The demo-data generator")
 class SeederTest {
@@ -46,17 +47,17 @@ class SeederTest {
     // The shared test database was seeded when it started; seed again here so that this class sees exactly what
     // a run produces, whatever other test classes changed before it.
     progress = new Recording();
-    summary = new Seeder(pool, progress).seed(SeedScale.TINY).await();
+    summary = new Seeder(pool, progress).seed(SeedScale.TINY).timeout(2, TimeUnit.MINUTES).await();
     fingerprint = fingerprint();
   }
 
   @AfterAll
   static void close() {
     if (pool != null) {
-      pool.close().await();
+      pool.close().timeout(2, TimeUnit.MINUTES).await();
     }
     if (vertx != null) {
-      vertx.close().await();
+      vertx.close().timeout(2, TimeUnit.MINUTES).await();
     }
   }
 
@@ -65,7 +66,7 @@ class SeederTest {
   void storedInCreationOrder() {
     for (String table : List.of("users", "videos")) {
       double correlation = pool.query("SELECT correlation FROM pg_stats WHERE tablename = '" + table
-        + "' AND attname = 'created_at'").execute().await().iterator().next().getDouble(0);
+        + "' AND attname = 'created_at'").execute().timeout(2, TimeUnit.MINUTES).await().iterator().next().getDouble(0);
       assertTrue(correlation > 0.99, table + " correlation " + correlation);
     }
   }
@@ -296,7 +297,7 @@ class SeederTest {
   @DisplayName("produces the same data when seeded again over existing data")
   void deterministic() {
     String titles = text("SELECT md5(string_agg(title, ',' ORDER BY id)) FROM videos");
-    SeedSummary again = new Seeder(pool, Progress.none()).seed(SeedScale.TINY).await();
+    SeedSummary again = new Seeder(pool, Progress.none()).seed(SeedScale.TINY).timeout(2, TimeUnit.MINUTES).await();
     assertEquals(summary.rows(), again.rows());
     assertEquals(titles, text("SELECT md5(string_agg(title, ',' ORDER BY id)) FROM videos"));
     assertEquals(fingerprint, fingerprint());
@@ -305,11 +306,11 @@ class SeederTest {
   @Test
   @DisplayName("tells an empty database from a seeded one, and seeds a wiped database to the same data")
   void emptyAndRerun() {
-    assertFalse(Seeder.isEmpty(pool).await());
-    pool.query("TRUNCATE " + String.join(", ", Seeder.TABLES) + " RESTART IDENTITY CASCADE").execute().await();
-    assertTrue(Seeder.isEmpty(pool).await());
-    SeedSummary again = new Seeder(pool, Progress.none()).seed(SeedScale.TINY).await();
-    assertFalse(Seeder.isEmpty(pool).await());
+    assertFalse(Seeder.isEmpty(pool).timeout(2, TimeUnit.MINUTES).await());
+    pool.query("TRUNCATE " + String.join(", ", Seeder.TABLES) + " RESTART IDENTITY CASCADE").execute().timeout(2, TimeUnit.MINUTES).await();
+    assertTrue(Seeder.isEmpty(pool).timeout(2, TimeUnit.MINUTES).await());
+    SeedSummary again = new Seeder(pool, Progress.none()).seed(SeedScale.TINY).timeout(2, TimeUnit.MINUTES).await();
+    assertFalse(Seeder.isEmpty(pool).timeout(2, TimeUnit.MINUTES).await());
     assertEquals(summary.rows(), again.rows());
     assertEquals(fingerprint, fingerprint());
   }
@@ -370,6 +371,24 @@ class SeederTest {
     assertEquals(1, out.split(System.lineSeparator(), -1).length - 1, "one line for the table");
   }
 
+  @Test
+  @DisplayName("off a terminal (a log file), progress is one plain line per table, never carriage-return frames")
+  void logProgress() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Progress log = Progress.console(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    log.update("videos", 0, 1_000_000);
+    log.update("videos", 420_000, 1_000_000);
+    log.finished("videos", 1_000_000, Duration.ofMillis(11_800));
+    log.update("users", 0, 500);
+    log.finished("users", 500, Duration.ofMillis(20));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.indexOf('\r') < 0, out);
+    List<String> lines = out.lines().toList();
+    assertEquals(2, lines.size(), out);
+    assertTrue(lines.get(0).startsWith("videos ") && lines.get(0).contains("1,000,000 rows in 12s"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("users "), lines.get(1));
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
 
   private static Map<String, Long> tinyCounts() {
@@ -408,7 +427,7 @@ class SeederTest {
   }
 
   private static RowSet<Row> query(String sql) {
-    return pool.query(sql).execute().await();
+    return pool.query(sql).execute().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private static long count(String sql) {
