@@ -22,6 +22,10 @@ import java.util.UUID;
  * strings from HTTP query strings, or as JSON values from event-bus clients; both are accepted. A parameter given
  * twice is a fault. Call {@link #validate()} after reading: it throws a {@link ProblemException} if anything was
  * wrong.
+ *
+ * <p>No value may hold a control character other than tab, line feed and carriage return (PostgreSQL refuses NUL in
+ * text, and none of them means anything in a parameter), U+FFFD (what bytes that were not UTF-8 decode to) or half of
+ * a surrogate pair.
  */
 public final class Params {
 
@@ -48,7 +52,10 @@ public final class Params {
     return raw.getValue(name) != null;
   }
 
-  /** The raw text of a parameter, or null; a parameter given more than once is a fault. */
+  /**
+   * The raw text of a parameter, or null; a parameter given more than once, or holding a character no parameter may
+   * hold, is a fault.
+   */
   public String text(String name) {
     Object value = raw.getValue(name);
     if (value == null) {
@@ -56,7 +63,7 @@ public final class Params {
     }
     if (value instanceof JsonArray array) {
       if (array.size() == 1 && array.getValue(0) != null) {
-        return array.getValue(0).toString();
+        return legible(name, array.getValue(0).toString());
       }
       fail(name, "must be given once");
       return null;
@@ -65,7 +72,32 @@ public final class Params {
       fail(name, "must be a single value");
       return null;
     }
-    return value.toString();
+    return legible(name, value.toString());
+  }
+
+  /** The value, or null with a fault when it holds a character no parameter may hold. */
+  private String legible(String name, String value) {
+    for (int i = 0; i < value.length(); ) {
+      int c = value.codePointAt(i);
+      String fault = illegible(c);
+      if (fault != null) {
+        fail(name, fault);
+        return null;
+      }
+      i += Character.charCount(c);
+    }
+    return value;
+  }
+
+  /** What is wrong with a character in a parameter, or null when nothing is. */
+  private static String illegible(int c) {
+    if (c == 0xFFFD || Character.getType(c) == Character.SURROGATE) {
+      return "must be UTF-8 text (it holds bytes that are not, or U+FFFD)";
+    }
+    if (Character.getType(c) == Character.CONTROL && c != '\t' && c != '\n' && c != '\r') {
+      return "must not hold control characters (U+" + String.format("%04X", c) + " found)";
+    }
+    return null;
   }
 
   /** A string of {@code min..max} characters; null when absent and not required. */

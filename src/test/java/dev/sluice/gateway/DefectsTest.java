@@ -1,0 +1,101 @@
+package dev.sluice.gateway;
+
+import dev.sluice.Service;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = SECONDS)
+@DisplayName("Defects found in review stay fixed: odd text, template search, suggestions, window edges")
+class DefectsTest {
+
+  static Service service;
+
+  @BeforeAll
+  @Timeout(value = 300, unit = SECONDS)
+  static void start() {
+    service = Service.start();
+  }
+
+  @AfterAll
+  @Timeout(value = 60, unit = SECONDS)
+  static void stop() {
+    service.close();
+  }
+
+  static HttpResponse<Buffer> get(String path) {
+    return service.http.get(path).send().timeout(10, SECONDS).await();
+  }
+
+  static JsonObject ok(String path) {
+    HttpResponse<Buffer> response = get(path);
+    assertEquals(200, response.statusCode(), () -> path + " -> " + response.bodyAsString());
+    return response.bodyAsJsonObject();
+  }
+
+  static void rejects(String path, String parameter) {
+    HttpResponse<Buffer> response = get(path);
+    assertEquals(400, response.statusCode(), () -> path + " -> " + response.bodyAsString());
+    assertEquals("application/problem+json", response.getHeader("Content-Type"), path);
+    JsonObject problem = response.bodyAsJsonObject();
+    assertTrue(problem.getJsonArray("errors").stream()
+        .anyMatch(e -> parameter.equals(((JsonObject) e).getString("parameter"))),
+      () -> path + " should name " + parameter + ": " + problem.encode());
+  }
+
+  @ParameterizedTest(name = "{0} is refused naming {1}")
+  @CsvSource(delimiter = '|', value = {
+    "/api/v1/search?query=gui%00tar | query",
+    "/api/v1/search?query=%00 | query",
+    "/api/v1/search?query=guitar%01 | query",
+    "/api/v1/search?query=guitar%1B%5B2J | query",
+    "/api/v1/search?query=guitar%7F | query",
+    "/api/v1/search?query=guitar%C2%85 | query",
+    "/api/v1/search/stream?query=gui%00tar | query",
+    "/api/v1/search/suggestions?query=gu%00 | query",
+    "/api/v1/search/suggestions?query=%00 | query",
+    "/api/v1/videos?cursor=abc%00def | cursor",
+    "/api/v1/videos/stream?after=abc%00def | after",
+    "/api/v1/videos?status=ready%00 | status",
+    "/api/v1/templates?page=1%00 | page",
+    "/api/v1/users?is_active=true%00 | is_active",
+    "/api/v1/analytics/reports/watch_time%00 | reportType",
+    "/api/v1/users/analytics?start=2026-01-10%00 | start",
+  })
+  @DisplayName("a NUL or another control character in any parameter is a 400 naming it")
+  void controlCharacters(String path, String parameter) {
+    rejects(path, parameter);
+  }
+
+  @ParameterizedTest(name = "query={0}")
+  @ValueSource(strings = {"%C3%28", "%FF", "guitar%E2%82", "%ED%A0%80", "%C0%AF", "%EF%BF%BD"})
+  @DisplayName("text that was not UTF-8 (it decodes to U+FFFD) is a 400 naming the parameter")
+  void invalidUtf8(String query) {
+    rejects("/api/v1/search?query=" + query, "query");
+    rejects("/api/v1/search/stream?query=" + query, "query");
+    rejects("/api/v1/search/suggestions?query=" + query, "query");
+  }
+
+  @Test
+  @DisplayName("tabs and line breaks in a search are white space, not faults")
+  void whiteSpaceControls() {
+    for (String query : List.of("guitar%09riffs", "guitar%0Ariffs", "guitar%0D%0Ariffs")) {
+      ok("/api/v1/search?query=" + query);
+      ok("/api/v1/search/suggestions?query=" + query);
+    }
+  }
+}
