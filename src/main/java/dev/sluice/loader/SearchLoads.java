@@ -46,7 +46,7 @@ final class SearchLoads extends FamilyPlanner {
 
   /** Ranked hits of the search parameters: the union of every source the {@code type} allows. */
   private ListQuery hits(Params params) {
-    String text = params.string("query", 1, 200, true);
+    String text = params.words("query", 200, true);
     String type = (String) params.filter(HITS.filter("type"));
     String category = (String) params.filter(HITS.filter("category"));
     Sql union = new Sql().append("(");
@@ -83,9 +83,9 @@ final class SearchLoads extends FamilyPlanner {
   }
 
   private Load suggestions(Params params) {
-    String text = params.string("query", 1, 100, true);
+    String text = params.words("query", 100, true);
     int limit = params.integer("limit", 1, 50, 10);
-    String prefix = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+    String prefix = text == null ? "" : text.toLowerCase(Locale.ROOT);
     Sql sql = new Sql();
     String term = sql.bind(prefix);
     String pattern = sql.bind(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");

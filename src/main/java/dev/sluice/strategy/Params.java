@@ -117,6 +117,19 @@ public final class Params {
     return value;
   }
 
+  /**
+   * A string of {@code 1..max} characters that is not only white space, trimmed of the white space around it; null
+   * when absent and not required.
+   */
+  public String words(String name, int max, boolean required) {
+    String value = string(name, 1, max, required);
+    if (value != null && value.isBlank()) {
+      fail(name, "must not be blank");
+      return null;
+    }
+    return value == null ? null : value.strip();
+  }
+
   /** A whole number in {@code [min, max]}, or the default when absent. */
   public long number(String name, long min, long max, long defaultValue) {
     String value = text(name);

@@ -2,8 +2,11 @@ package dev.sluice.gateway;
 
 import dev.sluice.Service;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -13,10 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = SECONDS)
@@ -39,6 +44,12 @@ class DefectsTest {
 
   static HttpResponse<Buffer> get(String path) {
     return service.http.get(path).send().timeout(10, SECONDS).await();
+  }
+
+  static List<Row> sql(String sql, Object... args) {
+    List<Row> rows = new ArrayList<>();
+    service.db.preparedQuery(sql).execute(Tuple.from(args)).timeout(10, SECONDS).await().forEach(rows::add);
+    return rows;
   }
 
   static JsonObject ok(String path) {
@@ -97,5 +108,41 @@ class DefectsTest {
       ok("/api/v1/search?query=" + query);
       ok("/api/v1/search/suggestions?query=" + query);
     }
+  }
+
+  @ParameterizedTest(name = "type={0}")
+  @ValueSource(strings = {"template", "video", ""})
+  @DisplayName("search pages and streams answer for templates, for videos and for both")
+  void searchByType(String type) {
+    String word = sql("SELECT lower(substring(name FROM '^[A-Za-z]+')) FROM templates WHERE is_public "
+      + "ORDER BY usage_count DESC, id LIMIT 1").get(0).getString(0);
+    for (String query : List.of("guitar", word)) {
+      String filters = "?query=" + query + (type.isEmpty() ? "" : "&type=" + type);
+      JsonArray hits = ok("/api/v1/search" + filters + "&limit=100").getJsonArray("data");
+      for (Object hit : hits) {
+        JsonObject json = (JsonObject) hit;
+        assertNotNull(json.getString("title"), json::encode);
+        assertTrue(type.isEmpty() || type.equals(json.getString("type")), json::encode);
+      }
+      HttpResponse<Buffer> stream = get("/api/v1/search/stream" + filters);
+      assertEquals(200, stream.statusCode(), () -> filters + " -> " + stream.bodyAsString());
+      long lines = stream.body() == null ? 0 : stream.bodyAsString().lines().count();
+      long expected = sql("SELECT (SELECT count(*) FROM videos WHERE status = 'ready' AND $2 <> 'template' "
+        + "AND search_vector @@ websearch_to_tsquery('english', $1)) + (SELECT count(*) FROM templates WHERE is_public "
+        + "AND $2 <> 'video' AND search_vector @@ websearch_to_tsquery('english', $1))", query, type).get(0).getLong(0);
+      assertEquals(expected, lines, filters);
+    }
+    long templates = sql("SELECT count(*) FROM templates WHERE is_public AND search_vector @@ "
+      + "websearch_to_tsquery('english', $1)", word).get(0).getLong(0);
+    assertTrue(templates > 0, "the template word finds templates");
+  }
+
+  @ParameterizedTest(name = "query=\"{0}\"")
+  @ValueSource(strings = {"%20", "%20%20", "%09%0A"})
+  @DisplayName("a query that is only white space is a 400 naming query")
+  void blankQuery(String query) {
+    rejects("/api/v1/search/suggestions?query=" + query, "query");
+    rejects("/api/v1/search?query=" + query, "query");
+    rejects("/api/v1/search/stream?query=" + query, "query");
   }
 }
