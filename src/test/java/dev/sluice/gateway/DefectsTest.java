@@ -18,9 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +68,11 @@ class DefectsTest {
     assertTrue(problem.getJsonArray("errors").stream()
         .anyMatch(e -> parameter.equals(((JsonObject) e).getString("parameter"))),
       () -> path + " should name " + parameter + ": " + problem.encode());
+  }
+
+  static List<String> terms(String query, int limit) {
+    JsonArray data = ok("/api/v1/search/suggestions?query=" + query + "&limit=" + limit).getJsonArray("data");
+    return data.stream().map(s -> ((JsonObject) s).getString("term")).toList();
   }
 
   @ParameterizedTest(name = "{0} is refused naming {1}")
@@ -144,5 +151,43 @@ class DefectsTest {
     rejects("/api/v1/search/suggestions?query=" + query, "query");
     rejects("/api/v1/search?query=" + query, "query");
     rejects("/api/v1/search/stream?query=" + query, "query");
+  }
+
+  @Test
+  @DisplayName("suggestions forgive two letters swapped: keybaord finds the keyboard words, guiatr finds guitar")
+  void transpositions() {
+    List<String> keyboards = sql("SELECT term FROM search_terms WHERE term IN ('keyboard', 'keyboards') ORDER BY term")
+      .stream().map(r -> r.getString(0)).toList();
+    assertFalse(keyboards.isEmpty(), "the seeded words include keyboard(s)");
+    assertTrue(terms("keybaord", 10).containsAll(keyboards), () -> "keybaord -> " + terms("keybaord", 10));
+    assertEquals(1, sql("SELECT count(*) FROM search_terms WHERE term = 'guitar'").get(0).getLong(0));
+    assertTrue(terms("guiatr", 10).contains("guitar"), () -> "guiatr -> " + terms("guiatr", 10));
+  }
+
+  @Test
+  @DisplayName("every word of six letters or more is suggested for itself with two inner letters swapped")
+  void everyTransposition() {
+    List<String> missed = new ArrayList<>();
+    for (Row row : sql("SELECT term FROM search_terms WHERE length(term) >= 6 ORDER BY term")) {
+      String term = row.getString(0);
+      int i = term.length() / 2;
+      String typo = term.substring(0, i - 1) + term.charAt(i) + term.charAt(i - 1) + term.substring(i + 1);
+      if (!typo.equals(term) && !terms(typo, 10).contains(term)) {
+        missed.add(typo + " -> " + term);
+      }
+    }
+    assertEquals(List.of(), missed);
+  }
+
+  @Test
+  @DisplayName("words that start with the prefix come first, then near misses")
+  void prefixFirst() {
+    List<String> completions = sql("SELECT term FROM search_terms WHERE term LIKE 'gui%'").stream()
+      .map(r -> r.getString(0)).toList();
+    assertTrue(completions.size() >= 2, "guide, guitar");
+    List<String> suggested = terms("gui", 10);
+    assertEquals(Set.copyOf(completions), Set.copyOf(suggested.subList(0, completions.size())), suggested::toString);
+    List<String> typo = terms("guitra", 10);
+    assertEquals("guitar", typo.get(0), typo::toString);
   }
 }
