@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +26,7 @@ import java.util.UUID;
  *
  * <p>No value may hold a control character other than tab, line feed and carriage return (PostgreSQL refuses NUL in
  * text, and none of them means anything in a parameter), U+FFFD (what bytes that were not UTF-8 decode to) or half of
- * a surrogate pair.
+ * a surrogate pair. Times are read at PostgreSQL's precision, microseconds.
  */
 public final class Params {
 
@@ -270,7 +271,7 @@ public final class Params {
     return text.length() <= 40 ? text : text.substring(0, 40) + "…";
   }
 
-  /** An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC. */
+  /** An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC, cut to microseconds. */
   public OffsetDateTime time(String name, boolean required) {
     String value = text(name);
     if (value == null) {
@@ -283,7 +284,8 @@ public final class Params {
       if (value.length() == 10) {
         return LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC);
       }
-      OffsetDateTime time = OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC);
+      OffsetDateTime time = OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC)
+        .truncatedTo(ChronoUnit.MICROS);
       if (time.getYear() < 1 || time.getYear() > 9999) {
         fail(name, "must be between years 1 and 9999");
         return null;

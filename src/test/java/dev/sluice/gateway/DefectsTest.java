@@ -16,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -189,5 +191,23 @@ class DefectsTest {
     assertEquals(Set.copyOf(completions), Set.copyOf(suggested.subList(0, completions.size())), suggested::toString);
     List<String> typo = terms("guitra", 10);
     assertEquals("guitar", typo.get(0), typo::toString);
+  }
+
+  @Test
+  @DisplayName("a window starting within a second labels its first bucket with its start, not before it")
+  void fractionalStart() {
+    JsonObject reply = ok("/api/v1/users/analytics?start=2026-01-10T00:00:00.123Z&end=2026-01-10T01:00:00Z&bucket=5m");
+    JsonArray buckets = reply.getJsonArray("data");
+    assertEquals(12, buckets.size());
+    Instant start = Instant.parse(reply.getJsonObject("window").getString("start"));
+    assertEquals(Instant.parse("2026-01-10T00:00:00.123Z"), start);
+    for (int i = 0; i < buckets.size(); i++) {
+      assertEquals(start.plus(Duration.ofMinutes(5L * i)),
+        Instant.parse(buckets.getJsonObject(i).getString("bucket_start")), buckets::encode);
+    }
+    assertEquals("2026-01-10T00:00:00.123Z", buckets.getJsonObject(0).getString("bucket_start"));
+    JsonArray micros = ok("/api/v1/analytics/platform?start_date=2026-01-10T05:30:00.000250%2B05:30"
+      + "&end_date=2026-01-11&bucket=1h").getJsonArray("data");
+    assertEquals("2026-01-10T00:00:00.000250Z", micros.getJsonObject(0).getString("bucket_start"));
   }
 }
