@@ -7,6 +7,7 @@ import dev.sluice.problem.ProblemException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,9 +27,15 @@ import java.util.UUID;
  *
  * <p>No value may hold a control character other than tab, line feed and carriage return (PostgreSQL refuses NUL in
  * text, and none of them means anything in a parameter), U+FFFD (what bytes that were not UTF-8 decode to) or half of
- * a surrogate pair. Times are read at PostgreSQL's precision, microseconds.
+ * a surrogate pair. Times are read at PostgreSQL's precision, microseconds, between {@link #EARLIEST} and
+ * {@link #LATEST}.
  */
 public final class Params {
+
+  /** The first instant a time parameter may name: PostgreSQL has no year 0, where ISO-8601 puts 1 BC. */
+  static final OffsetDateTime EARLIEST = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  /** The last instant a time parameter may name, the end of year 9999 at PostgreSQL's precision. */
+  static final OffsetDateTime LATEST = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC);
 
   private final JsonObject raw;
   private final List<ParameterError> errors = new ArrayList<>();
@@ -271,7 +278,10 @@ public final class Params {
     return text.length() <= 40 ? text : text.substring(0, 40) + "…";
   }
 
-  /** An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC, cut to microseconds. */
+  /**
+   * An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC, cut to microseconds, and
+   * between {@link #EARLIEST} and {@link #LATEST}.
+   */
   public OffsetDateTime time(String name, boolean required) {
     String value = text(name);
     if (value == null) {
@@ -280,21 +290,22 @@ public final class Params {
       }
       return null;
     }
+    OffsetDateTime time;
     try {
-      if (value.length() == 10) {
-        return LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC);
-      }
-      OffsetDateTime time = OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC)
-        .truncatedTo(ChronoUnit.MICROS);
-      if (time.getYear() < 1 || time.getYear() > 9999) {
-        fail(name, "must be between years 1 and 9999");
-        return null;
-      }
-      return time;
+      time = value.length() == 10
+        ? LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC)
+        : OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     } catch (DateTimeParseException e) {
       fail(name, "must be an ISO-8601 time with an offset (2026-01-15T10:30:00Z) or a date (2026-01-15)");
       return null;
+    } catch (DateTimeException e) {
+      time = null; // parsed, but past the years Java holds once moved to UTC (+999999999-12-31T23:59:59-18:00)
     }
+    if (time == null || time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+      fail(name, "must be between years 1 and 9999 (in UTC)");
+      return null;
+    }
+    return time;
   }
 
   private boolean errorsFor(String name) {

@@ -26,6 +26,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = SECONDS)
@@ -209,5 +210,62 @@ class DefectsTest {
     JsonArray micros = ok("/api/v1/analytics/platform?start_date=2026-01-10T05:30:00.000250%2B05:30"
       + "&end_date=2026-01-11&bucket=1h").getJsonArray("data");
     assertEquals("2026-01-10T00:00:00.000250Z", micros.getJsonObject(0).getString("bucket_start"));
+  }
+
+  @Test
+  @DisplayName("a window at the end of time slides on to a window the server accepts, or to none")
+  void nextWindowAtTheEnd() {
+    JsonObject reply = ok("/api/v1/users/analytics?start=9999-12-30T23:59Z&end=9999-12-31T23:59Z&bucket=1h");
+    JsonObject next = reply.getJsonObject("next_window");
+    assertEquals(new JsonObject().put("start", "9999-12-31T23:59:00Z").put("end", "9999-12-31T23:59:59.999999Z"), next);
+    JsonObject last = ok("/api/v1/users/analytics?start=" + next.getString("start") + "&end=" + next.getString("end")
+      + "&bucket=1m");
+    assertEquals(next.getString("end"), last.getJsonObject("window").getString("end"));
+    assertNull(last.getValue("next_window"), last::encode);
+    assertNull(ok("/api/v1/users/analytics?start=9999-12-31").getValue("next_window"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+    "/api/v1/users/analytics?start=0001-01-01&end=0001-01-02",
+    "/api/v1/users/analytics?start=0001-01-01T00:00Z&end=0001-01-01T01:00Z&bucket=1m",
+    "/api/v1/users/analytics?start=0001-01-01T00:00-12:00",
+    "/api/v1/users/analytics?end=0001-01-03",
+    "/api/v1/users/analytics?start=9999-12-31T10:00%2B14:00",
+    "/api/v1/users/analytics?start=9999-12-31",
+    "/api/v1/analytics/platform?start_date=9999-12-25&end_date=9999-12-31T23:59:59.999999999Z",
+    "/api/v1/analytics/reports/error_rate?end_date=0001-01-01T00:00:01Z&bucket=1m",
+  })
+  @DisplayName("windows at the first and last accepted times answer, and slide on only to accepted windows")
+  void extremeWindows(String path) {
+    JsonObject reply = ok(path);
+    JsonObject next = reply.getJsonObject("next_window");
+    if (next != null) {
+      String base = path.substring(0, path.indexOf('?'));
+      String names = base.contains("/analytics/platform") || base.contains("/reports/") ? "_date" : "";
+      ok(base + "?start" + names + "=" + next.getString("start") + "&end" + names + "=" + next.getString("end"));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} is refused naming {1}")
+  @CsvSource(delimiter = '|', value = {
+    "/api/v1/users/analytics?start=0000-12-31 | start",
+    "/api/v1/users/analytics?start=0000-12-31T12:00Z | start",
+    "/api/v1/users/analytics?start=0001-01-01T00:00%2B14:00 | start",
+    "/api/v1/users/analytics?start=-0001-01-01T00:00Z | start",
+    "/api/v1/users/analytics?start=%2B100000-01-01T00:00Z | start",
+    "/api/v1/users/analytics?start=%2B10000-01-01T00:00Z | start",
+    "/api/v1/users/analytics?end=9999-12-31T12:00-12:00 | end",
+    "/api/v1/users/analytics?start=9999-12-31T23:59:59.999999999-00:01 | start",
+    "/api/v1/users/analytics?start=999999999-01-01T00:00Z | start",
+    "/api/v1/users/analytics?start=%2B999999999-12-31T23:59:59-18:00 | start",
+    "/api/v1/users/analytics?end=-999999999-01-01T00:00%2B18:00 | end",
+    "/api/v1/users/analytics?start=2026-01-10T00:00%2B18:01 | start",
+    "/api/v1/analytics/platform?start_date=0000-01-01 | start_date",
+    "/api/v1/videos/00000000-0000-0000-0000-000000000001/analytics?end=%2B100000-01-01 | end",
+  })
+  @DisplayName("times outside years 1 to 9999 (in UTC) are a 400 naming the parameter")
+  void extremeTimes(String path, String parameter) {
+    rejects(path, parameter);
   }
 }
