@@ -122,6 +122,9 @@ public final class Datasets {
   /** The words of titles and names with their frequency, for suggestions. */
   public static final String SEARCH_TERMS = "search_terms";
 
+  /** The words of {@link #SEARCH_TERMS} near a typed text by trigram similarity, a function of it (migration V5). */
+  public static final String SEARCH_NEAR_TERMS = "search_terms_near";
+
   private Datasets() {
   }
 

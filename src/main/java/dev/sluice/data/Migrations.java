@@ -30,7 +30,7 @@ public final class Migrations {
 
   /** Every migration, oldest first. A new one goes at the end; an applied one is never edited. */
   static final List<String> FILES = List.of("V1__schema.sql", "V2__event_counts_from_index.sql",
-    "V3__performance_metrics_notify.sql", "V4__change_notifications.sql");
+    "V3__performance_metrics_notify.sql", "V4__change_notifications.sql", "V5__suggestion_near_misses.sql");
 
   record Migration(int version, String name, String sql, String checksum) {
   }

@@ -46,7 +46,7 @@ final class SearchLoads extends FamilyPlanner {
 
   /** Ranked hits of the search parameters: the union of every source the {@code type} allows. */
   private ListQuery hits(Params params) {
-    String text = params.string("query", 1, 200, true);
+    String text = params.words("query", 200, true);
     String type = (String) params.filter(HITS.filter("type"));
     String category = (String) params.filter(HITS.filter("category"));
     Sql union = new Sql().append("(");
@@ -83,18 +83,20 @@ final class SearchLoads extends FamilyPlanner {
   }
 
   private Load suggestions(Params params) {
-    String text = params.string("query", 1, 100, true);
+    String text = params.words("query", 100, true);
     int limit = params.integer("limit", 1, 50, 10);
-    String prefix = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+    String prefix = text == null ? "" : text.toLowerCase(Locale.ROOT);
     Sql sql = new Sql();
     String term = sql.bind(prefix);
     String pattern = sql.bind(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-    // prefix matches first, then near misses (pg_trgm similarity of the word or of its start) by closeness, then
-    // by how common the word is
-    sql.append("SELECT json_build_object('term', term, 'frequency', frequency)::text FROM " + Datasets.SEARCH_TERMS
-      + " WHERE term LIKE " + pattern + " OR " + term + " <% term OR term % " + term
-      + " ORDER BY (term LIKE " + pattern + ") DESC, greatest(word_similarity(" + term + ", term), similarity(term, "
-      + term + ")) DESC, frequency DESC, term LIMIT ").param(limit);
+    // the words that complete the prefix, and the near misses (the words near it by pg_trgm similarity, through the
+    // trigram index, see V5): completions first, then by closeness of the word or of its start, then by how common
+    // the word is
+    sql.append("SELECT json_build_object('term', term, 'frequency', frequency)::text FROM (SELECT term, frequency FROM "
+      + Datasets.SEARCH_TERMS + " WHERE term LIKE " + pattern + " UNION SELECT term, frequency FROM "
+      + Datasets.SEARCH_NEAR_TERMS + "(" + term + ")) t ORDER BY (term LIKE " + pattern + ") DESC, "
+      + "greatest(word_similarity(" + term + ", term), similarity(term, " + term + ")) DESC, frequency DESC, term "
+      + "LIMIT ").param(limit);
     return Load.list(Operation.SUGGESTIONS, new Key(Operation.SUGGESTIONS.qualifiedName()).add("query", prefix)
       .add("limit", limit), Set.of(Datasets.SEARCH_TERMS), sql);
   }

@@ -7,10 +7,12 @@ import dev.sluice.problem.ProblemException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,8 +24,18 @@ import java.util.UUID;
  * strings from HTTP query strings, or as JSON values from event-bus clients; both are accepted. A parameter given
  * twice is a fault. Call {@link #validate()} after reading: it throws a {@link ProblemException} if anything was
  * wrong.
+ *
+ * <p>No value may hold a control character other than tab, line feed and carriage return (PostgreSQL refuses NUL in
+ * text, and none of them means anything in a parameter), U+FFFD (what bytes that were not UTF-8 decode to) or half of
+ * a surrogate pair. Times are read at PostgreSQL's precision, microseconds, between {@link #EARLIEST} and
+ * {@link #LATEST}.
  */
 public final class Params {
+
+  /** The first instant a time parameter may name: PostgreSQL has no year 0, where ISO-8601 puts 1 BC. */
+  static final OffsetDateTime EARLIEST = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  /** The last instant a time parameter may name, the end of year 9999 at PostgreSQL's precision. */
+  static final OffsetDateTime LATEST = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC);
 
   private final JsonObject raw;
   private final List<ParameterError> errors = new ArrayList<>();
@@ -48,7 +60,10 @@ public final class Params {
     return raw.getValue(name) != null;
   }
 
-  /** The raw text of a parameter, or null; a parameter given more than once is a fault. */
+  /**
+   * The raw text of a parameter, or null; a parameter given more than once, or holding a character no parameter may
+   * hold, is a fault.
+   */
   public String text(String name) {
     Object value = raw.getValue(name);
     if (value == null) {
@@ -56,7 +71,7 @@ public final class Params {
     }
     if (value instanceof JsonArray array) {
       if (array.size() == 1 && array.getValue(0) != null) {
-        return array.getValue(0).toString();
+        return legible(name, array.getValue(0).toString());
       }
       fail(name, "must be given once");
       return null;
@@ -65,7 +80,32 @@ public final class Params {
       fail(name, "must be a single value");
       return null;
     }
-    return value.toString();
+    return legible(name, value.toString());
+  }
+
+  /** The value, or null with a fault when it holds a character no parameter may hold. */
+  private String legible(String name, String value) {
+    for (int i = 0; i < value.length(); ) {
+      int c = value.codePointAt(i);
+      String fault = illegible(c);
+      if (fault != null) {
+        fail(name, fault);
+        return null;
+      }
+      i += Character.charCount(c);
+    }
+    return value;
+  }
+
+  /** What is wrong with a character in a parameter, or null when nothing is. */
+  private static String illegible(int c) {
+    if (c == 0xFFFD || Character.getType(c) == Character.SURROGATE) {
+      return "must be UTF-8 text (it holds bytes that are not, or U+FFFD)";
+    }
+    if (Character.getType(c) == Character.CONTROL && c != '\t' && c != '\n' && c != '\r') {
+      return "must not hold control characters (U+" + String.format("%04X", c) + " found)";
+    }
+    return null;
   }
 
   /** A string of {@code min..max} characters; null when absent and not required. */
@@ -83,6 +123,19 @@ public final class Params {
       return null;
     }
     return value;
+  }
+
+  /**
+   * A string of {@code 1..max} characters that is not only white space, trimmed of the white space around it; null
+   * when absent and not required.
+   */
+  public String words(String name, int max, boolean required) {
+    String value = string(name, 1, max, required);
+    if (value != null && value.isBlank()) {
+      fail(name, "must not be blank");
+      return null;
+    }
+    return value == null ? null : value.strip();
   }
 
   /** A whole number in {@code [min, max]}, or the default when absent. */
@@ -225,7 +278,10 @@ public final class Params {
     return text.length() <= 40 ? text : text.substring(0, 40) + "…";
   }
 
-  /** An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC. */
+  /**
+   * An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC, cut to microseconds, and
+   * between {@link #EARLIEST} and {@link #LATEST}.
+   */
   public OffsetDateTime time(String name, boolean required) {
     String value = text(name);
     if (value == null) {
@@ -234,20 +290,22 @@ public final class Params {
       }
       return null;
     }
+    OffsetDateTime time;
     try {
-      if (value.length() == 10) {
-        return LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC);
-      }
-      OffsetDateTime time = OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC);
-      if (time.getYear() < 1 || time.getYear() > 9999) {
-        fail(name, "must be between years 1 and 9999");
-        return null;
-      }
-      return time;
+      time = value.length() == 10
+        ? LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC)
+        : OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     } catch (DateTimeParseException e) {
       fail(name, "must be an ISO-8601 time with an offset (2026-01-15T10:30:00Z) or a date (2026-01-15)");
       return null;
+    } catch (DateTimeException e) {
+      time = null; // parsed, but past the years Java holds once moved to UTC (+999999999-12-31T23:59:59-18:00)
     }
+    if (time == null || time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+      fail(name, "must be between years 1 and 9999 (in UTC)");
+      return null;
+    }
+    return time;
   }
 
   private boolean errorsFor(String name) {

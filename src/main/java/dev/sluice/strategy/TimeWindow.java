@@ -10,7 +10,9 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * The window strategy's request: {@code [start, end)} cut into buckets. Without {@code start} and {@code end} it is
- * the seven days before the next UTC midnight; with one of them, seven days from or to it.
+ * the seven days before the next UTC midnight; with one of them, seven days from or to it, cut at the first or last
+ * time a request may name ({@link Params#EARLIEST}, {@link Params#LATEST}), so that every time it shows can be asked
+ * for again.
  */
 public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket) {
 
@@ -26,9 +28,9 @@ public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket
       end = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).plusDays(1);
       start = end.minus(DEFAULT_SPAN);
     } else if (start != null && !params.has(endName)) {
-      end = start.plus(DEFAULT_SPAN);
+      end = earlier(start.plus(DEFAULT_SPAN), Params.LATEST);
     } else if (end != null && !params.has(startName)) {
-      start = end.minus(DEFAULT_SPAN);
+      start = later(end.minus(DEFAULT_SPAN), Params.EARLIEST);
     }
     if (start == null || end == null) {
       return null; // a fault is recorded already
@@ -72,9 +74,23 @@ public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket
     return new JsonObject().put("start", startText()).put("end", endText()).put("bucket", bucket.label());
   }
 
-  /** The window of the same span right after this one, for sliding on. */
+  /**
+   * The window of the same span right after this one, for sliding on; shorter when it would end after
+   * {@link Params#LATEST}, and null when this one ends there.
+   */
   public JsonObject next() {
-    OffsetDateTime nextEnd = end.plus(span());
+    if (!end.isBefore(Params.LATEST)) {
+      return null;
+    }
+    OffsetDateTime nextEnd = earlier(end.plus(span()), Params.LATEST);
     return new JsonObject().put("start", endText()).put("end", nextEnd.toInstant().toString());
+  }
+
+  private static OffsetDateTime earlier(OffsetDateTime a, OffsetDateTime b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static OffsetDateTime later(OffsetDateTime a, OffsetDateTime b) {
+    return a.isAfter(b) ? a : b;
   }
 }

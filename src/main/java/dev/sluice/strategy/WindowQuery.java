@@ -11,7 +11,9 @@ import java.util.Set;
 /**
  * The SQL of a bucketed time window: one row per bucket of {@code [start, end)} (buckets start at {@code start}),
  * each a JSON object {@code {"bucket_start": …, <measure>: <value>, …}}, empty buckets included with zeros.
- * Each {@link Series} aggregates one table over the window in a single pass.
+ * Each {@link Series} aggregates one table over the window in a single pass. A bucket's start is written as the
+ * window's is ({@link java.time.Instant#toString()}): buckets are whole seconds wide, so each has the start's fraction
+ * of a second, and shows it.
  */
 public final class WindowQuery {
 
@@ -33,7 +35,7 @@ public final class WindowQuery {
     String end = sql.bind(window.endText()) + "::text::timestamptz";
     String width = sql.bind(window.bucket().interval()) + "::text::interval";
     StringBuilder select = new StringBuilder(
-      "SELECT json_build_object('bucket_start', to_char(b.t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+      "SELECT json_build_object('bucket_start', to_char(b.t AT TIME ZONE 'UTC', '" + label(window) + "')");
     for (int i = 0; i < series.size(); i++) {
       for (int m = 0; m < series.get(i).measures().size(); m++) {
         Measure measure = series.get(i).measures().get(m);
@@ -66,6 +68,13 @@ public final class WindowQuery {
       sql.append(" WHERE EXISTS (").append(exists).append(")");
     }
     return sql.append(" ORDER BY b.t");
+  }
+
+  /** The {@code to_char} pattern of the window's bucket starts: seconds, milliseconds or microseconds, as needed. */
+  private static String label(TimeWindow window) {
+    int nanos = window.start().getNano();
+    String fraction = nanos == 0 ? "" : nanos % 1_000_000 == 0 ? ".MS" : ".US";
+    return "YYYY-MM-DD\"T\"HH24:MI:SS" + fraction + "\"Z\"";
   }
 
   /** The tables a window over {@code series} reads. */
