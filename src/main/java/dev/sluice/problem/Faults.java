@@ -5,6 +5,7 @@ import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.List;
 import java.util.function.Predicate;
@@ -50,6 +51,8 @@ public final class Faults {
     stateClass("53", "insufficient_resources", Kind.UNAVAILABLE),
     type(ClosedConnectionException.class, "connection_closed", Kind.TRANSIENT),
     type(ConnectException.class, "connect_failed", Kind.TRANSIENT),
+    // the socket failed under a command (reset, broken pipe): how vertx-pg-client reports a terminated backend
+    type(IOException.class, "connection_lost", Kind.TRANSIENT),
     type(ConnectionPoolTooBusyException.class, "pool_full", Kind.UNAVAILABLE),
     type(OpenCircuitException.class, "circuit_open", Kind.UNAVAILABLE),
     type(io.vertx.circuitbreaker.TimeoutException.class, "timeout", Kind.TIMEOUT),
