@@ -104,6 +104,8 @@ final class Resilience {
     calls.add(1);
     breaker.<T>execute(work::get).onComplete(ar -> {
       if (ar.succeeded()) {
+        // a success too may be the call that brings the window to min_calls at the failure rate
+        judge();
         result.complete(ar.result());
         return;
       }
@@ -126,7 +128,7 @@ final class Resilience {
     });
   }
 
-  /** Opens the breaker when the window's failure rate says so. */
+  /** Opens the breaker when the window's failure rate says so; asked after every try. */
   private void judge() {
     long total = calls.sum();
     if (breaker.state() == CircuitBreakerState.CLOSED && total >= config.minCalls()
