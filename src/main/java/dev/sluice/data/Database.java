@@ -40,10 +40,13 @@ public final class Database {
   }
 
   public static Pool pool(Vertx vertx, DatabaseConfig config, long statementTimeoutMs) {
+    // a loader's wait for a connection outlasts the deadline of its load (timeout + 1 s), so that a stalled database
+    // ends the load as the breaker's typed timeout (a 504) and never as the pool's untyped one
+    int connectionTimeoutSeconds = statementTimeoutMs > 0 ? (int) (statementTimeoutMs / 1000) + 3 : 10;
     PoolOptions poolOptions = new PoolOptions()
       .setMaxSize(config.poolSize())
       .setMaxWaitQueueSize(config.maxWaitQueue())
-      .setConnectionTimeout(10)
+      .setConnectionTimeout(connectionTimeoutSeconds)
       .setIdleTimeout(300);
     return PgBuilder.pool()
       .with(poolOptions)

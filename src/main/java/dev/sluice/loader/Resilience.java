@@ -9,6 +9,7 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -96,15 +97,20 @@ final class Resilience {
   <T> Future<T> call(Supplier<Future<T>> work) {
     long deadline = System.currentTimeMillis() + deadlineMs;
     Promise<T> result = Promise.promise();
+    // the breaker times out each try, not the call: a retry begun just before the deadline could run a whole
+    // deadline more, past the requester's send timeout; the call ends at the deadline, its last try is let run
+    long timer = vertx.setTimer(deadlineMs, t -> result.tryFail(TimeoutException.INSTANCE));
     attempt(work, 1, deadline, result);
-    return result.future();
+    return result.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
   private <T> void attempt(Supplier<Future<T>> work, int attempt, long deadline, Promise<T> result) {
     calls.add(1);
     breaker.<T>execute(work::get).onComplete(ar -> {
       if (ar.succeeded()) {
-        result.complete(ar.result());
+        // a success too may be the call that brings the window to min_calls at the failure rate
+        judge();
+        result.tryComplete(ar.result());
         return;
       }
       Throwable failure = ar.cause();
@@ -113,7 +119,8 @@ final class Resilience {
         judge();
       }
       long delay = attempt < attempts ? ThreadLocalRandom.current().nextLong((baseDelayMs << (attempt - 1)) + 1) : 0;
-      if (attempt < attempts && Faults.retriable(failure) && breaker.state() == CircuitBreakerState.CLOSED
+      if (!result.future().isComplete() && attempt < attempts && Faults.retriable(failure)
+        && breaker.state() == CircuitBreakerState.CLOSED
         && System.currentTimeMillis() + delay < deadline && withinBudget()) {
         retries.add(1);
         stats.retried(Faults.of(failure).cause());
@@ -122,11 +129,11 @@ final class Resilience {
         vertx.setTimer(Math.max(1, delay), t -> attempt(work, attempt + 1, deadline, result));
         return;
       }
-      result.fail(failure instanceof OpenCircuitException ? new ProblemException(openProblem()) : failure);
+      result.tryFail(failure instanceof OpenCircuitException ? new ProblemException(openProblem()) : failure);
     });
   }
 
-  /** Opens the breaker when the window's failure rate says so. */
+  /** Opens the breaker when the window's failure rate says so; asked after every try. */
   private void judge() {
     long total = calls.sum();
     if (breaker.state() == CircuitBreakerState.CLOSED && total >= config.minCalls()

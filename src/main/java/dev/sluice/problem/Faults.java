@@ -51,7 +51,8 @@ public final class Faults {
     stateClass("53", "insufficient_resources", Kind.UNAVAILABLE),
     type(ClosedConnectionException.class, "connection_closed", Kind.TRANSIENT),
     type(ConnectException.class, "connect_failed", Kind.TRANSIENT),
-    type(IOException.class, "connection_reset", Kind.TRANSIENT),
+    // the socket failed under a command (reset, broken pipe): how vertx-pg-client reports a terminated backend
+    type(IOException.class, "connection_lost", Kind.TRANSIENT),
     type(ConnectionPoolTooBusyException.class, "pool_full", Kind.UNAVAILABLE),
     type(OpenCircuitException.class, "circuit_open", Kind.UNAVAILABLE),
     type(io.vertx.circuitbreaker.TimeoutException.class, "timeout", Kind.TIMEOUT),
@@ -64,7 +65,8 @@ public final class Faults {
 
   /** The row that classifies {@code failure}: of the failure itself, else of the first cause a row knows. */
   public static Rule of(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    int depth = 0; // a cause chain that loops back on itself ends here too
+    for (Throwable t = failure; t != null && depth++ < 16; t = t.getCause() == t ? null : t.getCause()) {
       for (Rule rule : RULES) {
         if (rule.matches().test(t)) {
           return rule;
