@@ -216,7 +216,7 @@ PORT_B=$((HTTP_PORT + 1))
 PORT_C=$((HTTP_PORT + 2))
 start_extra B "$CURRENT_JAR" "$PORT_B" "$ROOT/conf/sluice.json" "$ROOT" \
   '{"lazy_loading": {"enable_caching": false}, "items": {"batching": false}}'
-start_extra C "$BASELINE_JAR" "$PORT_C" "$BASELINE_CONF" "$BASELINE_CWD" '{"limits": {"scroll_checkpoint_ttl_seconds": 5}}'
+start_extra C "$BASELINE_JAR" "$PORT_C" "$BASELINE_CONF" "$BASELINE_CWD" '{"lazy_loading": {"enable_caching": false}, "limits": {"scroll_checkpoint_ttl_seconds": 5}}'
 A_URL=$BASE
 B_URL="http://$HTTP_HOST:$PORT_B"
 C_URL="http://$HTTP_HOST:$PORT_C"

@@ -51,7 +51,8 @@ public interface SluiceClient {
    */
   default Future<BusReadStream> stream(Operation operation, JsonObject params, int window, double threshold,
                                        long idleTimeoutMs) {
-    return BusReadStream.open(vertx(), operation, params, window, threshold, idleTimeoutMs, requestId());
+    return BusReadStream.open(vertx(), operation, params, window, threshold, idleTimeoutMs, sendTimeoutMs(),
+      requestId());
   }
 
   Vertx vertx();
@@ -64,6 +65,9 @@ public interface SluiceClient {
 
   /** The request id this client names its requests with, or null. */
   String requestId();
+
+  /** How long this client waits for a loader's answer (a reply, or a stream's acceptance). */
+  long sendTimeoutMs();
 
   /** The reply decoded into the envelope of docs/API.md section 2. */
   default Future<JsonObject> fetch(Operation operation, JsonObject params) {

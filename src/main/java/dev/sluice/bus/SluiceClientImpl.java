@@ -31,6 +31,11 @@ final class SluiceClientImpl implements SluiceClient {
   }
 
   @Override
+  public long sendTimeoutMs() {
+    return timeoutMs;
+  }
+
+  @Override
   public Vertx vertx() {
     return vertx;
   }

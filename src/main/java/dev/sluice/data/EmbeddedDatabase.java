@@ -42,12 +42,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param port 0 picks a free port
    */
   public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
-    return new EmbeddedDatabase(dataDir, launch(dataDir, port));
+    EmbeddedDatabase database = new EmbeddedDatabase(dataDir, launch(dataDir, port));
+    // our own hook rather than zonky's: the supervisor must know it is closing before the server stops
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        database.close();
+      } catch (IOException e) {
+        LOG.warn("database.embedded.close-failed", e);
+      }
+    }, "sluice-postgres-stop"));
+    return database;
   }
 
   private static EmbeddedPostgres launch(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+      .setRegisterShutdownHook(false)
       .setDataDirectory(dataDir)
       .setCleanDataDirectory(false)
       .setServerConfig("max_connections", "300")
@@ -179,13 +189,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return "postgresql://postgres@localhost:" + port() + "/" + DATABASE_NAME;
   }
 
-  /** Stops the server cleanly (a fast shutdown: a checkpoint, so the next start needs no recovery). */
-  @Override
-  public void close() throws IOException {
+  /** Stops watching the server: whatever stops it from now on (a shutdown) is not a death to repair. */
+  public void stopSupervising() {
     closing = true;
-    if (supervisor != null) {
-      supervisor.interrupt();
+    Thread watching = supervisor;
+    if (watching != null) {
+      watching.interrupt();
     }
+  }
+
+  /** Stops the server cleanly (a fast shutdown: a checkpoint, so the next start needs no recovery). Idempotent. */
+  @Override
+  public synchronized void close() throws IOException {
+    stopSupervising();
     postgres.close();
   }
 }

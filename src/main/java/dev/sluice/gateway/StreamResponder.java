@@ -8,6 +8,7 @@ import dev.sluice.bus.stream.BusReadStream;
 import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.monitor.MemoryLevel;
+import dev.sluice.monitor.NodeState;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -39,6 +40,8 @@ final class StreamResponder {
   private final SluiceConfig settings;
   private final StreamLimits limits;
   private final Set<Session> open = new LinkedHashSet<>();
+  private static final java.util.function.Supplier<ProblemException> SHUTTING_DOWN = () -> new ProblemException(
+    Problem.unavailable("This node is shutting down; resume from the cursor elsewhere", 1));
 
   StreamResponder(Vertx vertx, SluiceClient client, SluiceConfig settings, StreamLimits limits) {
     this.vertx = vertx;
@@ -56,8 +59,7 @@ final class StreamResponder {
    * {@code error} event carrying the resume cursor), so that clients resume elsewhere: the node is shutting down.
    */
   void shutDown() {
-    List.copyOf(open).forEach(session -> session.end(Ending.FAILED,
-      new ProblemException(Problem.unavailable("This node is shutting down; resume from the cursor elsewhere", 1))));
+    List.copyOf(open).forEach(session -> session.end(Ending.FAILED, SHUTTING_DOWN.get()));
   }
 
   private void serve(RoutingContext ctx, Operation operation) {
@@ -99,7 +101,12 @@ final class StreamResponder {
         limits.release(clientAddress);
         Problems.send(ctx, err);
       })
-      .onSuccess(stream -> new Session(ctx, stream, format, "true".equals(checkpoints), idleMs, clientAddress));
+      .onSuccess(stream -> {
+        Session session = new Session(ctx, stream, format, "true".equals(checkpoints), idleMs, clientAddress);
+        if (NodeState.isShuttingDown(vertx)) {
+          session.end(Ending.FAILED, SHUTTING_DOWN.get()); // opened while shutDown() ended the others
+        }
+      });
   }
 
   private static HttpServerResponse headers(HttpServerResponse response, String format) {

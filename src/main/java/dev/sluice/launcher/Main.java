@@ -111,6 +111,9 @@ public final class Main {
       if (!closed.compareAndSet(false, true)) {
         return;
       }
+      if (embedded != null) {
+        embedded.stopSupervising(); // the server stops below, on purpose
+      }
       vertx.close().await();
       if (embedded != null) {
         try {
@@ -160,8 +163,14 @@ public final class Main {
       if (stopping.compareAndSet(false, true)) {
         new Thread(() -> {
           LOG.info("sluice.signal name={}", signal.getName());
-          runtime.shutDown();
-          System.exit(0);
+          int status = 0;
+          try {
+            runtime.shutDown();
+          } catch (RuntimeException e) {
+            LOG.error("sluice.shutdown-failed", e);
+            status = 1;
+          }
+          System.exit(status);
         }, "sluice-shutdown").start();
       }
     };

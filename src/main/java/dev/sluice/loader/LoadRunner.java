@@ -136,7 +136,8 @@ final class LoadRunner {
         } else if (!(ar.cause() instanceof ProblemException p)) {
           stats.failed(Faults.of(ar.cause()).cause());
         } else if (p.problem().status() >= 500) {
-          stats.failed(p.problem().type());
+          // refused rather than failed: a short circuit (circuit_open) or a full loader (unavailable)
+          stats.failed(p.getCause() != null ? Faults.of(p.getCause()).cause() : p.problem().type());
         }
       });
   }

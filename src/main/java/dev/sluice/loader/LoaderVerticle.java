@@ -82,8 +82,8 @@ public abstract class LoaderVerticle extends VerticleBase {
       settings.lazy().retryAttempts(), settings.lazy().retryDelaySeconds(), settings.lazy().timeoutSeconds(), stats);
     streams = new Streams(vertx, streamPool, cursors, settings, stats, resilience);
     int concurrency = settings.lazy().maxConcurrentBatches();
-    // a request waits for its reply timeoutMs + 2 s (the gateway's send timeout): past that, a queued load is dropped
-    limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 2_000);
+    // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped unstarted
+    limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 1_000);
     cache = Cache.acquire(vertx, settings);
     changesHeld = Changes.acquire(vertx, settings.database());
     return Future.all(cache, changesHeld)

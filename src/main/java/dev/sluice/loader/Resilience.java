@@ -129,7 +129,7 @@ final class Resilience {
         vertx.setTimer(Math.max(1, delay), t -> attempt(work, attempt + 1, deadline, result));
         return;
       }
-      result.tryFail(failure instanceof OpenCircuitException ? new ProblemException(openProblem()) : failure);
+      result.tryFail(failure instanceof OpenCircuitException ? new ProblemException(openProblem(), failure) : failure);
     });
   }
 

@@ -171,7 +171,15 @@ final class Streams {
   private Future<Void> pump(Sql sql, int fetchSize, BusWriteStream<Row> out, String address, boolean end,
                             Runnable accept) {
     // only the opening is tried again (through the breaker): once a row is sent, a failure ends the stream
-    return resilience.call(() -> Cursor.open(pool, sql)).compose(cursor -> {
+    List<Future<Cursor>> tries = new java.util.ArrayList<>();
+    return resilience.call(() -> {
+      Future<Cursor> opening = Cursor.open(pool, sql);
+      tries.add(opening);
+      return opening;
+    }).onFailure(err -> {
+      // the call gave up (its deadline) while a try still ran: a cursor that opens after that is nobody's
+      tries.forEach(opening -> opening.onSuccess(cursor -> cursor.close(false)));
+    }).compose(cursor -> {
       accept.run();
       return pipe(cursor.statement(), sql, fetchSize, out, address, end)
         .transform(ar -> cursor.close(ar.succeeded())

@@ -10,6 +10,12 @@ public final class ProblemException extends RuntimeException {
     this.problem = problem;
   }
 
+  /** A problem that stands for {@code cause} (kept for its classification, not its stack). */
+  public ProblemException(Problem problem, Throwable cause) {
+    super(problem.detail(), cause, false, false);
+    this.problem = problem;
+  }
+
   public Problem problem() {
     return problem;
   }

@@ -190,11 +190,30 @@ class FaultTest {
       Thread.sleep(1_000);
       postgres.signal("STOP", true);
       long frozenAt = System.currentTimeMillis();
+      // streams asked while frozen: their opening gives up at its deadline, and a cursor that opens after the thaw
+      // must not be left holding a connection in a transaction
+      List<Future<HttpResponse<Buffer>>> streams = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        streams.add(service.http.get("/api/v1/templates/stream").timeout(SteadyLoad.HANG_MS).send());
+      }
       Thread.sleep(7_000); // every client starts at least one request after the freeze, and it ends before the thaw
       postgres.signal("CONT", true);
       long thawedAt = System.currentTimeMillis();
       long recoveredMs = recovered(thawedAt, 20, 10_000);
       load.close();
+      for (Future<HttpResponse<Buffer>> stream : streams) {
+        int status = stream.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).statusCode();
+        assertTrue(status == 503 || status == 504, "a stream asked while frozen: " + status);
+      }
+      Pool admin = adminPool();
+      try {
+        assertTrue(Service.eventually(5_000, () -> admin.query("SELECT count(*) FROM pg_stat_activity WHERE "
+            + "application_name = 'sluice' AND state LIKE 'idle in transaction%'").execute()
+          .toCompletionStage().toCompletableFuture().join().iterator().next().getLong(0) == 0),
+          "no connection left idle in a transaction");
+      } finally {
+        admin.close();
+      }
       List<SteadyLoad.Answer> during = load.since(frozenAt).stream().filter(a -> a.startedAt() < thawedAt - 3_500)
         .toList();
       assertFalse(during.isEmpty());

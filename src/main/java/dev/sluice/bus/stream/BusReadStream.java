@@ -70,17 +70,21 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
    */
   public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, int window,
                                            double threshold, long idleTimeoutMs) {
-    return open(vertx, operation, params, window, threshold, idleTimeoutMs, null);
+    return open(vertx, operation, params, window, threshold, idleTimeoutMs, OPEN_TIMEOUT_MS, null);
   }
 
-  /** As {@link #open(Vertx, Operation, JsonObject, int, double, long)}, naming the request it serves (or null). */
+  /**
+   * As {@link #open(Vertx, Operation, JsonObject, int, double, long)}, naming the request it serves (or null), and
+   * waiting at least {@code openTimeoutMs} for the loader to accept (it may retry its opening until its deadline).
+   */
   public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, int window,
-                                           double threshold, long idleTimeoutMs, String requestId) {
+                                           double threshold, long idleTimeoutMs, long openTimeoutMs,
+                                           String requestId) {
     BusReadStream stream = new BusReadStream(vertx, window, threshold, idleTimeoutMs);
     stream.consumer = vertx.eventBus().consumer(stream.dataAddress, stream::onMessage);
     DeliveryOptions options = new DeliveryOptions()
       // the producer answers once it holds a connection and has prepared the query, which may wait for the pool
-      .setSendTimeout(Math.max(idleTimeoutMs, OPEN_TIMEOUT_MS))
+      .setSendTimeout(Math.max(idleTimeoutMs, openTimeoutMs))
       .addHeader(Addresses.ACTION_HEADER, operation.action())
       .addHeader(StreamProtocol.STREAM_ADDRESS, stream.dataAddress)
       .addHeader(StreamProtocol.CREDIT, Integer.toString(stream.window));
