@@ -186,6 +186,8 @@ class FaultTest {
     + "thawed (SIGCONT): everything recovers")
   void frozen() throws Exception {
     start(new JsonObject().put("http", new JsonObject().put("request_timeout_seconds", 6)));
+    // a stream first, so that the stream pool holds an idle connection the frozen ones will take
+    assertEquals(200, service.get("/api/v1/templates/stream").statusCode());
     try (SteadyLoad load = new SteadyLoad(service.vertx, service.http, PATHS, 8)) {
       Thread.sleep(1_000);
       postgres.signal("STOP", true);
