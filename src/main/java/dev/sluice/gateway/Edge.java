@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.LoggerFormat;
 import io.vertx.ext.web.handler.LoggerHandler;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -82,7 +83,19 @@ final class Edge implements Handler<RoutingContext> {
 
   /** The request id of a request: the client's when it is safe to echo, else a new one. */
   static String requestId(String fromClient) {
-    return fromClient != null && CLIENT_ID.matcher(fromClient).matches() ? fromClient : UUID.randomUUID().toString();
+    return fromClient != null && CLIENT_ID.matcher(fromClient).matches() ? fromClient : newId();
+  }
+
+  /**
+   * A random (version 4) UUID from the thread's own generator: {@code UUID.randomUUID()} draws on one shared
+   * {@code SecureRandom}, which every event loop would contend for at each request; an id needs to be unique, not
+   * unguessable.
+   */
+  private static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long most = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+    long least = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new UUID(most, least).toString();
   }
 
   /** The request id of a routed request ({@link #handle} gave it one). */

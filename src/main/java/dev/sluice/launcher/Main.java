@@ -74,7 +74,7 @@ public final class Main {
 
     static Runtime start(Map<String, String> environment) throws Exception {
       // the configuration decides how Vert.x is built (metrics now, clustering next): read it with a Vert.x of its own
-      Vertx reader = Vertx.vertx();
+      Vertx reader = Nodes.forConfiguration();
       JsonObject config;
       try {
         config = ConfigLoader.load(reader, environment).await();

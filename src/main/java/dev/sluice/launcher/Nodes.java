@@ -28,6 +28,11 @@ public final class Nodes {
   private Nodes() {
   }
 
+  /** A bare Vert.x for reading the configuration, which decides how the node's own is built; closed right after. */
+  static Vertx forConfiguration() {
+    return Vertx.builder().build();
+  }
+
   public static Vertx vertx(SluiceConfig settings) {
     VertxOptions options = new VertxOptions();
     VertxBuilder builder = Vertx.builder();

@@ -40,12 +40,14 @@ final class Items {
   private final Vertx vertx;
   private final Pool pool;
   private final Limiter limiter;
+  private final Resilience resilience;
   private final ItemsConfig config;
   private final LoaderStats stats;
   private final Map<Dataset, Queue> queues = new HashMap<>();
   private long queries;
 
-  Items(Vertx vertx, Pool pool, Limiter limiter, ItemsConfig config, LoaderStats stats) {
+  Items(Vertx vertx, Pool pool, Limiter limiter, Resilience resilience, ItemsConfig config, LoaderStats stats) {
+    this.resilience = resilience;
     this.vertx = vertx;
     this.pool = pool;
     this.limiter = limiter;
@@ -135,12 +137,13 @@ final class Items {
     });
   }
 
+  /** One coalesced query, guarded as any load is (breaker, retries), within the loader's concurrency bound. */
   private Future<Map<UUID, String>> query(Dataset dataset, List<UUID> ids) {
-    return limiter.run(() -> {
+    Sql sql = Plans.byIds(dataset, ids.toArray(new UUID[0]));
+    return resilience.call(() -> limiter.run(() -> {
       queries++;
-      Sql sql = Plans.byIds(dataset, ids.toArray(new UUID[0]));
       return pool.preparedQuery(sql.text()).execute(sql.tuple());
-    }).map(rows -> {
+    })).map(rows -> {
       Map<UUID, String> found = new HashMap<>();
       for (Row row : rows) {
         found.put(UUID.fromString(row.getString(1)), row.getString(0));

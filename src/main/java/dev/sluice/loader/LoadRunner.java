@@ -120,8 +120,9 @@ final class LoadRunner {
    */
   private Future<LoaderReply> execute(Load load) {
     long started = System.nanoTime();
-    Future<LoaderReply> loaded = resilience.call(
-      () -> load.bounded() ? limiter.run(() -> load.run(pages)) : load.run(pages));
+    // single items share coalesced queries, which Items guards itself: one breaker call per query, not per item
+    Future<LoaderReply> loaded = load.bounded() ? resilience.call(() -> limiter.run(() -> load.run(pages)))
+      : load.run(pages);
     // stored gzip'd only to be kept: without the cache a compressed copy would only be decompressed again
     String family = load.key().family();
     boolean compress = settings.lazy().enableCompression() && cache.enabled(family) && cache.compressed(family);

@@ -92,7 +92,7 @@ public abstract class LoaderVerticle extends VerticleBase {
         changes = ready.resultAt(1);
         ScrollIndex scroll = new ScrollIndex(pool, cache, settings.limits().scrollCheckpointStep(),
           settings.limits().scrollCheckpointTtlSeconds() * 1000L);
-        items = new Items(vertx, pool, limiter, settings.items(), stats);
+        items = new Items(vertx, pool, limiter, resilience, settings.items(), stats);
         runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache), limiter, resilience, stats,
           settings);
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
