@@ -110,6 +110,12 @@ class FaultTest {
         "readiness DOWN within 2 s");
       long readyDownMs = System.currentTimeMillis() - stoppedAt;
       Thread.sleep(3_000);
+      // the failed loads of the last minute are over the seed's critical line: the loader's check is DOWN
+      JsonObject health = service.get("/health").bodyAsJsonObject();
+      JsonObject users = health.getJsonArray("checks").stream().map(JsonObject.class::cast)
+        .filter(c -> "loader.users".equals(c.getString("id"))).findFirst().orElseThrow();
+      assertEquals("DOWN", users.getString("status"), users::encode);
+      assertEquals("critical", users.getJsonObject("data").getString("errors_level"), users::encode);
       long restartAt = System.currentTimeMillis();
       List<SteadyLoad.Answer> outage = load.since(stoppedAt + stopMs + 200);
       postgres.restart();
