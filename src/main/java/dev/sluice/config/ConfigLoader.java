@@ -38,7 +38,23 @@ public final class ConfigLoader {
     new EnvKey("SLUICE_DATA_DIR", SluiceConfig.DATABASE, DatabaseConfig.DATA_DIR, s -> s),
     new EnvKey("SLUICE_SEED_SCALE", SluiceConfig.DATABASE, DatabaseConfig.SEED_SCALE, s -> s),
     new EnvKey("SLUICE_ADMIN_TOKEN", SluiceConfig.ADMIN, "token", s -> s),
-    new EnvKey("SLUICE_CURSOR_SECRET", SluiceConfig.CURSOR, "secret", s -> s));
+    new EnvKey("SLUICE_CURSOR_SECRET", SluiceConfig.CURSOR, "secret", s -> s),
+    new EnvKey("SLUICE_CLUSTER", SluiceConfig.CLUSTER, "enabled", ConfigLoader::bool),
+    new EnvKey("SLUICE_CLUSTER_NAME", SluiceConfig.CLUSTER, "name", s -> s),
+    new EnvKey("SLUICE_CLUSTER_HOST", SluiceConfig.CLUSTER, "host", s -> s),
+    new EnvKey("SLUICE_CLUSTER_PORT", SluiceConfig.CLUSTER, "port", Integer::valueOf),
+    new EnvKey("SLUICE_CLUSTER_MEMBERS", SluiceConfig.CLUSTER, "members",
+      s -> new io.vertx.core.json.JsonArray(java.util.Arrays.stream(s.split(",")).map(String::trim)
+        .filter(m -> !m.isEmpty()).toList())),
+    new EnvKey("SLUICE_ROLE", SluiceConfig.CLUSTER, "role", s -> s),
+    new EnvKey("SLUICE_HOSTS_DATABASE", SluiceConfig.CLUSTER, "hosts_database", ConfigLoader::bool));
+
+  private static Boolean bool(String value) {
+    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException("not true or false");
+    }
+    return Boolean.parseBoolean(value);
+  }
 
   public record EnvKey(String variable, String section, String key, Function<String, Object> parse) {
   }
@@ -89,6 +105,11 @@ public final class ConfigLoader {
     }
     JsonObject cursor = result.getJsonObject(SluiceConfig.CURSOR, new JsonObject());
     String secret = cursor.getString("secret");
+    boolean clustered = result.getJsonObject(SluiceConfig.CLUSTER, new JsonObject()).getBoolean("enabled", false);
+    if (clustered && (secret == null || secret.isEmpty())) {
+      throw new IllegalArgumentException("A clustered node needs cursor.secret (SLUICE_CURSOR_SECRET), the same on "
+        + "every node: a random key per process would make every other node's cursors invalid");
+    }
     if (secret == null || secret.isEmpty()) {
       LOG.warn("cursor.secret.random: no cursor secret configured (SLUICE_CURSOR_SECRET); cursors will not survive a "
         + "restart and are not valid on other nodes");

@@ -11,7 +11,8 @@ import java.util.Map;
 public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoadingConfig lazy, LimitsConfig limits,
                            StreamingConfig streaming, CursorConfig cursor, String adminToken,
                            Map<String, DataTypePolicy> dataTypes, Integer cacheMaxMb, MonitorConfig monitor,
-                           ItemsConfig items, ResilienceConfig resilience) {
+                           ItemsConfig items, ResilienceConfig resilience,
+                           ClusterConfig cluster) {
 
   public static final String HTTP = "http";
   public static final String DATABASE = "database";
@@ -25,6 +26,7 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
   public static final String MONITOR = "monitor";
   public static final String ITEMS = "items";
   public static final String RESILIENCE = "resilience";
+  public static final String CLUSTER = "cluster";
 
   public static SluiceConfig from(JsonObject json) {
     LazyLoadingConfig lazy = LazyLoadingConfig.from(section(json, LAZY_LOADING));
@@ -41,7 +43,8 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
       section(json, CACHE).getInteger("max_mb"),
       MonitorConfig.from(section(json, MONITOR)),
       ItemsConfig.from(section(json, ITEMS)),
-      ResilienceConfig.from(section(json, RESILIENCE)));
+      ResilienceConfig.from(section(json, RESILIENCE)),
+      ClusterConfig.from(section(json, CLUSTER)));
   }
 
   /** The policy of one data family; a family the configuration does not name gets the fallback. */

@@ -42,6 +42,36 @@ public final class Deployer {
     }
   }
 
+  /**
+   * The part of a plan a node's role names: {@code all}; {@code gateway}, {@code monitor} and {@code loaders} (every
+   * loader) by what they are; loaders by name ({@code videos}); or a comma list of those. Order is kept.
+   */
+  public static JsonObject forRole(JsonObject plan, String role) {
+    java.util.Set<String> parts = new java.util.HashSet<>();
+    for (String part : role.split(",")) {
+      if (!part.isBlank()) {
+        parts.add(part.trim().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    JsonArray kept = new JsonArray();
+    java.util.Set<String> known = new java.util.HashSet<>(java.util.Set.of("all", "loaders"));
+    for (Object v : plan.getJsonArray("verticles", new JsonArray())) {
+      JsonObject entry = (JsonObject) v;
+      String name = entry.getString("name");
+      known.add(name);
+      boolean loader = entry.getString("class", "").startsWith("dev.sluice.loader.");
+      if (parts.contains("all") || parts.contains(name) || loader && parts.contains("loaders")) {
+        kept.add(entry);
+      }
+    }
+    parts.removeAll(known);
+    if (!parts.isEmpty() || kept.isEmpty()) {
+      throw new IllegalArgumentException("cluster.role '" + role + "' names " + (parts.isEmpty() ? "nothing to deploy"
+        : "no part " + parts) + ": use all, gateway, monitor, loaders, loader names, or a comma list of them");
+    }
+    return plan.copy().put("verticles", kept);
+  }
+
   /** Deploys the plan one entry after another; returns the deployment ids. */
   public static Future<List<String>> deploy(Vertx vertx, JsonObject plan, JsonObject config) {
     JsonArray verticles = plan.getJsonArray("verticles", new JsonArray());

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code java -jar sluice.jar [run]} starts the service; {@code seed --scale tiny|small|medium|large [--force]}
+ * {@code java -jar sluice.jar [run [--cluster]]} starts the service (clustered: with Hazelcast, deploying what
+ * {@code cluster.role} names); {@code seed --scale tiny|small|medium|large [--force]}
  * fills the database with demo data and exits; {@code migrate} applies migrations and exits.
  */
 public final class Main {
@@ -42,7 +43,7 @@ public final class Main {
     String command = arguments.isEmpty() ? "run" : arguments.get(0);
     try {
       switch (command) {
-        case "run" -> run();
+        case "run" -> run(arguments.contains("--cluster"));
         case "seed" -> {
           seed(System.getenv(), option(arguments, "--scale", "small"), arguments.contains("--force"));
           System.exit(0);
@@ -52,7 +53,7 @@ public final class Main {
           System.exit(0);
         }
         default -> {
-          System.err.println("usage: sluice [run] | seed --scale tiny|small|medium|large [--force] | migrate");
+          System.err.println("usage: sluice [run [--cluster]] | seed --scale tiny|small|medium|large [--force] | migrate");
           System.exit(2);
         }
       }
@@ -82,6 +83,11 @@ public final class Main {
         reader.close().await();
       }
       SluiceConfig settings = SluiceConfig.from(config);
+      if (settings.cluster().enabled() && settings.database().embedded() && !settings.cluster().hostsDatabase()) {
+        throw new UsageException("A clustered node without database.url (SLUICE_DATABASE_URL) would start a database "
+          + "of its own and serve other data than its peers: give it the cluster's database URL, or make it the one "
+          + "node that hosts the embedded database (cluster.hosts_database, SLUICE_HOSTS_DATABASE=true)");
+      }
       Vertx vertx = Nodes.vertx(settings);
       EmbeddedDatabase embedded = null;
       if (settings.database().embedded()) {
@@ -152,8 +158,12 @@ public final class Main {
     }
   }
 
-  private static void run() throws Exception {
-    Runtime runtime = boot(System.getenv());
+  private static void run(boolean cluster) throws Exception {
+    Map<String, String> environment = new java.util.HashMap<>(System.getenv());
+    if (cluster) {
+      environment.put("SLUICE_CLUSTER", "true");
+    }
+    Runtime runtime = boot(environment);
     if (runtime.embedded() != null) {
       runtime.embedded().supervise();
     }
@@ -187,7 +197,11 @@ public final class Main {
     Runtime runtime = Runtime.start(environment);
     try {
       prepareDatabase(runtime);
-      Deployer.deploy(runtime.vertx(), Deployer.readPlan(), runtime.config()).await();
+      JsonObject plan = Deployer.readPlan();
+      if (runtime.settings().cluster().enabled()) {
+        plan = Deployer.forRole(plan, runtime.settings().cluster().role());
+      }
+      Deployer.deploy(runtime.vertx(), plan, runtime.config()).await();
     } catch (Exception e) {
       runtime.close();
       throw e;

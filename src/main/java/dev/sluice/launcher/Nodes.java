@@ -1,6 +1,14 @@
 package dev.sluice.launcher;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import dev.sluice.config.ClusterConfig;
+import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.sluice.monitor.Metrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,12 +21,14 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 
 /**
  * The one place a {@code Vertx} is built (the process's, and every test's that runs the service): with Micrometer
- * metrics into a Prometheus registry when {@code lazy_loading.enable_metrics} is on (the clustering issue adds its
- * cluster manager here).
+ * metrics into a Prometheus registry when {@code lazy_loading.enable_metrics} is on, clustered with Hazelcast when
+ * {@code cluster.enabled} is.
  */
 public final class Nodes {
 
@@ -31,6 +41,29 @@ public final class Nodes {
   /** A bare Vert.x for reading the configuration, which decides how the node's own is built; closed right after. */
   static Vertx forConfiguration() {
     return Vertx.builder().build();
+  }
+
+  /**
+   * The Hazelcast configuration of a clustered node: {@code cluster.xml} from the configuration directory (else the
+   * one packaged with Sluice), with the cluster name, interface, port and members of the {@code cluster} section.
+   */
+  static Config hazelcast(ClusterConfig cluster) {
+    Path file = Path.of(System.getenv().getOrDefault(ConfigLoader.CONF_DIR_VARIABLE, "conf"), "cluster.xml");
+    Config config;
+    try {
+      config = Files.isRegularFile(file) ? new XmlConfigBuilder(file.toString()).build() : ConfigUtil.loadConfig();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    config.setClusterName(cluster.name());
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(false);
+    network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return config;
   }
 
   public static Vertx vertx(SluiceConfig settings) {
@@ -51,7 +84,14 @@ public final class Nodes {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
       builder.withMetrics(new MicrometerMetricsFactory(registry));
     }
-    Vertx vertx = builder.with(options).build();
+    Vertx vertx;
+    if (settings.cluster().enabled()) {
+      options.getEventBusOptions().setHost(settings.cluster().host());
+      vertx = builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcast(settings.cluster())))
+        .buildClustered().await();
+    } else {
+      vertx = builder.with(options).build();
+    }
     if (registry != null) {
       Metrics.install(vertx, registry);
     }

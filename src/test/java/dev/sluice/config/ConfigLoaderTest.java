@@ -81,6 +81,7 @@ class ConfigLoaderTest {
     assertEquals(fromDefaults.monitor(), fromFile.monitor());
     assertEquals(fromDefaults.items(), fromFile.items());
     assertEquals(fromDefaults.resilience(), fromFile.resilience());
+    assertEquals(fromDefaults.cluster(), fromFile.cluster());
   }
 
   @Test

@@ -1,0 +1,100 @@
+package dev.sluice.cluster;
+
+import dev.sluice.Service;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two clustered nodes in one JVM, each its own Hazelcast member on 127.0.0.1: node A runs the gateway (and a
+ * monitor), node B the loaders (and a monitor), both on the test database.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@DisplayName("Clustered: a gateway node and a loader node")
+class ClusterTest {
+
+  static Service gateway;
+  static Service loaders;
+
+  @BeforeAll
+  static void start() throws Exception {
+    String name = "sluice-test-" + UUID.randomUUID();
+    int portA = freePort();
+    int portB = freePort();
+    JsonArray members = new JsonArray().add("127.0.0.1:" + portA).add("127.0.0.1:" + portB);
+    loaders = Service.start(Service.config(new JsonObject().put("cluster", cluster(name, portB, members))),
+      Set.of("gateway"));
+    gateway = Service.start(Service.config(new JsonObject().put("cluster", cluster(name, portA, members))),
+      Set.of("videos", "users", "analytics", "templates", "search"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (loaders != null) {
+      loaders.close();
+    }
+  }
+
+  private static JsonObject cluster(String name, int port, JsonArray members) {
+    return new JsonObject().put("enabled", true).put("name", name).put("host", "127.0.0.1").put("port", port)
+      .put("members", members);
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Test
+  @DisplayName("a cursor walk through the gateway on A, served by the loaders on B, returns every row once")
+  void cursorWalkAcrossNodes() {
+    assertTrue(Service.eventually(20_000, () -> gateway.get("/api/v1/users?limit=1").statusCode() == 200),
+      "the loaders on B are reachable from A");
+    Set<String> seen = new HashSet<>();
+    int rows = 0;
+    String cursor = null;
+    do {
+      HttpResponse<Buffer> page = gateway.get("/api/v1/users?limit=37" + (cursor == null ? "" : "&cursor=" + cursor));
+      assertEquals(200, page.statusCode(), page::bodyAsString);
+      JsonObject body = page.bodyAsJsonObject();
+      for (Object item : body.getJsonArray("data")) {
+        seen.add(((JsonObject) item).getString("id"));
+        rows++;
+      }
+      cursor = body.getString("next_cursor");
+    } while (cursor != null);
+    long expected = gateway.count("SELECT count(*) FROM users WHERE is_active");
+    assertEquals(expected, rows, "every row");
+    assertEquals(rows, seen.size(), "once");
+  }
+
+  @Test
+  @DisplayName("readiness on the gateway node sees the loaders of the other node")
+  void readinessAcrossNodes() {
+    assertTrue(Service.eventually(20_000, () -> gateway.get("/health/ready").statusCode() == 200),
+      () -> gateway.get("/health/ready").bodyAsString());
+    JsonObject ready = gateway.getJson("/health/ready");
+    List<String> down = ready.getJsonArray("checks").stream().map(JsonObject.class::cast)
+      .filter(c -> !"UP".equals(c.getString("status"))).map(c -> c.getString("id")).toList();
+    assertEquals(List.of(), down);
+  }
+}
