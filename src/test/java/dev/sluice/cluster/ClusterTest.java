@@ -8,6 +8,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * monitor), node B the loaders (and a monitor), both on the test database.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("Clustered: a gateway node and a loader node")
 class ClusterTest {
 
@@ -65,6 +69,7 @@ class ClusterTest {
   }
 
   @Test
+  @Order(1)
   @DisplayName("a cursor walk through the gateway on A, served by the loaders on B, returns every row once")
   void cursorWalkAcrossNodes() {
     assertTrue(Service.eventually(20_000, () -> gateway.get("/api/v1/users?limit=1").statusCode() == 200),
@@ -88,6 +93,23 @@ class ClusterTest {
   }
 
   @Test
+  @Order(3)
+  @DisplayName("a loader node that begins to shut down stops taking requests at once: the gateway node answers 503 "
+    + "fast, never waiting on the departing node")
+  void loaderNodeLeaving() {
+    assertEquals(200, gateway.get("/api/v1/templates?per_page=2").statusCode());
+    dev.sluice.monitor.NodeState.shuttingDown(loaders.vertx);
+    loaders.vertx.eventBus().publish(dev.sluice.bus.Addresses.SHUTDOWN, null);
+    assertTrue(Service.eventually(5_000, () -> gateway.get("/api/v1/templates?per_page=3").statusCode() == 503));
+    long started = System.currentTimeMillis();
+    HttpResponse<Buffer> refused = gateway.get("/api/v1/templates?per_page=4");
+    assertEquals(503, refused.statusCode(), refused::bodyAsString);
+    assertTrue(System.currentTimeMillis() - started < 1_000, "fast");
+    assertTrue(Integer.parseInt(refused.getHeader("Retry-After")) >= 1);
+  }
+
+  @Test
+  @Order(2)
   @DisplayName("readiness on the gateway node sees the loaders of the other node")
   void readinessAcrossNodes() {
     assertTrue(Service.eventually(20_000, () -> gateway.get("/health/ready").statusCode() == 200),
