@@ -70,7 +70,7 @@ public final class TestDatabase {
     return ConfigLoader.withEnvironment(json, Map.of());
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (java.io.IOException e) {

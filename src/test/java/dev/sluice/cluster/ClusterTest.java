@@ -1,8 +1,8 @@
 package dev.sluice.cluster;
 
 import dev.sluice.Service;
+import dev.sluice.TwoNodes;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,39 +31,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("Clustered: a gateway node and a loader node")
 class ClusterTest {
 
+  static TwoNodes nodes;
   static Service gateway;
   static Service loaders;
 
   @BeforeAll
   static void start() throws Exception {
-    String name = "sluice-test-" + UUID.randomUUID();
-    int portA = freePort();
-    int portB = freePort();
-    JsonArray members = new JsonArray().add("127.0.0.1:" + portA).add("127.0.0.1:" + portB);
-    loaders = Service.start(Service.config(new JsonObject().put("cluster", cluster(name, portB, members))),
-      Set.of("gateway"));
-    gateway = Service.start(Service.config(new JsonObject().put("cluster", cluster(name, portA, members))),
-      Set.of("videos", "users", "analytics", "templates", "search"));
+    nodes = TwoNodes.start(new JsonObject());
+    gateway = nodes.gateway;
+    loaders = nodes.loaders;
   }
 
   @AfterAll
   static void stop() {
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (loaders != null) {
-      loaders.close();
-    }
-  }
-
-  private static JsonObject cluster(String name, int port, JsonArray members) {
-    return new JsonObject().put("enabled", true).put("name", name).put("host", "127.0.0.1").put("port", port)
-      .put("members", members);
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
+    if (nodes != null) {
+      nodes.close();
     }
   }
 
