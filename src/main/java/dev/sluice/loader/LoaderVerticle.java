@@ -96,10 +96,6 @@ public abstract class LoaderVerticle extends VerticleBase {
         runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache), limiter, resilience, stats,
           settings);
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
-        // a graceful shutdown: stop taking requests at once, so that other nodes' gateways send them to another
-        // loader node (or get "no handlers", a fast 503), while the loads in flight finish
-        vertx.eventBus().localConsumer(Addresses.SHUTDOWN, message -> consumer.unregister()
-          .onSuccess(v -> LOG.info("loader.unregistered address={}: shutting down", address())));
         return consumer.completion();
       })
       // Vert.x does not stop a verticle whose start failed: give back what was taken

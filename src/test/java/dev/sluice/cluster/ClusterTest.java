@@ -74,22 +74,6 @@ class ClusterTest {
   }
 
   @Test
-  @Order(3)
-  @DisplayName("a loader node that begins to shut down stops taking requests at once: the gateway node answers 503 "
-    + "fast, never waiting on the departing node")
-  void loaderNodeLeaving() {
-    assertEquals(200, gateway.get("/api/v1/templates?per_page=2").statusCode());
-    dev.sluice.monitor.NodeState.shuttingDown(loaders.vertx);
-    loaders.vertx.eventBus().publish(dev.sluice.bus.Addresses.SHUTDOWN, null);
-    assertTrue(Service.eventually(5_000, () -> gateway.get("/api/v1/templates?per_page=3").statusCode() == 503));
-    long started = System.currentTimeMillis();
-    HttpResponse<Buffer> refused = gateway.get("/api/v1/templates?per_page=4");
-    assertEquals(503, refused.statusCode(), refused::bodyAsString);
-    assertTrue(System.currentTimeMillis() - started < 1_000, "fast");
-    assertTrue(Integer.parseInt(refused.getHeader("Retry-After")) >= 1);
-  }
-
-  @Test
   @Order(2)
   @DisplayName("readiness on the gateway node sees the loaders of the other node")
   void readinessAcrossNodes() {
