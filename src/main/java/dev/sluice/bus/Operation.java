@@ -1,5 +1,7 @@
 package dev.sluice.bus;
 
+import java.util.List;
+
 /**
  * The operations the loaders serve: which address, which action. The {@code *_STREAM} operations are streams
  * (opened with {@code SluiceClient.stream}, see {@code dev.sluice.bus.stream.StreamProtocol}); the others are
@@ -63,6 +65,14 @@ public enum Operation {
   public static String familyOf(String address) {
     return address.substring(address.lastIndexOf('.') + 1);
   }
+
+  /** Every data family a loader serves, in the order of the operations: {@code videos}, {@code users}, … */
+  public static List<String> families() {
+    return FAMILIES;
+  }
+
+  private static final List<String> FAMILIES = java.util.Arrays.stream(values()).map(Operation::family).distinct()
+    .toList();
 
   /** The loader address that serves a data family: {@code videos} is served at {@code sluice.videos}. */
   public static String addressOf(String family) {

@@ -35,8 +35,7 @@ final class HealthRoutes {
   static final long CHECK_TIMEOUT_MS = 3_000;
 
   private final Vertx vertx;
-  private final List<String> loaders = java.util.Arrays.stream(Operation.values()).map(Operation::family)
-    .distinct().toList();
+  private final List<String> loaders = Operation.families();
 
   HealthRoutes(Vertx vertx) {
     this.vertx = vertx;

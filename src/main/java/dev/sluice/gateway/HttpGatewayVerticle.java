@@ -141,8 +141,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     if (meters instanceof PrometheusMeterRegistry prometheus) {
       routes.get("/metrics", PrometheusScrapingHandler.create(prometheus));
     }
-    List<String> loaders = Arrays.stream(Operation.values()).map(Operation::family).distinct().toList();
-    CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), loaders);
+    CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), Operation.families());
     routes.delete(API + "/cache", admin::clearAll);
     routes.delete(API + "/cache/:loader", admin::clearOne);
     if (settings.http().benchmarkReplyBytes() > 0) {

@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,7 @@ import java.util.function.LongSupplier;
 final class Statistics {
 
   /** The data families, in the order the document lists them. */
-  static final List<String> FAMILIES = Arrays.stream(Operation.values()).map(Operation::family).distinct().toList();
+  static final List<String> FAMILIES = Operation.families();
   static final long THROUGHPUT_WINDOW_MS = 10_000;
   static final long ALERT_WINDOW_MS = 60_000;
   private static final double MB = 1024.0 * 1024.0;
