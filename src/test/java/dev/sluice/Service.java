@@ -150,8 +150,15 @@ public final class Service implements AutoCloseable {
     return sql(sql, args).get(0).getLong(0);
   }
 
+  private boolean closed;
+
+  /** Closes the node; once (a test that stops a node to see what the others do closes it early). */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     http.close();
     db.close().timeout(2, TimeUnit.MINUTES).await();
     vertx.close().timeout(2, TimeUnit.MINUTES).await();

@@ -14,10 +14,23 @@ public final class TwoNodes implements AutoCloseable {
 
   public final Service gateway;
   public final Service loaders;
+  private final String name;
+  private final JsonArray members;
+  private final JsonObject overrides;
 
-  private TwoNodes(Service gateway, Service loaders) {
+  private TwoNodes(Service gateway, Service loaders, String name, JsonArray members, JsonObject overrides) {
     this.gateway = gateway;
     this.loaders = loaders;
+    this.name = name;
+    this.members = members;
+    this.overrides = overrides;
+  }
+
+  /** Another node with the loaders (and a monitor) joining the two; the caller closes it. */
+  public Service startLoaders() {
+    int port = TestDatabase.freePort();
+    JsonArray all = members.copy().add("127.0.0.1:" + port);
+    return Service.start(Service.config(overrides.copy().put("cluster", cluster(name, port, all))), Set.of("gateway"));
   }
 
   /** Starts B, then A, each with the test configuration and {@code overrides} merged in. */
@@ -31,7 +44,7 @@ public final class TwoNodes implements AutoCloseable {
     try {
       Service gateway = Service.start(Service.config(overrides.copy().put("cluster", cluster(name, portA, members))),
         Set.of("videos", "users", "analytics", "templates", "search"));
-      return new TwoNodes(gateway, loaders);
+      return new TwoNodes(gateway, loaders, name, members, overrides);
     } catch (RuntimeException e) {
       loaders.close();
       throw e;

@@ -52,6 +52,7 @@ public abstract class LoaderVerticle extends VerticleBase {
   private LoadRunner runner;
   private Changes changes;
   private Future<Cache> cache;
+  private volatile boolean stopping;
   private Future<Changes> changesHeld;
   private Items items;
   private Limiter limiter;
@@ -104,6 +105,8 @@ public abstract class LoaderVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // from here, requests (and loads cut by the pools closing) are answered "leaving": the sender tries another
+    stopping = true;
     List.copyOf(unsubscribe).forEach(Runnable::run);
     if (items != null) {
       items.close();
@@ -138,6 +141,10 @@ public abstract class LoaderVerticle extends VerticleBase {
       message.reply(new JsonObject().put("breaker", resilience.state().name()));
       return;
     }
+    if (stopping) {
+      leaving(message);
+      return;
+    }
     if (message.headers().contains(StreamProtocol.STREAM_ADDRESS)) {
       openStream(operation, message);
       return;
@@ -165,7 +172,18 @@ public abstract class LoaderVerticle extends VerticleBase {
         LOG.debug("load.done address={} action={} cached={} ms={}", address(), action, served.fromCache(),
           (System.nanoTime() - started) / 1e6);
       })
-      .onFailure(err -> fail(message, problemOf(message, err)));
+      .onFailure(err -> {
+        if (stopping) {
+          leaving(message);
+        } else {
+          fail(message, problemOf(message, err));
+        }
+      });
+  }
+
+  /** Says this loader is stopping (docs/EVENT_BUS.md): the sender may find another instance. */
+  private void leaving(Message<?> message) {
+    message.fail(Failures.LEAVING, Problem.unavailable("The loader is stopping", 1).toJson().encode());
   }
 
   /** The reply's headers: everything the gateway needs besides the body (docs/EVENT_BUS.md). */

@@ -1,6 +1,7 @@
 package dev.sluice.problem;
 
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 
 /**
  * Every status code Sluice sends, in one place. Loaders fail event-bus requests with {@code message.fail(code,
@@ -25,6 +26,11 @@ public final class Failures {
   public static final int INTERNAL = 500;
   public static final int UNAVAILABLE = 503;
   public static final int TIMEOUT = 504;
+  /**
+   * The event-bus failure code of a loader that is stopping (its verticle undeploys, its node leaves): the request
+   * reached a loader that will not serve it, and another instance may. Senders try again; HTTP sees a 503.
+   */
+  public static final int LEAVING = 590;
 
   private Failures() {
   }
@@ -33,12 +39,33 @@ public final class Failures {
    * The problem an event-bus failure means: a loader's own problem as it sent it, no handler as 503 (no loader is
    * serving), a bus timeout as 504, anything else unexpected as 500.
    */
+  /**
+   * Whether {@code failure} came from a loader that is stopping, worth sending again: it said so, or its consumer was
+   * unregistering as the request reached it (Vert.x then discards the request and answers with a TIMEOUT at once,
+   * whose message says "Discarded").
+   */
+  public static boolean leaving(Throwable failure) {
+    return failure instanceof ReplyException reply && (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+      && reply.failureCode() == LEAVING || discarded(reply));
+  }
+
+  private static boolean discarded(ReplyException reply) {
+    return reply.failureType() == ReplyFailure.TIMEOUT && reply.getMessage() != null
+      && reply.getMessage().startsWith(DISCARDED);
+  }
+
+  /** How Vert.x 5.0.7 words a request its consumer discarded (HandlerRegistration#discardMessage). */
+  private static final String DISCARDED = "Discarded the request";
+
   public static ProblemException problemOf(Throwable failure) {
     if (failure instanceof ReplyException reply) {
       return switch (reply.failureType()) {
-        case RECIPIENT_FAILURE -> new ProblemException(Problem.fromJson(reply.failureCode(), reply.getMessage()));
+        case RECIPIENT_FAILURE -> new ProblemException(Problem.fromJson(
+          reply.failureCode() == LEAVING ? UNAVAILABLE : reply.failureCode(), reply.getMessage()));
         case NO_HANDLERS -> new ProblemException(Problem.unavailable("No loader is serving this data right now", 5));
-        case TIMEOUT -> new ProblemException(Problem.timeout("The load did not finish in time"));
+        case TIMEOUT -> new ProblemException(discarded(reply)
+          ? Problem.unavailable("The loader stopped before taking the request", 1)
+          : Problem.timeout("The load did not finish in time"));
         case ERROR -> new ProblemException(Problem.unavailable("The loader could not be reached", 5));
       };
     }

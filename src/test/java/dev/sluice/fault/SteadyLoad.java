@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answered, round the given paths, until stopped. Every answer is recorded with when it was asked and how long it
  * took; a request not answered within {@link #HANG_MS} is recorded as a hang (status -1).
  */
-final class SteadyLoad implements AutoCloseable {
+public final class SteadyLoad implements AutoCloseable {
 
-  static final long HANG_MS = 15_000;
+  public static final long HANG_MS = 15_000;
 
-  record Answer(long startedAt, long millis, int status, String retryAfter, String body) {
+  public record Answer(long startedAt, long millis, int status, String retryAfter, String body) {
   }
 
   private final WebClient http;
@@ -26,7 +26,7 @@ final class SteadyLoad implements AutoCloseable {
   private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
-  SteadyLoad(Vertx vertx, WebClient http, List<String> paths, int users) {
+  public SteadyLoad(Vertx vertx, WebClient http, List<String> paths, int users) {
     this.http = http;
     this.paths = paths;
     for (int u = 0; u < users; u++) {
@@ -56,7 +56,7 @@ final class SteadyLoad implements AutoCloseable {
   }
 
   /** The answers to requests asked from {@code from} (epoch millis) on. */
-  List<Answer> since(long from) {
+  public List<Answer> since(long from) {
     List<Answer> list = new ArrayList<>();
     for (Answer a : answers) {
       if (a.startedAt() >= from) {
@@ -66,7 +66,7 @@ final class SteadyLoad implements AutoCloseable {
     return list;
   }
 
-  List<Answer> all() {
+  public List<Answer> all() {
     return new ArrayList<>(answers);
   }
 

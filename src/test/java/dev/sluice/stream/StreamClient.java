@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * A test's streaming HTTP client: reads a chunked body line by line as it arrives, can stop reading (pause) and
  * read again, and tells whether the body ended cleanly or was cut.
  */
-final class StreamClient {
+public final class StreamClient {
 
   final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   final Promise<Void> ended = Promise.promise();
@@ -31,7 +31,7 @@ final class StreamClient {
   }
 
   /** Opens {@code path}; {@code pauseWhen} sees each line and pauses the response when it says so. */
-  static StreamClient open(Vertx vertx, int port, String path, String accept, String lastEventId,
+  public static StreamClient open(Vertx vertx, int port, String path, String accept, String lastEventId,
                            Predicate<String> pauseWhen) {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions());
     StreamClient stream = new StreamClient(client);
@@ -77,12 +77,12 @@ final class StreamClient {
     }
   }
 
-  int status() {
+  public int status() {
     return response.statusCode();
   }
 
   /** Waits for the body to end; true when it ended cleanly, false when it was cut. */
-  boolean awaitEnd(long seconds) throws Exception {
+  public boolean awaitEnd(long seconds) throws Exception {
     try {
       ended.future().toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
       return true;
@@ -95,7 +95,7 @@ final class StreamClient {
     response.resume();
   }
 
-  void close() {
+  public void close() {
     client.close().timeout(2, TimeUnit.MINUTES).await();
   }
 }

@@ -41,6 +41,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   private final ArrayDeque<StreamBatch> queue = new ArrayDeque<>();
   private MessageConsumer<Buffer> consumer;
   private long timer = -1;
+  private Runnable unwatch = () -> { };
 
   private long expectedSeq;
   private long outstanding;
@@ -100,6 +101,10 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
           return Future.failedFuture(Failures.problemOf(ar.cause()));
         }
         stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
+        dev.sluice.bus.Membership membership = dev.sluice.bus.Membership.of(vertx);
+        if (membership != null) {
+          stream.unwatch = membership.onMemberLeft(stream::probeProducer);
+        }
         return Future.succeededFuture(stream);
       });
   }
@@ -162,6 +167,10 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   }
 
   private void onMessage(Message<Buffer> message) {
+    if (StreamProtocol.PROBE.equals(message.headers().get(StreamProtocol.TYPE))) {
+      message.reply(Buffer.buffer());
+      return;
+    }
     if (done) {
       return;
     }
@@ -221,6 +230,18 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
     }
   }
 
+  /** A member left: if it was the producer's node, end now with an error rather than after the idle timeout. */
+  private void probeProducer() {
+    if (!done) {
+      StreamProtocol.gone(vertx, dataAddress + StreamProtocol.CONTROL_SUFFIX).onSuccess(gone -> {
+        if (gone && !done) {
+          fail(new ProblemException(Problem.unavailable("The loader node serving this stream left the cluster", 1)),
+            false);
+        }
+      });
+    }
+  }
+
   private void checkIdle() {
     if (!done && outstanding > 0 && System.currentTimeMillis() - lastMessage > idleTimeoutMs) {
       fail(new ProblemException(Problem.timeout("The stream's producer was silent for " + idleTimeoutMs + " ms")),
@@ -248,6 +269,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
+    unwatch.run();
     consumer.unregister();
   }
 }

@@ -59,6 +59,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   private Handler<Void> drainHandler;
   private Handler<Throwable> exceptionHandler;
   private Handler<Long> batchHandler;
+  private Runnable unwatch = () -> { };
 
   private BusWriteStream(Vertx vertx, String dataAddress, long credit, int batchItems, long idleTimeoutMs,
                          ItemEncoder<T> encoder, Function<List<String>, String> positions) {
@@ -85,6 +86,10 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       positions);
     stream.control = vertx.eventBus().consumer(dataAddress + StreamProtocol.CONTROL_SUFFIX, stream::onControl);
     stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
+    dev.sluice.bus.Membership membership = dev.sluice.bus.Membership.of(vertx);
+    if (membership != null) {
+      stream.unwatch = membership.onMemberLeft(stream::probeReader);
+    }
     return stream.control.completion().map(stream);
   }
 
@@ -261,6 +266,19 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       flush();
     } else if (StreamProtocol.CANCEL.equals(type)) {
       close(new ProblemException(Problem.cancelled()));
+    } else if (StreamProtocol.PROBE.equals(type)) {
+      message.reply(Buffer.buffer());
+    }
+  }
+
+  /** A member left: if it was the reader's node, stop now rather than after the idle timeout. */
+  private void probeReader() {
+    if (!closed) {
+      StreamProtocol.gone(vertx, dataAddress).onSuccess(gone -> {
+        if (gone && !closed) {
+          close(new ProblemException(Problem.unavailable("The stream's reader left the cluster", 1)));
+        }
+      });
     }
   }
 
@@ -283,6 +301,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     closed = true;
     queue.clear();
     vertx.cancelTimer(timer);
+    unwatch.run();
     control.unregister();
     if (failure != null) {
       stopped.tryFail(failure);

@@ -35,6 +35,13 @@ public final class StreamProtocol {
   /** Producer to consumer, needs no credit: "still here" while a following stream has nothing new to send. */
   public static final String HEARTBEAT = "heartbeat";
 
+  /**
+   * Either way, a request outside the sequence: "are you there?", sent when a cluster member left. A peer that is
+   * there answers; one on the lost node has no consumer any more, which the event bus says at once.
+   */
+  public static final String PROBE = "probe";
+  static final long PROBE_TIMEOUT_MS = 2_000;
+
   public static final String STREAM_ADDRESS = "stream-address";
   public static final String CREDIT = "credit";
   public static final String SEQ = "seq";
@@ -54,5 +61,17 @@ public final class StreamProtocol {
   public static final String DELIVERED_MAP = "sluice.streams.delivered";
 
   private StreamProtocol() {
+  }
+
+  /**
+   * Asks the peer at {@code address} whether it is still there; true when it is gone for sure (no consumer in the
+   * cluster). A slow answer is not proof of absence: a busy peer is left to the idle timeouts.
+   */
+  static io.vertx.core.Future<Boolean> gone(io.vertx.core.Vertx vertx, String address) {
+    return vertx.eventBus().request(address, io.vertx.core.buffer.Buffer.buffer(),
+        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS).addHeader(TYPE, PROBE))
+      .map(reply -> false)
+      .otherwise(err -> err instanceof io.vertx.core.eventbus.ReplyException reply
+        && reply.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS);
   }
 }

@@ -1,0 +1,81 @@
+package dev.sluice.bus;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.shareddata.Shareable;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who has left the cluster, for the parts that must act when a node is lost: a request sent to a loader on a node
+ * that died is never answered (Vert.x fails a message it could not write only in the sender's write promise, which
+ * {@code request} does not expose), so senders re-send in-flight reads when a member leaves, and stream ends probe
+ * their peer. Hazelcast tells of a member's loss once it missed {@code hazelcast.max.no.heartbeat.seconds} of
+ * heartbeats (5 s in {@code conf/cluster.xml}) or left on its own; listeners are called {@value #SETTLE_MS} ms later,
+ * once Vert.x has dropped the lost node's consumers from its routing, on the context they registered from.
+ *
+ * <p>One per clustered Vert.x node; {@link #of} is null for a node that is not clustered on Hazelcast.
+ */
+public final class Membership implements Shareable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+  private static final String MAP = "sluice.membership";
+  /** How long after Hazelcast's event the listeners run: Vert.x cleans the lost node's subscriptions meanwhile. */
+  static final long SETTLE_MS = 300;
+
+  private final Vertx vertx;
+  private final Map<Object, Listener> listeners = new ConcurrentHashMap<>();
+
+  private record Listener(Context context, Runnable action) {
+  }
+
+  private Membership(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** The node's membership, or null when the node is not clustered on Hazelcast. */
+  public static Membership of(Vertx vertx) {
+    if (!(((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager)) {
+      return null;
+    }
+    return (Membership) vertx.sharedData().getLocalMap(MAP)
+      .computeIfAbsent(MAP, k -> {
+        Membership membership = new Membership(vertx);
+        manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+          @Override
+          public void memberAdded(MembershipEvent event) {
+            // nothing to do: a joining node's consumers reach the routing by themselves
+          }
+
+          @Override
+          public void memberRemoved(MembershipEvent event) {
+            membership.left(event.getMember().getAddress().toString());
+          }
+        });
+        return membership;
+      });
+  }
+
+  /**
+   * Runs {@code action} on the caller's context each time a member leaves, until the returned handle is run. The
+   * action must be cheap and idempotent: a request in flight re-sends itself, a stream probes its peer.
+   */
+  public Runnable onMemberLeft(Runnable action) {
+    Object handle = new Object();
+    listeners.put(handle, new Listener(vertx.getOrCreateContext(), action));
+    return () -> listeners.remove(handle);
+  }
+
+  private void left(String member) {
+    LOG.warn("cluster.member_left member={} listeners={}", member, listeners.size());
+    vertx.setTimer(SETTLE_MS, t -> listeners.values()
+      .forEach(listener -> listener.context().runOnContext(v -> listener.action().run())));
+  }
+}
