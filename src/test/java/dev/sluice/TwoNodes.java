@@ -28,9 +28,18 @@ public final class TwoNodes implements AutoCloseable {
 
   /** Another node with the loaders (and a monitor) joining the two; the caller closes it. */
   public Service startLoaders() {
+    return startNode(Set.of("gateway"));
+  }
+
+  /** Another node with the gateway (and a monitor) joining the two, its HTTP on a port of its own. */
+  public Service startGateway() {
+    return startNode(Set.of("videos", "users", "analytics", "templates", "search"));
+  }
+
+  private Service startNode(Set<String> without) {
     int port = TestDatabase.freePort();
     JsonArray all = members.copy().add("127.0.0.1:" + port);
-    return Service.start(Service.config(overrides.copy().put("cluster", cluster(name, port, all))), Set.of("gateway"));
+    return Service.start(Service.config(overrides.copy().put("cluster", cluster(name, port, all))), without);
   }
 
   /** Starts B, then A, each with the test configuration and {@code overrides} merged in. */

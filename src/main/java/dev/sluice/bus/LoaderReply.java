@@ -60,6 +60,52 @@ public record LoaderReply(Buffer body, boolean gzipped, String etag, String next
     return plain().toJsonObject();
   }
 
+  /** The format of {@link #portable()}'s bytes, first in them: a node never reads a format it does not know. */
+  static final byte PORTABLE_FORMAT = 1;
+
+  /** This reply as the cache's cluster tier keeps it; {@link #fromPortable} reads it back. */
+  @Override
+  public Buffer portable() {
+    Buffer out = Buffer.buffer(body.length() + 256)
+      .appendByte(PORTABLE_FORMAT)
+      .appendByte((byte) ((gzipped ? 1 : 0) | (hasMore ? 2 : 0) | (prefetched ? 4 : 0)))
+      .appendInt(items)
+      .appendLong(validUntil);
+    for (String text : new String[] {etag, nextCursor, prevCursor, item}) {
+      if (text == null) {
+        out.appendInt(-1);
+      } else {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.appendInt(bytes.length).appendBytes(bytes);
+      }
+    }
+    return out.appendInt(body.length()).appendBuffer(body);
+  }
+
+  /** Reads what {@link #portable()} wrote; null for a format this version does not know. */
+  public static LoaderReply fromPortable(Buffer in) {
+    if (in.length() < 14 || in.getByte(0) != PORTABLE_FORMAT) {
+      return null;
+    }
+    byte flags = in.getByte(1);
+    int items = in.getInt(2);
+    long validUntil = in.getLong(6);
+    int at = 14;
+    String[] texts = new String[4];
+    for (int i = 0; i < texts.length; i++) {
+      int length = in.getInt(at);
+      at += 4;
+      if (length >= 0) {
+        texts[i] = in.getString(at, at + length, "UTF-8");
+        at += length;
+      }
+    }
+    int length = in.getInt(at);
+    at += 4;
+    return new LoaderReply(in.getBuffer(at, at + length), (flags & 1) != 0, texts[0], texts[1], texts[2], items,
+      (flags & 2) != 0, texts[3], validUntil, (flags & 4) != 0);
+  }
+
   @Override
   public int weight() {
     return body.length() + (item == null ? 0 : item.length() * 2) + length(nextCursor) + length(prevCursor)

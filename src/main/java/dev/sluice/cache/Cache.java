@@ -32,6 +32,11 @@ public interface Cache {
     default long validUntil() {
       return Long.MAX_VALUE;
     }
+
+    /** Its bytes for the cluster tier, read back by the decoder the cache was acquired with; null: node-local. */
+    default io.vertx.core.buffer.Buffer portable() {
+      return null;
+    }
   }
 
   /** How much memory pressure the node is under, as the monitor tells it. */
@@ -44,10 +49,18 @@ public interface Cache {
     return new LocalCache(options, changes);
   }
 
-  /** The node's cache, created by the first verticle that asks; give it back with {@link #release}. */
-  static Future<Cache> acquire(Vertx vertx, SluiceConfig settings) {
+  /**
+   * The node's cache, created by the first verticle that asks; give it back with {@link #release}. On a clustered
+   * node (unless {@code cluster.cache.shared} is off) a cluster-wide tier stands behind the local one
+   * ({@link ClusteredCache}); {@code decoder} reads back what values wrote as {@link Value#portable()}.
+   */
+  static Future<Cache> acquire(Vertx vertx, SluiceConfig settings,
+                               java.util.function.Function<io.vertx.core.buffer.Buffer, Value> decoder) {
+    boolean shared = vertx.isClustered() && settings.cluster().cache().shared();
     return NodeShared.acquire(vertx, NODE,
-      () -> Changes.acquire(vertx, settings.database()).map(changes -> create(CacheOptions.from(settings), changes)),
+      () -> Changes.acquire(vertx, settings.database()).map(changes -> shared
+        ? new ClusteredCache(vertx, CacheOptions.from(settings), changes, settings.cluster().cache(), decoder)
+        : create(CacheOptions.from(settings), changes)),
       cache -> cache.close().compose(v -> Changes.release(vertx)));
   }
 
@@ -87,9 +100,11 @@ public interface Cache {
 
   /**
    * What a value read from {@code tables} now would be current with: taken before a load reads them, it tells
-   * {@link #putIfFresh} whether a write came (or changes may have been missed) meanwhile.
+   * {@link #putIfFresh} whether a write came (or changes may have been missed) meanwhile; {@code takenAt} is when
+   * (epoch millis), which the cluster tier keeps with the value.
    */
-  record Freshness(java.util.Set<String> tables, long[] generations) {
+  record Freshness(java.util.Set<String> tables, long[] generations, long takenAt) {
+    /** Equal when the same tables are at the same generations, whenever each was taken. */
     @Override
     public boolean equals(Object o) {
       return o instanceof Freshness other && tables.equals(other.tables)
@@ -134,6 +149,11 @@ public interface Cache {
   List<String> families();
 
   CacheStats stats(String family);
+
+  /** The cluster tier's figures for {@code family} (hits, misses, writes, errors, lease waits); null when none. */
+  default io.vertx.core.json.JsonObject clusterStats(String family) {
+    return null;
+  }
 
   Future<Void> close();
 }

@@ -137,7 +137,7 @@ final class LocalCache implements Cache {
    * Whether the family's entries may be read and stored now: on, memory not critical, changes being heard. The
    * always-on families (virtual-scroll checkpoints: an index, not answers) depend on neither.
    */
-  private boolean active(String family) {
+  boolean active(String family) {
     if (!enabled(family)) {
       return false;
     }
@@ -170,6 +170,11 @@ final class LocalCache implements Cache {
     }
     (value == null ? family.misses : family.hits).increment();
     return Future.succeededFuture(value);
+  }
+
+  /** Counts a lookup the node-local tier could not answer and the cluster tier did ({@code hit}) or did not. */
+  void counted(String family, boolean hit) {
+    (hit ? family(family).hits : family(family).misses).increment();
   }
 
   @Override
@@ -231,7 +236,7 @@ final class LocalCache implements Cache {
     for (String table : tables.stream().sorted().toList()) {
       values[i++] = generation(table);
     }
-    return new Freshness(tables, values);
+    return new Freshness(tables, values, System.currentTimeMillis());
   }
 
   @Override
@@ -256,7 +261,7 @@ final class LocalCache implements Cache {
   }
 
   /** A future completed on the caller's context, whichever thread completes {@code future}. */
-  private static <V> Future<V> onCallerContext(Future<V> future) {
+  static <V> Future<V> onCallerContext(Future<V> future) {
     Context context = Vertx.currentContext();
     if (context == null) {
       return future;

@@ -60,7 +60,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     SluiceConfig settings = SluiceConfig.from(config());
     // the bus waits a little longer than the database may run, so a slow load surfaces as the loader's 504
     client = SluiceClient.create(vertx, settings.lazy().timeoutSeconds() * 1000L + 2_000);
-    cache = Cache.acquire(vertx, settings);
+    cache = Cache.acquire(vertx, settings, dev.sluice.bus.LoaderReply::fromPortable);
     return cache.compose(cache -> {
       Router router = router(settings, cache);
       // a graceful shutdown: open streams end as failures do, with their resume cursor, so clients go elsewhere

@@ -85,7 +85,7 @@ public abstract class LoaderVerticle extends VerticleBase {
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped unstarted
     limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 1_000);
-    cache = Cache.acquire(vertx, settings);
+    cache = Cache.acquire(vertx, settings, dev.sluice.bus.LoaderReply::fromPortable);
     changesHeld = Changes.acquire(vertx, settings.database());
     return Future.all(cache, changesHeld)
       .compose(ready -> {

@@ -62,7 +62,7 @@ public class MonitorVerticle extends VerticleBase {
   public Future<?> start() {
     settings = SluiceConfig.from(config());
     MemoryLevel.set(vertx, MemoryLevel.NORMAL);
-    held = Cache.acquire(vertx, settings);
+    held = Cache.acquire(vertx, settings, dev.sluice.bus.LoaderReply::fromPortable);
     return held.compose(c -> {
       cache = c;
       statistics = new Statistics(vertx, settings, cache, heapUsed);
