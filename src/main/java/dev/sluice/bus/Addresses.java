@@ -24,6 +24,12 @@ public final class Addresses {
    */
   public static final String MONITOR = "sluice.monitor";
   /**
+   * Each clustered node's own monitor is also at {@code sluice.monitor.node.<node id>} ({@link #monitorOf}), so
+   * that a gateway can ask every member rather than whichever monitor the bus picks: the actions of
+   * {@link #MONITOR}, and {@link #NODE} and {@link #NODE_HEALTH}.
+   */
+  public static final String MONITOR_NODE_PREFIX = "sluice.monitor.node.";
+  /**
    * Published (node-local) by the monitor when the memory level changes: JSON {@code {level, used_mb, limit_mb}},
    * {@code level} one of {@code normal}, {@code high}, {@code critical}.
    */
@@ -43,6 +49,13 @@ public final class Addresses {
   public static final String PING = "ping";
   /** The monitor's action that replies with its judgement of memory and of each loader ({@code Health}). */
   public static final String HEALTH = "health";
+  /**
+   * The monitor's action that says who its node is: {@code {id, host, event_bus, roles, loaders, started_at,
+   * uptime_seconds, stats}}, {@code stats} being the node's statistics document.
+   */
+  public static final String NODE = "node";
+  /** The monitor's action that says who its node is, as {@link #NODE} does, with its health summary for stats. */
+  public static final String NODE_HEALTH = "node-health";
   /** Reply header: the cursor of the next page, when there is one. */
   public static final String NEXT_CURSOR_HEADER = "next-cursor";
   /** Reply header: the cursor of the previous page, when there is one. */
@@ -69,6 +82,11 @@ public final class Addresses {
    * so it loads the ones after it ahead too.
    */
   public static final String PREFETCH_HEADER = "prefetch";
+
+  /** The address of the monitor of the cluster node {@code nodeId}. */
+  public static String monitorOf(String nodeId) {
+    return MONITOR_NODE_PREFIX + nodeId;
+  }
 
   private Addresses() {
   }

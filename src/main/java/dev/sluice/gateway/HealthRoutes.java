@@ -2,6 +2,7 @@ package dev.sluice.gateway;
 
 import dev.sluice.bus.Addresses;
 import dev.sluice.bus.Operation;
+import dev.sluice.monitor.Cluster;
 import dev.sluice.monitor.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,8 +25,11 @@ import java.util.List;
  *   <li>{@code loader.<family>}: the loader answers (it is deployed), its breaker's state and the monitor's
  *       judgement of its last minute (errors, cache hit rate); DOWN when open or critical;</li>
  *   <li>{@code memory}: the monitor's judgement of heap use against the limit; DOWN when critical;</li>
- *   <li>{@code node}: DOWN once the node is shutting down.</li>
+ *   <li>{@code node}: DOWN once the node is shutting down;</li>
+ *   <li>{@code cluster}, on a clustered node only: Hazelcast's state of the cluster and every member's health
+ *       summary ({@link ClusterViews#health}); DOWN while the cluster is not {@code ACTIVE} or not safe.</li>
  * </ul>
+ * On a clustered node the database and memory checks ask this node's own monitor.
  * Readiness holds the database, whether each loader answers at all, and the node; liveness only that the gateway's
  * event loop answers.
  */
@@ -36,9 +40,14 @@ final class HealthRoutes {
 
   private final Vertx vertx;
   private final List<String> loaders = Operation.families();
+  /** Every member's view, on a clustered node; null on one that runs alone. */
+  private final ClusterViews views;
+  private final String ownMonitor;
 
-  HealthRoutes(Vertx vertx) {
+  HealthRoutes(Vertx vertx, ClusterViews views) {
     this.vertx = vertx;
+    this.views = views;
+    this.ownMonitor = Cluster.of(vertx).map(cluster -> Addresses.monitorOf(cluster.nodeId())).orElse(null);
   }
 
   void mount(HttpGatewayVerticle.Routes routes) {
@@ -53,6 +62,9 @@ final class HealthRoutes {
     }
     all.register("memory", CHECK_TIMEOUT_MS, this::memory);
     all.register("node", CHECK_TIMEOUT_MS, this::node);
+    if (views != null) {
+      all.register("cluster", CHECK_TIMEOUT_MS, promise -> views.health().onComplete(promise));
+    }
     ready.register("node", CHECK_TIMEOUT_MS, this::node);
     live.register("event-loop", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK()));
     routes.get("/health", HealthCheckHandler.createWithHealthChecks(all));
@@ -61,7 +73,7 @@ final class HealthRoutes {
   }
 
   private void database(Promise<Status> promise) {
-    ask(Addresses.MONITOR, Addresses.PING).onComplete(ar -> {
+    ask(monitor(), Addresses.PING).onComplete(ar -> {
       JsonObject database = ar.succeeded() ? ar.result() : unanswered("monitor", ar.cause());
       promise.complete(Boolean.TRUE.equals(database.getBoolean("up")) ? Status.OK(database) : Status.KO(database));
     });
@@ -94,7 +106,7 @@ final class HealthRoutes {
   }
 
   private void memory(Promise<Status> promise) {
-    ask(Addresses.MONITOR, Addresses.HEALTH).onComplete(ar -> {
+    ask(monitor(), Addresses.HEALTH).onComplete(ar -> {
       if (ar.failed()) {
         promise.complete(Status.KO(unanswered("monitor", ar.cause())));
         return;
@@ -108,6 +120,15 @@ final class HealthRoutes {
     boolean stopping = NodeState.isShuttingDown(vertx);
     JsonObject data = new JsonObject().put("shutting_down", stopping);
     promise.complete(stopping ? Status.KO(data) : Status.OK(data));
+  }
+
+  /**
+   * The monitor of this node when it runs one (on a clustered node the bus would pick any member's, and memory is
+   * this node's), else whichever the bus picks.
+   */
+  private String monitor() {
+    return ownMonitor != null && NodeState.running(vertx).contains(NodeState.MONITOR) ? ownMonitor
+      : Addresses.MONITOR;
   }
 
   private Future<JsonObject> ask(String address, String action) {

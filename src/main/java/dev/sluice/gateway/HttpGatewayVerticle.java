@@ -8,6 +8,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.loader.Planners;
 import dev.sluice.problem.Failures;
 import dev.sluice.problem.Problem;
+import dev.sluice.monitor.Cluster;
 import dev.sluice.monitor.Metrics;
 import dev.sluice.monitor.NodeState;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -54,6 +56,8 @@ public class HttpGatewayVerticle extends VerticleBase {
   private StreamResponder streams;
 
   private Future<Cache> cache;
+  /** Every member's view, on a clustered node; null on one that runs alone. */
+  private ClusterViews views;
 
   @Override
   public Future<?> start() {
@@ -82,6 +86,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         .listen();
     }).onSuccess(s -> {
       server = s;
+      NodeState.partStarted(vertx, NodeState.GATEWAY);
       LOG.info("gateway.listening host={} port={}", settings.http().host(), s.actualPort());
     }).recover(err -> stop().transform(v -> Future.failedFuture(err))); // a failed start is not stopped by Vert.x
   }
@@ -135,8 +140,9 @@ public class HttpGatewayVerticle extends VerticleBase {
     routes.stream(API + "/search/stream", streams.handler(Operation.SEARCH_STREAM));
     routes.stream(API + "/analytics/performance/stream", streams.handler(Operation.PERFORMANCE_STREAM));
 
+    views = Cluster.of(vertx).map(cluster -> new ClusterViews(vertx, cluster)).orElse(null);
     routes.get(API + "/stats", this::stats);
-    new HealthRoutes(vertx).mount(routes);
+    new HealthRoutes(vertx, views).mount(routes);
     MeterRegistry meters = Metrics.registry(vertx);
     if (meters instanceof PrometheusMeterRegistry prometheus) {
       routes.get("/metrics", PrometheusScrapingHandler.create(prometheus));
@@ -234,13 +240,18 @@ public class HttpGatewayVerticle extends VerticleBase {
     };
   }
 
-  /** The monitor's statistics document. */
+  /**
+   * The monitor's statistics document; on a clustered node this node's, with every member's under {@code cluster}
+   * ({@link ClusterViews#stats}).
+   */
   private void stats(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(Addresses.MONITOR, new JsonObject(),
-        new DeliveryOptions().setSendTimeout(5_000).addHeader(Addresses.ACTION_HEADER, "stats"))
-      .onSuccess(reply -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PageResponder.JSON)
+    Future<JsonObject> document = views != null ? views.stats()
+      : vertx.eventBus().<JsonObject>request(Addresses.MONITOR, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(5_000).addHeader(Addresses.ACTION_HEADER, "stats")).map(Message::body);
+    document
+      .onSuccess(body -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PageResponder.JSON)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(reply.body().encode()))
+        .end(body.encode()))
       .onFailure(err -> Problems.send(ctx, Failures.problemOf(err)));
   }
 
@@ -270,6 +281,9 @@ public class HttpGatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (server != null) {
+      NodeState.partStopped(vertx, NodeState.GATEWAY);
+    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.eventually(() -> cache != null && cache.succeeded() ? Cache.release(vertx)
       : Future.succeededFuture());

@@ -9,7 +9,9 @@ import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import dev.sluice.monitor.Cluster;
 import dev.sluice.monitor.Metrics;
+import dev.sluice.monitor.NodeState;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -87,11 +89,13 @@ public final class Nodes {
     Vertx vertx;
     if (settings.cluster().enabled()) {
       options.getEventBusOptions().setHost(settings.cluster().host());
-      vertx = builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcast(settings.cluster())))
-        .buildClustered().await();
+      HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(settings.cluster()));
+      vertx = builder.with(options).withClusterManager(manager).buildClustered().await();
+      Cluster.install(vertx, manager);
     } else {
       vertx = builder.with(options).build();
     }
+    NodeState.startedAt(vertx);
     if (registry != null) {
       Metrics.install(vertx, registry);
     }

@@ -11,6 +11,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.data.Changes;
 import dev.sluice.data.Database;
 import dev.sluice.monitor.LoaderStats;
+import dev.sluice.monitor.NodeState;
 import dev.sluice.problem.Failures;
 import dev.sluice.problem.Problem;
 import dev.sluice.problem.ProblemException;
@@ -57,6 +58,8 @@ public abstract class LoaderVerticle extends VerticleBase {
   private Items items;
   private Limiter limiter;
   private Resilience resilience;
+  /** Whether this instance counts among the node's running parts ({@link NodeState#running}). */
+  private boolean counted;
   /** What unregisters each following stream's listener still registered: done on stop at the latest. */
   private final java.util.Set<Runnable> unsubscribe = new java.util.LinkedHashSet<>();
 
@@ -99,6 +102,10 @@ public abstract class LoaderVerticle extends VerticleBase {
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
         return consumer.completion();
       })
+      .onSuccess(v -> {
+        NodeState.partStarted(vertx, Operation.familyOf(address()));
+        counted = true;
+      })
       // Vert.x does not stop a verticle whose start failed: give back what was taken
       .recover(err -> stop().transform(v -> Future.failedFuture(err)));
   }
@@ -107,6 +114,10 @@ public abstract class LoaderVerticle extends VerticleBase {
   public Future<?> stop() {
     // from here, requests (and loads cut by the pools closing) are answered "leaving": the sender tries another
     stopping = true;
+    if (counted) {
+      NodeState.partStopped(vertx, Operation.familyOf(address()));
+      counted = false;
+    }
     List.copyOf(unsubscribe).forEach(Runnable::run);
     if (items != null) {
       items.close();

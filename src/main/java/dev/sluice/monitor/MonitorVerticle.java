@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,7 +30,9 @@ import java.util.function.LongSupplier;
  * when the level changes tells the cache (shed half on high, clear on critical), records it for the gateway (which
  * refuses new streams while critical) and publishes it on {@link Addresses#MEMORY_LEVEL}. Checks each loader's
  * figures against the alert thresholds and logs an alert once when it starts and once when it ends. Answers
- * {@link Addresses#MONITOR} with the statistics document.
+ * {@link Addresses#MONITOR} with the statistics document, the database probe and the health judgements; on a
+ * clustered node also {@link Addresses#monitorOf its node's own address}, where it says who the node is
+ * ({@link NodeReport}).
  */
 public class MonitorVerticle extends VerticleBase {
 
@@ -48,6 +52,9 @@ public class MonitorVerticle extends VerticleBase {
   private long timer = -1;
   private Health health;
   private Pool probe;
+  /** Who this node is, for the cluster; null on a node that runs alone. */
+  private NodeReport report;
+  private boolean counted;
 
   public MonitorVerticle() {
     this(() -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
@@ -78,12 +85,36 @@ public class MonitorVerticle extends VerticleBase {
       }
       timer = vertx.setPeriodic(Math.max(10, settings.monitor().sampleIntervalMs()), id -> sample());
       MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.MONITOR, this::answer);
-      return consumer.completion();
+      Optional<Cluster> cluster = Cluster.of(vertx);
+      if (cluster.isEmpty()) {
+        return consumer.completion();
+      }
+      // clustered: also at this node's own address, so that a gateway can ask every member
+      return hostName().compose(host -> {
+        report = new NodeReport(vertx, cluster.get(), host);
+        MessageConsumer<JsonObject> own = vertx.eventBus().consumer(Addresses.monitorOf(cluster.get().nodeId()),
+          this::answer);
+        return Future.all(consumer.completion(), own.completion()).<Void>mapEmpty();
+      });
+    }).onSuccess(v -> {
+      NodeState.startedAt(vertx); // the node's start, when the launcher did not fix it before
+      NodeState.partStarted(vertx, NodeState.MONITOR);
+      counted = true;
     }).recover(err -> stop().transform(v -> Future.failedFuture(err))); // a failed start is not stopped by Vert.x
+  }
+
+  /** The host's name (its lookup may block), for telling the cluster who this node is. */
+  private Future<String> hostName() {
+    return vertx.executeBlocking(() -> InetAddress.getLocalHost().getHostName(), false)
+      .otherwise(err -> "unknown");
   }
 
   @Override
   public Future<?> stop() {
+    if (counted) {
+      NodeState.partStopped(vertx, NodeState.MONITOR);
+      counted = false;
+    }
     vertx.cancelTimer(timer);
     if (probe != null) {
       probe.close();
@@ -97,6 +128,11 @@ public class MonitorVerticle extends VerticleBase {
       ping().onComplete(ar -> message.reply(ar.result()));
     } else if (Addresses.HEALTH.equals(action)) {
       message.reply(judgement());
+    } else if (Addresses.NODE.equals(action) && report != null) {
+      message.reply(report.identity().put("stats", statistics.document(level)));
+    } else if (Addresses.NODE_HEALTH.equals(action) && report != null) {
+      ping().onComplete(ar -> message.reply(report.identity()
+        .put("health", report.health(judgement(), ar.result()))));
     } else {
       message.reply(statistics.document(level));
     }

@@ -135,7 +135,9 @@ class MonitorTest {
     assertEquals(200, service.get("/api/v1/templates/" + template).statusCode());         // miss, 1 loaded
     assertEquals(400, service.get("/api/v1/templates?per_page=0").statusCode());          // nothing
     assertEquals(404, service.get("/api/v1/templates/" + new UUID(0, 1)).statusCode());   // miss, none found
+    Instant asked = Instant.now();
     JsonObject document = service.getJson("/api/v1/stats");
+    Instant answered = Instant.now();
 
     assertEquals(Set.of("config", "loaders", "memory", "cache"), document.fieldNames());
     JsonObject config = document.getJsonObject("config");
@@ -159,11 +161,11 @@ class MonitorTest {
     assertTrue(templates.getDouble("average_batch_time_ms") > 0);
     Instant last = Instant.parse(templates.getString("last_loaded_at"));
     assertTrue(!last.isBefore(started.minusMillis(1)) && !last.isAfter(Instant.now()));
-    // 16 items since the monitor's first sample, which came after `deployed` and before `started`
+    // 16 items since the monitor's first sample, which came after `deployed` and before `started`, up to the
+    // document's moment, between `asked` and `answered`; both moments are read in whole milliseconds
     double throughput = templates.getDouble("throughput_items_per_second");
-    Instant now = Instant.now();
-    double most = 16 / (Duration.between(started, now).toNanos() / 1e9);
-    double least = 16 / (Duration.between(deployed, now).toNanos() / 1e9);
+    double most = 16 / ((Duration.between(started, asked).toNanos() - 1_000_000) / 1e9);
+    double least = 16 / ((Duration.between(deployed, answered).toNanos() + 1_000_000) / 1e9);
     assertTrue(throughput >= least - 0.01 && throughput <= most + 0.01,
       throughput + " items/s, expected between " + least + " and " + most);
     JsonObject cache = templates.getJsonObject("cache_stats");
