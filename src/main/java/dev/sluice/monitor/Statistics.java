@@ -130,7 +130,12 @@ final class Statistics {
       .put("memory_usage_mb", round(cached.weightBytes() / MB))
       .put("throughput_items_per_second", round(throughput(family, now)))
       .put("last_loaded_at", last == 0 ? null : Instant.ofEpochMilli(last).toString())
-      .put("cache_stats", cached.toJson());
+      .put("cache_stats", withCluster(cached.toJson(), cache.clusterStats(family)));
+  }
+
+  /** The cluster tier's figures under {@code cluster}, on a clustered node whose cache has one. */
+  private static JsonObject withCluster(JsonObject stats, JsonObject cluster) {
+    return cluster == null ? stats : stats.put("cluster", cluster);
   }
 
   /** Items served per second from the oldest sample of the last {@value #THROUGHPUT_WINDOW_MS} ms to now. */

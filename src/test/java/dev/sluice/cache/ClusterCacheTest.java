@@ -79,6 +79,9 @@ class ClusterCacheTest {
     assertEquals(before + 1, clusterHits(c, "users"), "found in the cluster tier, not loaded");
     assertEquals(1, a.calls("FROM users u", "LIMIT $"), "one query for both nodes");
     assertEquals(first.getHeader("ETag"), c.get(page).getHeader("ETag"), "and C's local tier keeps it now");
+    JsonObject tier = c.getJson("/api/v1/stats").getJsonObject("loaders").getJsonObject("users")
+      .getJsonObject("cache_stats").getJsonObject("cluster");
+    assertEquals(clusterHits(c, "users"), tier.getLong("hits"), "the statistics show the cluster tier: " + tier);
   }
 
   @Test
