@@ -21,7 +21,7 @@ esac
 if [ "$gateway" = yes ]; then
   host=${SLUICE_HTTP_HOST:-0.0.0.0}
   [ "$host" = 0.0.0.0 ] && host=127.0.0.1
-  # Docker reads exit 1 as unhealthy and reserves other codes: curl's own (7 refused, 22 HTTP error, 28 timeout) become 1
+  # Docker reads 1 as unhealthy and reserves other codes: curl's (7 refused, 22 HTTP error, 28 timeout) become 1
   curl -fsS -o /dev/null --max-time 4 "http://$host:${SLUICE_HTTP_PORT:-8080}/health/live" || exit 1
   exit 0
 fi
