@@ -13,13 +13,15 @@ import java.util.List;
  * @param name           the Hazelcast cluster name: nodes of one cluster share it
  * @param host           the interface this node binds (Hazelcast and the event bus) and announces
  * @param port           Hazelcast's port on that interface
+ * @param busPort        the event bus's port on it (peers connect to it); 0 picks a free one at each start
  * @param members        {@code host:port} of the members to join (TCP-IP join; multicast is off)
  * @param role           what this node deploys: {@code all}, {@code gateway}, {@code loaders}, {@code monitor}, or a
  *                       comma list of those and loader names ({@code gateway,monitor}, {@code videos,users})
  * @param hostsDatabase  this node starts the embedded PostgreSQL for the cluster (others need {@code database.url})
  * @param cache          the cache's cluster tier ({@code cluster.cache})
  */
-public record ClusterConfig(boolean enabled, String name, String host, int port, List<String> members, String role,
+public record ClusterConfig(boolean enabled, String name, String host, int port, int busPort, List<String> members,
+                            String role,
                             boolean hostsDatabase, Cache cache) {
 
   /**
@@ -50,6 +52,7 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
       json.getString("name", "sluice"),
       json.getString("host", "127.0.0.1"),
       json.getInteger("port", 5701),
+      json.getInteger("bus_port", 0),
       json.getJsonArray("members", new JsonArray().add("127.0.0.1:5701")).stream().map(String::valueOf).toList(),
       json.getString("role", "all"),
       json.getBoolean("hosts_database", false),

@@ -35,6 +35,7 @@ public final class ConfigLoader {
     new EnvKey("SLUICE_HTTP_PORT", SluiceConfig.HTTP, HttpConfig.PORT, Integer::valueOf),
     new EnvKey("SLUICE_HTTP_HOST", SluiceConfig.HTTP, HttpConfig.HOST, s -> s),
     new EnvKey("SLUICE_DATABASE_URL", SluiceConfig.DATABASE, DatabaseConfig.URL, s -> s),
+    new EnvKey("SLUICE_DATABASE_LISTEN_URL", SluiceConfig.DATABASE, DatabaseConfig.LISTEN_URL, s -> s),
     new EnvKey("SLUICE_DATA_DIR", SluiceConfig.DATABASE, DatabaseConfig.DATA_DIR, s -> s),
     new EnvKey("SLUICE_SEED_SCALE", SluiceConfig.DATABASE, DatabaseConfig.SEED_SCALE, s -> s),
     new EnvKey("SLUICE_ADMIN_TOKEN", SluiceConfig.ADMIN, "token", s -> s),
@@ -43,6 +44,7 @@ public final class ConfigLoader {
     new EnvKey("SLUICE_CLUSTER_NAME", SluiceConfig.CLUSTER, "name", s -> s),
     new EnvKey("SLUICE_CLUSTER_HOST", SluiceConfig.CLUSTER, "host", s -> s),
     new EnvKey("SLUICE_CLUSTER_PORT", SluiceConfig.CLUSTER, "port", Integer::valueOf),
+    new EnvKey("SLUICE_CLUSTER_BUS_PORT", SluiceConfig.CLUSTER, "bus_port", Integer::valueOf),
     new EnvKey("SLUICE_CLUSTER_MEMBERS", SluiceConfig.CLUSTER, "members",
       s -> new io.vertx.core.json.JsonArray(java.util.Arrays.stream(s.split(",")).map(String::trim)
         .filter(m -> !m.isEmpty()).toList())),

@@ -69,7 +69,7 @@ public final class Changes {
     ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
     Promise<Changes> ready = context.promise();
     context.runOnContext(v -> {
-      PgSubscriber subscriber = PgSubscriber.subscriber(vertx, Database.connectOptions(database, 0))
+      PgSubscriber subscriber = PgSubscriber.subscriber(vertx, Database.connectOptions(database.listening(), 0))
         .reconnectPolicy(retries -> 500L);
       Changes changes = new Changes(subscriber);
       changes.vertx = vertx;

@@ -60,12 +60,22 @@ public final class Nodes {
     config.setClusterName(cluster.name());
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
-    network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+    // Hazelcast takes an interface only as an address: a host name (a container's service name) is resolved here
+    network.getInterfaces().setEnabled(true).clear().addInterface(address(cluster.host()));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
     return config;
+  }
+
+  /** {@code host} as an IP address, resolved once at start. */
+  static String address(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("cluster.host '" + host + "' does not resolve to an address of this node", e);
+    }
   }
 
   public static Vertx vertx(SluiceConfig settings) {
@@ -88,7 +98,7 @@ public final class Nodes {
     }
     Vertx vertx;
     if (settings.cluster().enabled()) {
-      options.getEventBusOptions().setHost(settings.cluster().host());
+      options.getEventBusOptions().setHost(address(settings.cluster().host())).setPort(settings.cluster().busPort());
       HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(settings.cluster()));
       vertx = builder.with(options).withClusterManager(manager).buildClustered().await();
       Cluster.install(vertx, manager);

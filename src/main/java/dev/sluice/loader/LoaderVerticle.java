@@ -74,7 +74,7 @@ public abstract class LoaderVerticle extends VerticleBase {
     pool = Database.pool(vertx, settings.database(), timeoutMs);
     // streams hold a connection for as long as they run: a pool of their own, whose short wait queue makes overload
     // a fast 503 rather than a queue in memory
-    streamPool = Database.pool(vertx, new DatabaseConfig(settings.database().url(), null, 0, null,
+    streamPool = Database.pool(vertx, new DatabaseConfig(settings.database().url(),
       settings.database().poolSize(), settings.database().poolSize()), timeoutMs);
     if (!settings.lazy().enableBackpressure()) {
       LOG.warn("config.ignored key=lazy_loading.enable_backpressure value=false: streams are always flow-controlled");

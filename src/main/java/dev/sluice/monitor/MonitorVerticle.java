@@ -79,7 +79,7 @@ public class MonitorVerticle extends VerticleBase {
       health = new Health(settings.monitor());
       // one connection of its own for the health checks' round trip, and a short line: a stalled database makes
       // the probe fail fast rather than pile up
-      probe = Database.pool(vertx, new DatabaseConfig(settings.database().url(), null, 0, null, 1, 4), 0);
+      probe = Database.pool(vertx, new DatabaseConfig(settings.database().url(), 1, 4), 0);
       if (!settings.lazy().enableMonitoring()) {
         LOG.info("monitor.off key=lazy_loading.enable_monitoring: memory is not watched, alerts are not raised");
       }

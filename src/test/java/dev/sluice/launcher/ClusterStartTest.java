@@ -53,4 +53,24 @@ class ClusterStartTest {
   private static List<String> names(JsonObject plan) {
     return plan.getJsonArray("verticles").stream().map(v -> ((JsonObject) v).getString("name")).toList();
   }
+
+  @Test
+  @DisplayName("a node names its event-bus port and a primary to hear changes from; a host name becomes an address")
+  void portsAndReplicas() {
+    dev.sluice.config.SluiceConfig config = dev.sluice.config.SluiceConfig.from(ConfigLoader.withEnvironment(
+      new JsonObject(), Map.of("SLUICE_CLUSTER", "true", "SLUICE_CURSOR_SECRET", "shared",
+        "SLUICE_CLUSTER_BUS_PORT", "5702", "SLUICE_DATABASE_URL", "postgresql://u@replica:5432/sluice",
+        "SLUICE_DATABASE_LISTEN_URL", "postgresql://u@primary:5432/sluice")));
+    org.junit.jupiter.api.Assertions.assertEquals(5702, config.cluster().busPort());
+    org.junit.jupiter.api.Assertions.assertEquals("postgresql://u@replica:5432/sluice", config.database().url());
+    org.junit.jupiter.api.Assertions.assertEquals("postgresql://u@primary:5432/sluice",
+      config.database().listening().url(), "changes are heard on the primary");
+    dev.sluice.config.DatabaseConfig alone = dev.sluice.config.SluiceConfig.from(ConfigLoader.withEnvironment(
+      new JsonObject(), Map.of("SLUICE_CURSOR_SECRET", "x", "SLUICE_DATABASE_URL",
+        "postgresql://u@replica:5432/sluice"))).database();
+    org.junit.jupiter.api.Assertions.assertSame(alone, alone.listening(), "without listen_url, the database itself");
+    org.junit.jupiter.api.Assertions.assertEquals("127.0.0.1", Nodes.address("localhost"));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+      () -> Nodes.address("no-such-host.invalid"));
+  }
 }
