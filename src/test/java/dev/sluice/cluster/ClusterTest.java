@@ -84,4 +84,32 @@ class ClusterTest {
       .filter(c -> !"UP".equals(c.getString("status"))).map(c -> c.getString("id")).toList();
     assertEquals(List.of(), down);
   }
+
+  @Test
+  @Order(3)
+  @DisplayName("the typed client on A, which runs no loader, pages and streams from the loaders on B")
+  void typedClientAcrossNodes() {
+    dev.sluice.bus.SluiceClient client = dev.sluice.bus.SluiceClient.create(gateway.vertx, 30_000);
+    JsonObject page = client.fetch(dev.sluice.bus.Operation.USERS, new JsonObject().put("limit", "5"))
+      .timeout(1, TimeUnit.MINUTES).await();
+    assertEquals(5, page.getJsonArray("data").size(), page::encode);
+    io.vertx.core.Promise<Long> rows = io.vertx.core.Promise.promise();
+    gateway.vertx.runOnContext(v -> client.stream(dev.sluice.bus.Operation.USER_STREAM, new JsonObject(), 2, 0.5,
+        10_000)
+      .onFailure(rows::fail)
+      .onSuccess(stream -> {
+        long[] count = {0};
+        // one batch at a time: the credit travels back to B for each
+        stream.pause();
+        stream.handler(batch -> {
+          count[0] += batch.count();
+          gateway.vertx.setTimer(1, t -> stream.fetch(1));
+        });
+        stream.exceptionHandler(rows::tryFail);
+        stream.endHandler(e -> rows.tryComplete(count[0]));
+        stream.fetch(1);
+      }));
+    assertEquals(gateway.count("SELECT count(*) FROM users"), rows.future().timeout(1, TimeUnit.MINUTES).await(),
+      "every user, streamed from B to a reader on A that takes one batch at a time");
+  }
 }
