@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -38,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -48,17 +50,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The clustering issue's check through HTTP with two real processes ({@code java … dev.sluice.launcher.Main run
- * --cluster}): node G runs the gateway and a monitor, node L the loaders and a monitor, both on this JVM's test
- * database (so no child hosts a PostgreSQL, and killing one orphans none). L is killed with SIGKILL, then replaced by
- * a new process with the same settings. Every figure measured is printed as a line starting {@code cluster-process:}.
+ * The clustering issue's check through HTTP with real processes ({@code java … dev.sluice.launcher.Main run
+ * --cluster}), all on this JVM's test database (so no child hosts a PostgreSQL, and killing one orphans none): nodes
+ * G and G2 run a gateway and a monitor each, node L the loaders and a monitor. A page loaded through G is a hit
+ * through G2, and an operator's clear through G reaches G2. Then a second loader node L2 joins and L is killed with
+ * SIGKILL under load (the survivor serves every request); then L2, the last loader, is killed (503s, a stream ends
+ * with an error); then a new loader process with L's settings restores service. Every figure measured is printed as a
+ * line starting {@code cluster-process:}.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@DisplayName("Clustered, two real processes: a gateway node, a loader node killed and replaced")
+@DisplayName("Clustered, real processes: two gateway nodes, two loader nodes killed one after the other and replaced")
 class ClusterProcessTest {
 
   static final String SECRET = "cluster-process-test-secret";
+  static final String ADMIN_TOKEN = "cluster-process-admin-token";
   /** Hazelcast declares a member gone after 5 s without a heartbeat (conf/cluster.xml): 503s well within this. */
   static final long DETECTION_BOUND_MS = 15_000;
   /** Once the loss is known, a request must not wait for anything. */
@@ -67,9 +73,14 @@ class ClusterProcessTest {
   static final long START_BOUND_MS = 90_000;
   /** Longer than the gateway's send timeout (lazy_loading.timeout_seconds + 2 = 32 s), so a wait for it shows. */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40);
-  static final String PAGE = "/api/v1/videos?limit=5";
-  static final List<String> LOAD_PATHS = List.of("/api/v1/users?limit=5", "/api/v1/videos?limit=5",
-    "/api/v1/templates?limit=5", "/api/v1/analytics/errors?limit=5", "/api/v1/videos/popular?limit=5");
+  /** How long the cluster tier's put, which the reply does not wait for, may take to land (ClusterCacheTest's). */
+  static final long PUT_BOUND_MS = 2_000;
+  /** How soon an operator's clear must reach every node's local tier (the issue's "within a second"). */
+  static final long CLEAR_BOUND_MS = 1_000;
+  /** How long the load goes on once the gateway's view shows the lost member gone (NodeLossTest's 1.5 s). */
+  static final long AFTER_LOSS_MS = 1_500;
+  /** Numbers the pages of the node-loss load, so that no two of its requests share a cache key ({@link #uncached}). */
+  static final AtomicLong SEQUENCE = new AtomicLong();
   static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
     "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
     "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
@@ -79,13 +90,20 @@ class ClusterProcessTest {
   static Path dir;
   static String clusterName;
   static int gatewayClusterPort;
+  static int gateway2ClusterPort;
   static int loaderClusterPort;
+  static int loader2ClusterPort;
   static int httpPort;
   static String base;
+  static String base2;
   static HttpClient client;
   static Vertx vertx;
   static Pool db;
   static Node gateway;
+  static Node gateway2;
+  /** The first loader node L, killed while L2 serves. */
+  static Node firstLoaders;
+  /** The loader node killed last, when none is left: L2. */
   static Node loaders;
 
   static int readyBeforeLoaders;
@@ -105,15 +123,20 @@ class ClusterProcessTest {
     for (String file : List.of("sluice.json", "cluster.xml")) {
       Files.copy(Path.of("conf", file), conf.resolve(file), StandardCopyOption.REPLACE_EXISTING);
     }
-    // nothing cached on the gateway: every page after the kill really asks a loader
+    // the cache on, with its cluster tier (the node-loss load asks pages no one asked before, see uncached());
+    // nothing prefetched, so that a page is one query and pg_stat_statements counts what the clients asked
     Files.writeString(conf.resolve("zz-cluster-process.json"), new JsonObject()
-      .put("lazy_loading", new JsonObject().put("enable_caching", false))
+      .put("lazy_loading", new JsonObject().put("enable_caching", true).put("enable_prefetching", false))
       .put("database", new JsonObject().put("pool_size", 4)).encodePrettily());
     clusterName = "sluice-process-test-" + UUID.randomUUID();
     gatewayClusterPort = TestDatabase.freePort();
+    gateway2ClusterPort = TestDatabase.freePort();
     loaderClusterPort = TestDatabase.freePort();
+    loader2ClusterPort = TestDatabase.freePort();
     httpPort = TestDatabase.freePort();
+    int http2Port = TestDatabase.freePort();
     base = "http://127.0.0.1:" + httpPort;
+    base2 = "http://127.0.0.1:" + http2Port;
     client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
       .build();
     vertx = Vertx.vertx();
@@ -129,17 +152,28 @@ class ClusterProcessTest {
     }
     readyBeforeLoaders = get("/health/ready", Duration.ofSeconds(5)).status();
 
+    // G2 joins beside L (both join G's Hazelcast, which is up), so that the two JVM starts overlap on 2 cores: the
+    // time to ready below includes that contention
     long spawned = System.currentTimeMillis();
-    loaders = Node.start("loaders-1", "loaders,monitor", loaderClusterPort, TestDatabase.freePort());
+    firstLoaders = Node.start("loaders-1", "loaders,monitor", loaderClusterPort, TestDatabase.freePort());
+    gateway2 = Node.start("gateway-2", "gateway,monitor", gateway2ClusterPort, http2Port);
+    loaders = firstLoaders;
     until = spawned + START_BOUND_MS;
     while (get("/health/ready", Duration.ofSeconds(5)).status() != 200) {
-      assertTrue(loaders.process.isAlive(), () -> "the loader node died while starting\n" + logs());
+      assertTrue(firstLoaders.process.isAlive(), () -> "the loader node died while starting\n" + logs());
       assertTrue(gateway.process.isAlive(), () -> "the gateway node died\n" + logs());
       assertTrue(System.currentTimeMillis() < until, () -> "never ready with the loader node\n" + logs());
       Thread.sleep(200);
     }
     readyAfterLoaderStartMs = System.currentTimeMillis() - spawned;
     System.out.println("cluster-process: ready_after_loader_start_ms=" + readyAfterLoaderStartMs);
+    while (get(base2, "/health/ready", Duration.ofSeconds(5)).status() != 200) {
+      assertTrue(gateway2.process.isAlive(), () -> "the second gateway node died while starting\n" + logs());
+      assertTrue(System.currentTimeMillis() < until, () -> "the second gateway node never ready\n" + logs());
+      Thread.sleep(200);
+    }
+    System.out.println("cluster-process: second_gateway_ready_after_start_ms=" + (System.currentTimeMillis()
+      - spawned));
   }
 
   @AfterAll
@@ -170,13 +204,16 @@ class ClusterProcessTest {
 
   @Test
   @Order(1)
-  @DisplayName("readiness on the gateway node is DOWN alone and goes UP once the loader node has joined")
+  @DisplayName("readiness on the gateway node is DOWN alone and goes UP once the loader node has joined, on both "
+    + "gateway nodes")
   void readyOnceLoadersJoin() {
     assertEquals(503, readyBeforeLoaders, "the gateway node alone is not ready");
     assertTrue(readyAfterLoaderStartMs < START_BOUND_MS, "ready in " + readyAfterLoaderStartMs + " ms");
-    Reply ready = get("/health/ready", Duration.ofSeconds(5));
-    assertEquals(200, ready.status(), ready::body);
-    assertEquals("UP", new JsonObject(ready.body()).getString("status"));
+    for (String on : List.of(base, base2)) {
+      Reply ready = get(on, "/health/ready", Duration.ofSeconds(5));
+      assertEquals(200, ready.status(), ready::body);
+      assertEquals("UP", new JsonObject(ready.body()).getString("status"));
+    }
   }
 
   @Test
@@ -226,8 +263,188 @@ class ClusterProcessTest {
 
   @Test
   @Order(4)
-  @DisplayName("the loader node killed (SIGKILL): pages turn 503 problems within the detection bound, each new one "
-    + "answered at once, and readiness goes DOWN")
+  @DisplayName("a page loaded through gateway G (a miss) is a hit through gateway G2, with the same body, found in the "
+    + "cluster tier, and PostgreSQL ran its query once")
+  void hitThroughAnotherGateway() throws Exception {
+    String page = "/api/v1/users?limit=7&role=creator";
+    resetStatements();
+    long hitsBefore = clusterHits(base2, "users");
+    Reply first = get(base, page, Duration.ofSeconds(10));
+    assertEquals(200, first.status(), first::toString);
+    assertTrue(first.cacheStatus().contains("fwd=miss"), "loaded through G: " + first.cacheStatus());
+    // the put is not awaited by the reply: give it a moment to land in the map
+    long asked = System.currentTimeMillis();
+    Reply other;
+    while (!(other = get(base2, page, Duration.ofSeconds(10))).cacheStatus().contains("hit")
+      && System.currentTimeMillis() < asked + PUT_BOUND_MS) {
+      Thread.sleep(50);
+    }
+    Reply hit = other;
+    long queries = calls("FROM users u", "LIMIT $");
+    long hits = clusterHits(base2, "users") - hitsBefore;
+    System.out.println("cluster-process: cache hit_through_g2_after_ms=" + (hit.endedAt() - asked)
+      + " cache_status_g=\"" + first.cacheStatus() + "\" cache_status_g2=\"" + hit.cacheStatus()
+      + "\" g2_cluster_tier_hits=" + hits + " postgres_queries=" + queries);
+    assertEquals(200, hit.status(), hit::toString);
+    assertTrue(hit.cacheStatus().contains("hit"), () -> "a hit through G2 within " + PUT_BOUND_MS + " ms: "
+      + hit.cacheStatus());
+    assertEquals(first.body(), hit.body(), "the same body");
+    assertEquals(1, hits, "found in G2's cluster tier, not loaded");
+    assertEquals(1, queries, "one query for both gateways");
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("DELETE /api/v1/cache through gateway G empties G2's local tier within a second, and the next request "
+    + "through G2 is a miss")
+  void clearReachesAnotherGateway() throws Exception {
+    String page = "/api/v1/templates?per_page=3";
+    assertEquals(200, get(base, page, Duration.ofSeconds(10)).status());
+    long asked = System.currentTimeMillis();
+    while (!get(base2, page, Duration.ofSeconds(10)).cacheStatus().contains("hit")
+      && System.currentTimeMillis() < asked + PUT_BOUND_MS) {
+      Thread.sleep(50);
+    }
+    long held = localEntries(base2, "templates");
+    assertTrue(held > 0, "G2 holds the page: " + held);
+
+    HttpRequest delete = HttpRequest.newBuilder(URI.create(base + "/api/v1/cache")).DELETE()
+      .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(10)).build();
+    Reply cleared = send(delete);
+    assertEquals(200, cleared.status(), cleared::toString);
+    assertTrue(new JsonObject(cleared.body()).getBoolean("success"), cleared::body);
+    long at = cleared.endedAt();
+    // G2's own statistics (the top level of its /api/v1/stats is the node that answered) show its local tier
+    long left;
+    while ((left = localEntries(base2, "templates")) > 0 && System.currentTimeMillis() < at + CLEAR_BOUND_MS) {
+      Thread.sleep(20);
+    }
+    long emptiedMs = System.currentTimeMillis() - at;
+    Reply next = get(base2, page, Duration.ofSeconds(10));
+    System.out.println("cluster-process: cache clear_through_g dropped=" + new JsonObject(cleared.body())
+      .getLong("dropped") + " g2_entries_before=" + held + " g2_emptied_within_ms=" + emptiedMs
+      + " next_through_g2=\"" + next.cacheStatus() + "\"");
+    assertEquals(0, left, "G2's local tier emptied within " + CLEAR_BOUND_MS + " ms");
+    assertEquals(200, next.status(), next::toString);
+    assertTrue(next.cacheStatus().contains("miss"), () -> "and the cluster tier holds it no more: "
+      + next.cacheStatus());
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("with a second loader process up, killing the first (SIGKILL) loses no request: every one of a "
+    + "steady load through G, those in flight at the kill included, ends 200; readiness is UP again once G has seen "
+    + "the loss")
+  void survivorServes() throws Exception {
+    long spawned = System.currentTimeMillis();
+    loaders = Node.start("loaders-2", "loaders,monitor", loader2ClusterPort, TestDatabase.freePort());
+    // both loader nodes are members with their loaders deployed, as the gateway's cluster view shows
+    long until = spawned + START_BOUND_MS;
+    while (loaderNodes().size() < 2) {
+      assertTrue(loaders.process.isAlive(), () -> "the second loader node died while starting\n" + logs());
+      assertTrue(System.currentTimeMillis() < until, () -> "the second loader node never joined\n" + logs());
+      Thread.sleep(250);
+    }
+    System.out.println("cluster-process: second_loader_in_cluster_view_after_start_ms="
+      + (System.currentTimeMillis() - spawned));
+    Map<String, Long> before = loaderNodes();
+    // twice the clients of the later load, so that more requests are in flight at the kill, some of them on L
+    Load survivorLoad = new Load(6);
+    try {
+      // the event bus round-robins between them: both serve some of the load before the kill
+      until = System.currentTimeMillis() + 10_000;
+      while (!bothServe(before)) {
+        assertTrue(System.currentTimeMillis() < until, () -> "both loader nodes serve: " + before + " then "
+          + loaderNodes() + "\n" + logs());
+        Thread.sleep(200);
+      }
+      Thread.sleep(500);
+
+      long killed = System.currentTimeMillis();
+      firstLoaders.process.destroyForcibly();
+      // readiness asked every 100 ms; G's cluster view asked one at a time (each may wait 1.5 s for the dead
+      // member's monitor) until it counts three members
+      List<Probe> readiness = new ArrayList<>();
+      List<Probe> views = new ArrayList<>();
+      long lossSeen = -1;
+      long windowEnd = killed + DETECTION_BOUND_MS;
+      while (System.currentTimeMillis() < windowEnd) {
+        readiness.add(getAsync("/health/ready"));
+        if (lossSeen < 0 && (views.isEmpty() || views.get(views.size() - 1).isDone())) {
+          views.add(getAsync("/api/v1/stats"));
+        }
+        Thread.sleep(100);
+        if (lossSeen < 0) {
+          lossSeen = views.stream().filter(Probe::isDone).map(Probe::reply).filter(r -> r.status() == 200
+              && new JsonObject(r.body()).getJsonObject("cluster").getInteger("members") == 3)
+            .mapToLong(Reply::endedAt).min().orElse(-1);
+          if (lossSeen > 0) {
+            windowEnd = lossSeen + AFTER_LOSS_MS;
+          }
+        }
+      }
+      survivorLoad.stop();
+      assertTrue(lossSeen > 0, () -> "G's view still had 4 members " + DETECTION_BOUND_MS + " ms after the kill\n"
+        + logs());
+      assertTrue(survivorLoad.await(killed + REQUEST_TIMEOUT.toMillis() + 5_000), "the load's requests all ended");
+      CompletableFuture.allOf(readiness.stream().map(Probe::future).toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+
+      List<Answer> all = new ArrayList<>(survivorLoad.answers);
+      List<Answer> inFlight = all.stream().filter(a -> a.startedAt() <= killed && a.endedAt() >= killed).toList();
+      long seen = lossSeen;
+      List<Answer> beforeSeen = all.stream().filter(a -> a.startedAt() > killed && a.startedAt() < seen).toList();
+      List<Answer> afterSeen = all.stream().filter(a -> a.startedAt() >= seen).toList();
+      List<Answer> sinceKill = all.stream().filter(a -> a.endedAt() >= killed).toList();
+      Answer slowest = sinceKill.stream().max(java.util.Comparator.comparingLong(Answer::millis)).orElse(null);
+      String slowestSinceKill = slowest == null ? "none" : slowest.millis() + " ms, asked "
+        + (slowest.startedAt() - killed) + " ms from the kill";
+      List<String> lost = all.stream().filter(a -> a.status() != 200).map(a -> a.status() + " asked "
+        + (a.startedAt() - killed) + " ms from the kill, answered in " + a.millis() + " ms").toList();
+      long removedMs = memberRemovedAfterKillMs(firstLoaders, killed);
+      List<Answer> afterRemoved = removedMs < 0 ? List.of()
+        : all.stream().filter(a -> a.startedAt() >= killed + removedMs).toList();
+      System.out.println("cluster-process: survivor requests=" + all.size() + " " + describe(all)
+        + " in_flight_at_kill=" + inFlight.size() + " " + describe(inFlight)
+        + " asked_before_loss_seen=" + beforeSeen.size() + " " + describe(beforeSeen)
+        + " asked_after_loss_seen=" + afterSeen.size() + " " + describe(afterSeen)
+        + " asked_after_member_removed=" + afterRemoved.size() + " " + describe(afterRemoved)
+        + " slowest_since_kill=[" + slowestSinceKill + "] lost=" + lost);
+      System.out.println("cluster-process: survivor hazelcast_member_removed_after_kill_ms=" + removedMs
+        + " loss_seen_in_g_stats_after_kill_ms=" + (seen - killed));
+      List<Reply> ready = readiness.stream().filter(Probe::isDone).map(Probe::reply).toList();
+      List<Reply> notUp = ready.stream().filter(r -> r.status() != 200).toList();
+      System.out.println("cluster-process: survivor readiness probes=" + readiness.size() + " statuses="
+        + statuses(ready) + " max_ms=" + ready.stream().mapToLong(Reply::millis).max().orElse(-1)
+        + " not_up(asked_ms_from_kill:status:answered_in_ms)=" + notUp.stream().map(r -> (r.startedAt() - killed) + ":"
+        + r.status() + ":" + r.millis()).toList() + " last_not_up_answered_after_kill_ms=" + notUp.stream()
+        .mapToLong(r -> r.endedAt() - killed).max().orElse(-1));
+
+      assertEquals(List.of(), lost, () -> lost.size() + " requests lost\n" + logs());
+      assertFalse(inFlight.isEmpty(), "requests were in flight at the kill");
+      assertFalse(afterSeen.isEmpty(), "requests after the loss was seen");
+      assertEquals(readiness.size(), ready.size(), "every readiness probe answered");
+      // Readiness pings each family's loaders with a plain event-bus request (1.5 s ask timeout), without the pages'
+      // re-send on loss: a ping the bus sends to the dead node before Vert.x has dropped its registrations times out,
+      // and that probe says DOWN although every page was served. What holds: only probes asked before G's view
+      // counted the loss are DOWN, for that reason, and every probe asked after it is UP.
+      for (Reply down : notUp) {
+        assertTrue(down.startedAt() < seen, () -> "DOWN only if asked before the loss was seen: " + down);
+        assertEquals(503, down.status(), down::toString);
+        assertTrue(down.body().contains("loader timeout"), () -> "a ping that went to the dead node: " + down);
+      }
+      List<Reply> upAfter = ready.stream().filter(r -> r.startedAt() >= seen).toList();
+      assertTrue(upAfter.size() >= 5, "readiness asked after the loss was seen: " + upAfter.size());
+      upAfter.forEach(r -> assertEquals(200, r.status(), () -> "UP once the loss is seen: " + r));
+    } finally {
+      survivorLoad.stop();
+    }
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("the last loader node killed (SIGKILL): pages turn 503 problems within the detection bound, each new "
+    + "one answered at once, and readiness goes DOWN")
   void loaderNodeKilled() throws Exception {
     load = new Load(3);
     follow = new Follow("/api/v1/analytics/performance/stream?follow=true&time_range=7d");
@@ -235,6 +452,7 @@ class ClusterProcessTest {
     Thread.sleep(1_000);
     assertTrue(load.answers.stream().anyMatch(a -> a.status() == 200), "the load is served before the kill");
 
+    assertFalse(firstLoaders.process.isAlive(), "the first loader node is gone: the second is the last");
     killedAt = System.currentTimeMillis();
     loaders.process.destroyForcibly();
     // a new request every 100 ms, each on its own: one that hangs does not hold up the next
@@ -243,7 +461,7 @@ class ClusterProcessTest {
     long firstUnavailableAt = -1;
     long windowEnd = killedAt + DETECTION_BOUND_MS;
     while (System.currentTimeMillis() < windowEnd) {
-      probes.add(getAsync(PAGE));
+      probes.add(getAsync(uncached()));
       if (probes.size() % 5 == 1) {
         readiness.add(getAsync("/health/ready"));
       }
@@ -265,7 +483,8 @@ class ClusterProcessTest {
 
     long detected = firstUnavailableAt;
     earlyProbes = probes.stream().filter(p -> p.startedAt() < detected).toList();
-    System.out.println("cluster-process: hazelcast_member_removed_after_kill_ms=" + memberRemovedAfterKillMs());
+    System.out.println("cluster-process: hazelcast_member_removed_after_kill_ms=" + memberRemovedAfterKillMs(loaders,
+      killedAt));
     List<Probe> after = probes.stream().filter(p -> p.startedAt() >= detected).toList();
     // every probe asked after the first 503 must have been answered within FAST_MS of being asked
     CompletableFuture.allOf(after.stream().map(Probe::future).toArray(CompletableFuture[]::new))
@@ -306,30 +525,35 @@ class ClusterProcessTest {
       + (down.endedAt() - killedAt) + " ms");
   }
 
-  /** When the gateway node's Hazelcast removed the killed member, by its log's clock; -1 if not found. */
-  private static long memberRemovedAfterKillMs() {
+  /**
+   * When the gateway node's Hazelcast removed {@code killed}'s member, by its log's clock, after {@code at} (epoch
+   * millis); -1 if not found.
+   */
+  private static long memberRemovedAfterKillMs(Node killed, long at) {
     try (Stream<String> lines = Files.lines(gateway.log())) {
-      String marker = "Removing Member [127.0.0.1]:" + loaderClusterPort;
+      String marker = "Removing Member [127.0.0.1]:" + killed.clusterPort();
       return lines.filter(l -> l.contains(marker)).findFirst().map(l -> java.time.LocalTime.parse(l.substring(0,
-          12))).map(at -> java.time.Duration.between(java.time.Instant.ofEpochMilli(killedAt)
-          .atZone(java.time.ZoneId.systemDefault()).toLocalTime(), at).toMillis()).orElse(-1L);
+          12))).map(removed -> java.time.Duration.between(java.time.Instant.ofEpochMilli(at)
+          .atZone(java.time.ZoneId.systemDefault()).toLocalTime(), removed).toMillis()).orElse(-1L);
     } catch (IOException | RuntimeException e) {
       return -1;
     }
   }
 
   @Test
-  @Order(5)
+  @Order(8)
   @DisplayName("a new loader process with the same settings restores pages and readiness on its own, and honours a "
     + "cursor the killed one signed")
   void newLoaderNodeRestores() throws Exception {
     assertNotNull(cursorOfFirstNode, "the cursor walk ran first");
-    assertFalse(loaders.process.isAlive(), "the first loader node is gone");
+    assertFalse(firstLoaders.process.isAlive() || loaders.process.isAlive(), "both loader nodes are gone");
     long spawned = System.currentTimeMillis();
-    Node replacement = Node.start("loaders-2", "loaders,monitor", loaderClusterPort, TestDatabase.freePort());
+    // the first loader node's settings, its cluster port included
+    Node replacement = Node.start("loaders-3", "loaders,monitor", loaderClusterPort, TestDatabase.freePort());
     long until = spawned + RECOVERY_BOUND_MS;
     Reply page;
-    while ((page = get(PAGE, Duration.ofSeconds(5))).status() != 200 && System.currentTimeMillis() < until) {
+    // pages never asked before: a 200 is a loader's, not the cache's
+    while ((page = get(uncached(), Duration.ofSeconds(5))).status() != 200 && System.currentTimeMillis() < until) {
       assertTrue(replacement.process.isAlive(), () -> "the new loader node died while starting\n" + logs());
       Thread.sleep(250);
     }
@@ -348,13 +572,16 @@ class ClusterProcessTest {
     Reply up = ready;
     assertEquals(200, up.status(), () -> "ready again: " + up.body());
     System.out.println("cluster-process: ready_up_after_new_loader_start_ms=" + (up.endedAt() - spawned));
-    Reply resumed = get("/api/v1/users?limit=37&cursor=" + URLEncoder.encode(cursorOfFirstNode,
+    // another limit than the walk's (a cursor binds filters and sort, not the limit): a page the cache never held,
+    // so the new loader node decodes the cursor itself
+    Reply resumed = get("/api/v1/users?limit=36&cursor=" + URLEncoder.encode(cursorOfFirstNode,
       StandardCharsets.UTF_8), Duration.ofSeconds(10));
     assertEquals(200, resumed.status(), () -> "a cursor of the killed node: " + resumed.body());
+    assertTrue(resumed.cacheStatus().contains("miss"), "loaded, not from the cache: " + resumed.cacheStatus());
   }
 
   @Test
-  @Order(6)
+  @Order(9)
   @DisplayName("requests in flight when the loader node died end 200 or 503 within the detection bound, none "
     + "waits for the send timeout")
   void loadInFlight() throws Exception {
@@ -369,7 +596,7 @@ class ClusterProcessTest {
       .completeOnTimeout(null, Math.max(1, killedAt + REQUEST_TIMEOUT.toMillis() + 5_000
         - System.currentTimeMillis()), TimeUnit.MILLISECONDS).join();
     List<Answer> early = earlyProbes.stream().map(p -> p.isDone() ? p.reply()
-      : new Reply(p.startedAt(), System.currentTimeMillis(), -1, "", "unanswered"))
+      : new Reply(p.startedAt(), System.currentTimeMillis(), -1, "", "", "unanswered"))
       .map(r -> new Answer(r.startedAt(), r.endedAt(), r.status())).toList();
     System.out.println("cluster-process: load in_flight_at_kill=" + inFlight.size() + " " + describe(inFlight)
       + " asked_after_kill=" + afterKill.size() + " " + describe(afterKill) + "; probes_before_first_503="
@@ -380,7 +607,7 @@ class ClusterProcessTest {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   @DisplayName("an SSE stream open when the loader node died ends with an error event within the detection bound")
   void streamInFlight() throws Exception {
     assertNotNull(follow, "the kill ran first");
@@ -403,7 +630,7 @@ class ClusterProcessTest {
   // --- the processes ---
 
   /** A child JVM running the service clustered, its output in {@code <dir>/<name>.log}. */
-  record Node(String name, Process process, Path log) {
+  record Node(String name, Process process, Path log, int clusterPort) {
 
     static Node start(String name, String role, int clusterPort, int httpPort) throws IOException {
       Path log = dir.resolve(name + ".log");
@@ -418,14 +645,16 @@ class ClusterProcessTest {
       env.put("SLUICE_CONF_DIR", dir.resolve("conf").toString());
       env.put("SLUICE_DATABASE_URL", TestDatabase.url());
       env.put("SLUICE_CURSOR_SECRET", SECRET);
+      env.put("SLUICE_ADMIN_TOKEN", ADMIN_TOKEN);
       env.put("SLUICE_CLUSTER_NAME", clusterName);
       env.put("SLUICE_CLUSTER_HOST", "127.0.0.1");
       env.put("SLUICE_CLUSTER_PORT", Integer.toString(clusterPort));
-      env.put("SLUICE_CLUSTER_MEMBERS", "127.0.0.1:" + gatewayClusterPort + ",127.0.0.1:" + loaderClusterPort);
+      env.put("SLUICE_CLUSTER_MEMBERS", Stream.of(gatewayClusterPort, gateway2ClusterPort, loaderClusterPort,
+        loader2ClusterPort).map(port -> "127.0.0.1:" + port).collect(Collectors.joining(",")));
       env.put("SLUICE_ROLE", role);
       env.put("SLUICE_HTTP_HOST", "127.0.0.1");
       env.put("SLUICE_HTTP_PORT", Integer.toString(httpPort));
-      Node node = new Node(name, builder.start(), log);
+      Node node = new Node(name, builder.start(), log, clusterPort);
       nodes.add(node);
       return node;
     }
@@ -448,37 +677,71 @@ class ClusterProcessTest {
 
   // --- HTTP ---
 
-  record Reply(long startedAt, long endedAt, int status, String contentType, String body) {
+  record Reply(long startedAt, long endedAt, int status, String contentType, String cacheStatus, String body) {
+    static Reply failed(long startedAt, Throwable failure) {
+      return new Reply(startedAt, System.currentTimeMillis(), -1, "", "", failure.toString());
+    }
+
     long millis() {
       return endedAt - startedAt;
     }
 
     @Override
     public String toString() {
-      return status + " in " + millis() + " ms " + (body.length() > 300 ? body.substring(0, 300) : body);
+      return status + " in " + millis() + " ms " + (cacheStatus.isEmpty() ? "" : "(" + cacheStatus + ") ")
+        + (body.length() > 300 ? body.substring(0, 300) : body);
     }
   }
 
-  static HttpRequest request(String path, Duration timeout) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).build();
+  static HttpRequest request(String on, String path, Duration timeout) {
+    return HttpRequest.newBuilder(URI.create(on + path)).timeout(timeout).build();
   }
 
   static Reply reply(long started, HttpResponse<String> response) {
     return new Reply(started, System.currentTimeMillis(), response.statusCode(),
-      response.headers().firstValue("Content-Type").orElse(""), response.body());
+      response.headers().firstValue("Content-Type").orElse(""),
+      response.headers().firstValue("Cache-Status").orElse(""), response.body());
   }
 
-  /** A GET; a failure to connect or a timeout is status -1 with the reason as body. */
+  /** A GET through gateway G. */
   static Reply get(String path, Duration timeout) {
+    return get(base, path, timeout);
+  }
+
+  /** A GET through the gateway at {@code on}. */
+  static Reply get(String on, String path, Duration timeout) {
+    return send(request(on, path, timeout));
+  }
+
+  /** A request, waited for; a failure to connect or a timeout is status -1 with the reason as body. */
+  static Reply send(HttpRequest request) {
     long started = System.currentTimeMillis();
     try {
-      return reply(started, client.send(request(path, timeout), HttpResponse.BodyHandlers.ofString()));
+      return reply(started, client.send(request, HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
-      return new Reply(started, System.currentTimeMillis(), -1, "", e.toString());
+      return Reply.failed(started, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Reply(started, System.currentTimeMillis(), -1, "", e.toString());
+      return Reply.failed(started, e);
     }
+  }
+
+  /**
+   * A page of the node-loss load that no request asked before. With the cache on, a page asked twice may be answered
+   * by the gateway from its cache (local or cluster tier) with no loader at all, which would hide a lost loader; so
+   * the load asks pages whose number grows with every request: each its own cache key, each a miss that goes through
+   * the whole cached path (the gateway's lookup in both tiers, the loader's lease and put on the cluster map, while
+   * a Hazelcast member dies) to a loader. Setting {@code max_entries} 0 for the load's families would have bypassed
+   * the cache altogether, the case caching off already showed. Pages past the end are empty, and still loaded.
+   */
+  static String uncached() {
+    long n = SEQUENCE.getAndIncrement();
+    long page = 1 + n / 3;
+    return switch ((int) (n % 3)) {
+      case 0 -> "/api/v1/videos/popular?per_page=5&page=" + page;
+      case 1 -> "/api/v1/templates?per_page=5&page=" + page;
+      default -> "/api/v1/users/range?start_index=" + page + "&end_index=" + (page + 5);
+    };
   }
 
   /** A GET on its own, asked at {@code startedAt}. */
@@ -494,9 +757,9 @@ class ClusterProcessTest {
 
   static Probe getAsync(String path) {
     long started = System.currentTimeMillis();
-    return new Probe(started, client.sendAsync(request(path, REQUEST_TIMEOUT), HttpResponse.BodyHandlers.ofString())
-      .handle((response, failure) -> failure == null ? reply(started, response)
-        : new Reply(started, System.currentTimeMillis(), -1, "", failure.toString())));
+    return new Probe(started, client.sendAsync(request(base, path, REQUEST_TIMEOUT),
+        HttpResponse.BodyHandlers.ofString())
+      .handle((response, failure) -> failure == null ? reply(started, response) : Reply.failed(started, failure)));
   }
 
   static String summary(List<Probe> probes) {
@@ -525,7 +788,10 @@ class ClusterProcessTest {
       Collectors.counting())) + " max_ms=" + answers.stream().mapToLong(Answer::millis).max().orElse(-1);
   }
 
-  /** A steady load: {@code users} clients, each asking its next page once the last was answered, until stopped. */
+  /**
+   * A steady load: {@code users} clients, each asking its next page ({@link #uncached}) once the last was answered,
+   * until stopped.
+   */
   static final class Load {
     final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     final List<Thread> threads = new ArrayList<>();
@@ -533,10 +799,9 @@ class ClusterProcessTest {
 
     Load(int users) {
       for (int u = 0; u < users; u++) {
-        int user = u;
         Thread thread = new Thread(() -> {
-          for (int n = user; running; n++) {
-            Reply reply = get(LOAD_PATHS.get(n % LOAD_PATHS.size()), REQUEST_TIMEOUT);
+          while (running) {
+            Reply reply = get(uncached(), REQUEST_TIMEOUT);
             answers.add(new Answer(reply.startedAt(), reply.endedAt(), reply.status()));
           }
         }, "cluster-process-load-" + u);
@@ -600,5 +865,65 @@ class ClusterProcessTest {
     List<Row> rows = new ArrayList<>();
     db.query(sql).execute().timeout(30, TimeUnit.SECONDS).await().forEach(rows::add);
     return rows;
+  }
+
+  /** Forgets PostgreSQL's statement statistics (every process's), so that {@link #calls} counts from now. */
+  static void resetStatements() {
+    sql("SELECT pg_stat_statements_reset()");
+  }
+
+  /** How many times statements whose text contains every one of {@code fragments} ran since the last reset. */
+  static long calls(String... fragments) {
+    StringBuilder where = new StringBuilder("SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE "
+      + "query NOT LIKE '%pg_stat_statements%'");
+    for (int i = 0; i < fragments.length; i++) {
+      where.append(" AND strpos(query, $").append(i + 1).append(") > 0");
+    }
+    return db.preparedQuery(where.toString()).execute(Tuple.from(List.of((Object[]) fragments)))
+      .timeout(30, TimeUnit.SECONDS).await().iterator().next().getLong(0);
+  }
+
+  // --- the cluster's views, through HTTP
+
+  /** {@code /api/v1/stats} through the gateway at {@code on}: its top level is that node's own figures. */
+  static JsonObject stats(String on) {
+    Reply reply = get(on, "/api/v1/stats", Duration.ofSeconds(10));
+    assertEquals(200, reply.status(), reply::toString);
+    JsonObject stats = new JsonObject(reply.body());
+    JsonObject cluster = stats.getJsonObject("cluster");
+    assertEquals(cluster.getString("node"), cluster.getString("top_level_from"), "the figures of the node asked");
+    return stats;
+  }
+
+  /** The hits of {@code family}'s lookups in the cluster tier, on the node at {@code on}. */
+  static long clusterHits(String on, String family) {
+    return stats(on).getJsonObject("loaders").getJsonObject(family).getJsonObject("cache_stats")
+      .getJsonObject("cluster").getLong("hits");
+  }
+
+  /** How many entries of {@code family} the local tier of the node at {@code on} holds. */
+  static long localEntries(String on, String family) {
+    return stats(on).getJsonObject("loaders").getJsonObject(family).getJsonObject("cache_stats").getLong("size");
+  }
+
+  /** The loader nodes in G's cluster view that answered, by node id, with the loads each ran (all families). */
+  static Map<String, Long> loaderNodes() {
+    Map<String, Long> loads = new TreeMap<>();
+    for (Object item : stats(base).getJsonObject("cluster").getJsonArray("nodes")) {
+      JsonObject node = (JsonObject) item;
+      if ("up".equals(node.getString("status")) && node.getJsonArray("roles").contains("loaders")
+        && !node.getJsonArray("loaders").isEmpty()) {
+        loads.put(node.getString("id"), node.getJsonObject("stats").getJsonObject("loaders").stream()
+          .mapToLong(e -> ((JsonObject) e.getValue()).getLong("batch_operations")).sum());
+      }
+    }
+    return loads;
+  }
+
+  /** Whether two loader nodes each ran loads since {@code before}. */
+  static boolean bothServe(Map<String, Long> before) {
+    Map<String, Long> now = loaderNodes();
+    return now.size() == 2 && now.entrySet().stream()
+      .allMatch(e -> e.getValue() > before.getOrDefault(e.getKey(), 0L));
   }
 }
