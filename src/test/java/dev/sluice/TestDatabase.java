@@ -70,13 +70,30 @@ public final class TestDatabase {
     return ConfigLoader.withEnvironment(json, Map.of());
   }
 
-  public static int freePort() {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+  /**
+   * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel hands out for "any port" (an
+   * outbound connection, an event bus bound to port 0 in another node) could be taken again before a child process
+   * binds the one returned here, as a cluster test saw.
+   */
+  public static synchronized int freePort() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      if (!PORTS_GIVEN.add(port)) {
+        continue;
+      }
+      try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (java.io.IOException taken) {
+        // try another
+      }
     }
+    throw new IllegalStateException("no free port in 20000-31999");
   }
+
+  private static final java.util.Set<Integer> PORTS_GIVEN = new java.util.HashSet<>();
 
   /** A pool on the test database, for reading expectations and making changes. */
   public static Pool pool(Vertx vertx) {

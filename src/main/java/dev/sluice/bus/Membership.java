@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * that died is never answered (Vert.x fails a message it could not write only in the sender's write promise, which
  * {@code request} does not expose), so senders re-send in-flight reads when a member leaves, and stream ends probe
  * their peer. Hazelcast tells of a member's loss once it missed {@code hazelcast.max.no.heartbeat.seconds} of
- * heartbeats (5 s in {@code conf/cluster.xml}) or left on its own; listeners are called {@value #SETTLE_MS} ms later,
- * once Vert.x has dropped the lost node's consumers from its routing, on the context they registered from.
+ * heartbeats (5 s in {@code conf/cluster.xml}) or left on its own. Vert.x's routing forgets the lost node's
+ * consumers a little later (up to about half a second was seen under load), so listeners are called in waves
+ * ({@link #WAVES_MS} after the event), each on the context it registered from: a request sent to the lost node in
+ * that gap is sent again by the next wave.
  *
  * <p>One per clustered Vert.x node; {@link #of} is null for a node that is not clustered on Hazelcast.
  */
@@ -27,8 +29,8 @@ public final class Membership implements Shareable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
   private static final String MAP = "sluice.membership";
-  /** How long after Hazelcast's event the listeners run: Vert.x cleans the lost node's subscriptions meanwhile. */
-  static final long SETTLE_MS = 300;
+  /** When after Hazelcast's event the listeners run (ms): Vert.x cleans the lost node's subscriptions meanwhile. */
+  static final long[] WAVES_MS = {300, 1_000, 2_500};
 
   private final Vertx vertx;
   private final Map<Object, Listener> listeners = new ConcurrentHashMap<>();
@@ -64,7 +66,7 @@ public final class Membership implements Shareable {
   }
 
   /**
-   * Runs {@code action} on the caller's context each time a member leaves, until the returned handle is run. The
+   * Runs {@code action} on the caller's context at each wave after a member leaves, until the returned handle is run. The
    * action must be cheap and idempotent: a request in flight re-sends itself, a stream probes its peer.
    */
   public Runnable onMemberLeft(Runnable action) {
@@ -75,7 +77,9 @@ public final class Membership implements Shareable {
 
   private void left(String member) {
     LOG.warn("cluster.member_left member={} listeners={}", member, listeners.size());
-    vertx.setTimer(SETTLE_MS, t -> listeners.values()
-      .forEach(listener -> listener.context().runOnContext(v -> listener.action().run())));
+    for (long wave : WAVES_MS) {
+      vertx.setTimer(wave, t -> listeners.values()
+        .forEach(listener -> listener.context().runOnContext(v -> listener.action().run())));
+    }
   }
 }

@@ -132,7 +132,8 @@ final class HealthRoutes {
   }
 
   private Future<JsonObject> ask(String address, String action) {
-    return vertx.eventBus().<JsonObject>request(address, new JsonObject(), new DeliveryOptions()
+    // sent again if its consumer is stopping or its node is lost: a ping lost with a node is no verdict
+    return dev.sluice.bus.Delivery.<JsonObject>request(vertx, address, new JsonObject(), new DeliveryOptions()
         .setSendTimeout(ASK_TIMEOUT_MS).addHeader(Addresses.ACTION_HEADER, action))
       .map(Message::body);
   }

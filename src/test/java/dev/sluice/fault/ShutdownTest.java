@@ -70,10 +70,7 @@ class ShutdownTest {
     Files.writeString(conf.resolve("zz-test.json"), new JsonObject()
       .put("http", new JsonObject().put("drain_seconds", DRAIN_SECONDS))
       .put("lazy_loading", new JsonObject().put("enable_caching", false)).encode());
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = dev.sluice.TestDatabase.freePort();
     Path log = dir.resolve("sluice.log");
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.sluice.launcher.Main", "run")

@@ -38,10 +38,7 @@ final class Throwaway implements AutoCloseable {
   static Throwaway start(String name) throws Exception {
     Path dir = Path.of("target", name + "-pg-" + ProcessHandle.current().pid());
     delete(dir);
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = dev.sluice.TestDatabase.freePort();
     EmbeddedDatabase database = EmbeddedDatabase.start(dir, port);
     Vertx vertx = Vertx.vertx();
     try {

@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,10 +22,8 @@ import java.util.concurrent.TimeUnit;
 @DisplayName("The service starts on its defaults and keeps its data")
 class LauncherTest {
 
-  static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  static int freePort() {
+    return dev.sluice.TestDatabase.freePort();
   }
 
   static Map<String, String> environment(int port) {

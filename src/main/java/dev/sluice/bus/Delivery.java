@@ -1,0 +1,77 @@
+package dev.sluice.bus;
+
+import dev.sluice.problem.Failures;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+
+/**
+ * A request to a loader (or a monitor) that finds one which will answer, within the time it has. The event bus
+ * alone loses a request in two cases, and both are answered here by sending it again, with the time it has left:
+ * <ul>
+ *   <li>the consumer that got it is stopping: it answers {@link Failures#LEAVING}, or Vert.x discards the request
+ *   as the consumer unregisters (an immediate TIMEOUT "Discarded the request"); sent again up to
+ *   {@value #LEAVING_TRIES} times, {@value #LEAVING_DELAY_MS} ms later and doubling;</li>
+ *   <li>it went to a cluster member that is lost: never answered, since Vert.x fails a request whose write failed
+ *   only in a write promise it does not expose. Sent again at each of the waves {@link Membership} calls after a
+ *   member leaves, also when it was sent after the loss but before Vert.x's routing forgot the lost node (the waves
+ *   span the few hundred milliseconds that takes).</li>
+ * </ul>
+ * The event bus routes a new copy to a consumer still there, or fails it at once when none is (503). Requests sent
+ * this way must be reads: a copy that reached a live consumer only costs a second answer. The first answer wins; a
+ * copy's failure counts only when no later copy is out.
+ */
+public final class Delivery {
+
+  static final int LEAVING_TRIES = 4;
+  static final long LEAVING_DELAY_MS = 20;
+
+  private Delivery() {
+  }
+
+  public static <T> Future<Message<T>> request(Vertx vertx, String address, Object body, DeliveryOptions options) {
+    Promise<Message<T>> answer = Promise.promise();
+    long deadline = System.currentTimeMillis() + options.getSendTimeout();
+    int[] copies = {0};
+    int[] leaving = {0};
+    Runnable[] send = new Runnable[1];
+    send[0] = () -> {
+      int copy = copies[0];
+      long left = Math.max(1, deadline - System.currentTimeMillis());
+      vertx.eventBus().<T>request(address, body, new DeliveryOptions(options).setSendTimeout(left))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            answer.tryComplete(ar.result());
+          } else if (copy == copies[0]) {
+            long delay = LEAVING_DELAY_MS << leaving[0];
+            if (Failures.leaving(ar.cause()) && leaving[0] < LEAVING_TRIES
+              && deadline - System.currentTimeMillis() > delay) {
+              leaving[0]++;
+              vertx.setTimer(delay, t -> {
+                if (copy == copies[0] && !answer.future().isComplete()) {
+                  copies[0]++;
+                  send[0].run();
+                }
+              });
+            } else {
+              answer.tryFail(ar.cause());
+            }
+          }
+        });
+    };
+    Membership membership = Membership.of(vertx);
+    if (membership != null) {
+      Runnable unsubscribe = membership.onMemberLeft(() -> {
+        if (!answer.future().isComplete() && deadline - System.currentTimeMillis() > 0) {
+          copies[0]++;
+          send[0].run();
+        }
+      });
+      answer.future().onComplete(ar -> unsubscribe.run());
+    }
+    send[0].run();
+    return answer.future();
+  }
+}
