@@ -3,11 +3,11 @@ package dev.sluice.data;
 import java.util.List;
 
 /**
- * What a listing reads: a table under an alias, the columns of each row (select-list expressions over the alias),
+ * What a listing reads: a table under an alias, the typed columns of each row (select-list expressions over the alias),
  * the orders it may be read in (the first is the default) and the filters it accepts. Everything SQL is built from
  * comes from these descriptions, never from a request.
  */
-public record Dataset(String table, String alias, List<String> columns, List<SortKey> sorts, List<Filter> filters) {
+public record Dataset(String table, String alias, List<Column> columns, List<SortKey> sorts, List<Filter> filters) {
 
   public Dataset {
     columns = List.copyOf(columns);
@@ -20,9 +20,14 @@ public record Dataset(String table, String alias, List<String> columns, List<Sor
     return table + " " + alias;
   }
 
-  /** The row's columns as one select list. */
+  /** The row's columns as one select list of their expressions (named as the JSON fields are). */
   public String selectList() {
-    return String.join(", ", columns);
+    return String.join(", ", columns.stream().map(Column::expression).toList());
+  }
+
+  /** The row's columns as the plain select list {@link RowEncoder} reads (floats as PostgreSQL's text). */
+  public String plainSelectList() {
+    return String.join(", ", columns.stream().map(Column::selectItem).toList());
   }
 
   /** The order called {@code name}; throws for a name the dataset does not have (a bug, not a request fault). */

@@ -1,0 +1,102 @@
+package dev.sluice.data;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.vertx.core.buffer.Buffer;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What {@link RowEncoder} writes, Jackson reads back as the same value: strings, timestamps, float texts. */
+class RowEncoderPropertiesTest {
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private static JsonParser parse(Buffer encoded) throws Exception {
+    JsonParser parser = JSON.createParser(encoded.getBytes());
+    parser.nextToken();
+    return parser;
+  }
+
+  @Provide
+  Arbitrary<String> texts() {
+    // any code point PostgreSQL's text can hold: everything but NUL and lone surrogates
+    Arbitrary<String> anyCodePoints = Arbitraries.integers().between(1, 0x10FFFF)
+      .filter(cp -> cp < 0xD800 || cp > 0xDFFF)
+      .list().ofMaxSize(40)
+      .map(cps -> cps.stream().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString());
+    Arbitrary<String> tricky = Arbitraries.of("\"", "\\", "/", "\b", "\f", "\n", "\r", "\t", "\u0001", "\u001f",
+        "\u007f", "\u2028", "a", " ", "é", "🎬", "\\u0041")
+      .list().ofMaxSize(30).map(parts -> String.join("", parts));
+    return Arbitraries.oneOf(anyCodePoints, tricky);
+  }
+
+  @Property(tries = 3000)
+  void stringsReadBack(@ForAll("texts") String text) throws Exception {
+    Buffer out = Buffer.buffer();
+    RowEncoder.string(text, out);
+    JsonParser parser = parse(out);
+    assertEquals(JsonToken.VALUE_STRING, parser.currentToken());
+    assertEquals(escaped(text), escaped(parser.getText()));
+    assertEquals(null, parser.nextToken(), "one value, nothing after it");
+  }
+
+  /** A string with everything outside printable ASCII as {@code U+XXXX}, so a failure can be read in any report. */
+  private static String escaped(String s) {
+    StringBuilder b = new StringBuilder();
+    s.codePoints().forEach(cp -> {
+      if (cp >= 0x20 && cp < 0x7f) {
+        b.appendCodePoint(cp);
+      } else {
+        b.append(String.format("U+%04X", cp));
+      }
+    });
+    return b.toString();
+  }
+
+  @Provide
+  Arbitrary<OffsetDateTime> instants() {
+    long min = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+    long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+    return Arbitraries.longs().between(min, max).flatMap(seconds -> Arbitraries.oneOf(
+        Arbitraries.just(0), Arbitraries.integers().between(0, 999_999), Arbitraries.of(100_000, 120_000, 1, 500_000))
+      .map(micros -> Instant.ofEpochSecond(seconds, micros * 1000L).atOffset(
+        seconds % 3 == 0 ? ZoneOffset.ofHours(5) : ZoneOffset.UTC)));
+  }
+
+  @Property(tries = 3000)
+  void timestampsReadBack(@ForAll("instants") OffsetDateTime t) throws Exception {
+    Buffer out = Buffer.buffer();
+    RowEncoder.timestamp(t, out);
+    JsonParser parser = parse(out);
+    assertEquals(JsonToken.VALUE_STRING, parser.currentToken());
+    assertEquals(t.toInstant().truncatedTo(ChronoUnit.MICROS), OffsetDateTime.parse(parser.getText()).toInstant());
+    assertEquals(true, parser.getText().endsWith("+00:00"), parser.getText());
+  }
+
+  @Property(tries = 2000)
+  void floatTextsReadBack(@ForAll double value) throws Exception {
+    // PostgreSQL's float8 text looks like 1.5e-05 or 1e+300; Java's like 1.5E-5: both are JSON numbers
+    String text = Double.isNaN(value) ? "NaN" : Double.isInfinite(value) ? (value > 0 ? "Infinity" : "-Infinity")
+      : Double.toString(value).replace("E", "e");
+    Buffer out = Buffer.buffer();
+    RowEncoder.number(text, out);
+    JsonParser parser = parse(out);
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      assertEquals(text, parser.getText(), "as a string, as row_to_json writes it");
+    } else {
+      assertEquals(value, parser.getDoubleValue());
+    }
+  }
+}
