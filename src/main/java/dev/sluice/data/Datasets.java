@@ -18,7 +18,9 @@ import java.util.List;
 public final class Datasets {
 
   public static final Dataset VIDEOS = new Dataset("videos", "v",
-    List.of(col("v.id", UUID), col("v.user_id", UUID), col("v.title", TEXT), col("v.description", TEXT), col("v.category", TEXT), col("v.status", TEXT), col("v.duration_seconds", INTEGER), col("v.view_count", BIGINT), col("v.like_count", BIGINT), col("v.created_at", TIMESTAMP)),
+    List.of(col("v.id", UUID), col("v.user_id", UUID), col("v.title", TEXT), col("v.description", TEXT),
+      col("v.category", TEXT), col("v.status", TEXT), col("v.duration_seconds", INTEGER), col("v.view_count", BIGINT),
+      col("v.like_count", BIGINT), col("v.created_at", TIMESTAMP)),
     List.of(
       new SortKey("-created_at", "v.created_at", "timestamptz", "v.id", "uuid"),
       new SortKey("created_at", "v.created_at", "timestamptz", "v.id", "uuid"),
@@ -30,31 +32,38 @@ public final class Datasets {
       Filter.uuid("user_id", "v.user_id")));
 
   public static final Dataset USERS = new Dataset("users", "u",
-    List.of(col("u.id", UUID), col("u.username", TEXT), col("u.email", TEXT), col("u.display_name", TEXT), col("u.role", TEXT), col("u.is_active", BOOLEAN), col("u.created_at", TIMESTAMP), col("u.last_login_at", TIMESTAMP)),
+    List.of(col("u.id", UUID), col("u.username", TEXT), col("u.email", TEXT), col("u.display_name", TEXT),
+      col("u.role", TEXT), col("u.is_active", BOOLEAN), col("u.created_at", TIMESTAMP),
+      col("u.last_login_at", TIMESTAMP)),
     List.of(new SortKey("-created_at", "u.created_at", "timestamptz", "u.id", "uuid")),
     List.of(
       Filter.oneOf("role", "u.role", Catalog.ROLES),
       Filter.bool("is_active", "u.is_active", true)));
 
   public static final Dataset SESSIONS = new Dataset("user_sessions", "s",
-    List.of(col("s.id", UUID), col("s.user_id", UUID), col("s.started_at", TIMESTAMP), col("s.ended_at", TIMESTAMP), col("s.device", TEXT), col("s.country", TEXT)),
+    List.of(col("s.id", UUID), col("s.user_id", UUID), col("s.started_at", TIMESTAMP), col("s.ended_at", TIMESTAMP),
+      col("s.device", TEXT), col("s.country", TEXT)),
     List.of(new SortKey("-started_at", "s.started_at", "timestamptz", "s.id", "uuid")),
     List.of(Filter.uuid("user_id", "s.user_id")));
 
   public static final Dataset TEMPLATES = new Dataset("templates", "t",
-    List.of(col("t.id", UUID), col("t.user_id", UUID), col("t.name", TEXT), col("t.description", TEXT), col("t.category", TEXT), col("t.is_public", BOOLEAN), col("t.usage_count", BIGINT), col("t.created_at", TIMESTAMP)),
+    List.of(col("t.id", UUID), col("t.user_id", UUID), col("t.name", TEXT), col("t.description", TEXT),
+      col("t.category", TEXT), col("t.is_public", BOOLEAN), col("t.usage_count", BIGINT),
+      col("t.created_at", TIMESTAMP)),
     List.of(new SortKey("-usage_count", "t.usage_count", "bigint", "t.id", "uuid")),
     List.of(
       Filter.oneOf("category", "t.category", Catalog.TEMPLATE_CATEGORIES),
       Filter.bool("is_public", "t.is_public", true)));
 
   public static final Dataset TEMPLATE_ASSETS = new Dataset("template_assets", "a",
-    List.of(col("a.id", UUID), col("a.template_id", UUID), col("a.name", TEXT), col("a.asset_type", TEXT), col("a.url", TEXT), col("a.size_bytes", BIGINT), col("a.position", INTEGER), col("a.created_at", TIMESTAMP)),
+    List.of(col("a.id", UUID), col("a.template_id", UUID), col("a.name", TEXT), col("a.asset_type", TEXT),
+      col("a.url", TEXT), col("a.size_bytes", BIGINT), col("a.position", INTEGER), col("a.created_at", TIMESTAMP)),
     List.of(new SortKey("position", "a.position", "integer", "a.id", "uuid")),
     List.of(Filter.uuid("template_id", "a.template_id")));
 
   public static final Dataset ERROR_LOGS = new Dataset("error_logs", "e",
-    List.of(col("e.id", UUID), col("e.severity", TEXT), col("e.component", TEXT), col("e.message", TEXT), col("e.occurred_at", TIMESTAMP)),
+    List.of(col("e.id", UUID), col("e.severity", TEXT), col("e.component", TEXT), col("e.message", TEXT),
+      col("e.occurred_at", TIMESTAMP)),
     List.of(new SortKey("-occurred_at", "e.occurred_at", "timestamptz", "e.id", "uuid")),
     List.of(
       Filter.oneOf("severity", "e.severity", Catalog.SEVERITIES, "error"),
@@ -62,7 +71,8 @@ public final class Datasets {
 
   /** Oldest first, so that the metrics a following stream sends come after the ones it listed. */
   public static final Dataset PERFORMANCE_METRICS = new Dataset("performance_metrics", "m",
-    List.of(col("m.id", BIGINT), col("m.component", TEXT), col("m.metric", TEXT), col("m.value", FLOAT), col("m.recorded_at", TIMESTAMP)),
+    List.of(col("m.id", BIGINT), col("m.component", TEXT), col("m.metric", TEXT), col("m.value", FLOAT),
+      col("m.recorded_at", TIMESTAMP)),
     List.of(new SortKey("recorded_at", "m.recorded_at", "timestamptz", "m.id", "bigint")),
     List.of(Filter.oneOf("component", "m.component", Catalog.COMPONENTS)));
 
@@ -117,7 +127,8 @@ public final class Datasets {
 
   /** A search hit's fields, over the union of the sources as {@code s}; {@code popularity} is views or uses. */
   public static final Dataset SEARCH_HITS = new Dataset("search_hits", "s",
-    List.of(col("s.type", TEXT), col("s.id", UUID), col("s.title", TEXT), col("s.description", TEXT), col("s.category", TEXT), col("s.popularity", BIGINT), col("s.created_at", TIMESTAMP), col("s.rank", FLOAT)),
+    List.of(col("s.type", TEXT), col("s.id", UUID), col("s.title", TEXT), col("s.description", TEXT),
+      col("s.category", TEXT), col("s.popularity", BIGINT), col("s.created_at", TIMESTAMP), col("s.rank", FLOAT)),
     List.of(new SortKey("-rank", "s.rank", "real", "s.id", "uuid")),
     List.of(
       Filter.oneOf("type", "s.type", SEARCH_SOURCES.stream().map(SearchSource::type).toList()),

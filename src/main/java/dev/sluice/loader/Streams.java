@@ -10,6 +10,7 @@ import dev.sluice.problem.Faults;
 import dev.sluice.problem.Problem;
 import dev.sluice.strategy.CursorCodec;
 import dev.sluice.strategy.ListQuery;
+import dev.sluice.data.RowEncoder;
 import dev.sluice.strategy.Plans;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -85,27 +86,47 @@ final class Streams {
     String binding = CursorCodec.binding(q.canonical());
     Function<List<String>, String> positions = key -> cursors.encode(op.qualifiedName(), binding, false, key);
     int batch = batchItems(op);
-    BusWriteStream.ItemEncoder<Row> encoder = new BusWriteStream.ItemEncoder<>() {
-      @Override
-      public String json(Row row) {
-        return row.getString(0);
-      }
-
-      @Override
-      public List<String> key(Row row) {
-        return List.of(row.getString(1), row.getString(2));
-      }
-    };
+    BusWriteStream.ItemEncoder<Row> encoder = encoder(q);
     BusWriteStream.open(vertx, address, credit, batch, settings.streaming().idleTimeoutSeconds() * 1000L, encoder,
         positions)
       .onFailure(err -> open.fail(500, Problem.internal().toJson().encode()))
       .onSuccess(out -> {
         out.startAfter(from);
         Run run = new Run(op, out, open, requestId);
-        pump(Plans.stream(q, from), batch, out, address, follow == null, run::accept)
+        pump(streamSql(q, from), batch, out, address, follow == null, run::accept)
           .compose(v -> follow == null ? Future.succeededFuture() : new Follower(q, from, batch, out, follow).done())
           .onComplete(run::end);
       });
+  }
+
+  /**
+   * How a row of the stream's query becomes its line: copied from {@code row_to_json}'s text, or written from the
+   * plain columns by {@link RowEncoder} ({@code streaming.row_encoding}); the key values follow the row either way.
+   */
+  private BusWriteStream.ItemEncoder<Row> encoder(ListQuery q) {
+    boolean jvm = settings.streaming().jvmEncoding();
+    RowEncoder rows = jvm ? new RowEncoder(q.typed(), 0) : null;
+    int keyAt = jvm ? q.typed().size() : 1;
+    return new BusWriteStream.ItemEncoder<>() {
+      @Override
+      public void write(Row row, io.vertx.core.buffer.Buffer out) {
+        if (rows != null) {
+          rows.encode(row, out);
+        } else {
+          out.appendString(row.getString(0));
+        }
+      }
+
+      @Override
+      public List<String> key(Row row) {
+        return List.of(row.getString(keyAt), row.getString(keyAt + 1));
+      }
+    };
+  }
+
+  /** The stream's query: {@code row_to_json} or plain columns, as {@link #encoder} reads it. */
+  private Sql streamSql(ListQuery q, List<String> after) {
+    return settings.streaming().jvmEncoding() ? Plans.streamPlain(q, after) : Plans.stream(q, after);
   }
 
   /**
@@ -284,7 +305,7 @@ final class Streams {
       reading = true;
       again = false;
       List<String> after = out.lastKey() != null ? out.lastKey() : from;
-      Sql sql = Plans.keyset(q, after, false, false, 0, batch);
+      Sql sql = streamSql(q, after).append(" LIMIT ").param((long) batch + 1);
       pool.preparedQuery(sql.text()).execute(sql.tuple()).onComplete(ar -> {
         reading = false;
         if (ar.failed()) {

@@ -17,25 +17,31 @@ import java.util.Set;
  * and sort unambiguously: cursors are bound to its digest and cache keys contain it. {@code tables} are the tables
  * the rows come from, whose changes make a cached page stale.
  */
-public record ListQuery(Sql from, String columns, Sql where, SortKey sort, String canonical, Set<String> tables) {
+public record ListQuery(Sql from, String columns, List<dev.sluice.data.Column> typed, Sql where, SortKey sort,
+                        String canonical, Set<String> tables) {
 
   /** The select-list item that yields a row as JSON text; goes with {@link #fromWithRow()}. */
   public static final String ROW_JSON = "row_to_json(j)::text";
 
   /** A listing of a dataset's rows, in its default order unless {@link Builder#sort} says otherwise. */
   public static Builder over(Dataset dataset) {
-    return new Builder(Sql.of(dataset.from()), dataset.selectList(), Set.of(dataset.table()))
+    return new Builder(Sql.of(dataset.from()), dataset, Set.of(dataset.table()))
       .sort(dataset.defaultSort());
   }
 
   /** A listing over a relation that takes parameters of its own (a search subquery), with the dataset's columns. */
   public static Builder over(Sql relation, Dataset dataset, Set<String> tables) {
-    return new Builder(relation, dataset.selectList(), tables).sort(dataset.defaultSort());
+    return new Builder(relation, dataset, tables).sort(dataset.defaultSort());
   }
 
   /** {@code from} joined with the row's fields as the record {@code j}, which {@link #ROW_JSON} encodes. */
   public Sql fromWithRow() {
     return new Sql().append(from).append(" CROSS JOIN LATERAL (SELECT " + columns + ") j");
+  }
+
+  /** The row's columns as plain select-list items, for {@link dev.sluice.data.RowEncoder}. */
+  public String plainColumns() {
+    return String.join(", ", typed.stream().map(dev.sluice.data.Column::selectItem).toList());
   }
 
   /** The {@code WHERE …} clause, or nothing. */
@@ -51,15 +57,15 @@ public record ListQuery(Sql from, String columns, Sql where, SortKey sort, Strin
 
   public static final class Builder {
     private final Sql from;
-    private final String columns;
+    private final Dataset dataset;
     private final Set<String> tables;
     private final List<Sql> conditions = new ArrayList<>();
     private final Key canonical = new Key();
     private SortKey sort;
 
-    private Builder(Sql from, String columns, Set<String> tables) {
+    private Builder(Sql from, Dataset dataset, Set<String> tables) {
       this.from = from;
-      this.columns = columns;
+      this.dataset = dataset;
       this.tables = new LinkedHashSet<>(tables);
     }
 
@@ -111,7 +117,7 @@ public record ListQuery(Sql from, String columns, Sql where, SortKey sort, Strin
         where.append(i == 0 ? "(" : " AND (").append(conditions.get(i)).append(")");
       }
       String described = canonical.add("sort", sort.name()).toString();
-      return new ListQuery(from, columns, where, sort, described, Set.copyOf(tables));
+      return new ListQuery(from, dataset.selectList(), dataset.columns(), where, sort, described, Set.copyOf(tables));
     }
   }
 }

@@ -44,6 +44,21 @@ public final class Plans {
     return rowsWithKeys(q, after, false, false);
   }
 
+  /**
+   * What {@link #stream} reads, as plain columns for the JVM to encode ({@code RowEncoder}), the key values after
+   * them: no {@code row_to_json} and no lateral record.
+   */
+  public static Sql streamPlain(ListQuery q, List<String> after) {
+    SortKey sort = q.sort();
+    Sql sql = Sql.of("SELECT " + q.plainColumns() + ", " + sort.column() + "::text, " + sort.idColumn()
+      + "::text FROM ").append(q.from());
+    Sql where = after == null ? q.where() : and(q.where(), seek(sort, after, sort.descending(), false));
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(where);
+    }
+    return sql.append(q.orderBy(false));
+  }
+
   private static Sql rowsWithKeys(ListQuery q, List<String> after, boolean backward, boolean inclusive) {
     SortKey sort = q.sort();
     Sql sql = Sql.of("SELECT " + ListQuery.ROW_JSON + ", " + sort.column() + "::text, " + sort.idColumn()

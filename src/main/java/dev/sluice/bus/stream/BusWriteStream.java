@@ -27,7 +27,8 @@ public final class BusWriteStream<T> implements WriteStream<T> {
 
   /** How an item becomes a line of the stream and where it stands in the keyset order. */
   public interface ItemEncoder<T> {
-    String json(T item);
+    /** Appends the item's JSON (one line, no newline) to {@code out}. */
+    void write(T item, Buffer out);
 
     List<String> key(T item);
   }
@@ -138,7 +139,8 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       return Future.failedFuture(stoppedFailure());
     }
     int before = current.length();
-    current.appendString(encoder.json(item)).appendByte((byte) '\n');
+    encoder.write(item, current);
+    current.appendByte((byte) '\n');
     bytes += current.length() - before;
     currentCount++;
     items++;
