@@ -32,27 +32,51 @@ public final class Delivery {
   }
 
   public static <T> Future<Message<T>> request(Vertx vertx, String address, Object body, DeliveryOptions options) {
-    Promise<Message<T>> answer = Promise.promise();
-    long deadline = System.currentTimeMillis() + options.getSendTimeout();
-    int[] copies = {0};
-    int[] leaving = {0};
-    Runnable[] send = new Runnable[1];
-    send[0] = () -> {
-      int copy = copies[0];
+    Attempt<T> attempt = new Attempt<>(vertx, address, body, options);
+    Membership membership = Membership.of(vertx);
+    if (membership != null) {
+      Runnable unsubscribe = membership.onMemberLeft(attempt::again);
+      attempt.answer.future().onComplete(ar -> unsubscribe.run());
+    }
+    attempt.send();
+    return attempt.answer.future();
+  }
+
+  /** One request and its copies, all on the caller's context. */
+  private static final class Attempt<T> {
+    final Promise<Message<T>> answer = Promise.promise();
+    private final Vertx vertx;
+    private final String address;
+    private final Object body;
+    private final DeliveryOptions options;
+    private final long deadline;
+    /** The number of the latest copy: only its failure counts. */
+    private int copy;
+    private int leavingTries;
+
+    Attempt(Vertx vertx, String address, Object body, DeliveryOptions options) {
+      this.vertx = vertx;
+      this.address = address;
+      this.body = body;
+      this.options = options;
+      this.deadline = System.currentTimeMillis() + options.getSendTimeout();
+    }
+
+    void send() {
+      int mine = copy;
       long left = Math.max(1, deadline - System.currentTimeMillis());
       vertx.eventBus().<T>request(address, body, new DeliveryOptions(options).setSendTimeout(left))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             answer.tryComplete(ar.result());
-          } else if (copy == copies[0]) {
-            long delay = LEAVING_DELAY_MS << leaving[0];
-            if (Failures.leaving(ar.cause()) && leaving[0] < LEAVING_TRIES
+          } else if (mine == copy) {
+            long delay = LEAVING_DELAY_MS << leavingTries;
+            if (Failures.leaving(ar.cause()) && leavingTries < LEAVING_TRIES
               && deadline - System.currentTimeMillis() > delay) {
-              leaving[0]++;
+              leavingTries++;
               vertx.setTimer(delay, t -> {
-                if (copy == copies[0] && !answer.future().isComplete()) {
-                  copies[0]++;
-                  send[0].run();
+                if (mine == copy) {
+                  again();
                 }
               });
             } else {
@@ -60,18 +84,14 @@ public final class Delivery {
             }
           }
         });
-    };
-    Membership membership = Membership.of(vertx);
-    if (membership != null) {
-      Runnable unsubscribe = membership.onMemberLeft(() -> {
-        if (!answer.future().isComplete() && deadline - System.currentTimeMillis() > 0) {
-          copies[0]++;
-          send[0].run();
-        }
-      });
-      answer.future().onComplete(ar -> unsubscribe.run());
     }
-    send[0].run();
-    return answer.future();
+
+    /** Sends a new copy, unless answered or out of time. */
+    void again() {
+      if (!answer.future().isComplete() && deadline - System.currentTimeMillis() > 0) {
+        copy++;
+        send();
+      }
+    }
   }
 }

@@ -60,14 +60,13 @@ public record LoaderReply(Buffer body, boolean gzipped, String etag, String next
     return plain().toJsonObject();
   }
 
-  /** The format of {@link #portable()}'s bytes, first in them: a node never reads a format it does not know. */
+  /** The format of {@link #writePortable}'s bytes, first in them: a node never reads a format it does not know. */
   static final byte PORTABLE_FORMAT = 1;
 
-  /** This reply as the cache's cluster tier keeps it; {@link #fromPortable} reads it back. */
+  /** Appends this reply as the cache's cluster tier keeps it; {@link #fromPortable} reads it back. */
   @Override
-  public Buffer portable() {
-    Buffer out = Buffer.buffer(body.length() + 256)
-      .appendByte(PORTABLE_FORMAT)
+  public boolean writePortable(Buffer out) {
+    out.appendByte(PORTABLE_FORMAT)
       .appendByte((byte) ((gzipped ? 1 : 0) | (hasMore ? 2 : 0) | (prefetched ? 4 : 0)))
       .appendInt(items)
       .appendLong(validUntil);
@@ -79,10 +78,11 @@ public record LoaderReply(Buffer body, boolean gzipped, String etag, String next
         out.appendInt(bytes.length).appendBytes(bytes);
       }
     }
-    return out.appendInt(body.length()).appendBuffer(body);
+    out.appendInt(body.length()).appendBuffer(body);
+    return true;
   }
 
-  /** Reads what {@link #portable()} wrote; null for a format this version does not know. */
+  /** Reads what {@link #writePortable} wrote; null for a format this version does not know. */
   public static LoaderReply fromPortable(Buffer in) {
     if (in.length() < 14 || in.getByte(0) != PORTABLE_FORMAT) {
       return null;

@@ -66,8 +66,8 @@ public final class Membership implements Shareable {
   }
 
   /**
-   * Runs {@code action} on the caller's context at each wave after a member leaves, until the returned handle is run. The
-   * action must be cheap and idempotent: a request in flight re-sends itself, a stream probes its peer.
+   * Runs {@code action} on the caller's context at each wave after a member leaves, until the returned handle is
+   * run. The action must be cheap and idempotent: a request in flight re-sends itself, a stream probes its peer.
    */
   public Runnable onMemberLeft(Runnable action) {
     Object handle = new Object();

@@ -33,9 +33,12 @@ public interface Cache {
       return Long.MAX_VALUE;
     }
 
-    /** Its bytes for the cluster tier, read back by the decoder the cache was acquired with; null: node-local. */
-    default io.vertx.core.buffer.Buffer portable() {
-      return null;
+    /**
+     * Appends its bytes for the cluster tier to {@code out}, which the decoder the cache was acquired with reads back;
+     * false (nothing appended) for a value that stays node-local.
+     */
+    default boolean writePortable(io.vertx.core.buffer.Buffer out) {
+      return false;
     }
   }
 
@@ -52,7 +55,7 @@ public interface Cache {
   /**
    * The node's cache, created by the first verticle that asks; give it back with {@link #release}. On a clustered
    * node (unless {@code cluster.cache.shared} is off) a cluster-wide tier stands behind the local one
-   * ({@link ClusteredCache}); {@code decoder} reads back what values wrote as {@link Value#portable()}.
+   * ({@link ClusteredCache}); {@code decoder} reads back what values wrote with {@link Value#writePortable}.
    */
   static Future<Cache> acquire(Vertx vertx, SluiceConfig settings,
                                java.util.function.Function<io.vertx.core.buffer.Buffer, Value> decoder) {

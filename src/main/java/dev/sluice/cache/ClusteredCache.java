@@ -282,22 +282,21 @@ final class ClusteredCache implements Cache {
 
   /** Puts {@code value} in the cluster map, set-style and not awaited, if its tables are as they were. */
   private void share(CacheKey key, Value value, Freshness before) {
-    Buffer bytes = value == null ? null : value.portable();
-    if (bytes == null || !shared(key) || !before.equals(local.freshness(before.tables()))) {
+    if (value == null || !shared(key) || !before.equals(local.freshness(before.tables()))) {
       return;
     }
     long ttl = TimeUnit.SECONDS.toMillis(Math.max(1, options.policy(key.family()).ttlSeconds()));
     if (value.validUntil() != Long.MAX_VALUE) {
       ttl = Math.min(ttl, value.validUntil() - System.currentTimeMillis());
     }
-    if (ttl <= 0) {
+    // stamped with when its load began (a node that heard a write after that does not take it), then the value
+    Buffer portable = Buffer.buffer(Long.BYTES + value.weight()).appendLong(before.takenAt());
+    if (ttl <= 0 || !value.writePortable(portable)) {
       return;
     }
     noteTables(key);
     Tier tier = tier(key.family());
     long expiresIn = ttl;
-    // stamped with when its load began: a node that heard a write after that does not take it
-    Buffer portable = Buffer.buffer(Long.BYTES + bytes.length()).appendLong(before.takenAt()).appendBuffer(bytes);
     map(key.family()).compose(map -> map.put(key.text(), portable, expiresIn).compose(v -> {
       tier.writes.increment();
       // a write heard while the put was on its way: the value may be stale, take it back

@@ -38,4 +38,14 @@ public record Column(String name, String expression, Kind kind) {
   public String selectItem() {
     return kind == Kind.FLOAT ? expression + "::text" : expression;
   }
+
+  /** The expressions of {@code columns} as one select list: the fields of {@code row_to_json}'s record. */
+  public static String selectList(java.util.List<Column> columns) {
+    return String.join(", ", columns.stream().map(Column::expression).toList());
+  }
+
+  /** The plain select list {@link RowEncoder} reads {@code columns} from (floats as PostgreSQL's text). */
+  public static String plainSelectList(java.util.List<Column> columns) {
+    return String.join(", ", columns.stream().map(Column::selectItem).toList());
+  }
 }

@@ -3,8 +3,8 @@ package dev.sluice.data;
 import java.util.List;
 
 /**
- * What a listing reads: a table under an alias, the typed columns of each row (select-list expressions over the alias),
- * the orders it may be read in (the first is the default) and the filters it accepts. Everything SQL is built from
+ * What a listing reads: a table under an alias, the typed columns of each row (select-list expressions over the
+ * alias), the orders it may be read in (the first is the default) and the filters it accepts. Everything SQL is built from
  * comes from these descriptions, never from a request.
  */
 public record Dataset(String table, String alias, List<Column> columns, List<SortKey> sorts, List<Filter> filters) {
@@ -22,12 +22,12 @@ public record Dataset(String table, String alias, List<Column> columns, List<Sor
 
   /** The row's columns as one select list of their expressions (named as the JSON fields are). */
   public String selectList() {
-    return String.join(", ", columns.stream().map(Column::expression).toList());
+    return Column.selectList(columns);
   }
 
   /** The row's columns as the plain select list {@link RowEncoder} reads (floats as PostgreSQL's text). */
   public String plainSelectList() {
-    return String.join(", ", columns.stream().map(Column::selectItem).toList());
+    return Column.plainSelectList(columns);
   }
 
   /** The order called {@code name}; throws for a name the dataset does not have (a bug, not a request fault). */

@@ -18,14 +18,14 @@ import java.util.List;
  */
 public final class RowEncoder {
 
-  private final List<Column> columns;
+  private final Column.Kind[] kinds;
   private final int first;
   /** {@code {"name":} for the first field, {@code ,"name":} for the others, as bytes. */
   private final byte[][] prefixes;
 
   /** Reads {@code columns} from the row's positions {@code first}, {@code first + 1}, … */
   public RowEncoder(List<Column> columns, int first) {
-    this.columns = List.copyOf(columns);
+    this.kinds = columns.stream().map(Column::kind).toArray(Column.Kind[]::new);
     this.first = first;
     this.prefixes = new byte[columns.size()][];
     for (int i = 0; i < columns.size(); i++) {
@@ -37,19 +37,19 @@ public final class RowEncoder {
   public Buffer encode(Row row, Buffer out) {
     for (int i = 0; i < prefixes.length; i++) {
       out.appendBytes(prefixes[i]);
-      int at = first + i;
-      if (row.getValue(at) == null) {
+      // each value read once, as the pg client decoded it for the column's type
+      Object value = row.getValue(first + i);
+      if (value == null) {
         out.appendBytes(NULL);
         continue;
       }
-      switch (columns.get(i).kind()) {
-        case UUID -> out.appendByte((byte) '"').appendString(row.getUUID(at).toString()).appendByte((byte) '"');
-        case TEXT -> string(row.getString(at), out);
-        case INTEGER -> out.appendString(Integer.toString(row.getInteger(at)));
-        case BIGINT -> out.appendString(Long.toString(row.getLong(at)));
-        case BOOLEAN -> out.appendBytes(row.getBoolean(at) ? TRUE : FALSE);
-        case TIMESTAMP -> timestamp(row.getOffsetDateTime(at), out);
-        case FLOAT -> number(row.getString(at), out);
+      switch (kinds[i]) {
+        case UUID -> out.appendByte((byte) '"').appendString(value.toString()).appendByte((byte) '"');
+        case TEXT -> string((String) value, out);
+        case INTEGER, BIGINT -> out.appendString(value.toString());
+        case BOOLEAN -> out.appendBytes((Boolean) value ? TRUE : FALSE);
+        case TIMESTAMP -> timestamp((OffsetDateTime) value, out);
+        case FLOAT -> number((String) value, out);
       }
     }
     return out.appendByte((byte) '}');

@@ -105,8 +105,8 @@ final class Streams {
    */
   private BusWriteStream.ItemEncoder<Row> encoder(ListQuery q) {
     boolean jvm = settings.streaming().jvmEncoding();
-    RowEncoder rows = jvm ? new RowEncoder(q.typed(), 0) : null;
-    int keyAt = jvm ? q.typed().size() : 1;
+    RowEncoder rows = jvm ? new RowEncoder(q.columns(), 0) : null;
+    int keyAt = jvm ? q.columns().size() : 1;
     return new BusWriteStream.ItemEncoder<>() {
       @Override
       public void write(Row row, io.vertx.core.buffer.Buffer out) {
@@ -126,7 +126,7 @@ final class Streams {
 
   /** The stream's query: {@code row_to_json} or plain columns, as {@link #encoder} reads it. */
   private Sql streamSql(ListQuery q, List<String> after) {
-    return settings.streaming().jvmEncoding() ? Plans.streamPlain(q, after) : Plans.stream(q, after);
+    return Plans.stream(q, after, settings.streaming().jvmEncoding());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.sluice.strategy;
 
+import dev.sluice.data.Column;
 import dev.sluice.data.Dataset;
 import dev.sluice.data.Filter;
 import dev.sluice.data.Sql;
@@ -17,8 +18,8 @@ import java.util.Set;
  * and sort unambiguously: cursors are bound to its digest and cache keys contain it. {@code tables} are the tables
  * the rows come from, whose changes make a cached page stale.
  */
-public record ListQuery(Sql from, String columns, List<dev.sluice.data.Column> typed, Sql where, SortKey sort,
-                        String canonical, Set<String> tables) {
+public record ListQuery(Sql from, List<Column> columns, Sql where, SortKey sort, String canonical,
+                        Set<String> tables) {
 
   /** The select-list item that yields a row as JSON text; goes with {@link #fromWithRow()}. */
   public static final String ROW_JSON = "row_to_json(j)::text";
@@ -36,12 +37,12 @@ public record ListQuery(Sql from, String columns, List<dev.sluice.data.Column> t
 
   /** {@code from} joined with the row's fields as the record {@code j}, which {@link #ROW_JSON} encodes. */
   public Sql fromWithRow() {
-    return new Sql().append(from).append(" CROSS JOIN LATERAL (SELECT " + columns + ") j");
+    return new Sql().append(from).append(" CROSS JOIN LATERAL (SELECT " + Column.selectList(columns) + ") j");
   }
 
   /** The row's columns as plain select-list items, for {@link dev.sluice.data.RowEncoder}. */
   public String plainColumns() {
-    return String.join(", ", typed.stream().map(dev.sluice.data.Column::selectItem).toList());
+    return Column.plainSelectList(columns);
   }
 
   /** The {@code WHERE …} clause, or nothing. */
@@ -117,7 +118,7 @@ public record ListQuery(Sql from, String columns, List<dev.sluice.data.Column> t
         where.append(i == 0 ? "(" : " AND (").append(conditions.get(i)).append(")");
       }
       String described = canonical.add("sort", sort.name()).toString();
-      return new ListQuery(from, dataset.selectList(), dataset.columns(), where, sort, described, Set.copyOf(tables));
+      return new ListQuery(from, dataset.columns(), where, sort, described, Set.copyOf(tables));
     }
   }
 }

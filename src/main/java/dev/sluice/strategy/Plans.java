@@ -39,30 +39,24 @@ public final class Plans {
     return sql;
   }
 
-  /** Every row after a position (or from the start), in order, with its key values: what a stream reads. */
-  public static Sql stream(ListQuery q, List<String> after) {
-    return rowsWithKeys(q, after, false, false);
-  }
-
   /**
-   * What {@link #stream} reads, as plain columns for the JVM to encode ({@code RowEncoder}), the key values after
-   * them: no {@code row_to_json} and no lateral record.
+   * Every row after a position (or from the start), in order, with its key values: what a stream reads. With
+   * {@code plain}, the row is its plain columns for the JVM to encode ({@code RowEncoder}), the two key values after
+   * them; else one {@code row_to_json} text, the key values after it.
    */
-  public static Sql streamPlain(ListQuery q, List<String> after) {
-    SortKey sort = q.sort();
-    Sql sql = Sql.of("SELECT " + q.plainColumns() + ", " + sort.column() + "::text, " + sort.idColumn()
-      + "::text FROM ").append(q.from());
-    Sql where = after == null ? q.where() : and(q.where(), seek(sort, after, sort.descending(), false));
-    if (!where.isEmpty()) {
-      sql.append(" WHERE ").append(where);
-    }
-    return sql.append(q.orderBy(false));
+  public static Sql stream(ListQuery q, List<String> after, boolean plain) {
+    return rowsWithKeys(q, after, false, false, plain);
   }
 
   private static Sql rowsWithKeys(ListQuery q, List<String> after, boolean backward, boolean inclusive) {
+    return rowsWithKeys(q, after, backward, inclusive, false);
+  }
+
+  private static Sql rowsWithKeys(ListQuery q, List<String> after, boolean backward, boolean inclusive,
+                                  boolean plain) {
     SortKey sort = q.sort();
-    Sql sql = Sql.of("SELECT " + ListQuery.ROW_JSON + ", " + sort.column() + "::text, " + sort.idColumn()
-      + "::text FROM ").append(q.fromWithRow());
+    Sql sql = Sql.of("SELECT " + (plain ? q.plainColumns() : ListQuery.ROW_JSON) + ", " + sort.column()
+      + "::text, " + sort.idColumn() + "::text FROM ").append(plain ? q.from() : q.fromWithRow());
     Sql where = after == null ? q.where() : and(q.where(), seek(sort, after, sort.descending() != backward, inclusive));
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(where);

@@ -1,6 +1,7 @@
 package dev.sluice.bus.stream;
 
 import dev.sluice.bus.Addresses;
+import dev.sluice.bus.Membership;
 import dev.sluice.bus.Operation;
 import dev.sluice.problem.Problem;
 import dev.sluice.problem.ProblemException;
@@ -101,7 +102,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
           return Future.failedFuture(Failures.problemOf(ar.cause()));
         }
         stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
-        dev.sluice.bus.Membership membership = dev.sluice.bus.Membership.of(vertx);
+        Membership membership = Membership.of(vertx);
         if (membership != null) {
           stream.unwatch = membership.onMemberLeft(stream::probeProducer);
         }

@@ -1,5 +1,6 @@
 package dev.sluice.bus.stream;
 
+import dev.sluice.bus.Membership;
 import dev.sluice.problem.Problem;
 import dev.sluice.problem.ProblemException;
 import io.vertx.core.Future;
@@ -87,7 +88,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       positions);
     stream.control = vertx.eventBus().consumer(dataAddress + StreamProtocol.CONTROL_SUFFIX, stream::onControl);
     stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
-    dev.sluice.bus.Membership membership = dev.sluice.bus.Membership.of(vertx);
+    Membership membership = Membership.of(vertx);
     if (membership != null) {
       stream.unwatch = membership.onMemberLeft(stream::probeReader);
     }

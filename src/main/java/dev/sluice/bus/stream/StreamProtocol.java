@@ -1,5 +1,12 @@
 package dev.sluice.bus.stream;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
 /**
  * The credit-based stream protocol on the event bus (docs/EVENT_BUS.md, "Streams"). Every message body is a
  * {@code Buffer} or empty and every field is a header, so the protocol needs no codec on any node.
@@ -49,14 +56,14 @@ public final class StreamProtocol {
   public static final String POSITION = "position";
 
   /**
-   * Local maps of the streams open in this process, by data address, for operators and tests: rows a producer has
-   * fetched from PostgreSQL, and items a consumer has handed on (to HTTP). Entries go when a stream ends.
-   */
-  /**
    * The open request's parameter holding a resume position that came as SSE's {@code Last-Event-ID} header rather
    * than as {@code after}: problems about it name the header.
    */
   public static final String LAST_EVENT_ID = "Last-Event-ID";
+  /**
+   * Local maps of the streams open in this process, by data address, for operators and tests: rows a producer has
+   * fetched from PostgreSQL, and items a consumer has handed on (to HTTP). Entries go when a stream ends.
+   */
   public static final String FETCHED_MAP = "sluice.streams.fetched";
   public static final String DELIVERED_MAP = "sluice.streams.delivered";
 
@@ -67,11 +74,10 @@ public final class StreamProtocol {
    * Asks the peer at {@code address} whether it is still there; true when it is gone for sure (no consumer in the
    * cluster). A slow answer is not proof of absence: a busy peer is left to the idle timeouts.
    */
-  static io.vertx.core.Future<Boolean> gone(io.vertx.core.Vertx vertx, String address) {
-    return vertx.eventBus().request(address, io.vertx.core.buffer.Buffer.buffer(),
-        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS).addHeader(TYPE, PROBE))
+  static Future<Boolean> gone(Vertx vertx, String address) {
+    return vertx.eventBus().request(address, Buffer.buffer(),
+        new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS).addHeader(TYPE, PROBE))
       .map(reply -> false)
-      .otherwise(err -> err instanceof io.vertx.core.eventbus.ReplyException reply
-        && reply.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS);
+      .otherwise(err -> err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS);
   }
 }
