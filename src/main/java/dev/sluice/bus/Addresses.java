@@ -43,8 +43,8 @@ public final class Addresses {
   public static final String ACTION_HEADER = "action";
   /**
    * The action every loader and the monitor answer at once, for the health checks: a loader replies
-   * {@code {breaker}} (its circuit breaker's state), the monitor {@code {database: {up, latency_ms}}} after a round
-   * trip to PostgreSQL.
+   * {@code {breaker}} (its circuit breaker's state), the monitor {@code {up, latency_ms}} (or {@code {up: false, cause}})
+   * after a round trip to PostgreSQL.
    */
   public static final String PING = "ping";
   /** The monitor's action that replies with its judgement of memory and of each loader ({@code Health}). */

@@ -134,11 +134,19 @@ public interface Cache {
   /** Drops the entries read from {@code table}; returns how many. */
   long invalidateTable(String table);
 
-  /** Drops every entry of {@code family}; returns how many. */
+  /** Drops every entry of {@code family} this node holds; returns how many. */
   long invalidate(String family);
 
-  /** Drops every entry; returns how many. */
+  /** Drops every entry this node holds; returns how many. */
   long invalidateAll();
+
+  /**
+   * An operator's clear of {@code family}: on a clustered node the cluster tier too and, once it is empty, every
+   * node's local tier (told over the event bus); completes then, with how many entries this node dropped.
+   */
+  default Future<Long> clear(String family) {
+    return Future.succeededFuture(invalidate(family));
+  }
 
   /** Counts an entry loaded ahead of any request. */
   void countPrefetch(String family);
@@ -151,7 +159,16 @@ public interface Cache {
   /** The families the cache knows, in name order. */
   List<String> families();
 
-  CacheStats stats(String family);
+  /** {@code family}'s figures. */
+  default CacheStats stats(String family) {
+    return stats(family, true);
+  }
+
+  /**
+   * {@code family}'s figures; unless {@code weighed}, without {@code items} and {@code weightBytes} (both 0), which
+   * take a walk over the family's entries: what the per-scrape meters of lookups and evictions need.
+   */
+  CacheStats stats(String family, boolean weighed);
 
   /** The cluster tier's figures for {@code family} (hits, misses, writes, errors, lease waits); null when none. */
   default io.vertx.core.json.JsonObject clusterStats(String family) {

@@ -48,7 +48,7 @@ import java.util.function.Supplier;
 final class ClusteredCache implements Cache {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusteredCache.class);
-  /** Published to every node when an operator clears a family ({@code family}) or everything (no body). */
+  /** Published to every node when an operator has cleared a family's cluster map: the body names the family. */
   static final String CLEARED = "sluice.cache.cleared";
   static final String MAP_PREFIX = "sluice.cache.";
   static final String LEASES = "sluice.cache.leases";
@@ -104,9 +104,7 @@ final class ClusteredCache implements Cache {
     this.cleared = registered.future();
     context.runOnContext(v -> registered.complete(vertx.eventBus().<String>consumer(CLEARED, message -> {
       String family = message.body();
-      long dropped = family == null || family.isEmpty() ? local.invalidateAll() : local.invalidate(family);
-      LOG.info("cache.cleared by=cluster loader={} entries={}", family == null || family.isEmpty() ? "all" : family,
-        dropped);
+      LOG.info("cache.cleared by=cluster loader={} entries={}", family, local.invalidate(family));
     })));
   }
 
@@ -331,33 +329,41 @@ final class ClusteredCache implements Cache {
     });
   }
 
-  /** Clears {@code family}'s cluster map, or every family's when null. */
-  private void clearShared(String family) {
-    List<String> families = family == null ? local.families() : List.of(family);
-    for (String name : families) {
+  /** Clears {@code family}'s cluster map, or every family's when null; completes when they are empty. */
+  private Future<Void> clearShared(String family) {
+    List<Future<Void>> clears = new java.util.ArrayList<>();
+    for (String name : family == null ? local.families() : List.of(family)) {
       if (!options.alwaysOn().contains(name)) {
-        map(name).compose(AsyncMap::clear).onFailure(err -> {
+        clears.add(map(name).compose(AsyncMap::clear).onFailure(err -> {
           tier(name).errors.increment();
           LOG.warn("cache.cluster_failed op=clear loader={}", name, err);
-        });
+        }));
       }
     }
+    return Future.join(clears).mapEmpty();
   }
 
   @Override
   public long invalidate(String family) {
-    long dropped = local.invalidate(family);
-    clearShared(family);
-    vertx.eventBus().publish(CLEARED, family);
-    return dropped;
+    return local.invalidate(family);
   }
 
   @Override
   public long invalidateAll() {
-    long dropped = local.invalidateAll();
-    clearShared(null);
-    vertx.eventBus().publish(CLEARED, "");
-    return dropped;
+    return local.invalidateAll();
+  }
+
+  /**
+   * This node's entries first, then the cluster map; once that is empty (or failed to clear), every node is told to
+   * drop its local entries, so none takes the old value from the map again after hearing.
+   */
+  @Override
+  public Future<Long> clear(String family) {
+    long dropped = local.invalidate(family);
+    return clearShared(family).otherwiseEmpty().map(v -> {
+      vertx.eventBus().publish(CLEARED, family);
+      return dropped;
+    });
   }
 
   @Override
@@ -425,8 +431,8 @@ final class ClusteredCache implements Cache {
   }
 
   @Override
-  public CacheStats stats(String family) {
-    return local.stats(family);
+  public CacheStats stats(String family, boolean weighed) {
+    return local.stats(family, weighed);
   }
 
   @Override

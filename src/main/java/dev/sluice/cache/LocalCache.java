@@ -393,14 +393,16 @@ final class LocalCache implements Cache {
   }
 
   @Override
-  public CacheStats stats(String name) {
+  public CacheStats stats(String name, boolean weighed) {
     Family family = family(name);
     family.entries.cleanUp();
     long items = 0;
     long bytes = 0;
-    for (Map.Entry<CacheKey, Value> entry : family.entries.asMap().entrySet()) {
-      items += entry.getValue().items();
-      bytes += bytes(entry.getKey(), entry.getValue());
+    if (weighed) {
+      for (Map.Entry<CacheKey, Value> entry : family.entries.asMap().entrySet()) {
+        items += entry.getValue().items();
+        bytes += bytes(entry.getKey(), entry.getValue());
+      }
     }
     return new CacheStats(family.entries.estimatedSize(), Math.max(0, family.policy.maxEntries()),
       bytes, family.maxWeight, items, family.hits.sum(), family.misses.sum(),

@@ -33,17 +33,21 @@ final class CacheAdmin {
 
   void clearAll(RoutingContext ctx) {
     if (authorized(ctx)) {
-      JsonObject dropped = new JsonObject();
-      long total = 0;
-      for (String family : cache.families()) {
-        long n = cache.invalidate(family);
-        total += n;
-        if (loaders.contains(family)) {
-          dropped.put(family, n);
+      List<String> families = cache.families();
+      List<io.vertx.core.Future<Long>> clears = families.stream().map(cache::clear).toList();
+      io.vertx.core.Future.all(clears).onComplete(ar -> {
+        JsonObject dropped = new JsonObject();
+        long total = 0;
+        for (int i = 0; i < families.size(); i++) {
+          long n = clears.get(i).result();
+          total += n;
+          if (loaders.contains(families.get(i))) {
+            dropped.put(families.get(i), n);
+          }
         }
-      }
-      LOG.info("cache.cleared by=admin loader=all entries={}", total);
-      reply(ctx, total, dropped);
+        LOG.info("cache.cleared by=admin loader=all entries={}", total);
+        reply(ctx, total, dropped);
+      });
     }
   }
 
@@ -56,9 +60,10 @@ final class CacheAdmin {
       Problems.send(ctx, Problem.notFound("No loader '" + loader + "'; loaders are " + String.join(", ", loaders)));
       return;
     }
-    long n = cache.invalidate(loader);
-    LOG.info("cache.cleared by=admin loader={} entries={}", loader, n);
-    reply(ctx, n, new JsonObject().put(loader, n));
+    cache.clear(loader).onComplete(ar -> {
+      LOG.info("cache.cleared by=admin loader={} entries={}", loader, ar.result());
+      reply(ctx, ar.result(), new JsonObject().put(loader, ar.result()));
+    });
   }
 
   private boolean authorized(RoutingContext ctx) {

@@ -54,13 +54,13 @@ final class Edge implements Handler<RoutingContext> {
     String path = ctx.request().path();
     boolean operations = path.startsWith("/health") || path.startsWith("/metrics");
     if (!operations && NodeState.isShuttingDown(vertx)) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      closeAfter(ctx);
       Problems.send(ctx, Problem.unavailable("This node is shutting down; try another or again shortly", 1));
       return;
     }
     String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && exceeds(length, config.maxBodyBytes())) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      closeAfter(ctx); // the body it does not read would follow on this connection
       Problems.send(ctx, Problem.of(Failures.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
         "No endpoint takes a body of more than " + config.maxBodyBytes() + " bytes"));
       return;
@@ -128,6 +128,18 @@ final class Edge implements Handler<RoutingContext> {
       .putHeader(HttpHeaders.CONNECTION, "close")
       .end(Problems.body(problem, id))
       .onComplete(v -> request.connection().close());
+  }
+
+  /**
+   * Says {@code Connection: close} and closes the connection once the response is written: Vert.x 5 keeps a
+   * connection alive by the request's headers alone, whatever the response says. HTTP/2 streams share their
+   * connection, so only an HTTP/1 connection is closed.
+   */
+  private static void closeAfter(RoutingContext ctx) {
+    if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ctx.addEndHandler(v -> ctx.request().connection().close());
+    }
   }
 
   private static boolean exceeds(String length, long max) {

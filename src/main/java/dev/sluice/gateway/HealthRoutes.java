@@ -81,7 +81,7 @@ final class HealthRoutes {
 
   private void loader(String family, boolean judged, Promise<Status> promise) {
     Future<JsonObject> ping = ask(Operation.addressOf(family), Addresses.PING);
-    Future<JsonObject> judgement = judged ? ask(Addresses.MONITOR, Addresses.HEALTH)
+    Future<JsonObject> judgement = judged ? ask(monitor(), Addresses.HEALTH)
       : Future.succeededFuture(new JsonObject());
     Future.join(ping, judgement).onComplete(ar -> {
       if (ping.failed()) {

@@ -101,7 +101,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         .addOrigins(settings.http().corsOrigins())
         .allowCredentials(settings.http().corsCredentials())
         .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE, HttpMethod.OPTIONS))
-        .allowedHeaders(java.util.Set.of("Authorization", "If-None-Match", "Last-Event-ID", Edge.REQUEST_ID))
+        .allowedHeaders(java.util.Set.of("Authorization", "If-None-Match", dev.sluice.bus.stream.StreamProtocol.LAST_EVENT_ID, Edge.REQUEST_ID))
         .exposedHeaders(java.util.Set.of("ETag", "Link", "Retry-After", "Cache-Status", Edge.REQUEST_ID)));
     }
     // a page that no part answered in time is a 504 (the bus send timeout normally answers first); streams are exempt

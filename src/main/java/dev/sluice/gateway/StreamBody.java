@@ -129,15 +129,23 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   }
 
   /**
-   * Closes the connection under a response at once. {@code reset()} on HTTP/1.x closes gracefully, after what is
-   * queued has been flushed, which a client that stopped reading never lets happen; so this closes the channel.
+   * Closes the connection under a response at once. Vert.x 5.0.7 has no public way to: {@code reset()} on HTTP/1.x,
+   * {@code close()} and even {@code shutdown(0)} all write an empty buffer and close once it is flushed, after what is
+   * queued, which a client that stopped reading never lets happen (VertxConnection#writeClose); a close of the Netty
+   * channel goes the same way, since Vert.x's handler in the pipeline turns it into that close (VertxHandler#close).
+   * So this closes the channel below the pipeline, discarding what is queued (on the connection's event loop, where
+   * this runs).
    */
   static void abort(HttpServerRequest request) {
     if (request.response().closed()) {
       return;
     }
-    // a shutdown of no grace: the connection closes now, whatever is still queued for a reader that stopped
-    request.connection().shutdown(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+    if (request.connection() instanceof io.vertx.core.net.impl.ConnectionBase connection) {
+      io.netty.channel.Channel channel = connection.channel();
+      channel.unsafe().close(channel.voidPromise());
+    } else {
+      request.connection().close();
+    }
   }
 
   @Override

@@ -320,11 +320,7 @@ final class Streams {
         }
         out.flushPartial();
         if (ar.result().size() > batch || again) {
-          if (out.writeQueueFull()) {
-            out.drainHandler(v -> poll());
-          } else {
-            poll();
-          }
+          poll(); // a full write queue makes it wait for the drain handler set at the start
         }
       });
     }

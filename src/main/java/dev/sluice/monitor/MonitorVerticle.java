@@ -140,21 +140,22 @@ public class MonitorVerticle extends VerticleBase {
 
   /**
    * The cache's and memory's meters: each family's hits, misses, evictions, invalidations, entries and weight, and
-   * the node's memory level (0 normal, 1 high, 2 critical), heap use and limit. Read at each scrape.
+   * the node's memory level (0 normal, 1 high, 2 critical), heap use and limit. Read at each scrape; only the weight
+   * walks the family's entries.
    */
   private void bindMeters() {
     MeterRegistry meters = Metrics.registry(vertx);
     for (String family : Statistics.FAMILIES) {
-      FunctionCounter.builder("sluice.cache.hits", cache, c -> c.stats(family).hits()).tag("loader", family)
+      FunctionCounter.builder("sluice.cache.hits", cache, c -> c.stats(family, false).hits()).tag("loader", family)
         .description("Cache lookups that found an entry").register(meters);
-      FunctionCounter.builder("sluice.cache.misses", cache, c -> c.stats(family).misses()).tag("loader", family)
+      FunctionCounter.builder("sluice.cache.misses", cache, c -> c.stats(family, false).misses()).tag("loader", family)
         .description("Cache lookups that found none").register(meters);
-      FunctionCounter.builder("sluice.cache.evictions", cache, c -> c.stats(family).evictions())
+      FunctionCounter.builder("sluice.cache.evictions", cache, c -> c.stats(family, false).evictions())
         .tag("loader", family).description("Entries dropped for the bounds or expired").register(meters);
-      FunctionCounter.builder("sluice.cache.invalidations", cache, c -> c.stats(family).invalidations())
+      FunctionCounter.builder("sluice.cache.invalidations", cache, c -> c.stats(family, false).invalidations())
         .tag("loader", family).description("Entries dropped because their rows changed or were cleared")
         .register(meters);
-      Gauge.builder("sluice.cache.entries", cache, c -> c.stats(family).size()).tag("loader", family)
+      Gauge.builder("sluice.cache.entries", cache, c -> c.stats(family, false).size()).tag("loader", family)
         .description("Entries held").register(meters);
       Gauge.builder("sluice.cache.weight", cache, c -> c.stats(family).weightBytes()).tag("loader", family)
         .baseUnit("bytes").description("Bytes the entries take").register(meters);

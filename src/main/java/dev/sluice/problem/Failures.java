@@ -36,10 +36,6 @@ public final class Failures {
   }
 
   /**
-   * The problem an event-bus failure means: a loader's own problem as it sent it, no handler as 503 (no loader is
-   * serving), a bus timeout as 504, anything else unexpected as 500.
-   */
-  /**
    * Whether {@code failure} came from a loader that is stopping, worth sending again: it said so, or its consumer was
    * unregistering as the request reached it (Vert.x then discards the request and answers with a TIMEOUT at once,
    * whose message says "Discarded").
@@ -57,6 +53,10 @@ public final class Failures {
   /** How Vert.x 5.0.7 words a request its consumer discarded (HandlerRegistration#discardMessage). */
   private static final String DISCARDED = "Discarded the request";
 
+  /**
+   * The problem an event-bus failure means: a loader's own problem as it sent it, no handler as 503 (no loader is
+   * serving), a bus timeout as 504, anything else unexpected as 500.
+   */
   public static ProblemException problemOf(Throwable failure) {
     if (failure instanceof ReplyException reply) {
       return switch (reply.failureType()) {

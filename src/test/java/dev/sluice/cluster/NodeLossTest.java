@@ -90,6 +90,7 @@ class NodeLossTest {
       assertTrue(answer.millis() < 1_000, "a 503 at once: " + answer);
     }
     assertFalse(stream.awaitEnd(10), "the stream in flight ends as an error (the body is cut)");
+    stream.close();
     assertTrue(Service.eventually(10_000, () -> gateway.get("/health/ready").statusCode() == 503),
       "readiness DOWN without loaders");
 

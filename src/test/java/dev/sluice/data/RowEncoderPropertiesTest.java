@@ -85,18 +85,37 @@ class RowEncoderPropertiesTest {
     assertEquals(true, parser.getText().endsWith("+00:00"), parser.getText());
   }
 
+  /** A float's text as PostgreSQL's float8out shapes it: {@code 100}, {@code 0.1}, {@code 1.5e-05}, {@code 1e+300}. */
+  static String postgresText(double value) {
+    String java = Double.toString(value);
+    int e = java.indexOf('E');
+    String mantissa = e < 0 ? java : java.substring(0, e);
+    if (mantissa.endsWith(".0")) {
+      mantissa = mantissa.substring(0, mantissa.length() - 2);
+    }
+    if (e < 0) {
+      return mantissa;
+    }
+    int exponent = Integer.parseInt(java.substring(e + 1));
+    return mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+  }
+
   @Property(tries = 2000)
   void floatTextsReadBack(@ForAll double value) throws Exception {
-    // PostgreSQL's float8 text looks like 1.5e-05 or 1e+300; Java's like 1.5E-5: both are JSON numbers
+    // what row_to_json writes for a float8 is its float8out text: a JSON number (exponent signed, two digits or
+    // more), or a string for NaN and the infinities
     String text = Double.isNaN(value) ? "NaN" : Double.isInfinite(value) ? (value > 0 ? "Infinity" : "-Infinity")
-      : Double.toString(value).replace("E", "e");
+      : postgresText(value);
     Buffer out = Buffer.buffer();
     RowEncoder.number(text, out);
     JsonParser parser = parse(out);
     if (Double.isNaN(value) || Double.isInfinite(value)) {
+      assertEquals(JsonToken.VALUE_STRING, parser.currentToken());
       assertEquals(text, parser.getText(), "as a string, as row_to_json writes it");
     } else {
-      assertEquals(value, parser.getDoubleValue());
+      assertEquals(true, parser.currentToken().isNumeric(), text);
+      assertEquals(value, parser.getDoubleValue(), text);
     }
+    assertEquals(null, parser.nextToken(), "one value, nothing after it");
   }
 }

@@ -90,8 +90,9 @@ class RowEncoderTest {
             "2026-06-15 12:30:45.12+02").get(i)))
           .timeout(1, TimeUnit.MINUTES).await();
       }
-      for (String value : List.of("0", "-0", "1e300", "-1e-300", "0.1", "123456789012345680000", "1.5e-05",
-        "'NaN'", "'Infinity'", "'-Infinity'", "3.141592653589793", "100", "1e15", "1e16", "2.5e-5")) {
+      List<String> floats = List.of("0", "-0", "1e300", "-1e-300", "0.1", "123456789012345680000", "1.5e-05",
+        "'NaN'", "'Infinity'", "'-Infinity'", "3.141592653589793", "100", "1e15", "1e16", "2.5e-5");
+      for (String value : floats) {
         conn.query("INSERT INTO performance_metrics (component, metric, value) VALUES ('golden', 'golden', "
           + value + "::float8)").execute().timeout(1, TimeUnit.MINUTES).await();
       }
@@ -103,7 +104,7 @@ class RowEncoderTest {
         + "9223372036854775807, -9223372036854775808 FROM users WHERE username = 'golden\"user'")
         .execute().timeout(1, TimeUnit.MINUTES).await();
       assertEquals(texts.size(), compare(conn, Datasets.ERROR_LOGS, "WHERE e.component = 'golden'", 100));
-      assertEquals(15, compare(conn, Datasets.PERFORMANCE_METRICS, "WHERE m.component = 'golden'", 100));
+      assertEquals(floats.size(), compare(conn, Datasets.PERFORMANCE_METRICS, "WHERE m.component = 'golden'", 100));
       assertEquals(1, compare(conn, Datasets.USERS, "WHERE u.username = 'golden\"user'", 10));
       assertEquals(1, compare(conn, Datasets.VIDEOS, "WHERE v.title = 'max'", 10));
     } finally {

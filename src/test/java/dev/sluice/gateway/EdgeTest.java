@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,7 +75,7 @@ class EdgeTest {
     assertTrue(unsafe.matches("[0-9a-f-]{36}"), unsafe);
     String tooLong = send(service, HttpMethod.GET, "/api/v1/users?limit=1", "X-Request-Id", "x".repeat(65))
       .getHeader("X-Request-Id");
-    assertNotEquals("x".repeat(65), tooLong);
+    assertTrue(tooLong.matches("[0-9a-f-]{36}"), tooLong);
     HttpResponse<Buffer> problem = send(service, HttpMethod.GET, "/api/v1/users?limit=-4", "X-Request-Id", "req-42");
     assertEquals(400, problem.statusCode());
     assertEquals("req-42", problem.getHeader("X-Request-Id"));

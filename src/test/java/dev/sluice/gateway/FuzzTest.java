@@ -97,8 +97,8 @@ class FuzzTest {
     if (names.isEmpty()) {
       return;
     }
-    String name = names.get(Math.abs(java.util.Arrays.hashCode(a)) % names.size());
-    String other = names.get(Math.abs(java.util.Arrays.hashCode(b)) % names.size());
+    String name = names.get(Math.floorMod(java.util.Arrays.hashCode(a), names.size()));
+    String other = names.get(Math.floorMod(java.util.Arrays.hashCode(b), names.size()));
     answersWithoutFault(resolve(path, Map.of()) + "?" + encode(name) + "=" + encode(a) + "&" + encode(other) + "="
       + encode(b) + "&" + encode(name) + "=" + encode(b));
   }

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -383,11 +382,8 @@ class ResilienceTest {
 
   /** The test database's URL with a port nothing listens on: every connection is refused. */
   private static String refusing() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    return url.replaceFirst(":\\d+/", ":" + port + "/");
+    // below the ephemeral range, so no outbound connection of this machine takes it meanwhile
+    return url.replaceFirst(":\\d+/", ":" + dev.sluice.TestDatabase.freePort() + "/");
   }
 
   /** Runs {@code scenario} on the loader's event loop and ends the test with its outcome. */

@@ -11,16 +11,16 @@ import java.util.regex.Pattern;
  * The Prometheus text exposition format (version 0.0.4), read strictly enough that a malformed line fails the test:
  * {@code # HELP}/{@code # TYPE} comments, and samples {@code name{label="value",…} number}.
  */
-record PrometheusText(List<Sample> samples) {
+public record PrometheusText(List<Sample> samples) {
 
-  record Sample(String name, Map<String, String> labels, double value) {
+  public record Sample(String name, Map<String, String> labels, double value) {
   }
 
   private static final Pattern SAMPLE = Pattern.compile(
     "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)(\\s+-?\\d+)?");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
-  static PrometheusText parse(String text) {
+  public static PrometheusText parse(String text) {
     List<Sample> samples = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (line.isBlank()) {
@@ -58,7 +58,7 @@ record PrometheusText(List<Sample> samples) {
   }
 
   /** The sum of the samples of {@code name} whose labels include the given (name, value, …) pairs; 0 if none. */
-  double value(String name, String... labels) {
+  public double value(String name, String... labels) {
     double sum = 0;
     for (Sample sample : samples) {
       if (!sample.name().equals(name)) {

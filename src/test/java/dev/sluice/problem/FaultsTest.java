@@ -450,10 +450,8 @@ class FaultsTest {
   }
 
   private static int closedPort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    // below the ephemeral range, so no outbound connection of this machine takes it meanwhile
+    return dev.sluice.TestDatabase.freePort();
   }
+
 }

@@ -285,6 +285,12 @@ class StreamingTest {
     assertReleasedWithinOneSecond();
   }
 
+  /** The HTTP connections the service holds open now, as its metrics say. */
+  private static double activeConnections(Service service) {
+    return dev.sluice.monitor.PrometheusText.parse(service.get("/metrics").bodyAsString())
+      .value("vertx_http_server_active_connections");
+  }
+
   @Test
   @DisplayName("too many streams from one client get 429 with Retry-After; a stalled client is cut at the idle timeout")
   void limits() throws Exception {
@@ -293,6 +299,7 @@ class StreamingTest {
     Service strict = Service.start(config);
     int strictPort = config.getJsonObject("http").getInteger("port");
     try {
+      double connectionsBefore = activeConnections(strict);
       // three clients that send their request and then read nothing at all (plain sockets: nothing reads for them)
       List<java.net.Socket> stalled = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -318,6 +325,11 @@ class StreamingTest {
       }
       assertEquals(0, strict.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).size(),
         "every stalled stream cut and released within a few idle timeouts");
+      // and their connections closed by the server while the clients still read nothing (a close that waits for
+      // what is queued to be flushed would keep them open until the HTTP idle timeout)
+      assertTrue(Service.eventually(3_000, () -> activeConnections(strict) < connectionsBefore + 3),
+        "the server closed the stalled connections: " + activeConnections(strict) + " open, "
+          + connectionsBefore + " before the three");
       for (java.net.Socket socket : stalled) {
         socket.setSoTimeout(30_000);
         byte[] body = socket.getInputStream().readAllBytes(); // what was on its way, then the end of the connection
