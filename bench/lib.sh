@@ -81,6 +81,7 @@ stop_orphan_postgres() {
 
 stop_service() {
   local pid=$SERVICE_PID i
+  stop_second_service
   [[ -n $pid ]] || return 0
   SERVICE_PID=""
   if kill -0 "$pid" 2>/dev/null; then
@@ -115,6 +116,42 @@ start_service() {
   done
   tail -30 "$SERVICE_LOG" >&2
   die "the service did not answer 200 on /api/v1/videos?limit=1 within 120 s (last status $code)"
+}
+
+# A second service beside the first, on the PostgreSQL the first hosts, with lazy_loading.row_encoding set to
+# `encoding` and its HTTP port at `port`, for the figures of both row encodings side by side (bench/run.sh,
+# bench/stream.sh): it has the first one's configuration (prepare_conf) plus that, and its log in RUN_DIR.
+# Sets SECOND_PID and SECOND_BASE; stop_service stops it too.
+SECOND_PID=""
+start_second_service() { # encoding port
+  local encoding=$1 port=$2 conf="$RUN_DIR/conf-$1" log="$RUN_DIR/service-$1.log" i code
+  port_in_use "$port" && die "port $port is in use (another service or bench running?)"
+  rm -rf "$conf"
+  cp -r "$CONF_DIR" "$conf"
+  jq -n --arg e "$encoding" '{ lazy_loading: { row_encoding: $e } }' >"$conf/zzz-encoding.json"
+  log "starting a second service with row_encoding $encoding on port $port (log: $log)"
+  (cd "${SERVICE_CWD:-$ROOT}" && SLUICE_CONF_DIR="$conf" SLUICE_HTTP_PORT="$port" \
+    SLUICE_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/sluice" exec java "${SERVICE_JVM_OPTS[@]}" \
+    -jar "$JAR") >>"$log" 2>&1 &
+  SECOND_PID=$!
+  SECOND_BASE="http://$HTTP_HOST:$port"
+  for ((i = 0; i < 120; i++)); do
+    kill -0 "$SECOND_PID" 2>/dev/null || { tail -30 "$log" >&2; SECOND_PID=""; die "the second service exited at start"; }
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$SECOND_BASE/api/v1/videos?limit=1" || true)
+    [[ $code == 200 ]] && { log "second service ready after ${i} s"; return 0; }
+    sleep 1
+  done
+  die "the second service did not answer 200 within 120 s (last status $code)"
+}
+
+stop_second_service() {
+  local pid=$SECOND_PID i
+  [[ -n $pid ]] || return 0
+  SECOND_PID=""
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 60; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------- build

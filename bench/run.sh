@@ -36,6 +36,8 @@ SERVICE_LOG="$RUN_DIR/service.log"
 mkdir -p "$OUT" "$RUN_DIR"
 
 declare -A RPS=() P50=() P99=() ITEMS=() BYTES=() FIRST=() NOTE=() LABEL=() URLS=()
+declare -A PG_TPS=() PG_P50=() PG_P99=() PG_N=() PG_NOTE=() PG_CMD=()
+SECOND_PORT=$(( ${BENCH_HTTP_PORT:-18080} + 1 ))
 PROBLEMS=()
 
 # ---------------------------------------------------------------- tools
@@ -52,8 +54,8 @@ read_bench_conf
 trap_cleanup
 
 # ---------------------------------------------------------------- measuring
-scenario() { # key label path
-  local key=$1 label=$2 url="$BASE$3" probe="$RUN_DIR/probe-$1.json" w="$RUN_DIR/wrk-$1.txt" status
+scenario() { # key label path [base]
+  local key=$1 label=$2 url="${4:-$BASE}$3" probe="$RUN_DIR/probe-$1.json" w="$RUN_DIR/wrk-$1.txt" status
   LABEL[$key]=$label
   URLS[$key]=$url
   settle
@@ -92,24 +94,24 @@ scenario() { # key label path
   log "$key: ${RPS[$key]} req/s, p50 ${P50[$key]} ms, p99 ${P99[$key]} ms ${NOTE[$key]:-}"
 }
 
-pgbench_first_page() {
-  local dir="$RUN_DIR/pgbench" out="$RUN_DIR/pgbench.txt"
+pgbench_first_page() { # key file: pgbench of bench/sql/<file> -> PG_TPS[key] PG_P50[key] PG_P99[key] PG_N[key]
+  local key=$1 file=$2 dir="$RUN_DIR/pgbench-$1" out="$RUN_DIR/pgbench-$1.txt"
   mkdir -p "$dir"
   local cmd=(pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$CONNECTIONS" -j "$THREADS")
   settle
-  [[ -n $SETTLE_NOTE ]] && PG_NOTE="$SETTLE_NOTE; "
-  log "pgbench: warm-up ${WARMUP}s, then ${DURATION}s"
-  "${cmd[@]}" -T "$WARMUP" -f "$BENCH_DIR/first_page.sql" sluice >/dev/null 2>&1
-  (cd "$dir" && "${cmd[@]}" -T "$DURATION" -l --log-prefix=tx -f "$BENCH_DIR/first_page.sql" sluice) >"$out" 2>&1 \
+  [[ -n $SETTLE_NOTE ]] && PG_NOTE[$key]="$SETTLE_NOTE; "
+  log "pgbench $file: warm-up ${WARMUP}s, then ${DURATION}s"
+  "${cmd[@]}" -T "$WARMUP" -f "$BENCH_DIR/sql/$file" sluice >/dev/null 2>&1
+  (cd "$dir" && "${cmd[@]}" -T "$DURATION" -l --log-prefix=tx -f "$BENCH_DIR/sql/$file" sluice) >"$out" 2>&1 \
     || { cat "$out" >&2; die "pgbench failed"; }
-  PG_TPS=$(awk '/^tps = / { printf "%.2f", $3; exit }' "$out")
-  PG_CMD="${cmd[*]} -T $DURATION -f bench/first_page.sql sluice"
+  PG_TPS[$key]=$(awk '/^tps = / { printf "%.2f", $3; exit }' "$out")
+  PG_CMD[$key]="${cmd[*]} -T $DURATION -f bench/sql/$file sluice"
   # per-transaction log: column 3 is the latency in microseconds
-  read -r PG_P50 PG_P99 PG_N < <(cat "$dir"/tx.* | awk '{ print $3 }' | sort -n | awk '
+  read -r "PG_P50[$key]" "PG_P99[$key]" "PG_N[$key]" < <(cat "$dir"/tx.* | awk '{ print $3 }' | sort -n | awk '
     { v[NR] = $1 }
     END { i50 = int(NR * 0.50 + 0.999999); i99 = int(NR * 0.99 + 0.999999)
           printf "%.2f %.2f %d\n", v[i50] / 1000, v[i99] / 1000, NR }')
-  log "pgbench: $PG_TPS tps, p50 $PG_P50 ms, p99 $PG_P99 ms ($PG_N transactions)"
+  log "pgbench $file: ${PG_TPS[$key]} tps, p50 ${PG_P50[$key]} ms, p99 ${PG_P99[$key]} ms (${PG_N[$key]} transactions)"
 }
 
 # ================================================================= the run
@@ -151,25 +153,35 @@ log "popular listing: $READY ready videos of the last 365 days -> page $POPULAR_
 TODAY=$(date -u +%F)
 YESTERDAY=$(date -u -d yesterday +%F)
 
-scenario a "first cursor page" "/api/v1/videos?limit=100"
+# each scenario against the service that writes the rows' JSON on the JVM (lower-case key, the default) and then
+# against the second one, on the same database, that lets PostgreSQL write it (upper-case key)
+start_second_service postgres "$SECOND_PORT"
+both() { # key label path
+  scenario "$1" "$2" "$3"
+  scenario "${1^^}" "$2, row_to_json" "$3" "$SECOND_BASE"
+}
+both a "first cursor page" "/api/v1/videos?limit=100"
 if [[ -n $DEEP_CURSOR ]]; then
-  scenario b "cursor page 900,000 deep" "/api/v1/videos?limit=100&cursor=$DEEP_CURSOR_Q"
+  both b "cursor page 900,000 deep" "/api/v1/videos?limit=100&cursor=$DEEP_CURSOR_Q"
 else
   LABEL[b]="cursor page 900,000 deep"; NOTE[b]="no cursor (walk failed)"
   PROBLEMS+=("b: $WALK_SUMMARY")
 fi
 # c last: its deep OFFSET requests are slow and leave queries running after wrk stops (see settle)
-scenario d "virtual scroll at 0" "/api/v1/users/range?start_index=0&end_index=100"
-scenario e "virtual scroll at 900,000" "/api/v1/users/range?start_index=900000&end_index=900100"
-scenario f "analytics 1 day, 1h buckets" "/api/v1/analytics/platform?start_date=$YESTERDAY&end_date=$TODAY&bucket=1h"
-scenario c "offset page $POPULAR_PAGE (OFFSET $POPULAR_OFFSET)" "/api/v1/videos/popular?days=365&per_page=$PER_PAGE&page=$POPULAR_PAGE"
-pgbench_first_page
+both d "virtual scroll at 0" "/api/v1/users/range?start_index=0&end_index=100"
+both e "virtual scroll at 900,000" "/api/v1/users/range?start_index=900000&end_index=900100"
+both f "analytics 1 day, 1h buckets" "/api/v1/analytics/platform?start_date=$YESTERDAY&end_date=$TODAY&bucket=1h"
+both c "offset page $POPULAR_PAGE (OFFSET $POPULAR_OFFSET)" "/api/v1/videos/popular?days=365&per_page=$PER_PAGE&page=$POPULAR_PAGE"
+pgbench_first_page pg first_page.sql
+pgbench_first_page PG first_page_row_to_json.sql
 
 stop_service
 
 R_CURSOR=$(ratio "${RPS[b]:-}" "${RPS[a]:-}")
 R_SCROLL=$(ratio "${RPS[e]:-}" "${RPS[d]:-}")
-R_PG=$(ratio "${RPS[a]:-}" "${PG_TPS:-}")
+R_PG=$(ratio "${RPS[a]:-}" "${PG_TPS[pg]:-}")
+R_PG_R2J=$(ratio "${RPS[A]:-}" "${PG_TPS[PG]:-}")
+R_SQL=$(ratio "${PG_TPS[pg]:-}" "${PG_TPS[PG]:-}")
 
 # ---------------------------------------------------------------- report
 {
@@ -187,24 +199,34 @@ R_PG=$(ratio "${RPS[a]:-}" "${PG_TPS:-}")
   echo "  popular:       $READY ready videos in the last 365 days -> page $POPULAR_PAGE, per_page $PER_PAGE, OFFSET $POPULAR_OFFSET"
   echo
   printf '%-3s %-36s %10s %9s %9s %10s %6s %8s  %s\n' "" scenario "req/s" "p50 ms" "p99 ms" "1st req ms" items bytes note
-  for k in a b c d e f; do
+  for k in a A b B c C d D e E f F; do
     printf '%-3s %-36s %10s %9s %9s %10s %6s %8s  %s\n' "$k" "${LABEL[$k]:-}" "${RPS[$k]:--}" "${P50[$k]:--}" \
       "${P99[$k]:--}" "${FIRST[$k]:--}" "${ITEMS[$k]:--}" "${BYTES[$k]:--}" "${NOTE[$k]:-}"
   done
-  printf '%-3s %-36s %10s %9s %9s %10s %6s %8s  %s\n' "pg" "pgbench, SQL of (a) (tps)" "${PG_TPS:--}" "${PG_P50:--}" \
-    "${PG_P99:--}" - 101 - "${PG_NOTE:-}$PG_N transactions"
+  printf '%-3s %-36s %10s %9s %9s %10s %6s %8s  %s\n' "pg" "pgbench, SQL of (a) (tps)" "${PG_TPS[pg]:--}" \
+    "${PG_P50[pg]:--}" "${PG_P99[pg]:--}" - 101 - "${PG_NOTE[pg]:-}${PG_N[pg]:-} transactions"
+  printf '%-3s %-36s %10s %9s %9s %10s %6s %8s  %s\n' "PG" "pgbench, SQL of (A) (tps)" "${PG_TPS[PG]:--}" \
+    "${PG_P50[PG]:--}" "${PG_P99[PG]:--}" - 101 - "${PG_NOTE[PG]:-}${PG_N[PG]:-} transactions"
   echo
+  echo "  lower case: rows written on the JVM (row_encoding jvm, the default), $BASE"
+  echo "  upper case: rows written by PostgreSQL (row_encoding postgres), a second service on the same database, $SECOND_BASE"
   echo "  a  GET ${URLS[a]:-}"
   echo "  b  GET $BASE/api/v1/videos?limit=100&cursor=<cursor after $WALK_STEPS x $WALK_LIMIT rows>"
   for k in c d e f; do echo "  $k  GET ${URLS[$k]:-}"; done
-  echo "  pg $PG_CMD"
+  echo "  pg ${PG_CMD[pg]:-}"
+  echo "  PG ${PG_CMD[PG]:-}"
   echo "  (req/s, p50, p99: wrk over ${DURATION}s with $CONNECTIONS connections; 1st req: the single request before the"
   echo "   warm-up, on an idle service; items, bytes: of that reply; c ran last, after f)"
   echo
   echo "ratios                                        value   target"
   printf '  %-42s %6s   >= 0.9  %s\n' "deep cursor page / first cursor page (b/a)" "$R_CURSOR" "$(verdict "$R_CURSOR" 0.9)"
   printf '  %-42s %6s   >= 0.8  %s\n' "deep scroll window / first window (e/d)" "$R_SCROLL" "$(verdict "$R_SCROLL" 0.8)"
-  printf '  %-42s %6s   >= 0.4  %s\n' "gateway first page / pgbench (a/pg)" "$R_PG" "$(verdict "$R_PG" 0.4)"
+  printf '  %-42s %6s   >= 0.8  %s\n' "gateway first page / pgbench (a/pg)" "$R_PG" "$(verdict "$R_PG" 0.8)"
+  printf '  %-42s %6s\n' "same, both row_to_json (A/PG)" "$R_PG_R2J"
+  printf '  %-42s %6s\n' "pgbench plain columns / row_to_json (pg/PG)" "$R_SQL"
+  for k in a b c d e f; do
+    printf '  %-42s %6s\n' "JVM / PostgreSQL encoding ($k/${k^^})" "$(ratio "${RPS[$k]:-}" "${RPS[${k^^}]:-}")"
+  done
   if ((${#PROBLEMS[@]})); then
     echo
     echo "problems"

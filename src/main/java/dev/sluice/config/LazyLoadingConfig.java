@@ -1,11 +1,13 @@
 package dev.sluice.config;
 
+import dev.sluice.data.RowFormat;
 import io.vertx.core.json.JsonObject;
 
 /**
  * How loaders load: the seed's lazy-loading configuration. Section {@code lazy_loading}.
  * docs/CONFIGURATION.md says what each field does and which issue puts it to work. {@code memoryLimitMb} null means
- * the JVM's max heap ({@link SluiceConfig#memoryLimitBytes()}).
+ * the JVM's max heap ({@link SluiceConfig#memoryLimitBytes()}). {@code rowEncoding} says who writes the rows' JSON
+ * of every reply and stream ({@link RowFormat}), an addition to the seed's section.
  */
 public record LazyLoadingConfig(
   String strategy,
@@ -24,7 +26,8 @@ public record LazyLoadingConfig(
   boolean enableBackpressure,
   double backpressureThreshold,
   boolean enableMonitoring,
-  boolean enableMetrics) {
+  boolean enableMetrics,
+  RowFormat.Encoding rowEncoding) {
 
   public static LazyLoadingConfig from(JsonObject json) {
     return new LazyLoadingConfig(
@@ -44,7 +47,8 @@ public record LazyLoadingConfig(
       json.getBoolean("enable_backpressure", true),
       json.getDouble("backpressure_threshold", 0.8),
       json.getBoolean("enable_monitoring", true),
-      json.getBoolean("enable_metrics", true));
+      json.getBoolean("enable_metrics", true),
+      RowFormat.Encoding.of(json.getString("row_encoding", "jvm"), "lazy_loading.row_encoding"));
   }
 
   public JsonObject toJson() {
@@ -65,6 +69,7 @@ public record LazyLoadingConfig(
       .put("enable_backpressure", enableBackpressure)
       .put("backpressure_threshold", backpressureThreshold)
       .put("enable_monitoring", enableMonitoring)
-      .put("enable_metrics", enableMetrics);
+      .put("enable_metrics", enableMetrics)
+      .put("row_encoding", rowEncoding.name().toLowerCase(java.util.Locale.ROOT));
   }
 }

@@ -12,21 +12,9 @@ import io.vertx.core.json.JsonObject;
  * @param checkpointEvery      items between two {@code _checkpoint} lines of an NDJSON stream asked with
  *                             {@code checkpoints=true}
  * @param targetBatchBytes     the size a batch aims at: rows per batch shrink as measured rows grow
- * @param rowEncoding          who writes a streamed row's JSON: {@code postgres} ({@code row_to_json}) or
- *                             {@code jvm} (plain columns, {@code RowEncoder}); the same bytes either way
  */
 public record StreamingConfig(int idleTimeoutSeconds, int maxStreams, int maxStreamsPerClient, int checkpointEvery,
-                              int targetBatchBytes, String rowEncoding) {
-
-  public StreamingConfig {
-    if (!"postgres".equals(rowEncoding) && !"jvm".equals(rowEncoding)) {
-      throw new IllegalArgumentException("streaming.row_encoding must be postgres or jvm, not " + rowEncoding);
-    }
-  }
-
-  public boolean jvmEncoding() {
-    return "jvm".equals(rowEncoding);
-  }
+                              int targetBatchBytes) {
 
   public static StreamingConfig from(JsonObject json) {
     return new StreamingConfig(
@@ -34,7 +22,6 @@ public record StreamingConfig(int idleTimeoutSeconds, int maxStreams, int maxStr
       json.getInteger("max_streams", 64),
       json.getInteger("max_streams_per_client", 8),
       json.getInteger("checkpoint_every", 1000),
-      json.getInteger("target_batch_bytes", 262_144),
-      json.getString("row_encoding", "jvm"));
+      json.getInteger("target_batch_bytes", 262_144));
   }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.data;
 
+import java.util.List;
+
 /**
  * One field of a dataset's rows: its JSON name, the select-list expression that yields it, and its JSON kind, so a
  * listing can select plain columns and the loader write each row's JSON itself ({@link RowEncoder}), byte for byte
@@ -26,7 +28,9 @@ public record Column(String name, String expression, Kind kind) {
      * text and copied as a number ({@code NaN} and the infinities as strings, as {@code row_to_json} does), since
      * Java's and PostgreSQL's float texts differ.
      */
-    FLOAT
+    FLOAT,
+    /** {@code numeric}: PostgreSQL's text of the value, selected as text and copied as a number, as {@code FLOAT}. */
+    NUMERIC
   }
 
   /** A column named as its expression's last part: {@code v.user_id} is {@code user_id}. */
@@ -34,18 +38,23 @@ public record Column(String name, String expression, Kind kind) {
     return new Column(expression.substring(expression.lastIndexOf('.') + 1), expression, kind);
   }
 
-  /** What the plain select list holds for it: the expression, as text for a float. */
+  /** The expression, named as the field when its own name is another ({@code coalesce(s0.m0, 0) AS views}). */
+  public String named() {
+    return expression.equals(name) || expression.endsWith("." + name) ? expression : expression + " AS " + name;
+  }
+
+  /** What the plain select list holds for it: the expression, as text for a float or a numeric. */
   public String selectItem() {
-    return kind == Kind.FLOAT ? expression + "::text" : expression;
+    return kind == Kind.FLOAT || kind == Kind.NUMERIC ? expression + "::text" : expression;
   }
 
-  /** The expressions of {@code columns} as one select list: the fields of {@code row_to_json}'s record. */
-  public static String selectList(java.util.List<Column> columns) {
-    return String.join(", ", columns.stream().map(Column::expression).toList());
+  /** The expressions of {@code columns} as one select list, named as the fields: {@code row_to_json}'s record. */
+  public static String selectList(List<Column> columns) {
+    return String.join(", ", columns.stream().map(Column::named).toList());
   }
 
-  /** The plain select list {@link RowEncoder} reads {@code columns} from (floats as PostgreSQL's text). */
-  public static String plainSelectList(java.util.List<Column> columns) {
+  /** The plain select list {@link RowEncoder} reads {@code columns} from (floats and numerics as PostgreSQL's text). */
+  public static String plainSelectList(List<Column> columns) {
     return String.join(", ", columns.stream().map(Column::selectItem).toList());
   }
 }

@@ -20,14 +20,9 @@ public record Dataset(String table, String alias, List<Column> columns, List<Sor
     return table + " " + alias;
   }
 
-  /** The row's columns as one select list of their expressions (named as the JSON fields are). */
-  public String selectList() {
-    return Column.selectList(columns);
-  }
-
-  /** The row's columns as the plain select list {@link RowEncoder} reads (floats as PostgreSQL's text). */
-  public String plainSelectList() {
-    return Column.plainSelectList(columns);
+  /** How this dataset's rows are selected and written in {@code encoding}. */
+  public RowFormat rows(RowFormat.Encoding encoding) {
+    return RowFormat.of(columns, encoding);
   }
 
   /** The order called {@code name}; throws for a name the dataset does not have (a bug, not a request fault). */

@@ -118,7 +118,8 @@ public final class Datasets {
       new Measure("errors", "count(*) FILTER (WHERE severity IN ('error', 'critical'))"),
       new Measure("log_lines", "count(*)"),
       new Measure("error_rate",
-        "round(count(*) FILTER (WHERE severity IN ('error', 'critical'))::numeric / nullif(count(*), 0), 4)"))));
+        "round(count(*) FILTER (WHERE severity IN ('error', 'critical'))::numeric / nullif(count(*), 0), 4)",
+        Column.Kind.NUMERIC))));
 
   /** What search finds: ready videos and public templates. */
   public static final List<SearchSource> SEARCH_SOURCES = List.of(
@@ -136,6 +137,9 @@ public final class Datasets {
 
   /** The words of titles and names with their frequency, for suggestions. */
   public static final String SEARCH_TERMS = "search_terms";
+
+  /** A suggestion's fields: a word of {@link #SEARCH_TERMS} and its frequency, over its rows as {@code t}. */
+  public static final List<Column> SUGGESTION = List.of(col("t.term", TEXT), col("t.frequency", BIGINT));
 
   /** The words of {@link #SEARCH_TERMS} near a typed text by trigram similarity, a function of it (migration V5). */
   public static final String SEARCH_NEAR_TERMS = "search_terms_near";

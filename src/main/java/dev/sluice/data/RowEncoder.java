@@ -49,7 +49,7 @@ public final class RowEncoder {
         case INTEGER, BIGINT -> out.appendString(value.toString());
         case BOOLEAN -> out.appendBytes((Boolean) value ? TRUE : FALSE);
         case TIMESTAMP -> timestamp((OffsetDateTime) value, out);
-        case FLOAT -> number((String) value, out);
+        case FLOAT, NUMERIC -> number((String) value, out);
       }
     }
     return out.appendByte((byte) '}');

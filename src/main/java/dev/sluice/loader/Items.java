@@ -2,6 +2,7 @@ package dev.sluice.loader;
 
 import dev.sluice.config.ItemsConfig;
 import dev.sluice.data.Dataset;
+import dev.sluice.data.RowFormat;
 import dev.sluice.data.Sql;
 import dev.sluice.monitor.LoaderStats;
 import dev.sluice.problem.Problem;
@@ -43,10 +44,13 @@ final class Items {
   private final Resilience resilience;
   private final ItemsConfig config;
   private final LoaderStats stats;
+  private final RowFormat.Encoding encoding;
   private final Map<Dataset, Queue> queues = new HashMap<>();
   private long queries;
 
-  Items(Vertx vertx, Pool pool, Limiter limiter, Resilience resilience, ItemsConfig config, LoaderStats stats) {
+  Items(Vertx vertx, Pool pool, Limiter limiter, Resilience resilience, ItemsConfig config, LoaderStats stats,
+        RowFormat.Encoding encoding) {
+    this.encoding = encoding;
     this.resilience = resilience;
     this.vertx = vertx;
     this.pool = pool;
@@ -139,14 +143,15 @@ final class Items {
 
   /** One coalesced query, guarded as any load is (breaker, retries), within the loader's concurrency bound. */
   private Future<Map<UUID, String>> query(Dataset dataset, List<UUID> ids) {
-    Sql sql = Plans.byIds(dataset, ids.toArray(new UUID[0]));
+    RowFormat format = dataset.rows(encoding);
+    Sql sql = Plans.byIds(dataset, format, ids.toArray(new UUID[0]));
     return resilience.call(() -> limiter.run(() -> {
       queries++;
       return pool.preparedQuery(sql.text()).execute(sql.tuple());
     })).map(rows -> {
       Map<UUID, String> found = new HashMap<>();
       for (Row row : rows) {
-        found.put(UUID.fromString(row.getString(1)), row.getString(0));
+        found.put(UUID.fromString(row.getString(format.width())), format.text(row));
       }
       stats.read(found.size());
       return found;

@@ -3,7 +3,9 @@ package dev.sluice.loader;
 import dev.sluice.bus.LoaderReply;
 import dev.sluice.bus.Operation;
 import dev.sluice.cache.CacheKey;
+import dev.sluice.data.Column;
 import dev.sluice.data.Dataset;
+import dev.sluice.data.RowFormat;
 import dev.sluice.data.Series;
 import dev.sluice.data.Sql;
 import dev.sluice.strategy.CountMode;
@@ -122,13 +124,15 @@ public final class Load {
     if (existsTable != null) {
       tables.add(existsTable);
     }
-    Sql sql = WindowQuery.sql(window, series, scope, exists);
-    return of(op, key, tables, pages -> pages.window(op, sql, window, notFound));
+    return of(op, key, tables, pages -> pages.window(op, window, series, scope, exists, notFound));
   }
 
-  /** A reply that is one list, not a page of a larger one (suggestions), described in the key by {@code key}. */
-  static Load list(Operation op, Key key, Set<String> tables, Sql sql) {
-    return of(op, key, tables, pages -> pages.list(op, sql));
+  /**
+   * A reply that is one list, not a page of a larger one (suggestions), described in the key by {@code key}: the rows
+   * of {@code columns} that {@code sql} selects as its {@link RowFormat} says.
+   */
+  static Load list(Operation op, Key key, Set<String> tables, List<Column> columns, Function<RowFormat, Sql> sql) {
+    return of(op, key, tables, pages -> pages.list(op, columns, sql));
   }
 
   /** One item by its id, or a 404. Batches are made of these, each cached on its own. */

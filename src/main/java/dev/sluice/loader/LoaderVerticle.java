@@ -96,8 +96,10 @@ public abstract class LoaderVerticle extends VerticleBase {
         changes = ready.resultAt(1);
         ScrollIndex scroll = new ScrollIndex(pool, cache, settings.limits().scrollCheckpointStep(),
           settings.limits().scrollCheckpointTtlSeconds() * 1000L);
-        items = new Items(vertx, pool, limiter, resilience, settings.items(), stats);
-        runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache), limiter, resilience, stats,
+        items = new Items(vertx, pool, limiter, resilience, settings.items(), stats,
+          settings.lazy().rowEncoding());
+        runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache,
+          settings.lazy().rowEncoding()), limiter, resilience, stats,
           settings);
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
         return consumer.completion();

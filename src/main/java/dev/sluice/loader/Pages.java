@@ -4,7 +4,10 @@ import dev.sluice.bus.LoaderReply;
 import dev.sluice.bus.Operation;
 import dev.sluice.cache.Cache;
 import dev.sluice.cache.CacheKey;
+import dev.sluice.data.Column;
 import dev.sluice.data.Dataset;
+import dev.sluice.data.RowFormat;
+import dev.sluice.data.Series;
 import dev.sluice.data.Sql;
 import dev.sluice.problem.Problem;
 import dev.sluice.problem.ProblemException;
@@ -15,7 +18,9 @@ import dev.sluice.strategy.ListQuery;
 import dev.sluice.strategy.Plans;
 import dev.sluice.strategy.TimeWindow;
 import dev.sluice.strategy.Total;
+import dev.sluice.strategy.WindowQuery;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -44,8 +49,10 @@ final class Pages {
   private final ScrollIndex scroll;
   private final Items items;
   private final Cache cache;
+  private final RowFormat.Encoding encoding;
 
-  Pages(Pool pool, CursorCodec cursors, ScrollIndex scroll, Items items, Cache cache) {
+  Pages(Pool pool, CursorCodec cursors, ScrollIndex scroll, Items items, Cache cache, RowFormat.Encoding encoding) {
+    this.encoding = encoding;
     this.pool = pool;
     this.cursors = cursors;
     this.scroll = scroll;
@@ -60,21 +67,17 @@ final class Pages {
   /** Pagination: page {@code page} of {@code perPage} rows; {@code has_more} from one extra row. */
   Future<LoaderReply> offset(Operation op, ListQuery q, int page, int perPage, CountMode count) {
     long offset = (long) (page - 1) * perPage;
-    return Future.all(query(Plans.offset(q, offset, perPage)), total(q, count)).map(done -> {
-      RowSet<Row> rows = done.resultAt(0);
+    RowFormat format = q.rows(encoding);
+    return Future.all(query(Plans.offset(q, format, offset, perPage)), total(q, count)).map(done -> {
+      Rows data = new Rows(done.resultAt(0), perPage, false);
       Total total = done.resultAt(1);
-      List<String> data = new ArrayList<>(perPage);
-      for (Row row : rows) {
-        if (data.size() < perPage) {
-          data.add(row.getString(0));
-        }
-      }
-      boolean more = rows.size() > perPage;
+      boolean more = data.more;
       return reply(Envelope.of("pagination", op.message())
-        .rows(data)
+        .rows(data.write(format), data.size())
         .page(page, perPage)
         .hasMore(more)
-        .total(data.isEmpty() ? total : total.reconcile(offset + data.size(), more)), null, null, data.size(), more);
+        .total(data.size() == 0 ? total : total.reconcile(offset + data.size(), more)), null, null, data.size(),
+        more);
     });
   }
 
@@ -84,38 +87,29 @@ final class Pages {
     CursorCodec.Position position = cursor == null ? null
       : cursors.decode(cursor, "cursor", op.qualifiedName(), binding, 2);
     boolean backward = position != null && position.backward();
-    Sql sql = Plans.keyset(q, position == null ? null : position.key(), backward, false, 0, limit);
+    RowFormat format = q.rows(encoding);
+    Sql sql = Plans.keyset(q, format, position == null ? null : position.key(), backward, false, 0, limit);
     return Future.all(query(sql), total(q, count)).map(done -> {
-      RowSet<Row> rows = done.resultAt(0);
+      Rows data = new Rows(done.resultAt(0), limit, backward);
       Total total = done.resultAt(1);
-      List<String> data = new ArrayList<>(limit);
-      List<List<String>> keys = new ArrayList<>(limit);
-      for (Row row : rows) {
-        if (data.size() < limit) {
-          data.add(row.getString(0));
-          keys.add(List.of(row.getString(1), row.getString(2)));
-        }
-      }
-      boolean extra = rows.size() > limit;
-      if (backward) {
-        Collections.reverse(data);
-        Collections.reverse(keys);
-      }
+      boolean extra = data.more;
+      int keyAt = format.width();
       String next;
       String prev;
       if (!backward) {
-        next = extra ? cursors.encode(op.qualifiedName(), binding, false, keys.get(keys.size() - 1)) : null;
-        prev = position != null && !keys.isEmpty() ? cursors.encode(op.qualifiedName(), binding, true, keys.get(0))
-          : null;
+        next = extra ? cursors.encode(op.qualifiedName(), binding, false, data.lastKey(keyAt)) : null;
+        prev = position != null && data.size() > 0
+          ? cursors.encode(op.qualifiedName(), binding, true, data.firstKey(keyAt)) : null;
       } else {
-        next = keys.isEmpty() ? null : cursors.encode(op.qualifiedName(), binding, false, keys.get(keys.size() - 1));
-        prev = extra ? cursors.encode(op.qualifiedName(), binding, true, keys.get(0)) : null;
+        next = data.size() == 0 ? null : cursors.encode(op.qualifiedName(), binding, false, data.lastKey(keyAt));
+        prev = extra ? cursors.encode(op.qualifiedName(), binding, true, data.firstKey(keyAt)) : null;
       }
       LoaderReply reply = reply(Envelope.of("cursor", op.message())
-        .rows(data)
+        .rows(data.write(format), data.size())
         .hasMore(next != null)
         .cursors(next, prev)
-        .total(position == null ? total.reconcile(data.size(), extra) : total), next, prev, data.size(), next != null);
+        .total(position == null ? total.reconcile(data.size(), extra) : total), next, prev, data.size(),
+        next != null);
       // a cached copy must not outlive the cursor it answers, nor hand out cursors close to their own expiry
       long until = System.currentTimeMillis() + cursors.lifetimeMillis() / 2;
       return reply.validUntil(position == null ? until : Math.min(until, position.validUntil()));
@@ -123,20 +117,19 @@ final class Pages {
   }
 
   /**
-   * Window: one row per bucket of {@code w}. {@code notFound}, when given, is the 404 detail for a query that
-   * returns no bucket at all (its SQL yields no rows when the thing it is about does not exist).
+   * Window: one row per bucket of {@code w} over {@code series}, narrowed by {@code scope}. {@code notFound}, when
+   * given, is the 404 detail for a window whose {@code exists} finds nothing (its SQL then yields no rows).
    */
-  Future<LoaderReply> window(Operation op, Sql sql, TimeWindow w, String notFound) {
-    return query(sql).map(rows -> {
+  Future<LoaderReply> window(Operation op, TimeWindow w, List<Series> series, Sql scope, Sql exists,
+                             String notFound) {
+    RowFormat format = RowFormat.of(WindowQuery.columns(w, series), encoding);
+    return query(WindowQuery.sql(w, series, scope, exists, format)).map(rows -> {
       if (rows.size() == 0 && notFound != null) {
         throw new ProblemException(Problem.notFound(notFound));
       }
-      List<String> data = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        data.add(row.getString(0));
-      }
+      Rows data = new Rows(rows, rows.size(), false);
       return reply(Envelope.of("window", op.message())
-        .rows(data)
+        .rows(data.write(format), data.size())
         .hasMore(false)
         .window(w.toJson(), w.next()), null, null, data.size(), false);
     });
@@ -148,31 +141,26 @@ final class Pages {
    */
   Future<LoaderReply> range(Operation op, ListQuery q, long start, long end, CountMode count) {
     int span = (int) (end - start);
+    RowFormat format = q.rows(encoding);
     boolean[] current = {true};
     return scroll.floor(op, q, start).compose(from -> {
       current[0] = from == null || from.current();
       List<String> fromKey = from == null ? null : from.key();
       long fromIndex = from == null ? 0 : from.index();
-      Sql sql = Plans.keyset(q, fromKey, false, true, start - fromIndex, span);
+      Sql sql = Plans.keyset(q, format, fromKey, false, true, start - fromIndex, span);
       return Future.all(query(sql), total(q, count));
     }).map(done -> {
-      RowSet<Row> rows = done.resultAt(0);
+      Rows data = new Rows(done.resultAt(0), span, false);
       Total total = done.resultAt(1);
-      List<String> data = new ArrayList<>(span);
-      for (Row row : rows) {
-        if (data.size() < span) {
-          data.add(row.getString(0));
-        }
-      }
-      boolean more = rows.size() > span;
-      Total reconciled = data.isEmpty() && start > 0 ? total : total.reconcile(start + data.size(), more);
+      boolean more = data.more;
+      Total reconciled = data.size() == 0 && start > 0 ? total : total.reconcile(start + data.size(), more);
       JsonObject range = new JsonObject()
         .put("start_index", start)
         .put("end_index", start + data.size())
         .put("total", reconciled.value())
         .put("total_count_type", reconciled.type());
       LoaderReply reply = reply(Envelope.of("virtual_scroll", op.message())
-        .rows(data)
+        .rows(data.write(format), data.size())
         .hasMore(more)
         .total(reconciled)
         .range(range), null, null, data.size(), more);
@@ -181,14 +169,13 @@ final class Pages {
     });
   }
 
-  /** A reply that is one list, not a page of a larger one (suggestions). */
-  Future<LoaderReply> list(Operation op, Sql sql) {
-    return query(sql).map(rows -> {
-      List<String> data = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        data.add(row.getString(0));
-      }
-      return reply(Envelope.of("single", op.message()).rows(data).hasMore(false), null, null, data.size(), false);
+  /** A reply that is one list, not a page of a larger one (suggestions): the rows of {@code sql}'s query. */
+  Future<LoaderReply> list(Operation op, List<Column> columns, Function<RowFormat, Sql> sql) {
+    RowFormat format = RowFormat.of(columns, encoding);
+    return query(sql.apply(format)).map(rows -> {
+      Rows data = new Rows(rows, rows.size(), false);
+      return reply(Envelope.of("single", op.message()).rows(data.write(format), data.size()).hasMore(false), null,
+        null, data.size(), false);
     });
   }
 
@@ -248,6 +235,57 @@ final class Pages {
     return query(sql).compose(rows -> rows.iterator().next().getBoolean(0)
       ? Future.succeededFuture()
       : Future.failedFuture(new ProblemException(Problem.notFound(notFound))));
+  }
+
+  /**
+   * The first {@code limit} rows a query read (an extra one past them says there are more), in the order they are
+   * shown: reversed for a backward page.
+   */
+  private static final class Rows {
+    private final List<Row> shown;
+    final boolean more;
+
+    Rows(RowSet<Row> read, int limit, boolean reversed) {
+      shown = new ArrayList<>(Math.min(read.size(), limit));
+      for (Row row : read) {
+        if (shown.size() < limit) {
+          shown.add(row);
+        }
+      }
+      more = read.size() > limit;
+      if (reversed) {
+        Collections.reverse(shown);
+      }
+    }
+
+    int size() {
+      return shown.size();
+    }
+
+    /** The rows' JSON texts, separated by commas: the envelope's {@code data}. */
+    Buffer write(RowFormat format) {
+      Buffer out = Buffer.buffer(shown.size() * 320);
+      for (int i = 0; i < shown.size(); i++) {
+        if (i > 0) {
+          out.appendByte((byte) ',');
+        }
+        format.write(shown.get(i), out);
+      }
+      return out;
+    }
+
+    /** The key values selected after the first row shown, from position {@code at}. */
+    List<String> firstKey(int at) {
+      return key(shown.get(0), at);
+    }
+
+    List<String> lastKey(int at) {
+      return key(shown.get(shown.size() - 1), at);
+    }
+
+    private static List<String> key(Row row, int at) {
+      return List.of(row.getString(at), row.getString(at + 1));
+    }
   }
 
   private Future<Total> total(ListQuery q, CountMode count) {

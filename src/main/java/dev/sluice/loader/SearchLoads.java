@@ -86,18 +86,19 @@ final class SearchLoads extends FamilyPlanner {
     String text = params.words("query", 100, true);
     int limit = params.integer("limit", 1, 50, 10);
     String prefix = text == null ? "" : text.toLowerCase(Locale.ROOT);
-    Sql sql = new Sql();
-    String term = sql.bind(prefix);
-    String pattern = sql.bind(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
     // the words that complete the prefix, and the near misses (the words near it by pg_trgm similarity, through the
     // trigram index, see V5): completions first, then by closeness of the word or of its start, then by how common
     // the word is
-    sql.append("SELECT json_build_object('term', term, 'frequency', frequency)::text FROM (SELECT term, frequency FROM "
-      + Datasets.SEARCH_TERMS + " WHERE term LIKE " + pattern + " UNION SELECT term, frequency FROM "
-      + Datasets.SEARCH_NEAR_TERMS + "(" + term + ")) t ORDER BY (term LIKE " + pattern + ") DESC, "
-      + "greatest(word_similarity(" + term + ", term), similarity(term, " + term + ")) DESC, frequency DESC, term "
-      + "LIMIT ").param(limit);
     return Load.list(Operation.SUGGESTIONS, new Key(Operation.SUGGESTIONS.qualifiedName()).add("query", prefix)
-      .add("limit", limit), Set.of(Datasets.SEARCH_TERMS), sql);
+      .add("limit", limit), Set.of(Datasets.SEARCH_TERMS), Datasets.SUGGESTION, rows -> {
+        Sql sql = new Sql();
+        String term = sql.bind(prefix);
+        String pattern = sql.bind(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        return sql.append("SELECT " + rows.selectList() + " FROM (SELECT term, frequency FROM "
+          + Datasets.SEARCH_TERMS + " WHERE term LIKE " + pattern + " UNION SELECT term, frequency FROM "
+          + Datasets.SEARCH_NEAR_TERMS + "(" + term + ")) t" + rows.lateral() + " ORDER BY (t.term LIKE " + pattern
+          + ") DESC, greatest(word_similarity(" + term + ", t.term), similarity(t.term, " + term + ")) DESC, "
+          + "t.frequency DESC, t.term LIMIT ").param(limit);
+      });
   }
 }

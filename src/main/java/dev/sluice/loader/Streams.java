@@ -10,7 +10,7 @@ import dev.sluice.problem.Faults;
 import dev.sluice.problem.Problem;
 import dev.sluice.strategy.CursorCodec;
 import dev.sluice.strategy.ListQuery;
-import dev.sluice.data.RowEncoder;
+import dev.sluice.data.RowFormat;
 import dev.sluice.strategy.Plans;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -86,35 +86,28 @@ final class Streams {
     String binding = CursorCodec.binding(q.canonical());
     Function<List<String>, String> positions = key -> cursors.encode(op.qualifiedName(), binding, false, key);
     int batch = batchItems(op);
-    BusWriteStream.ItemEncoder<Row> encoder = encoder(q);
+    RowFormat rows = q.rows(settings.lazy().rowEncoding());
+    BusWriteStream.ItemEncoder<Row> encoder = encoder(rows);
     BusWriteStream.open(vertx, address, credit, batch, settings.streaming().idleTimeoutSeconds() * 1000L, encoder,
         positions)
       .onFailure(err -> open.fail(500, Problem.internal().toJson().encode()))
       .onSuccess(out -> {
         out.startAfter(from);
         Run run = new Run(op, out, open, requestId);
-        pump(streamSql(q, from), batch, out, address, follow == null, run::accept)
-          .compose(v -> follow == null ? Future.succeededFuture() : new Follower(q, from, batch, out, follow).done())
+        pump(Plans.stream(q, rows, from), batch, out, address, follow == null, run::accept)
+          .compose(v -> follow == null ? Future.succeededFuture()
+            : new Follower(q, rows, from, batch, out, follow).done())
           .onComplete(run::end);
       });
   }
 
-  /**
-   * How a row of the stream's query becomes its line: copied from {@code row_to_json}'s text, or written from the
-   * plain columns by {@link RowEncoder} ({@code streaming.row_encoding}); the key values follow the row either way.
-   */
-  private BusWriteStream.ItemEncoder<Row> encoder(ListQuery q) {
-    boolean jvm = settings.streaming().jvmEncoding();
-    RowEncoder rows = jvm ? new RowEncoder(q.columns(), 0) : null;
-    int keyAt = jvm ? q.columns().size() : 1;
+  /** How a row of the stream's query becomes its line ({@link RowFormat}); the key values follow the row. */
+  private static BusWriteStream.ItemEncoder<Row> encoder(RowFormat rows) {
+    int keyAt = rows.width();
     return new BusWriteStream.ItemEncoder<>() {
       @Override
       public void write(Row row, io.vertx.core.buffer.Buffer out) {
-        if (rows != null) {
-          rows.encode(row, out);
-        } else {
-          out.appendString(row.getString(0));
-        }
+        rows.write(row, out);
       }
 
       @Override
@@ -122,11 +115,6 @@ final class Streams {
         return List.of(row.getString(keyAt), row.getString(keyAt + 1));
       }
     };
-  }
-
-  /** The stream's query: {@code row_to_json} or plain columns, as {@link #encoder} reads it. */
-  private Sql streamSql(ListQuery q, List<String> after) {
-    return Plans.stream(q, after, settings.streaming().jvmEncoding());
   }
 
   /**
@@ -259,6 +247,7 @@ final class Streams {
    */
   private final class Follower {
     private final ListQuery q;
+    private final RowFormat rows;
     private final List<String> from;
     private final int batch;
     private final BusWriteStream<Row> out;
@@ -268,8 +257,9 @@ final class Streams {
     /** Something was written while reading or while the consumer was full: read once more afterwards. */
     private boolean again;
 
-    Follower(ListQuery q, List<String> from, int batch, BusWriteStream<Row> out, Wakeups wakeups) {
+    Follower(ListQuery q, RowFormat rows, List<String> from, int batch, BusWriteStream<Row> out, Wakeups wakeups) {
       this.q = q;
+      this.rows = rows;
       this.from = from;
       this.batch = batch;
       this.out = out;
@@ -305,7 +295,7 @@ final class Streams {
       reading = true;
       again = false;
       List<String> after = out.lastKey() != null ? out.lastKey() : from;
-      Sql sql = streamSql(q, after).append(" LIMIT ").param((long) batch + 1);
+      Sql sql = Plans.stream(q, rows, after).append(" LIMIT ").param((long) batch + 1);
       pool.preparedQuery(sql.text()).execute(sql.tuple()).onComplete(ar -> {
         reading = false;
         if (ar.failed()) {

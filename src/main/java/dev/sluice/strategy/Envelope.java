@@ -1,20 +1,22 @@
 package dev.sluice.strategy;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 
 /**
- * The reply envelope of docs/API.md section 2, written once into bytes. Rows arrive as JSON text from PostgreSQL
- * and are copied in as they are. Every field is always present; the ones that do not apply to the strategy are
- * {@code null}.
+ * The reply envelope of docs/API.md section 2, written once into bytes, with no JSON tree of it: the rows arrive as
+ * JSON already ({@link dev.sluice.data.RowFormat}) and are copied in as they are. Every field is always present; the
+ * ones that do not apply to the strategy are {@code null}.
  */
 public final class Envelope {
 
   private final String strategy;
   private final String message;
-  private List<String> rows = List.of();
+  private Buffer data = Buffer.buffer();
+  private int count;
   private Total total = Total.NONE;
   private Boolean hasMore;
   private Integer page;
@@ -34,8 +36,22 @@ public final class Envelope {
     return new Envelope(strategy, message);
   }
 
+  /** The rows, each a JSON text. */
   public Envelope rows(List<String> rows) {
-    this.rows = rows;
+    Buffer joined = Buffer.buffer(rows.size() * 256);
+    for (int i = 0; i < rows.size(); i++) {
+      if (i > 0) {
+        joined.appendByte((byte) ',');
+      }
+      joined.appendString(rows.get(i));
+    }
+    return rows(joined, rows.size());
+  }
+
+  /** The rows as the JSON array's contents: {@code count} JSON texts separated by commas. */
+  public Envelope rows(Buffer data, int count) {
+    this.data = data;
+    this.count = count;
     return this;
   }
 
@@ -73,34 +89,32 @@ public final class Envelope {
   }
 
   public Buffer toBuffer() {
-    int size = 512;
-    for (String row : rows) {
-      size += row.length() + 1;
-    }
-    Buffer buffer = Buffer.buffer(size);
+    Buffer buffer = Buffer.buffer(data.length() + 512);
     buffer.appendString("{\"success\":true,\"message\":")
-      .appendString(io.vertx.core.json.Json.encode(message))
+      .appendString(Json.encode(message))
       .appendString(",\"strategy\":\"").appendString(strategy)
-      .appendString("\",\"data\":[");
-    for (int i = 0; i < rows.size(); i++) {
-      if (i > 0) {
-        buffer.appendByte((byte) ',');
-      }
-      buffer.appendString(rows.get(i));
-    }
-    JsonObject meta = new JsonObject()
-      .put("count", rows.size())
-      .put("total_count", total.value())
-      .put("total_count_type", total.type())
-      .put("has_more", hasMore)
-      .put("page", page)
-      .put("per_page", perPage)
-      .put("next_cursor", nextCursor)
-      .put("prev_cursor", prevCursor)
-      .put("window", window)
-      .put("next_window", nextWindow)
-      .put("range", range);
-    // the meta object's fields continue the envelope: drop its opening brace
-    return buffer.appendString("],").appendString(meta.encode().substring(1));
+      .appendString("\",\"data\":[").appendBuffer(data)
+      .appendString("],\"count\":").appendString(Integer.toString(count));
+    field(buffer, "total_count", total.value());
+    text(buffer, "total_count_type", total.type());
+    field(buffer, "has_more", hasMore);
+    field(buffer, "page", page);
+    field(buffer, "per_page", perPage);
+    text(buffer, "next_cursor", nextCursor);
+    text(buffer, "prev_cursor", prevCursor);
+    field(buffer, "window", window == null ? null : window.encode());
+    field(buffer, "next_window", nextWindow == null ? null : nextWindow.encode());
+    field(buffer, "range", range == null ? null : range.encode());
+    return buffer.appendByte((byte) '}');
+  }
+
+  /** {@code ,"name":value}, the value's own text (a number, a boolean, a JSON object) or {@code null}. */
+  private static void field(Buffer buffer, String name, Object value) {
+    buffer.appendString(",\"").appendString(name).appendString("\":").appendString(String.valueOf(value));
+  }
+
+  /** {@code ,"name":"value"} or {@code ,"name":null}. */
+  private static void text(Buffer buffer, String name, String value) {
+    field(buffer, name, value == null ? null : Json.encode(value));
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.strategy;
 import dev.sluice.data.Column;
 import dev.sluice.data.Dataset;
 import dev.sluice.data.Filter;
+import dev.sluice.data.RowFormat;
 import dev.sluice.data.Sql;
 import dev.sluice.data.SortKey;
 
@@ -13,16 +14,12 @@ import java.util.Set;
 
 /**
  * What a listing reads, whatever the strategy: the rows of {@code from} that pass the filters, in the order of
- * {@code sort}, each selected as one compact JSON text of {@code columns} (PostgreSQL encodes it with
- * {@code row_to_json}, so rows travel as bytes and are never parsed here). {@code canonical} describes the filters
+ * {@code sort}, each a compact JSON object of {@code columns} (written by PostgreSQL or on the JVM: {@link #rows}). {@code canonical} describes the filters
  * and sort unambiguously: cursors are bound to its digest and cache keys contain it. {@code tables} are the tables
  * the rows come from, whose changes make a cached page stale.
  */
 public record ListQuery(Sql from, List<Column> columns, Sql where, SortKey sort, String canonical,
                         Set<String> tables) {
-
-  /** The select-list item that yields a row as JSON text; goes with {@link #fromWithRow()}. */
-  public static final String ROW_JSON = "row_to_json(j)::text";
 
   /** A listing of a dataset's rows, in its default order unless {@link Builder#sort} says otherwise. */
   public static Builder over(Dataset dataset) {
@@ -35,14 +32,9 @@ public record ListQuery(Sql from, List<Column> columns, Sql where, SortKey sort,
     return new Builder(relation, dataset, tables).sort(dataset.defaultSort());
   }
 
-  /** {@code from} joined with the row's fields as the record {@code j}, which {@link #ROW_JSON} encodes. */
-  public Sql fromWithRow() {
-    return new Sql().append(from).append(" CROSS JOIN LATERAL (SELECT " + Column.selectList(columns) + ") j");
-  }
-
-  /** The row's columns as plain select-list items, for {@link dev.sluice.data.RowEncoder}. */
-  public String plainColumns() {
-    return Column.plainSelectList(columns);
+  /** How this listing's rows are selected and written in {@code encoding}. */
+  public RowFormat rows(RowFormat.Encoding encoding) {
+    return RowFormat.of(columns, encoding);
   }
 
   /** The {@code WHERE …} clause, or nothing. */

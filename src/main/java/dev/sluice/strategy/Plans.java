@@ -1,10 +1,12 @@
 package dev.sluice.strategy;
 
 import dev.sluice.data.Dataset;
+import dev.sluice.data.RowFormat;
 import dev.sluice.data.Sql;
 import dev.sluice.data.SortKey;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The SQL of each strategy over a {@link ListQuery}. Every plan reads {@code limit + 1} rows so that
@@ -16,8 +18,8 @@ public final class Plans {
   }
 
   /** Offset page: {@code OFFSET offset LIMIT limit + 1}. */
-  public static Sql offset(ListQuery q, long offset, int limit) {
-    return Sql.of("SELECT " + ListQuery.ROW_JSON + " FROM ").append(q.fromWithRow())
+  public static Sql offset(ListQuery q, RowFormat rows, long offset, int limit) {
+    return Sql.of("SELECT " + rows.selectList() + " FROM ").append(q.from()).append(rows.lateral())
       .append(q.whereClause())
       .append(q.orderBy(false))
       .append(" LIMIT ").param((long) limit + 1)
@@ -25,38 +27,31 @@ public final class Plans {
   }
 
   /**
-   * Keyset page after (or, backward, before) a position; selects the key values as text after the row.
+   * Keyset page after (or, backward, before) a position; selects the key values as text after the row (from
+   * {@link RowFormat#width()} on).
    *
    * @param after     the key values of the row to continue from, or null for the start
    * @param inclusive whether the row at {@code after} itself is included
    */
-  public static Sql keyset(ListQuery q, List<String> after, boolean backward, boolean inclusive, long skip,
-                           int limit) {
-    Sql sql = rowsWithKeys(q, after, backward, inclusive).append(" LIMIT ").param((long) limit + 1);
+  public static Sql keyset(ListQuery q, RowFormat rows, List<String> after, boolean backward, boolean inclusive,
+                           long skip, int limit) {
+    Sql sql = rowsWithKeys(q, rows, after, backward, inclusive).append(" LIMIT ").param((long) limit + 1);
     if (skip > 0) {
       sql.append(" OFFSET ").param(skip);
     }
     return sql;
   }
 
-  /**
-   * Every row after a position (or from the start), in order, with its key values: what a stream reads. With
-   * {@code plain}, the row is its plain columns for the JVM to encode ({@code RowEncoder}), the two key values after
-   * them; else one {@code row_to_json} text, the key values after it.
-   */
-  public static Sql stream(ListQuery q, List<String> after, boolean plain) {
-    return rowsWithKeys(q, after, false, false, plain);
+  /** Every row after a position (or from the start), in order, with its key values after it: what a stream reads. */
+  public static Sql stream(ListQuery q, RowFormat rows, List<String> after) {
+    return rowsWithKeys(q, rows, after, false, false);
   }
 
-  private static Sql rowsWithKeys(ListQuery q, List<String> after, boolean backward, boolean inclusive) {
-    return rowsWithKeys(q, after, backward, inclusive, false);
-  }
-
-  private static Sql rowsWithKeys(ListQuery q, List<String> after, boolean backward, boolean inclusive,
-                                  boolean plain) {
+  private static Sql rowsWithKeys(ListQuery q, RowFormat rows, List<String> after, boolean backward,
+                                  boolean inclusive) {
     SortKey sort = q.sort();
-    Sql sql = Sql.of("SELECT " + (plain ? q.plainColumns() : ListQuery.ROW_JSON) + ", " + sort.column()
-      + "::text, " + sort.idColumn() + "::text FROM ").append(plain ? q.from() : q.fromWithRow());
+    Sql sql = Sql.of("SELECT " + rows.selectList() + ", " + sort.column() + "::text, " + sort.idColumn()
+      + "::text FROM ").append(q.from()).append(rows.lateral());
     Sql where = after == null ? q.where() : and(q.where(), seek(sort, after, sort.descending() != backward, inclusive));
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(where);
@@ -97,13 +92,12 @@ public final class Plans {
   }
 
   /**
-   * The rows of {@code dataset} whose id is one of {@code ids} (an array parameter), each as JSON text with its id
-   * as text after it, in no particular order: what a batch of single-item loads reads in one query.
+   * The rows of {@code dataset} whose id is one of {@code ids} (an array parameter), each with its id as text after
+   * it, in no particular order: what a batch of single-item loads reads in one query.
    */
-  public static Sql byIds(Dataset dataset, java.util.UUID[] ids) {
-    return Sql.of("SELECT " + ListQuery.ROW_JSON + ", " + dataset.alias() + ".id::text FROM " + dataset.from()
-      + " CROSS JOIN LATERAL (SELECT " + dataset.selectList() + ") j WHERE " + dataset.alias() + ".id = ANY(")
-      .param(ids).append(")");
+  public static Sql byIds(Dataset dataset, RowFormat rows, UUID[] ids) {
+    return Sql.of("SELECT " + rows.selectList() + ", " + dataset.alias() + ".id::text FROM " + dataset.from()
+      + rows.lateral() + " WHERE " + dataset.alias() + ".id = ANY(").param(ids).append(")");
   }
 
   /** {@code count(*)} of the matching rows. */

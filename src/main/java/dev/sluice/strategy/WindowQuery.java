@@ -1,16 +1,20 @@
 package dev.sluice.strategy;
 
+import dev.sluice.data.Column;
 import dev.sluice.data.Measure;
+import dev.sluice.data.RowFormat;
 import dev.sluice.data.Series;
 import dev.sluice.data.Sql;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The SQL of a bucketed time window: one row per bucket of {@code [start, end)} (buckets start at {@code start}),
- * each a JSON object {@code {"bucket_start": …, <measure>: <value>, …}}, empty buckets included with zeros.
+ * each a JSON object {@code {"bucket_start":…,<measure>:<value>,…}} of the typed {@link #columns} (written as
+ * {@link RowFormat} says), empty buckets included with zeros.
  * Each {@link Series} aggregates one table over the window in a single pass. A bucket's start is written as the
  * window's is ({@link java.time.Instant#toString()}): buckets are whole seconds wide, so each has the start's fraction
  * of a second, and shows it.
@@ -21,29 +25,37 @@ public final class WindowQuery {
   }
 
   /** The window over {@code series}, for the whole platform. */
-  public static Sql sql(TimeWindow window, List<Series> series) {
-    return sql(window, series, null, null);
+  public static Sql sql(TimeWindow window, List<Series> series, RowFormat rows) {
+    return sql(window, series, null, null, rows);
+  }
+
+  /**
+   * A bucket's fields: its start, written as the window's start is, then each series' measures, zero for an empty
+   * bucket. They read the relations of {@link #sql}: the bucket {@code b} and each series' aggregates {@code s<i>}.
+   */
+  public static List<Column> columns(TimeWindow window, List<Series> series) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(new Column("bucket_start", "to_char(b.t AT TIME ZONE 'UTC', '" + label(window) + "')",
+      Column.Kind.TEXT));
+    for (int i = 0; i < series.size(); i++) {
+      for (int m = 0; m < series.get(i).measures().size(); m++) {
+        Measure measure = series.get(i).measures().get(m);
+        columns.add(new Column(measure.name(), "coalesce(s" + i + ".m" + m + ", 0)", measure.kind()));
+      }
+    }
+    return columns;
   }
 
   /**
    * The window over {@code series}, each narrowed by {@code scope} (a condition on the series' rows, such as one
    * video's id), and yielding no bucket at all unless {@code exists} finds the thing it is about.
    */
-  public static Sql sql(TimeWindow window, List<Series> series, Sql scope, Sql exists) {
+  public static Sql sql(TimeWindow window, List<Series> series, Sql scope, Sql exists, RowFormat rows) {
     Sql sql = new Sql();
     String start = sql.bind(window.startText()) + "::text::timestamptz";
     String end = sql.bind(window.endText()) + "::text::timestamptz";
     String width = sql.bind(window.bucket().interval()) + "::text::interval";
-    StringBuilder select = new StringBuilder(
-      "SELECT json_build_object('bucket_start', to_char(b.t AT TIME ZONE 'UTC', '" + label(window) + "')");
-    for (int i = 0; i < series.size(); i++) {
-      for (int m = 0; m < series.get(i).measures().size(); m++) {
-        Measure measure = series.get(i).measures().get(m);
-        select.append(", '").append(measure.name()).append("', coalesce(s").append(i).append(".m").append(m)
-          .append(", 0)");
-      }
-    }
-    sql.append(select.toString()).append(")::text FROM generate_series(" + start + ", " + end
+    sql.append("SELECT " + rows.selectList() + " FROM generate_series(" + start + ", " + end
       + " - interval '1 microsecond', " + width + ") AS b(t)");
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
@@ -64,6 +76,7 @@ public final class WindowQuery {
       }
       sql.append(" GROUP BY 1) " + alias + " ON " + alias + ".t = b.t");
     }
+    sql.append(rows.lateral());
     if (exists != null) {
       sql.append(" WHERE EXISTS (").append(exists).append(")");
     }

@@ -48,8 +48,8 @@ class RowEncoderTest {
 
   /** Both encodings of every row the connection sees of {@code dataset} (at most {@code limit}); how many. */
   private static int compare(io.vertx.sqlclient.SqlClient client, Dataset dataset, String where, int limit) {
-    String sql = "SELECT row_to_json(j)::text, " + dataset.plainSelectList() + " FROM " + dataset.from()
-      + " CROSS JOIN LATERAL (SELECT " + dataset.selectList() + ") j " + where + " LIMIT " + limit;
+    String sql = "SELECT row_to_json(j)::text, " + Column.plainSelectList(dataset.columns()) + " FROM " + dataset.from()
+      + " CROSS JOIN LATERAL (SELECT " + Column.selectList(dataset.columns()) + ") j " + where + " LIMIT " + limit;
     RowEncoder encoder = new RowEncoder(dataset.columns(), 1);
     int n = 0;
     for (Row row : client.query(sql).execute().timeout(1, TimeUnit.MINUTES).await()) {

@@ -1,0 +1,1 @@
+SELECT row_to_json(j)::text, v.created_at::text, v.id::text FROM videos v CROSS JOIN LATERAL (SELECT v.id, v.user_id, v.title, v.description, v.category, v.status, v.duration_seconds, v.view_count, v.like_count, v.created_at) j ORDER BY v.created_at DESC, v.id DESC;
