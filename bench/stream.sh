@@ -3,7 +3,9 @@
 #
 # Builds the jar like bench/run.sh, reuses (or seeds) the "medium" data in bench/out/pgdata, starts the service on
 # 127.0.0.1 with -Xmx1g and a GC log, and measures GET /api/v1/videos/stream (NDJSON, every video):
-#   1. throughput: rows/s of 3 full streams with curl (median), against psql \copy of the same SQL (median of 3)
+#   1. throughput: rows/s of 3 full streams with curl (median), rows written on the JVM and, from a second service on
+#      the same database, by row_to_json, in rounds with psql \copy of the same rows and columns, plain (the floor),
+#      of SELECT * and of the row_to_json SQL (medians of 3)
 #   2. time to first byte: curl time_starttransfer, median of 5 full streams; and the time to the first NDJSON row
 #      (median of 5 requests that stop there), since the gateway sends the headers before the query has a row
 #   3. heap: used after GC before, during 1 and 10 streams in a row (10,000,000 rows), and after
@@ -38,7 +40,7 @@ SLOW_RATE_BYTES=$(awk -v r="$SLOW_RATE" 'BEGIN { m = 1; if (r ~ /[kK]$/) m = 102
   sub(/[kKmM]$/, "", r); printf "%d", r * m }')
 STREAM_PATH=/api/v1/videos/stream
 STREAM_MAX_TIME=900        # curl --max-time of one full stream
-TARGET_RATIO=0.7
+TARGET_RATIO=0.9
 TARGET_TTFB_MS=50
 TARGET_GROWTH_MB=64
 
@@ -65,9 +67,17 @@ read_bench_conf
 URL="$BASE$STREAM_PATH"
 PSQL_CLI=(psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres sluice)
 
-# The SQL the service streams for /videos/stream: Plans.stream() -> rowsWithKeys() over
-# ListQuery.fromWithRow() with VideoLoaderVerticle.COLUMNS and the sort "-created_at" (no filter, no resume position).
-STREAM_SQL="SELECT row_to_json(j)::text, v.created_at::text, v.id::text FROM videos v CROSS JOIN LATERAL (SELECT v.id, v.user_id, v.title, v.description, v.category, v.status, v.duration_seconds, v.view_count, v.like_count, v.created_at) j ORDER BY v.created_at DESC, v.id DESC"
+# The SQL the service streams for /videos/stream, in each row encoding (bench/sql/stream*.sql, which PlansTest keeps
+# equal to what Plans.stream() builds): the ten plain columns (row_encoding jvm, the default: the keyset values are
+# read from the row's own columns), or row_to_json with the key values as text after it (postgres). The first is
+# the floor the stream is measured against: the same rows, the same columns in the same order, plain. STAR_SQL is
+# printed beside it.
+STREAM_SQL=$(sed 's/;[[:space:]]*$//' "$BENCH_DIR/sql/stream.sql")
+R2J_SQL=$(sed 's/;[[:space:]]*$//' "$BENCH_DIR/sql/stream_row_to_json.sql")
+FLOOR_SQL=$STREAM_SQL
+STAR_SQL="SELECT * FROM videos"
+SECOND_PORT=$((HTTP_PORT + 1))
+URL2="http://$HTTP_HOST:$SECOND_PORT$STREAM_PATH"
 
 PROBLEMS=()
 BG_PIDS=()        # background processes of this script (jstat, curl clients, top), stopped by pid
@@ -163,10 +173,10 @@ gc_window() { "${TOOL[@]}" gc "$GC_LOG" "$1" "$2"; }                 # from to -
 jstat_window() { "${TOOL[@]}" jstat "$RUN_DIR/jstat-$SERVICE_GEN.txt" "$JVM_STARTED" "$1" "$2"; }  # from to
 
 # One full stream to /dev/null: sets S_CODE S_TTFB S_TOTAL S_BYTES S_EXIT (seconds, bytes).
-stream_once() { # label
+stream_once() { # label [url]
   local out
   out=$(curl -s -o /dev/null --max-time "$STREAM_MAX_TIME" \
-    -w '%{http_code} %{time_starttransfer} %{time_total} %{size_download} %{exitcode}' "$URL" || true)
+    -w '%{http_code} %{time_starttransfer} %{time_total} %{size_download} %{exitcode}' "${2:-$URL}" || true)
   read -r S_CODE S_TTFB S_TOTAL S_BYTES S_EXIT <<<"$out"
   if [[ $S_CODE != 200 || $S_EXIT != 0 || ($VERIFIED_BYTES -gt 0 && $S_BYTES != "$VERIFIED_BYTES") ]]; then
     problem "$1: HTTP $S_CODE, curl exit $S_EXIT, $S_BYTES bytes (a full body has $VERIFIED_BYTES) after ${S_TOTAL}s"
@@ -175,11 +185,12 @@ stream_once() { # label
   return 0
 }
 
-# \copy of the streamed SQL to /dev/null; sets C_SECONDS C_ROWS. Extra environment (PGOPTIONS) may be given.
-copy_once() { # label
+# \copy of an SQL (the floor by default) to /dev/null; sets C_SECONDS C_ROWS. Extra environment (PGOPTIONS) may be
+# given.
+copy_once() { # label [sql]
   local t0 t1 out
   t0=$(now)
-  out=$("${PSQL_CLI[@]}" -c "\\copy ($STREAM_SQL) to /dev/null" 2>&1) || { problem "$1: psql failed: $out"; return 1; }
+  out=$("${PSQL_CLI[@]}" -c "\\copy (${2:-$FLOOR_SQL}) to /dev/null" 2>&1) || { problem "$1: psql failed: $out"; return 1; }
   t1=$(now)
   C_SECONDS=$(calc "%.3f" "$t1 - $t0")
   C_ROWS=$(awk '/^COPY [0-9]+/ { print $2 }' <<<"$out")
@@ -228,7 +239,7 @@ slow_clients() { # tag kind clients rate_bytes seconds
   if awk -v s="$wait_s" 'BEGIN { exit !(s > 0) }'; then sleep "$wait_s"; fi
   # a stream's cursor stays open in its transaction between two fetches
   SLOW_ACTIVE=$("${PSQL[@]}" -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = 'sluice'
-    AND backend_type = 'client backend' AND state <> 'idle' AND query LIKE 'SELECT row_to_json(j)::text, v.created_at%'")
+    AND backend_type = 'client backend' AND state <> 'idle' AND query LIKE 'SELECT v.id, v.user_id, v.title%'")
   SLOW_CPU=$( { top -b -n 2 -d 1 -w 512 >"$RUN_DIR/top-slow-$tag.txt" 2>&1 && "${TOOL[@]}" top "$RUN_DIR/top-slow-$tag.txt" 5; } || echo n/a)
   SLOW_FORCED_END=$(heap_after_full_gc)
   for i in "${pids[@]}"; do wait "$i" 2>/dev/null || true; done
@@ -324,51 +335,66 @@ log "verify: HTTP $V_CODE, $V_TYPE, curl exit $V_EXIT, $V_BYTES bytes, wc -l $V_
 VERIFIED_BYTES=$V_BYTES
 
 # ---------------------------------------------------------------- 1. throughput
+# In rounds, so that each figure has its neighbours a moment apart: the stream from this service (rows written on
+# the JVM), the stream from a second service on the same database that lets PostgreSQL write them (row_to_json), and
+# \copy of the floor SQL with the service's plan (enable_sort=off: the index walk) and with PostgreSQL's own, of
+# SELECT * and of the row_to_json SQL.
+start_second_service postgres "$SECOND_PORT"
+stream_once "second service warm-up" "$URL2" || true
 settle
+log "1. \\copy warm-up"
+copy_once "\\copy warm-up" || true
 pg_temp_files; TEMP0=$PG_TEMP
-G_RPS=() G_TTFB1=() G_TOT=()
+last() { if (($#)); then echo "${@: -1}"; else echo "?"; fi; }
+G_RPS=() G_TTFB1=() G_TOT=() Q_RPS=() Q_TOT=() C_RPS=() C_SEC=() P_RPS=() P_SEC=() A_RPS=() A_SEC=() J_RPS=() J_SEC=()
 for ((r = 1; r <= STREAM_RUNS; r++)); do
+  settle
   if stream_once "throughput run $r"; then
     G_RPS+=("$(calc "%.0f" "$ROWS / $S_TOTAL")")
     G_TOT+=("$S_TOTAL")
     G_TTFB1+=("$S_TTFB")
-    log "1. gateway run $r: ${S_TOTAL}s (first byte ${S_TTFB}s), $S_BYTES bytes, ${G_RPS[-1]} rows/s"
+    log "1. round $r: stream (JVM) ${S_TOTAL}s (first byte ${S_TTFB}s), $S_BYTES bytes, ${G_RPS[-1]} rows/s"
   fi
-done
-G_MEDIAN=$( ((${#G_RPS[@]})) && median "${G_RPS[@]}" || echo n/a)
-pg_temp_files; G_TEMP=$(temp_delta "$TEMP0" "$PG_TEMP"); TEMP0=$PG_TEMP
-
-settle
-log "1. \\copy: one warm-up, then $STREAM_RUNS timed"
-copy_once "\\copy warm-up" || true
-C_RPS=() C_SEC=()
-for ((r = 1; r <= STREAM_RUNS; r++)); do
-  if copy_once "\\copy run $r"; then
-    C_RPS+=("$(calc "%.0f" "$ROWS / $C_SECONDS")")
-    C_SEC+=("$C_SECONDS")
-    log "1. \\copy run $r: ${C_SECONDS}s, ${C_RPS[-1]} rows/s"
+  settle
+  if stream_once "row_to_json throughput run $r" "$URL2"; then
+    Q_RPS+=("$(calc "%.0f" "$ROWS / $S_TOTAL")")
+    Q_TOT+=("$S_TOTAL")
+    log "1. round $r: stream (row_to_json) ${S_TOTAL}s, $S_BYTES bytes, ${Q_RPS[-1]} rows/s"
   fi
-done
-C_MEDIAN=$( ((${#C_RPS[@]})) && median "${C_RPS[@]}" || echo n/a)
-pg_temp_files; C_TEMP=$(temp_delta "$TEMP0" "$PG_TEMP"); TEMP0=$PG_TEMP
-
-# the same \copy with the planner setting the service's stream transaction makes (Streams.pump: SET LOCAL
-# enable_sort = off, so the cursor walks videos_created_idx instead of sorting the table first): the same plan
-log "1. \\copy with enable_sort=off, the service's plan (for the reading; not a target)"
-P_RPS=() P_SEC=()
-for ((r = 1; r <= STREAM_RUNS; r++)); do
-  if PGOPTIONS="-c enable_sort=off" copy_once "index-plan \\copy run $r"; then
-    P_RPS+=("$(calc "%.0f" "$ROWS / $C_SECONDS")")
-    P_SEC+=("$C_SECONDS")
-    log "1. index-plan \\copy run $r: ${C_SECONDS}s, ${P_RPS[-1]} rows/s"
+  settle
+  if PGOPTIONS="-c enable_sort=off" copy_once "floor \\copy (index plan) run $r"; then
+    P_RPS+=("$(calc "%.0f" "$ROWS / $C_SECONDS")"); P_SEC+=("$C_SECONDS")
   fi
+  if copy_once "floor \\copy (default plan) run $r"; then
+    C_RPS+=("$(calc "%.0f" "$ROWS / $C_SECONDS")"); C_SEC+=("$C_SECONDS")
+  fi
+  if copy_once "select * \\copy run $r" "$STAR_SQL"; then
+    A_RPS+=("$(calc "%.0f" "$ROWS / $C_SECONDS")"); A_SEC+=("$C_SECONDS")
+  fi
+  if PGOPTIONS="-c enable_sort=off" copy_once "row_to_json \\copy run $r" "$R2J_SQL"; then
+    J_RPS+=("$(calc "%.0f" "$ROWS / $C_SECONDS")"); J_SEC+=("$C_SECONDS")
+  fi
+  log "1. round $r: \\copy floor $(last "${P_SEC[@]}")s (index plan) / $(last "${C_SEC[@]}")s (default plan)," \
+    "select * $(last "${A_SEC[@]}")s, row_to_json $(last "${J_SEC[@]}")s"
 done
-P_MEDIAN=$( ((${#P_RPS[@]})) && median "${P_RPS[@]}" || echo n/a)
-pg_temp_files; P_TEMP=$(temp_delta "$TEMP0" "$PG_TEMP")
-PLAN_DEFAULT=$("${PSQL[@]}" -Atc "EXPLAIN $STREAM_SQL" | head -1 | sed -E 's/ +\(cost.*//; s/^ *//')
+stop_second_service
+med() { (($#)) && median "$@" || echo n/a; }
+G_MEDIAN=$(med "${G_RPS[@]}")
+Q_MEDIAN=$(med "${Q_RPS[@]}")
+C_MEDIAN=$(med "${C_RPS[@]}")
+P_MEDIAN=$(med "${P_RPS[@]}")
+A_MEDIAN=$(med "${A_RPS[@]}")
+J_MEDIAN=$(med "${J_RPS[@]}")
+# the floor: the faster plan of the two
+F_MEDIAN=$(awk -v a="$C_MEDIAN" -v b="$P_MEDIAN" 'BEGIN { if (a == "n/a") print b; else if (b == "n/a" || a + 0 > b + 0) print a; else print b }')
+pg_temp_files; G_TEMP=$(temp_delta "$TEMP0" "$PG_TEMP")
+PLAN_DEFAULT=$("${PSQL[@]}" -Atc "EXPLAIN $FLOOR_SQL" | head -1 | sed -E 's/ +\(cost.*//; s/^ *//')
 PLAN_SERVICE=$("${PSQL[@]}" -Atc "SET enable_sort = off" -c "EXPLAIN $STREAM_SQL" | grep -v '^SET' | head -1 | sed -E 's/ +\(cost.*//; s/^ *//')
-R_THROUGHPUT=$(ratio "$G_MEDIAN" "$C_MEDIAN")
-R_SAMEPLAN=$(ratio "$G_MEDIAN" "$P_MEDIAN")
+R_THROUGHPUT=$(ratio "$G_MEDIAN" "$F_MEDIAN")
+R_R2J=$(ratio "$Q_MEDIAN" "$F_MEDIAN")
+R_ENCODINGS=$(ratio "$G_MEDIAN" "$Q_MEDIAN")
+R_STAR=$(ratio "$G_MEDIAN" "$A_MEDIAN")
+R_R2J_SQL=$(ratio "$Q_MEDIAN" "$J_MEDIAN")
 
 # ---------------------------------------------------------------- 2. time to first byte
 settle
@@ -525,15 +551,19 @@ list() { local IFS=' '; echo "$*"; }
   echo "  verified once: HTTP $V_CODE, $V_TYPE, curl exit $V_EXIT, $V_BYTES bytes, wc -l = $V_LINES (table: $ROWS rows)"
   echo "  line check: $V_CHECK"
   echo
-  echo "1. throughput, $ROWS rows a stream"
-  echo "  gateway (curl -o /dev/null): seconds $(list "${G_TOT[@]}"); first byte at $(list "${G_TTFB1[@]}") s"
-  echo "                               rows/s  $(list "${G_RPS[@]}")  -> median $G_MEDIAN   (PostgreSQL temp files: $G_TEMP)"
-  echo "  psql \\copy (…) to /dev/null: seconds $(list "${C_SEC[@]}")"
-  echo "                               rows/s  $(list "${C_RPS[@]}")  -> median $C_MEDIAN   (temp files: $C_TEMP)"
-  echo "  \\copy plan (default settings): $PLAN_DEFAULT"
-  echo "  same \\copy with PGOPTIONS='-c enable_sort=off' (the service's plan: $PLAN_SERVICE):"
-  echo "                               seconds $(list "${P_SEC[@]}"), rows/s $(list "${P_RPS[@]}") -> median $P_MEDIAN   (temp files: $P_TEMP)"
-  echo "  \\copy SQL: $STREAM_SQL"
+  echo "1. throughput, $ROWS rows a stream, $STREAM_RUNS rounds (each: JVM stream, row_to_json stream, the \\copy runs)"
+  echo "  stream, rows written on the JVM:   seconds $(list "${G_TOT[@]}"); first byte at $(list "${G_TTFB1[@]}") s"
+  echo "                                     rows/s  $(list "${G_RPS[@]}")  -> median $G_MEDIAN"
+  echo "  stream, row_to_json (2nd service): seconds $(list "${Q_TOT[@]}"), rows/s $(list "${Q_RPS[@]}") -> median $Q_MEDIAN"
+  echo "  \\copy floor, index plan (enable_sort=off, the service's: $PLAN_SERVICE):"
+  echo "                                     seconds $(list "${P_SEC[@]}"), rows/s $(list "${P_RPS[@]}") -> median $P_MEDIAN"
+  echo "  \\copy floor, default plan ($PLAN_DEFAULT):"
+  echo "                                     seconds $(list "${C_SEC[@]}"), rows/s $(list "${C_RPS[@]}") -> median $C_MEDIAN"
+  echo "  \\copy (SELECT * FROM videos):     seconds $(list "${A_SEC[@]}"), rows/s $(list "${A_RPS[@]}") -> median $A_MEDIAN"
+  echo "  \\copy of the row_to_json SQL:     seconds $(list "${J_SEC[@]}"), rows/s $(list "${J_RPS[@]}") -> median $J_MEDIAN"
+  echo "  PostgreSQL temp files over the rounds: $G_TEMP"
+  echo "  floor SQL (what the service sends): $FLOOR_SQL"
+  echo "  row_to_json SQL: $R2J_SQL"
   echo "2. first byte (curl time_starttransfer), ms: $(list "${T_MS[@]}")  -> median $T_MEDIAN"
   echo "   whole streams of these runs, s: $(list "${T_TOTALS[@]}")"
   echo "   first NDJSON row (requests that stop there), ms: $(list "${R_MS[@]}")  -> median $R_MEDIAN" \
@@ -563,10 +593,14 @@ list() { local IFS=' '; echo "$*"; }
   echo "service log, whole run: ${SERVICE_EVENTS:-no stream events}"
   echo
   printf '%-62s %12s %10s  %s\n' "figure" value target verdict
-  printf '%-62s %12s %10s  %s\n' "gateway stream rows/s (median of $STREAM_RUNS)" "$G_MEDIAN" "" ""
-  printf '%-62s %12s %10s  %s\n' "psql \\copy rows/s (median of $STREAM_RUNS)" "$C_MEDIAN" "" ""
-  printf '%-62s %12s %10s  %s\n' "gateway / \\copy" "$R_THROUGHPUT" ">= $TARGET_RATIO" "$THROUGHPUT_VERDICT"
-  printf '%-62s %12s %10s  %s\n' "gateway / \\copy with enable_sort=off (same plan; reading only)" "$R_SAMEPLAN" "" ""
+  printf '%-62s %12s %10s  %s\n' "stream rows/s, JVM encoding (median of $STREAM_RUNS)" "$G_MEDIAN" "" ""
+  printf '%-62s %12s %10s  %s\n' "stream rows/s, row_to_json (median of $STREAM_RUNS)" "$Q_MEDIAN" "" ""
+  printf '%-62s %12s %10s  %s\n' "\\copy floor rows/s, faster plan (median of $STREAM_RUNS)" "$F_MEDIAN" "" ""
+  printf '%-62s %12s %10s  %s\n' "stream (JVM) / \\copy floor" "$R_THROUGHPUT" ">= $TARGET_RATIO" "$THROUGHPUT_VERDICT"
+  printf '%-62s %12s %10s  %s\n' "stream (row_to_json) / \\copy floor" "$R_R2J" "" ""
+  printf '%-62s %12s %10s  %s\n' "stream JVM / stream row_to_json" "$R_ENCODINGS" "" ""
+  printf '%-62s %12s %10s  %s\n' "stream (JVM) / \\copy (SELECT * FROM videos)" "$R_STAR" "" ""
+  printf '%-62s %12s %10s  %s\n' "stream (row_to_json) / \\copy of its SQL" "$R_R2J_SQL" "" ""
   printf '%-62s %12s %10s  %s\n' "first byte (curl time_starttransfer), ms (median of $TTFB_RUNS)" "$T_MEDIAN" "< $TARGET_TTFB_MS" "$TTFB_VERDICT"
   printf '%-62s %12s %10s  %s\n' "first NDJSON row, ms (median of $TTFB_RUNS)" "$R_MEDIAN" "< $TARGET_TTFB_MS" "$ROW_VERDICT"
   printf '%-62s %12s %10s  %s\n' "heap after GC before streaming, MB" "$H_BEFORE" "" ""

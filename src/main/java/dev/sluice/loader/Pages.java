@@ -93,16 +93,16 @@ final class Pages {
       Rows data = new Rows(done.resultAt(0), limit, backward);
       Total total = done.resultAt(1);
       boolean extra = data.more;
-      int keyAt = format.width();
+      RowFormat.Keys keys = format.keys(q.sort());
       String next;
       String prev;
       if (!backward) {
-        next = extra ? cursors.encode(op.qualifiedName(), binding, false, data.lastKey(keyAt)) : null;
+        next = extra ? cursors.encode(op.qualifiedName(), binding, false, data.lastKey(keys)) : null;
         prev = position != null && data.size() > 0
-          ? cursors.encode(op.qualifiedName(), binding, true, data.firstKey(keyAt)) : null;
+          ? cursors.encode(op.qualifiedName(), binding, true, data.firstKey(keys)) : null;
       } else {
-        next = data.size() == 0 ? null : cursors.encode(op.qualifiedName(), binding, false, data.lastKey(keyAt));
-        prev = extra ? cursors.encode(op.qualifiedName(), binding, true, data.firstKey(keyAt)) : null;
+        next = data.size() == 0 ? null : cursors.encode(op.qualifiedName(), binding, false, data.lastKey(keys));
+        prev = extra ? cursors.encode(op.qualifiedName(), binding, true, data.firstKey(keys)) : null;
       }
       LoaderReply reply = reply(Envelope.of("cursor", op.message())
         .rows(data.write(format), data.size())
@@ -274,17 +274,13 @@ final class Pages {
       return out;
     }
 
-    /** The key values selected after the first row shown, from position {@code at}. */
-    List<String> firstKey(int at) {
-      return key(shown.get(0), at);
+    /** The key values of the first row shown. */
+    List<String> firstKey(RowFormat.Keys keys) {
+      return keys.of(shown.get(0));
     }
 
-    List<String> lastKey(int at) {
-      return key(shown.get(shown.size() - 1), at);
-    }
-
-    private static List<String> key(Row row, int at) {
-      return List.of(row.getString(at), row.getString(at + 1));
+    List<String> lastKey(RowFormat.Keys keys) {
+      return keys.of(shown.get(shown.size() - 1));
     }
   }
 

@@ -87,7 +87,7 @@ final class Streams {
     Function<List<String>, String> positions = key -> cursors.encode(op.qualifiedName(), binding, false, key);
     int batch = batchItems(op);
     RowFormat rows = q.rows(settings.lazy().rowEncoding());
-    BusWriteStream.ItemEncoder<Row> encoder = encoder(rows);
+    BusWriteStream.ItemEncoder<Row> encoder = encoder(rows, rows.keys(q.sort()));
     BusWriteStream.open(vertx, address, credit, batch, settings.streaming().idleTimeoutSeconds() * 1000L, encoder,
         positions)
       .onFailure(err -> open.fail(500, Problem.internal().toJson().encode()))
@@ -101,9 +101,8 @@ final class Streams {
       });
   }
 
-  /** How a row of the stream's query becomes its line ({@link RowFormat}); the key values follow the row. */
-  private static BusWriteStream.ItemEncoder<Row> encoder(RowFormat rows) {
-    int keyAt = rows.width();
+  /** How a row of the stream's query becomes its line, and where its key values are ({@link RowFormat}). */
+  private static BusWriteStream.ItemEncoder<Row> encoder(RowFormat rows, RowFormat.Keys keys) {
     return new BusWriteStream.ItemEncoder<>() {
       @Override
       public void write(Row row, io.vertx.core.buffer.Buffer out) {
@@ -112,7 +111,7 @@ final class Streams {
 
       @Override
       public List<String> key(Row row) {
-        return List.of(row.getString(keyAt), row.getString(keyAt + 1));
+        return keys.of(row);
       }
     };
   }

@@ -27,8 +27,7 @@ public final class Plans {
   }
 
   /**
-   * Keyset page after (or, backward, before) a position; selects the key values as text after the row (from
-   * {@link RowFormat#width()} on).
+   * Keyset page after (or, backward, before) a position, each row with its key values ({@link RowFormat#keys}).
    *
    * @param after     the key values of the row to continue from, or null for the start
    * @param inclusive whether the row at {@code after} itself is included
@@ -50,8 +49,8 @@ public final class Plans {
   private static Sql rowsWithKeys(ListQuery q, RowFormat rows, List<String> after, boolean backward,
                                   boolean inclusive) {
     SortKey sort = q.sort();
-    Sql sql = Sql.of("SELECT " + rows.selectList() + ", " + sort.column() + "::text, " + sort.idColumn()
-      + "::text FROM ").append(q.from()).append(rows.lateral());
+    Sql sql = Sql.of("SELECT " + rows.selectList() + rows.keys(sort).select() + " FROM ").append(q.from())
+      .append(rows.lateral());
     Sql where = after == null ? q.where() : and(q.where(), seek(sort, after, sort.descending() != backward, inclusive));
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(where);

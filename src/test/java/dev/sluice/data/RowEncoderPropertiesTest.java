@@ -17,7 +17,10 @@ import java.time.temporal.ChronoUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** What {@link RowEncoder} writes, Jackson reads back as the same value: strings, timestamps, float texts. */
+/**
+ * What {@link RowEncoder} writes, Jackson reads back as the same values: whole random rows of every kind of column,
+ * NULLs among them, and each kind on its own (strings, timestamps, float texts).
+ */
 class RowEncoderPropertiesTest {
 
   private static final JsonFactory JSON = new JsonFactory();
@@ -73,6 +76,92 @@ class RowEncoderPropertiesTest {
         Arbitraries.just(0), Arbitraries.integers().between(0, 999_999), Arbitraries.of(100_000, 120_000, 1, 500_000))
       .map(micros -> Instant.ofEpochSecond(seconds, micros * 1000L).atOffset(
         seconds % 3 == 0 ? ZoneOffset.ofHours(5) : ZoneOffset.UTC)));
+  }
+
+  @Provide
+  Arbitrary<OffsetDateTime> anyInstants() {
+    return Arbitraries.longs().between(-30_610_224_000L, 253_402_300_799L).flatMap(seconds ->
+      Arbitraries.integers().between(0, 999_999).map(micros -> OffsetDateTime.ofInstant(
+        Instant.ofEpochSecond(seconds, micros * 1000L), ZoneOffset.UTC)));
+  }
+
+  /** A column's kind and a value of it as the pg client hands it over (a float or numeric as PostgreSQL's text). */
+  record Cell(Column.Kind kind, Object value) {
+  }
+
+  @Provide
+  Arbitrary<java.util.List<Cell>> rows() {
+    Arbitrary<Cell> cell = Arbitraries.of(Column.Kind.values()).flatMap(kind -> {
+      Arbitrary<?> values = switch (kind) {
+        case UUID -> Arbitraries.create(java.util.UUID::randomUUID);
+        case TEXT -> texts();
+        case INTEGER -> Arbitraries.integers();
+        case BIGINT -> Arbitraries.longs();
+        case BOOLEAN -> Arbitraries.of(true, false);
+        case TIMESTAMP -> anyInstants();
+        case FLOAT -> Arbitraries.doubles().map(d -> Double.isNaN(d) ? "NaN" : Double.isInfinite(d)
+          ? (d > 0 ? "Infinity" : "-Infinity") : postgresText(d));
+        case NUMERIC -> Arbitraries.bigDecimals().ofScale(4).map(java.math.BigDecimal::toPlainString);
+      };
+      return values.injectNull(0.1).map(value -> new Cell(kind, value));
+    });
+    return cell.list().ofMinSize(1).ofMaxSize(12);
+  }
+
+  /** A flat JSON object as Jackson reads it: numbers exactly (BigInteger, BigDecimal), in the fields' order. */
+  private static java.util.Map<String, Object> object(JsonParser parser) throws Exception {
+    assertEquals(JsonToken.START_OBJECT, parser.nextToken());
+    java.util.Map<String, Object> read = new java.util.LinkedHashMap<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      read.put(name, switch (value) {
+        case VALUE_STRING -> parser.getText();
+        case VALUE_NUMBER_INT -> parser.getBigIntegerValue();
+        case VALUE_NUMBER_FLOAT -> parser.getDecimalValue();
+        case VALUE_TRUE -> true;
+        case VALUE_FALSE -> false;
+        case VALUE_NULL -> null;
+        default -> throw new AssertionError("a flat row holds no " + value);
+      });
+    }
+    assertEquals(JsonToken.END_OBJECT, parser.currentToken());
+    assertEquals(null, parser.nextToken(), "one object, nothing after it");
+    return read;
+  }
+
+  @Property(tries = 3000)
+  void rowsReadBack(@ForAll("rows") java.util.List<Cell> row) throws Exception {
+    java.util.List<Column> columns = new java.util.ArrayList<>();
+    io.vertx.sqlclient.Tuple tuple = io.vertx.sqlclient.Tuple.tuple();
+    for (int i = 0; i < row.size(); i++) {
+      columns.add(new Column("c" + i, "c" + i, row.get(i).kind()));
+      tuple.addValue(row.get(i).value());
+    }
+    byte[] json = new RowEncoder(columns, 0).encode(tuple, Buffer.buffer()).getBytes();
+    java.util.Map<String, Object> read = object(JSON.createParser(json));
+    assertEquals(row.size(), read.size());
+    int i = 0;
+    for (Object field : read.keySet()) {
+      assertEquals("c" + i, field, "the fields in the columns' order");
+      Cell cell = row.get(i++);
+      Object got = read.get(field);
+      if (cell.value() == null) {
+        assertEquals(null, got);
+        continue;
+      }
+      switch (cell.kind()) {
+        case UUID, TEXT -> assertEquals(cell.value().toString(), got);
+        case INTEGER, BIGINT -> assertEquals(((Number) cell.value()).longValue(), ((Number) got).longValue());
+        case BOOLEAN -> assertEquals(cell.value(), got);
+        case TIMESTAMP -> assertEquals(((OffsetDateTime) cell.value()).toInstant(),
+          OffsetDateTime.parse((String) got).toInstant());
+        case FLOAT -> assertEquals(Double.parseDouble((String) cell.value()),
+          got instanceof String word ? Double.parseDouble(word) : Double.parseDouble(got.toString()));
+        case NUMERIC -> assertEquals(0, new java.math.BigDecimal((String) cell.value())
+          .compareTo(new java.math.BigDecimal(got.toString())), () -> cell.value() + " read as " + got);
+      }
+    }
   }
 
   @Property(tries = 3000)

@@ -46,9 +46,12 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   private MessageConsumer<Buffer> control;
   private long timer = -1;
 
-  private Buffer current = Buffer.buffer();
+  private int sizeHint = 4096;
+  private Buffer current = Buffer.buffer(sizeHint);
   private int currentCount;
   private List<String> lastKey;
+  /** The last item written, whose key is read only when a position is asked for (a batch's end, a checkpoint). */
+  private T lastItem;
   private String lastPosition;
   private long credit;
   private long seq;
@@ -105,8 +108,11 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     return items;
   }
 
-  /** The keyset values of the last item written, or null before the first. */
+  /** The keyset values of the last item written (read from it when asked), or null before the first. */
   public List<String> lastKey() {
+    if (lastKey == null && lastItem != null) {
+      lastKey = encoder.key(lastItem);
+    }
     return lastKey;
   }
 
@@ -121,6 +127,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
    */
   public void startAfter(List<String> key) {
     if (items == 0) {
+      lastItem = null;
       lastKey = key;
       lastPosition = null;
     }
@@ -128,7 +135,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
 
   /** The position after the last item written (or where the stream started), or null before the first. */
   public String position() {
-    if (lastPosition == null && lastKey != null) {
+    if (lastPosition == null && lastKey() != null) {
       lastPosition = positions.apply(lastKey);
     }
     return lastPosition;
@@ -145,7 +152,8 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     bytes += current.length() - before;
     currentCount++;
     items++;
-    lastKey = encoder.key(item);
+    lastItem = item;
+    lastKey = null;
     lastPosition = null;
     if (currentCount >= batchItems) {
       seal();
@@ -219,7 +227,9 @@ public final class BusWriteStream<T> implements WriteStream<T> {
 
   private void seal() {
     queue.add(new StreamBatch(current, currentCount, position()));
-    current = Buffer.buffer();
+    // sized for a batch like the last one, so that filling it does not copy it over and over as it grows
+    sizeHint = Math.max(sizeHint, current.length() + current.length() / 8);
+    current = Buffer.buffer(sizeHint);
     currentCount = 0;
     if (batchHandler != null) {
       batchHandler.handle(items);
