@@ -19,11 +19,13 @@ import io.vertx.core.json.JsonObject;
  * @param corsOrigins          origins allowed to call from a browser (CORS); empty (the default) sends no CORS
  *                             headers; {@code *} allows any origin, but never together with credentials
  * @param corsCredentials      whether browsers may send credentials cross-origin (needs explicit origins)
+ * @param nativeTransport      Netty's native epoll transport for every socket of the node (HTTP, PostgreSQL, the
+ *                             event bus) where it is available (Linux x86-64); NIO otherwise or when false
  */
 public record HttpConfig(String host, int port, int idleTimeoutSeconds, int compressionLevel, int minCompressBytes,
                          int benchmarkReplyBytes, int maxRequestLineBytes, int maxHeaderBytes, int maxBodyBytes,
                          int requestTimeoutSeconds, int drainSeconds, java.util.List<String> corsOrigins,
-                         boolean corsCredentials) {
+                         boolean corsCredentials, boolean nativeTransport) {
 
   public HttpConfig {
     corsOrigins = java.util.List.copyOf(corsOrigins);
@@ -51,6 +53,7 @@ public record HttpConfig(String host, int port, int idleTimeoutSeconds, int comp
       json.getInteger("request_timeout_seconds", 35),
       json.getInteger("drain_seconds", 10),
       json.getJsonArray("cors_origins", new io.vertx.core.json.JsonArray()).stream().map(String::valueOf).toList(),
-      json.getBoolean("cors_credentials", false));
+      json.getBoolean("cors_credentials", false),
+      json.getBoolean("native_transport", true));
   }
 }

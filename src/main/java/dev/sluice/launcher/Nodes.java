@@ -34,6 +34,8 @@ import java.util.UUID;
  */
 public final class Nodes {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Nodes.class);
+
   private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
     "OPTIONS", "PATCH", "TRACE", "CONNECT");
 
@@ -79,7 +81,8 @@ public final class Nodes {
   }
 
   public static Vertx vertx(SluiceConfig settings) {
-    VertxOptions options = new VertxOptions();
+    // Netty's epoll transport where it is available (Linux x86-64, bundled), NIO elsewhere
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(settings.http().nativeTransport());
     VertxBuilder builder = Vertx.builder();
     PrometheusMeterRegistry registry = null;
     if (settings.lazy().enableMetrics()) {
@@ -105,6 +108,7 @@ public final class Nodes {
     } else {
       vertx = builder.with(options).build();
     }
+    LOG.info("node.transport {}", vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     NodeState.startedAt(vertx);
     if (registry != null) {
       Metrics.install(vertx, registry);

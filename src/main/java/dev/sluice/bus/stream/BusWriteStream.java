@@ -31,9 +31,9 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     /** Appends the item's JSON (one line, no newline) to {@code out}. */
     void write(T item, Buffer out);
 
+    /** The item's keyset values; asked only of the last item before a position is needed (a batch's end). */
     List<String> key(T item);
   }
-
 
   private final Vertx vertx;
   private final String dataAddress;
