@@ -235,9 +235,14 @@ public abstract class LoaderVerticle extends VerticleBase {
       String parameter = message.body().containsKey(StreamProtocol.LAST_EVENT_ID) ? StreamProtocol.LAST_EVENT_ID
         : "after";
       String after = params.string(parameter, 1, 4096, false);
+      String until = params.string(StreamProtocol.UNTIL, 1, 4096, false);
       boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.bool("follow", false));
+      if (following && until != null) {
+        params.fail(StreamProtocol.UNTIL, "cannot be combined with follow=true");
+      }
       ListQuery query = planners.planStream(operation, params);
-      streams.run(operation, query, streams.resumeFrom(operation, query, after, parameter), message,
+      streams.run(operation, query, streams.resumeFrom(operation, query, after, parameter),
+        streams.resumeFrom(operation, query, until, StreamProtocol.UNTIL), message,
         following ? wakeups(plan.followTable()) : null);
     } catch (ProblemException e) {
       fail(message, e.problem());

@@ -45,7 +45,16 @@ public final class Plans {
    * them; else one {@code row_to_json} text, the key values after it.
    */
   public static Sql stream(ListQuery q, List<String> after, boolean plain) {
-    return rowsWithKeys(q, after, false, false, plain);
+    return stream(q, after, null, plain);
+  }
+
+  /**
+   * As {@link #stream(ListQuery, List, boolean)}, ending with the row at {@code until} (included) when it is given:
+   * one range of a listing read as several ({@code after} excluded, {@code until} included, so that ranges cut at
+   * the same positions hold every row exactly once, whether or not a row sits at a cut).
+   */
+  public static Sql stream(ListQuery q, List<String> after, List<String> until, boolean plain) {
+    return rowsWithKeys(q, after, until, false, false, plain);
   }
 
   private static Sql rowsWithKeys(ListQuery q, List<String> after, boolean backward, boolean inclusive) {
@@ -54,10 +63,19 @@ public final class Plans {
 
   private static Sql rowsWithKeys(ListQuery q, List<String> after, boolean backward, boolean inclusive,
                                   boolean plain) {
+    return rowsWithKeys(q, after, null, backward, inclusive, plain);
+  }
+
+  private static Sql rowsWithKeys(ListQuery q, List<String> after, List<String> until, boolean backward,
+                                  boolean inclusive, boolean plain) {
     SortKey sort = q.sort();
     Sql sql = Sql.of("SELECT " + (plain ? q.plainColumns() : ListQuery.ROW_JSON) + ", " + sort.column()
       + "::text, " + sort.idColumn() + "::text FROM ").append(plain ? q.from() : q.fromWithRow());
     Sql where = after == null ? q.where() : and(q.where(), seek(sort, after, sort.descending() != backward, inclusive));
+    if (until != null) {
+      // the seek the other way, the row at until included
+      where = and(where, seek(sort, until, sort.descending() == backward, true));
+    }
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(where);
     }

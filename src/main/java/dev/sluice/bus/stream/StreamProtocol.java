@@ -56,6 +56,13 @@ public final class StreamProtocol {
   public static final String POSITION = "position";
 
   /**
+   * The open request's parameter that ends a stream: a position (as {@code after}) whose item is the last one sent.
+   * A stream with {@code after=a&until=b} sends the items after {@code a} up to {@code b}, included; ranges cut at
+   * the same positions hold every item once.
+   */
+  public static final String UNTIL = "until";
+
+  /**
    * The open request's parameter holding a resume position that came as SSE's {@code Last-Event-ID} header rather
    * than as {@code after}: problems about it name the header.
    */
