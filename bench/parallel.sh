@@ -103,7 +103,8 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
   echo "NDJSON line whole with Jackson's streaming parser and sums view_count (checked against PostgreSQL's sum)."
   echo "ranges=1 is one stream (no cut). loop: the handler on the caller's event loop; workers: executeBlocking, unordered."
   echo
-  printf '%-8s %-7s %-34s %9s %10s %9s %9s  %s\n' handler ranges "seconds, each round" median rows/s speed-up paired cut
+  printf '%-8s %-7s %-40s %8s %8s %8s %7s %7s %6s  %s\n' handler ranges "seconds, each round" median rows/s \
+    speed-up paired jvm-cpu cores cut
   IFS=',' read -r -a H_LIST <<<"$HANDLERS"
   IFS=',' read -r -a N_LIST <<<"$RANGES"
   for h in "${H_LIST[@]}"; do
@@ -123,11 +124,15 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
       done)
       cut=$(field cut <<<"$lines" | sort -u | tr '\n' ' ')
       per=$(field per_range <<<"$lines" | tail -1)
-      printf '%-8s %-7s %-34s %9s %10s %9s %9s  %s %s\n' "$h" "$n" "$secs" "$med" "$rps" "$speed" \
-        "$(median $paired)" "$cut" "$per"
+      jvm=$(median $(field jvm_cpu_s <<<"$lines"))
+      cores=$(median $(field busy_cores <<<"$lines"))
+      printf '%-8s %-7s %-40s %8s %8s %8s %7s %7.1f %6.2f  %s %s\n' "$h" "$n" "$secs" "$med" "$rps" "$speed" \
+        "$(median $paired)" "$jvm" "$cores" "$cut" "$per"
     done
   done
   echo
   echo "speed-up: median seconds of one stream / median seconds of this run; paired: median over the rounds of"
-  echo "(that round's single stream / this run). Raw lines: ${RUN_DIR#"$ROOT"/}/bench.txt"
+  echo "(that round's single stream / this run); jvm-cpu: CPU seconds of the benchmark's JVM (loader, client, handler,"
+  echo "GC) in a run, median; cores: cores the whole machine kept busy during a run (/proc/stat, PostgreSQL and anything"
+  echo "else running included), median, of $(nproc). Raw lines: $RUN_DIR/bench.txt"
 } | tee "$RESULTS"

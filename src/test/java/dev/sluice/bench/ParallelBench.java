@@ -39,13 +39,15 @@ import java.util.concurrent.atomic.LongAdder;
  * pool with {@code executeBlocking(…, false)} (batches of different ranges decode at once). A run counts only when
  * it saw every row and the sum PostgreSQL gives.
  *
- * <p>Prints one line a run: {@code parallel handler=… ranges=n round=r seconds=s rows=… rows_per_s=… cut=…
- * per_range=[…]}. Arguments: database URL, rounds, loader instances, range counts (comma separated, 1 for the
+ * <p>Prints one line a run: {@code parallel handler=… ranges=n round=r seconds=s rows=… rows_per_s=… jvm_cpu_s=…
+ * busy_cores=… cut=… per_range=[…]} ({@code jvm_cpu_s}: this JVM's CPU time in the run; {@code busy_cores}: the
+ * cores the whole machine kept busy, on average, PostgreSQL included). Arguments: database URL, rounds, loader instances, range counts (comma separated, 1 for the
  * single stream), handlers (comma separated: loop, workers).
  */
 public final class ParallelBench {
 
   private static final JsonFactory JSON = new JsonFactory();
+  private static final int CPUS = Runtime.getRuntime().availableProcessors();
 
   private ParallelBench() {
   }
@@ -85,12 +87,19 @@ public final class ParallelBench {
           List<Integer> order = new ArrayList<>(ranges);
           java.util.Collections.rotate(order, round - 1); // no count always first, or always last
           for (int n : order) {
+            long cpu0 = jvmCpuNanos();
+            long[] machine0 = machineJiffies();
             long t0 = System.nanoTime();
             Processed processed = run(vertx, client, handler, n, rows, views);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("parallel handler=%s ranges=%d round=%d seconds=%.3f rows=%d rows_per_s=%.0f cut=%s "
-                + "per_range=%s%n", handler, n, round, seconds, processed.rows(), processed.rows() / seconds,
-              processed.cutFrom(), processed.rowsPerRange().toString().replace(" ", ""));
+            double jvmCpu = (jvmCpuNanos() - cpu0) / 1e9;
+            long[] machine1 = machineJiffies();
+            double busyCores = machine0 == null || machine1 == null || machine1[1] == machine0[1] ? Double.NaN
+              : (double) (machine1[0] - machine0[0]) / (machine1[1] - machine0[1]) * CPUS;
+            System.out.printf("parallel handler=%s ranges=%d round=%d seconds=%.3f rows=%d rows_per_s=%.0f "
+                + "jvm_cpu_s=%.2f busy_cores=%.2f cut=%s per_range=%s%n", handler, n, round, seconds, processed.rows(),
+              processed.rows() / seconds, jvmCpu, busyCores, processed.cutFrom(),
+              processed.rowsPerRange().toString().replace(" ", ""));
           }
         }
       }
@@ -120,6 +129,35 @@ public final class ParallelBench {
         + " rows, views " + sum.sum() + "; expected " + rows + " and " + views);
     }
     return processed;
+  }
+
+  /** CPU time of this JVM (all its threads: the loader, the handler, Vert.x, GC). */
+  static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+      .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /**
+   * The machine's busy and total CPU time so far, in jiffies (the first line of /proc/stat), or null off Linux: over a
+   * run, busy / total × cpus is how many cores were busy on average, PostgreSQL's backends and other processes
+   * included.
+   */
+  static long[] machineJiffies() {
+    try {
+      String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long user = Long.parseLong(f[1]);
+      long nice = Long.parseLong(f[2]);
+      long system = Long.parseLong(f[3]);
+      long idle = Long.parseLong(f[4]);
+      long iowait = Long.parseLong(f[5]);
+      long irq = Long.parseLong(f[6]);
+      long softirq = Long.parseLong(f[7]);
+      long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+      long busy = user + nice + system + irq + softirq + steal;
+      return new long[] {busy, busy + idle + iowait};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** Reads every line of a batch whole with Jackson; the sum of their {@code view_count}. */
