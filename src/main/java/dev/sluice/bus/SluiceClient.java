@@ -1,6 +1,7 @@
 package dev.sluice.bus;
 
 import dev.sluice.bus.stream.BusReadStream;
+import dev.sluice.config.SluiceConfig;
 import dev.sluice.problem.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,8 +27,22 @@ import java.util.stream.Collectors;
  */
 public interface SluiceClient {
 
+  /**
+   * A client that waits {@code timeoutMs} for a loader's answer; {@link #processBatches} opens its streams with the
+   * configuration's defaults.
+   */
   static SluiceClient create(Vertx vertx, long timeoutMs) {
-    return new SluiceClientImpl(vertx, timeoutMs, null);
+    return new SluiceClientImpl(vertx, timeoutMs, null, SluiceClientImpl.StreamSettings.defaults());
+  }
+
+  /**
+   * A client configured as the node is: it waits as long as the gateway does ({@code timeout_seconds} + 2 s), and
+   * {@link #processBatches} opens its streams with the gateway's window ({@code buffer_size / batch_size}), threshold
+   * and idle timeout, and reads up to {@code lazy_loading.max_concurrent_batches} ranges at once when not told.
+   */
+  static SluiceClient create(Vertx vertx, SluiceConfig settings) {
+    return new SluiceClientImpl(vertx, settings.lazy().timeoutSeconds() * 1000L + 2_000, null,
+      SluiceClientImpl.StreamSettings.of(settings.lazy(), settings.streaming()));
   }
 
   /** The reply as the loader encoded it: envelope bytes (maybe gzip'd), ETag and cursors. */
@@ -54,6 +69,31 @@ public interface SluiceClient {
     return BusReadStream.open(vertx(), operation, params, window, threshold, idleTimeoutMs, sendTimeoutMs(),
       requestId());
   }
+
+  /**
+   * Processes every item of a stream operation's listing ({@link Operation#VIDEO_STREAM}, …, with its filters in
+   * {@code params}) as up to {@code maxConcurrentBatches} concurrent keyset ranges. The loader cuts the listing where
+   * PostgreSQL's statistics of the sort column, or a small sample of the table, say the ranges are about equal
+   * (never by {@code OFFSET}); each range is a stream of its own, backpressured by the handler: a range's next batch
+   * is handed over only once the future returned for its previous one completed. Every item is handed over exactly
+   * once; {@link RangeBatch#range()} and {@link RangeBatch#seq()} say where a batch stands, so that a caller that
+   * needs the listing's order can restore it ({@link RangeBatch#ORDER}).
+   *
+   * <p>Completes once every range has ended and every batch was handled. Fails with the first failure, a
+   * {@link ProblemException} from the loader (400 for bad parameters, 503, 504) or the handler's own, and then
+   * cancels every range still open. A listing that ranges would not speed up (a search, computed whole per stream)
+   * or too small to cut is processed as one range.
+   */
+  Future<Processed> processBatches(Operation streamOperation, JsonObject params, int maxConcurrentBatches,
+                                   BatchHandler handler);
+
+  /** As {@link #processBatches(Operation, JsonObject, int, BatchHandler)}, {@link #maxConcurrentBatches()} at once. */
+  default Future<Processed> processBatches(Operation streamOperation, JsonObject params, BatchHandler handler) {
+    return processBatches(streamOperation, params, maxConcurrentBatches(), handler);
+  }
+
+  /** How many ranges {@link #processBatches} reads at once when not told ({@code lazy_loading.max_concurrent_batches}). */
+  int maxConcurrentBatches();
 
   Vertx vertx();
 

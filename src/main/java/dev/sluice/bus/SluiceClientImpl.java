@@ -1,5 +1,8 @@
 package dev.sluice.bus;
 
+import dev.sluice.bus.stream.StreamProtocol;
+import dev.sluice.config.LazyLoadingConfig;
+import dev.sluice.config.StreamingConfig;
 import dev.sluice.problem.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,16 +16,62 @@ final class SluiceClientImpl implements SluiceClient {
   private final Vertx vertx;
   private final long timeoutMs;
   private final String requestId;
+  private final StreamSettings streams;
 
-  SluiceClientImpl(Vertx vertx, long timeoutMs, String requestId) {
+  /** What the client's own streams (those of {@link #processBatches}) are opened with. */
+  record StreamSettings(int window, double threshold, long idleTimeoutMs, int maxConcurrentBatches) {
+
+    /** From the configuration's {@code lazy_loading} and {@code streaming} sections, as the gateway reads them. */
+    static StreamSettings of(LazyLoadingConfig lazy, StreamingConfig streaming) {
+      return new StreamSettings(Math.max(2, lazy.bufferSize() / Math.max(1, lazy.batchSize())),
+        lazy.backpressureThreshold(), streaming.idleTimeoutSeconds() * 1000L, lazy.maxConcurrentBatches());
+    }
+
+    static StreamSettings defaults() {
+      return of(LazyLoadingConfig.from(new JsonObject()), StreamingConfig.from(new JsonObject()));
+    }
+  }
+
+  SluiceClientImpl(Vertx vertx, long timeoutMs, String requestId, StreamSettings streams) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     this.requestId = requestId;
+    this.streams = streams;
   }
 
   @Override
   public SluiceClient withRequestId(String requestId) {
-    return new SluiceClientImpl(vertx, timeoutMs, requestId);
+    return new SluiceClientImpl(vertx, timeoutMs, requestId, streams);
+  }
+
+  @Override
+  public int maxConcurrentBatches() {
+    return streams.maxConcurrentBatches();
+  }
+
+  @Override
+  public Future<Processed> processBatches(Operation streamOperation, JsonObject params, int maxConcurrentBatches,
+                                          BatchHandler handler) {
+    if (!streamOperation.streaming()) {
+      return Future.failedFuture(new IllegalArgumentException(streamOperation + " is not a stream operation"));
+    }
+    if (maxConcurrentBatches < 1 || maxConcurrentBatches > StreamProtocol.MAX_SPLITS) {
+      return Future.failedFuture(new IllegalArgumentException("maxConcurrentBatches must be between 1 and "
+        + StreamProtocol.MAX_SPLITS + ", not " + maxConcurrentBatches));
+    }
+    return new ParallelBatches(this, streamOperation, params, maxConcurrentBatches, handler).run();
+  }
+
+  int window() {
+    return streams.window();
+  }
+
+  double threshold() {
+    return streams.threshold();
+  }
+
+  long idleTimeoutMs() {
+    return streams.idleTimeoutMs();
   }
 
   @Override

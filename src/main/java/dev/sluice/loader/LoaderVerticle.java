@@ -50,6 +50,7 @@ public abstract class LoaderVerticle extends VerticleBase {
   private Pool pool;
   private Pool streamPool;
   private Streams streams;
+  private Splitter splitter;
   private LoadRunner runner;
   private Changes changes;
   private Future<Cache> cache;
@@ -85,6 +86,7 @@ public abstract class LoaderVerticle extends VerticleBase {
     resilience = new Resilience(vertx, Operation.familyOf(address()), settings.resilience(),
       settings.lazy().retryAttempts(), settings.lazy().retryDelaySeconds(), settings.lazy().timeoutSeconds(), stats);
     streams = new Streams(vertx, streamPool, cursors, settings, stats, resilience);
+    splitter = new Splitter(pool, resilience, cursors);
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped unstarted
     limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 1_000);
@@ -162,6 +164,10 @@ public abstract class LoaderVerticle extends VerticleBase {
       openStream(operation, message);
       return;
     }
+    if (message.headers().contains(StreamProtocol.SPLITS)) {
+      split(operation, message);
+      return;
+    }
     if (operation == null || !planners.plans(operation)) {
       fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
         "No action '" + action + "' at " + address()));
@@ -237,10 +243,61 @@ public abstract class LoaderVerticle extends VerticleBase {
       String parameter = message.body().containsKey(StreamProtocol.LAST_EVENT_ID) ? StreamProtocol.LAST_EVENT_ID
         : "after";
       String after = params.string(parameter, 1, 4096, false);
+      String until = params.string(StreamProtocol.UNTIL, 1, 4096, false);
       boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.bool("follow", false));
+      if (following && until != null) {
+        params.fail(StreamProtocol.UNTIL, "cannot be combined with follow=true");
+      }
       ListQuery query = planners.planStream(operation, params);
-      streams.run(operation, query, streams.resumeFrom(operation, query, after, parameter), message,
+      streams.run(operation, query, streams.resumeFrom(operation, query, after, parameter),
+        streams.resumeFrom(operation, query, until, StreamProtocol.UNTIL), message,
         following ? wakeups(plan.followTable()) : null);
+    } catch (ProblemException e) {
+      fail(message, e.problem());
+    } catch (RuntimeException e) {
+      fail(message, problemOf(message, e));
+    }
+  }
+
+  /**
+   * Answers where to cut a stream's listing into about equal ranges ({@link Splitter}): the request of a stream
+   * operation with the header {@link StreamProtocol#SPLITS} (how many ranges) and the stream's parameters, which must
+   * not place the stream ({@code after}, {@code until}, {@code follow}).
+   */
+  private void split(Operation operation, Message<JsonObject> message) {
+    Planners.StreamPlan plan = operation == null ? null : planners.streamPlan(operation);
+    if (plan == null) {
+      fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
+        "No stream '" + message.headers().get(Addresses.ACTION_HEADER) + "' at " + address()));
+      return;
+    }
+    try {
+      Params params = new Params(message.body());
+      int parts = 0;
+      try {
+        parts = Integer.parseInt(message.headers().get(StreamProtocol.SPLITS));
+      } catch (NumberFormatException e) {
+        // reported below with the other faults
+      }
+      if (parts < 1 || parts > StreamProtocol.MAX_SPLITS) {
+        params.fail(StreamProtocol.SPLITS, "must be a whole number between 1 and " + StreamProtocol.MAX_SPLITS);
+      }
+      for (String placed : List.of("after", StreamProtocol.UNTIL, "follow", StreamProtocol.LAST_EVENT_ID)) {
+        if (params.has(placed)) {
+          params.fail(placed, "cannot be given when asking where to split a stream");
+        }
+      }
+      ListQuery query = planners.planStream(operation, params);
+      long started = System.nanoTime();
+      int asked = parts;
+      splitter.split(operation, query, parts)
+        .onSuccess(reply -> {
+          LOG.info("stream.split op={} parts={} cuts={} source={} ms={} request_id={}", operation.qualifiedName(),
+            asked, reply.getJsonArray("positions").size(), reply.getString("source"),
+            (System.nanoTime() - started) / 1_000_000, message.headers().get(Addresses.REQUEST_ID_HEADER));
+          message.reply(reply);
+        })
+        .onFailure(err -> fail(message, problemOf(message, err)));
     } catch (ProblemException e) {
       fail(message, e.problem());
     } catch (RuntimeException e) {

@@ -76,10 +76,12 @@ final class Streams {
   }
 
   /**
-   * Accepts the open request, then streams every row of {@code q} after {@code from} to the consumer. With
-   * {@code follow}, the stream then stays open and sends the rows that come after, whenever {@code follow} fires.
+   * Accepts the open request, then streams every row of {@code q} after {@code from} (up to the row at
+   * {@code until}, included, when it is given) to the consumer. With {@code follow}, the stream then stays open and
+   * sends the rows that come after, whenever {@code follow} fires (never with {@code until}).
    */
-  void run(Operation op, ListQuery q, List<String> from, Message<JsonObject> open, Wakeups follow) {
+  void run(Operation op, ListQuery q, List<String> from, List<String> until, Message<JsonObject> open,
+           Wakeups follow) {
     String address = open.headers().get(StreamProtocol.STREAM_ADDRESS);
     String requestId = open.headers().get(dev.sluice.bus.Addresses.REQUEST_ID_HEADER);
     long credit = Long.parseLong(open.headers().get(StreamProtocol.CREDIT));
@@ -94,7 +96,7 @@ final class Streams {
       .onSuccess(out -> {
         out.startAfter(from);
         Run run = new Run(op, out, open, requestId);
-        pump(Plans.stream(q, rows, from), batch, out, address, follow == null, run::accept)
+        pump(Plans.stream(q, rows, from, until), batch, out, address, follow == null, run::accept)
           .compose(v -> follow == null ? Future.succeededFuture()
             : new Follower(q, rows, from, batch, out, follow).done())
           .onComplete(run::end);

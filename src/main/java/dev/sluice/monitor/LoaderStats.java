@@ -93,6 +93,11 @@ public final class LoaderStats {
     activeStreams.incrementAndGet();
   }
 
+  /** Streams the family's loaders on this node are sending now. */
+  public long activeStreams() {
+    return activeStreams.get();
+  }
+
   /** A stream ended, having sent {@code rows} rows of {@code bytes} bytes. */
   public void streamClosed(long rows, long bytes) {
     activeStreams.decrementAndGet();

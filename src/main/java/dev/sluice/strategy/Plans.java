@@ -43,15 +43,33 @@ public final class Plans {
 
   /** Every row after a position (or from the start), in order, with its key values after it: what a stream reads. */
   public static Sql stream(ListQuery q, RowFormat rows, List<String> after) {
-    return rowsWithKeys(q, rows, after, false, false);
+    return stream(q, rows, after, null);
+  }
+
+  /**
+   * As {@link #stream(ListQuery, RowFormat, List)}, ending with the row at {@code until} (included) when it is given:
+   * one range of a listing read as several ({@code after} excluded, {@code until} included, so that ranges cut at
+   * the same positions hold every row exactly once, whether or not a row sits at a cut).
+   */
+  public static Sql stream(ListQuery q, RowFormat rows, List<String> after, List<String> until) {
+    return rowsWithKeys(q, rows, after, until, false, false);
   }
 
   private static Sql rowsWithKeys(ListQuery q, RowFormat rows, List<String> after, boolean backward,
                                   boolean inclusive) {
+    return rowsWithKeys(q, rows, after, null, backward, inclusive);
+  }
+
+  private static Sql rowsWithKeys(ListQuery q, RowFormat rows, List<String> after, List<String> until,
+                                  boolean backward, boolean inclusive) {
     SortKey sort = q.sort();
     Sql sql = Sql.of("SELECT " + rows.selectList() + rows.keys(sort).select() + " FROM ").append(q.from())
       .append(rows.lateral());
     Sql where = after == null ? q.where() : and(q.where(), seek(sort, after, sort.descending() != backward, inclusive));
+    if (until != null) {
+      // the seek the other way, the row at until included
+      where = and(where, seek(sort, until, sort.descending() == backward, true));
+    }
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(where);
     }

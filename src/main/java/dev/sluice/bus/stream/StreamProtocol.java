@@ -56,6 +56,22 @@ public final class StreamProtocol {
   public static final String POSITION = "position";
 
   /**
+   * The open request's parameter that ends a stream: a position (as {@code after}) whose item is the last one sent.
+   * A stream with {@code after=a&until=b} sends the items after {@code a} up to {@code b}, included; ranges cut at
+   * the same positions hold every item once.
+   */
+  public static final String UNTIL = "until";
+
+  /**
+   * A request header on a stream operation's address (no {@link #STREAM_ADDRESS}): "where would you cut this
+   * stream's listing into this many ranges of about equal size?" The body holds the stream's parameters; the reply
+   * is {@code {"positions": [cut, …], "source": "statistics"|"sample"|"keys"|"none", "estimated_rows": n}}, at most
+   * {@code n - 1} positions in the stream's order (docs/EVENT_BUS.md, "Parallel batches").
+   */
+  public static final String SPLITS = "splits";
+  public static final int MAX_SPLITS = 64;
+
+  /**
    * The open request's parameter holding a resume position that came as SSE's {@code Last-Event-ID} header rather
    * than as {@code after}: problems about it name the header.
    */
