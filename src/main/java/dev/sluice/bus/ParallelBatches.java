@@ -51,11 +51,11 @@ final class ParallelBatches {
     return done.future();
   }
 
-  /** The cut positions: none to ask for when one range is all the caller wants. */
+  /**
+   * The cut positions, asked of the loader even for one range: it checks the parameters as it would for any number
+   * of ranges (a resume position or {@code follow} is a 400), and answers one range at once.
+   */
   private Future<JsonObject> cuts() {
-    if (parts == 1) {
-      return Future.succeededFuture(new JsonObject().put("positions", new JsonArray()).put("source", "none"));
-    }
     DeliveryOptions options = new DeliveryOptions()
       .setSendTimeout(client.sendTimeoutMs())
       .addHeader(Addresses.ACTION_HEADER, operation.action())

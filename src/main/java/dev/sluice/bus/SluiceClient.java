@@ -76,7 +76,9 @@ public interface SluiceClient {
    * PostgreSQL's statistics of the sort column, or a small sample of the table, say the ranges are about equal
    * (never by {@code OFFSET}); each range is a stream of its own, backpressured by the handler: a range's next batch
    * is handed over only once the future returned for its previous one completed. Every item is handed over exactly
-   * once; {@link RangeBatch#range()} and {@link RangeBatch#seq()} say where a batch stands, so that a caller that
+   * once while the listing is not written to; each range reads its own snapshot, taken when it opens, so a row whose
+   * sort value changes meanwhile may be seen in two ranges or in none (one stream reads one snapshot and cannot).
+   * {@link RangeBatch#range()} and {@link RangeBatch#seq()} say where a batch stands, so that a caller that
    * needs the listing's order can restore it ({@link RangeBatch#ORDER}).
    *
    * <p>Completes once every range has ended and every batch was handled. Fails with the first failure, a

@@ -17,6 +17,11 @@ public record StreamingConfig(int idleTimeoutSeconds, int maxStreams, int maxStr
                               int targetBatchBytes) {
 
   public static StreamingConfig from(JsonObject json) {
+    if (json.containsKey("row_encoding")) {
+      // it said how streams alone were encoded; ignoring it would silently change what an operator chose
+      throw new IllegalArgumentException("streaming.row_encoding is now lazy_loading.row_encoding (it applies to every "
+        + "reply, not only streams): move it there");
+    }
     return new StreamingConfig(
       json.getInteger("idle_timeout_seconds", 30),
       json.getInteger("max_streams", 64),

@@ -45,7 +45,13 @@ public record Column(String name, String expression, Kind kind) {
 
   /** What the plain select list holds for it: the expression, as text for a float or a numeric. */
   public String selectItem() {
-    return kind == Kind.FLOAT || kind == Kind.NUMERIC ? expression + "::text" : expression;
+    return kind == Kind.FLOAT || kind == Kind.NUMERIC ? textOf(expression) : expression;
+  }
+
+  /** {@code expression::text}, in parentheses unless it is a plain column ({@code ::} binds tighter than operators). */
+  private static String textOf(String expression) {
+    return expression.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?") ? expression + "::text"
+      : "(" + expression + ")::text";
   }
 
   /** The expressions of {@code columns} as one select list, named as the fields: {@code row_to_json}'s record. */

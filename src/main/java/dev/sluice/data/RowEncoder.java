@@ -72,6 +72,16 @@ public final class RowEncoder {
   private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] UTC = "+00:00".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * What vertx-pg-client 5.0.7 decodes PostgreSQL's binary {@code -infinity} timestamptz to: its epoch (2000-01-01)
+   * plus {@code Long.MIN_VALUE} microseconds, a day 290,279 years BC (it maps {@code infinity} to
+   * {@code OffsetDateTime.MAX}, but misses its own sentinel for {@code -infinity}). No finite timestamptz is that early.
+   */
+  private static final OffsetDateTime PG_MINUS_INFINITY = OffsetDateTime.of(java.time.LocalDateTime.of(2000, 1, 1, 0,
+    0).plus(Long.MIN_VALUE, java.time.temporal.ChronoUnit.MICROS), ZoneOffset.UTC);
+  private static final byte[] BC = " BC".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] INFINITY = "infinity".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MINUS_INFINITY = "-infinity".getBytes(StandardCharsets.US_ASCII);
   /** {@code POWERS[n]} is 10^n, up to 10^18. */
   private static final long[] POWERS = new long[19];
 
@@ -112,6 +122,9 @@ public final class RowEncoder {
 
     Sink reset() {
       length = 0;
+      if (bytes.length > 1 << 20) {
+        bytes = new byte[512]; // a huge value once does not hold its room for the rest of a stream
+      }
       return this;
     }
 
@@ -264,40 +277,57 @@ public final class RowEncoder {
       length += digits;
     }
 
-    /** {@code YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00} in UTC, the fraction's trailing zeros dropped; maybe quoted. */
+    /**
+     * {@code YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00} in UTC, the fraction's trailing zeros dropped, as PostgreSQL's XSD
+     * style writes it: {@code infinity} and {@code -infinity} for the infinite timestamps (as the pg client hands them
+     * over: {@code OffsetDateTime.MAX}, and {@link #PG_MINUS_INFINITY} or {@code MIN}), and a year before 1 AD as its BC year with {@code " BC"}
+     * after the offset; maybe quoted.
+     */
     Sink timestamp(OffsetDateTime value, boolean quoted) {
-      OffsetDateTime t = value.getOffset().equals(ZoneOffset.UTC) ? value : value.withOffsetSameInstant(ZoneOffset.UTC);
-      room(36);
+      room(40);
       if (quoted) {
         bytes[length++] = '"';
       }
-      int year = t.getYear();
-      if (year >= 0 && year < 10_000) {
-        fixed(year, 4);
+      if (value.equals(OffsetDateTime.MAX)) {
+        bytes(INFINITY);
+      } else if (value.equals(OffsetDateTime.MIN) || value.equals(PG_MINUS_INFINITY)) {
+        bytes(MINUS_INFINITY);
       } else {
-        number(year);
-      }
-      bytes[length++] = '-';
-      fixed(t.getMonthValue(), 2);
-      bytes[length++] = '-';
-      fixed(t.getDayOfMonth(), 2);
-      bytes[length++] = 'T';
-      fixed(t.getHour(), 2);
-      bytes[length++] = ':';
-      fixed(t.getMinute(), 2);
-      bytes[length++] = ':';
-      fixed(t.getSecond(), 2);
-      int micros = t.getNano() / 1000;
-      if (micros != 0) {
-        int digits = 6;
-        while (micros % 10 == 0) {
-          micros /= 10;
-          digits--;
+        OffsetDateTime t = value.getOffset().equals(ZoneOffset.UTC) ? value
+          : value.withOffsetSameInstant(ZoneOffset.UTC);
+        int year = t.getYear();
+        boolean bc = year <= 0;
+        int shown = bc ? 1 - year : year;
+        if (shown < 10_000) {
+          fixed(shown, 4);
+        } else {
+          number(shown);
         }
-        bytes[length++] = '.';
-        fixed(micros, digits);
+        bytes[length++] = '-';
+        fixed(t.getMonthValue(), 2);
+        bytes[length++] = '-';
+        fixed(t.getDayOfMonth(), 2);
+        bytes[length++] = 'T';
+        fixed(t.getHour(), 2);
+        bytes[length++] = ':';
+        fixed(t.getMinute(), 2);
+        bytes[length++] = ':';
+        fixed(t.getSecond(), 2);
+        int micros = t.getNano() / 1000;
+        if (micros != 0) {
+          int digits = 6;
+          while (micros % 10 == 0) {
+            micros /= 10;
+            digits--;
+          }
+          bytes[length++] = '.';
+          fixed(micros, digits);
+        }
+        bytes(UTC);
+        if (bc) {
+          bytes(BC);
+        }
       }
-      bytes(UTC);
       if (quoted) {
         bytes[length++] = '"';
       }

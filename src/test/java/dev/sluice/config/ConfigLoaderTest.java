@@ -64,6 +64,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("row_encoding moved from streaming to lazy_loading: the old key is refused, naming the new one")
+  void movedRowEncoding() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+      () -> SluiceConfig.from(new JsonObject().put("streaming", new JsonObject().put("row_encoding", "postgres"))));
+    assertEquals(true, e.getMessage().contains("lazy_loading.row_encoding"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+      () -> SluiceConfig.from(new JsonObject().put("lazy_loading", new JsonObject().put("row_encoding", "both"))));
+    assertEquals(dev.sluice.data.RowFormat.Encoding.POSTGRES, SluiceConfig.from(new JsonObject().put("lazy_loading",
+      new JsonObject().put("row_encoding", "postgres"))).lazy().rowEncoding());
+  }
+
+  @Test
   @DisplayName("conf/sluice.json spells out exactly the defaults of the records")
   void shippedFileMatchesDefaults() throws Exception {
     JsonObject shipped = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("conf", "sluice.json")));

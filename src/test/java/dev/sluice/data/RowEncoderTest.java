@@ -52,7 +52,8 @@ class RowEncoderTest {
       + " CROSS JOIN LATERAL (SELECT " + Column.selectList(dataset.columns()) + ") j " + where + " LIMIT " + limit;
     RowEncoder encoder = new RowEncoder(dataset.columns(), 1);
     int n = 0;
-    for (Row row : client.query(sql).execute().timeout(1, TimeUnit.MINUTES).await()) {
+    // the binary protocol, as the service reads rows (the text one cannot even decode a year BC)
+    for (Row row : client.preparedQuery(sql).execute().timeout(1, TimeUnit.MINUTES).await()) {
       assertEquals(row.getString(0), encoder.encode(row), () -> dataset.table() + " row " + row.getValue(1));
       n++;
     }
@@ -103,7 +104,25 @@ class RowEncoderTest {
         + "view_count, like_count) SELECT gen_random_uuid(), id, 'max', '', 'music', 'ready', 2147483647, "
         + "9223372036854775807, -9223372036854775808 FROM users WHERE username = 'golden\"user'")
         .execute().timeout(1, TimeUnit.MINUTES).await();
-      assertEquals(texts.size(), compare(conn, Datasets.ERROR_LOGS, "WHERE e.component = 'golden'", 100));
+      // the timestamps at PostgreSQL's edges: infinite, before Christ, five-digit years
+      List<String> edges = List.of("infinity", "-infinity", "0044-03-15 10:00:00+00 BC", "0001-12-31 23:59:59.5+00 BC",
+        "0001-01-01 00:00:00+00", "12345-06-07 08:09:10.000123+00", "0099-07-01 00:00:00+00");
+      for (String at : edges) {
+        conn.preparedQuery("INSERT INTO error_logs (id, severity, component, message, occurred_at) "
+            + "VALUES (gen_random_uuid(), 'error', 'golden', 'edge', $1::text::timestamptz)")
+          .execute(io.vertx.sqlclient.Tuple.of(at)).timeout(1, TimeUnit.MINUTES).await();
+      }
+      // and their text as a keyset value is the same instant once PostgreSQL reads it back
+      for (Row row : conn.preparedQuery("SELECT occurred_at FROM error_logs WHERE message = 'edge'").execute()
+        .timeout(1, TimeUnit.MINUTES).await()) {
+        String text = RowEncoder.timestampText(row.getOffsetDateTime(0));
+        assertEquals(true, conn.preparedQuery("SELECT $1::text::timestamptz = (SELECT occurred_at FROM error_logs "
+            + "WHERE message = 'edge' AND occurred_at = $1::text::timestamptz)")
+          .execute(io.vertx.sqlclient.Tuple.of(text)).timeout(1, TimeUnit.MINUTES).await().iterator().next()
+          .getBoolean(0), text);
+      }
+      assertEquals(texts.size() + edges.size(), compare(conn, Datasets.ERROR_LOGS, "WHERE e.component = 'golden'",
+        100));
       assertEquals(floats.size(), compare(conn, Datasets.PERFORMANCE_METRICS, "WHERE m.component = 'golden'", 100));
       assertEquals(1, compare(conn, Datasets.USERS, "WHERE u.username = 'golden\"user'", 10));
       assertEquals(1, compare(conn, Datasets.VIDEOS, "WHERE v.title = 'max'", 10));

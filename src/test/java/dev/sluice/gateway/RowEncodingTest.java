@@ -102,6 +102,12 @@ class RowEncodingTest {
     }
     db.sql("INSERT INTO error_logs (id, severity, component, message, occurred_at) VALUES (gen_random_uuid(), "
       + "'info', $1, $2, now() - interval '5 minutes')", COMPONENT, MARK + " info");
+    // videos at the edges of time: first and last of the default order, their keys the cursors' keyset values
+    for (String at : List.of("infinity", "-infinity", "0044-03-15 10:00:00.5+00 BC")) {
+      db.sql("INSERT INTO videos (id, user_id, title, description, category, status, duration_seconds, view_count, "
+          + "like_count, created_at) VALUES ($1, $2, $3, '', 'music', 'ready', 1, 1, 1, $4::text::timestamptz)",
+        UUID.randomUUID(), user, MARK + " at " + at, at);
+    }
     db.sql("INSERT INTO templates (id, user_id, name, description, category, is_public, usage_count, created_at) "
         + "VALUES ($1, $2, $3, $4, 'music', true, 9223372036854775807, now())", template, user, TEXTS.get(1),
       TEXTS.get(2));
@@ -201,6 +207,18 @@ class RowEncodingTest {
     JsonObject second = new JsonObject(same("/api/v1/videos?limit=3&cursor=" + next));
     same("/api/v1/videos?limit=3&cursor=" + second.getString("prev_cursor"));
     same("/api/v1/videos?limit=3&cursor=" + jvm.getJson("/api/v1/videos?limit=3").getString("next_cursor"));
+    // one row a page from the start: the first key is infinity, and back again
+    String cursor = new JsonObject(same("/api/v1/videos?limit=1")).getString("next_cursor");
+    JsonObject after = new JsonObject(same("/api/v1/videos?limit=1&cursor=" + cursor));
+    assertEquals(1, after.getJsonArray("data").size());
+    same("/api/v1/videos?limit=1&cursor=" + after.getString("prev_cursor"));
+    // and to the end of the oldest first: the last keys are -infinity and a year BC
+    JsonObject oldest = new JsonObject(same("/api/v1/videos?limit=1&sort=created_at"));
+    assertTrue(oldest.getJsonArray("data").getJsonObject(0).getString("created_at").equals("-infinity"), oldest::encode);
+    JsonObject bc = new JsonObject(same("/api/v1/videos?limit=1&sort=created_at&cursor="
+      + oldest.getString("next_cursor")));
+    assertTrue(bc.getJsonArray("data").getJsonObject(0).getString("created_at").endsWith(" BC"), bc::encode);
+    same("/api/v1/videos?limit=2&sort=created_at&cursor=" + bc.getString("next_cursor"));
     JsonObject errors = new JsonObject(same("/api/v1/analytics/errors?limit=2&component=" + COMPONENT));
     same("/api/v1/analytics/errors?limit=2&component=" + COMPONENT + "&cursor=" + errors.getString("next_cursor"));
     JsonObject search = new JsonObject(same("/api/v1/search?limit=2&query=" + MARK));

@@ -26,6 +26,8 @@ import java.util.function.Function;
  */
 public final class BusWriteStream<T> implements WriteStream<T> {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BusWriteStream.class);
+
   /** How an item becomes a line of the stream and where it stands in the keyset order. */
   public interface ItemEncoder<T> {
     /** Appends the item's JSON (one line, no newline) to {@code out}. */
@@ -147,17 +149,25 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       return Future.failedFuture(stoppedFailure());
     }
     int before = current.length();
-    encoder.write(item, current);
-    current.appendByte((byte) '\n');
-    bytes += current.length() - before;
-    currentCount++;
-    items++;
-    lastItem = item;
-    lastKey = null;
-    lastPosition = null;
-    if (currentCount >= batchItems) {
-      seal();
-      flush();
+    try {
+      encoder.write(item, current);
+      current.appendByte((byte) '\n');
+      bytes += current.length() - before;
+      currentCount++;
+      items++;
+      lastItem = item;
+      lastKey = null;
+      lastPosition = null;
+      if (currentCount >= batchItems) {
+        seal();
+        flush();
+      }
+    } catch (RuntimeException e) {
+      // an item that cannot be written ends the stream with a 500, and the failed write stops the pipe feeding it
+      // (which would otherwise wait for ever on a row stream the exception left half-emitted)
+      LOG.error("stream.unwritable item={} cause={}", items, e.toString(), e);
+      fail(Problem.internal());
+      return Future.failedFuture(e);
     }
     return Future.succeededFuture();
   }
@@ -228,7 +238,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   private void seal() {
     queue.add(new StreamBatch(current, currentCount, position()));
     // sized for a batch like the last one, so that filling it does not copy it over and over as it grows
-    sizeHint = Math.max(sizeHint, current.length() + current.length() / 8);
+    sizeHint = Math.max(4096, current.length() + current.length() / 8);
     current = Buffer.buffer(sizeHint);
     currentCount = 0;
     if (batchHandler != null) {
