@@ -23,7 +23,7 @@ final class SluiceClientImpl implements SluiceClient {
 
     /** From the configuration's {@code lazy_loading} and {@code streaming} sections, as the gateway reads them. */
     static StreamSettings of(LazyLoadingConfig lazy, StreamingConfig streaming) {
-      return new StreamSettings(Math.max(2, lazy.bufferSize() / Math.max(1, lazy.batchSize())),
+      return new StreamSettings(lazy.creditWindow(),
         lazy.backpressureThreshold(), streaming.idleTimeoutSeconds() * 1000L, lazy.maxConcurrentBatches());
     }
 

@@ -29,6 +29,11 @@ public record LazyLoadingConfig(
   boolean enableMetrics,
   RowFormat.Encoding rowEncoding) {
 
+  /** A stream's credit window, in batches: {@code buffer_size / batch_size}, at least 2. */
+  public int creditWindow() {
+    return Math.max(2, bufferSize / Math.max(1, batchSize));
+  }
+
   public static LazyLoadingConfig from(JsonObject json) {
     return new LazyLoadingConfig(
       json.getString("strategy", "cursor"),

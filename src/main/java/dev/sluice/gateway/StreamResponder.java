@@ -94,7 +94,7 @@ final class StreamResponder {
       params.put(StreamProtocol.LAST_EVENT_ID, lastEventId);
     }
     long idleMs = settings.streaming().idleTimeoutSeconds() * 1000L;
-    int window = Math.max(2, settings.lazy().bufferSize() / Math.max(1, settings.lazy().batchSize()));
+    int window = settings.lazy().creditWindow();
     client.withRequestId(Edge.requestId(ctx))
       .stream(operation, params, window, settings.lazy().backpressureThreshold(), idleMs)
       .onFailure(err -> {

@@ -229,11 +229,19 @@ public abstract class LoaderVerticle extends VerticleBase {
     return options;
   }
 
-  private void openStream(Operation operation, Message<JsonObject> message) {
+  /** The stream plan of {@code operation}, or null once {@code message} is answered that there is no such stream. */
+  private Planners.StreamPlan streamPlan(Operation operation, Message<JsonObject> message) {
     Planners.StreamPlan plan = operation == null ? null : planners.streamPlan(operation);
     if (plan == null) {
       fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
         "No stream '" + message.headers().get(Addresses.ACTION_HEADER) + "' at " + address()));
+    }
+    return plan;
+  }
+
+  private void openStream(Operation operation, Message<JsonObject> message) {
+    Planners.StreamPlan plan = streamPlan(operation, message);
+    if (plan == null) {
       return;
     }
     try {
@@ -265,10 +273,8 @@ public abstract class LoaderVerticle extends VerticleBase {
    * not place the stream ({@code after}, {@code until}, {@code follow}).
    */
   private void split(Operation operation, Message<JsonObject> message) {
-    Planners.StreamPlan plan = operation == null ? null : planners.streamPlan(operation);
+    Planners.StreamPlan plan = streamPlan(operation, message);
     if (plan == null) {
-      fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
-        "No stream '" + message.headers().get(Addresses.ACTION_HEADER) + "' at " + address()));
       return;
     }
     try {
