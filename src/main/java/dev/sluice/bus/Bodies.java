@@ -5,8 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -27,16 +25,23 @@ public final class Bodies {
   private Bodies() {
   }
 
-  /** A strong ETag of {@code plain}: the first 16 bytes of its SHA-256, quoted. */
+  /**
+   * A strong ETag of {@code plain}: 16 bytes, base64url, quoted: its CRC-32C, CRC-32 and Adler-32 and its length. A
+   * validator needs to tell two versions of one reply apart, not to resist forgery (the server makes both bytes and
+   * tag), and these three run in the JDK's hardware intrinsics at gigabytes a second; the SHA-256 that came before
+   * took a third of the JVM's time on an uncached page of 100 rows (docs/BENCHMARKS.md).
+   */
   public static String etag(Buffer plain) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(plain.getBytes());
-      byte[] hash = digest.digest();
-      return '"' + BASE64.encodeToString(java.util.Arrays.copyOf(hash, 16)) + '"';
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] bytes = plain.getBytes();
+    java.util.zip.CRC32C crc32c = new java.util.zip.CRC32C();
+    crc32c.update(bytes);
+    java.util.zip.CRC32 crc32 = new java.util.zip.CRC32();
+    crc32.update(bytes);
+    java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+    adler.update(bytes);
+    byte[] tag = java.nio.ByteBuffer.allocate(16).putInt((int) crc32c.getValue()).putInt((int) crc32.getValue())
+      .putInt((int) adler.getValue()).putInt(bytes.length).array();
+    return '"' + BASE64.encodeToString(tag) + '"';
   }
 
   /** The ETag of the gzip'd representation of a body whose plain ETag is {@code etag}. */
