@@ -86,10 +86,10 @@ public abstract class LoaderVerticle extends VerticleBase {
     resilience = new Resilience(vertx, Operation.familyOf(address()), settings.resilience(),
       settings.lazy().retryAttempts(), settings.lazy().retryDelaySeconds(), settings.lazy().timeoutSeconds(), stats);
     streams = new Streams(vertx, streamPool, cursors, settings, stats, resilience);
-    splitter = new Splitter(pool, resilience, cursors);
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped unstarted
     limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 1_000);
+    splitter = new Splitter(pool, resilience, limiter, cursors);
     cache = Cache.acquire(vertx, settings, dev.sluice.bus.LoaderReply::fromPortable);
     changesHeld = Changes.acquire(vertx, settings.database());
     return Future.all(cache, changesHeld)

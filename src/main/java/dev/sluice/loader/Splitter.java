@@ -37,9 +37,12 @@ final class Splitter {
 
   private final Pool pool;
   private final Resilience resilience;
+  /** The loader's bound on queries at once: a splits request's queries take their places as a page's do. */
+  private final Limiter limiter;
   private final CursorCodec cursors;
 
-  Splitter(Pool pool, Resilience resilience, CursorCodec cursors) {
+  Splitter(Pool pool, Resilience resilience, Limiter limiter, CursorCodec cursors) {
+    this.limiter = limiter;
     this.pool = pool;
     this.resilience = resilience;
     this.cursors = cursors;
@@ -135,7 +138,7 @@ final class Splitter {
   }
 
   private Future<List<Row>> query(Sql sql) {
-    return resilience.call(() -> pool.preparedQuery(sql.text()).execute(sql.tuple()).map(rows -> {
+    return resilience.call(() -> limiter.run(() -> pool.preparedQuery(sql.text()).execute(sql.tuple())).map(rows -> {
       List<Row> list = new ArrayList<>(rows.size());
       rows.forEach(list::add);
       return list;
