@@ -80,6 +80,10 @@ final class ParallelBatches {
       if (i < count - 1) {
         rangeParams.put(StreamProtocol.UNTIL, cuts.getString(i));
       }
+      if (reply.getString(StreamProtocol.SNAPSHOT) != null) {
+        // every range reads the listing as it was when it was cut
+        rangeParams.put(StreamProtocol.SNAPSHOT, reply.getString(StreamProtocol.SNAPSHOT));
+      }
       Range range = new Range(i, count);
       ranges.add(range);
       BusReadStream.open(vertx, operation, rangeParams, client.window(), client.threshold(), client.idleTimeoutMs(),

@@ -76,9 +76,9 @@ public interface SluiceClient {
    * PostgreSQL's statistics of the sort column, or a small sample of the table, say the ranges are about equal
    * (never by {@code OFFSET}); each range is a stream of its own, backpressured by the handler: a range's next batch
    * is handed over only once the future returned for its previous one completed. Every item is handed over exactly
-   * once while the listing is not written to; each range reads its own snapshot, taken when it opens, so a row whose
-   * sort value changes meanwhile may be seen in two ranges or in none (one stream reads one snapshot and cannot).
-   * {@link RangeBatch#range()} and {@link RangeBatch#seq()} say where a batch stands, so that a caller that
+   * once, also while the listing is written to: the loader exports a snapshot when it cuts the listing and every
+   * range reads the listing as that snapshot shows it (a range that opens later than the snapshot is held, the
+   * loader's {@code timeout_seconds} + 2, fails with a 400 naming {@code snapshot}). {@link RangeBatch#range()} and {@link RangeBatch#seq()} say where a batch stands, so that a caller that
    * needs the listing's order can restore it ({@link RangeBatch#ORDER}).
    *
    * <p>Completes once every range has ended and every batch was handled. Fails with the first failure, a

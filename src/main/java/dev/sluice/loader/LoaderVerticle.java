@@ -50,6 +50,7 @@ public abstract class LoaderVerticle extends VerticleBase {
   private Pool pool;
   private Pool streamPool;
   private Streams streams;
+  private Snapshots snapshots;
   private Splitter splitter;
   private LoadRunner runner;
   private Changes changes;
@@ -85,7 +86,9 @@ public abstract class LoaderVerticle extends VerticleBase {
     LoaderStats stats = LoaderStats.of(vertx, Operation.familyOf(address()));
     resilience = new Resilience(vertx, Operation.familyOf(address()), settings.resilience(),
       settings.lazy().retryAttempts(), settings.lazy().retryDelaySeconds(), settings.lazy().timeoutSeconds(), stats);
-    streams = new Streams(vertx, streamPool, cursors, settings, stats, resilience);
+    // a snapshot for the ranges of one listing is held until they have all opened, as long as a stream's open may wait
+    snapshots = new Snapshots(vertx, pool, (settings.lazy().timeoutSeconds() + 2) * 1000L);
+    streams = new Streams(vertx, streamPool, cursors, settings, stats, resilience, snapshots);
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped unstarted
     limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 1_000);
@@ -125,6 +128,9 @@ public abstract class LoaderVerticle extends VerticleBase {
     List.copyOf(unsubscribe).forEach(Runnable::run);
     if (items != null) {
       items.close();
+    }
+    if (snapshots != null) {
+      snapshots.close();
     }
     if (limiter != null) {
       limiter.close();
@@ -252,13 +258,18 @@ public abstract class LoaderVerticle extends VerticleBase {
         : "after";
       String after = params.string(parameter, 1, 4096, false);
       String until = params.string(StreamProtocol.UNTIL, 1, 4096, false);
+      String snapshot = params.string(StreamProtocol.SNAPSHOT, 1, 64, false);
       boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.bool("follow", false));
       if (following && until != null) {
         params.fail(StreamProtocol.UNTIL, "cannot be combined with follow=true");
       }
+      if (snapshot != null && (following || !Snapshots.valid(snapshot))) {
+        params.fail(StreamProtocol.SNAPSHOT, following ? "cannot be combined with follow=true"
+          : "is not an exported snapshot's id");
+      }
       ListQuery query = planners.planStream(operation, params);
       streams.run(operation, query, streams.resumeFrom(operation, query, after, parameter),
-        streams.resumeFrom(operation, query, until, StreamProtocol.UNTIL), message,
+        streams.resumeFrom(operation, query, until, StreamProtocol.UNTIL), snapshot, message,
         following ? wakeups(plan.followTable()) : null);
     } catch (ProblemException e) {
       fail(message, e.problem());
@@ -288,7 +299,8 @@ public abstract class LoaderVerticle extends VerticleBase {
       if (parts < 1 || parts > StreamProtocol.MAX_SPLITS) {
         params.fail(StreamProtocol.SPLITS, "must be a whole number between 1 and " + StreamProtocol.MAX_SPLITS);
       }
-      for (String placed : List.of("after", StreamProtocol.UNTIL, "follow", StreamProtocol.LAST_EVENT_ID)) {
+      for (String placed : List.of("after", StreamProtocol.UNTIL, StreamProtocol.SNAPSHOT, "follow",
+        StreamProtocol.LAST_EVENT_ID)) {
         if (params.has(placed)) {
           params.fail(placed, "cannot be given when asking where to split a stream");
         }
@@ -297,6 +309,9 @@ public abstract class LoaderVerticle extends VerticleBase {
       long started = System.nanoTime();
       int asked = parts;
       splitter.split(operation, query, parts)
+        // ranges to read: one snapshot for all of them, so that a row moved between them meanwhile is read once
+        .compose(reply -> reply.getJsonArray("positions").isEmpty() ? Future.succeededFuture(reply)
+          : snapshots.export(reply.getJsonArray("positions").size() + 1).map(id -> reply.put("snapshot", id)))
         .onSuccess(reply -> {
           LOG.info("stream.split op={} parts={} cuts={} source={} ms={} request_id={}", operation.qualifiedName(),
             asked, reply.getJsonArray("positions").size(), reply.getString("source"),

@@ -8,6 +8,7 @@ import dev.sluice.data.Sql;
 import dev.sluice.monitor.LoaderStats;
 import dev.sluice.problem.Faults;
 import dev.sluice.problem.Problem;
+import dev.sluice.problem.ProblemException;
 import dev.sluice.strategy.CursorCodec;
 import dev.sluice.strategy.ListQuery;
 import dev.sluice.data.RowFormat;
@@ -49,6 +50,7 @@ final class Streams {
   private final SluiceConfig settings;
   private final LoaderStats stats;
   private final Resilience resilience;
+  private final Snapshots snapshots;
   private final Map<String, Double> averageRowBytes = new HashMap<>();
 
   /** What wakes a following stream: something new was written; registering returns what unregisters. */
@@ -58,7 +60,8 @@ final class Streams {
   }
 
   Streams(Vertx vertx, Pool pool, CursorCodec cursors, SluiceConfig settings, LoaderStats stats,
-          Resilience resilience) {
+          Resilience resilience, Snapshots snapshots) {
+    this.snapshots = snapshots;
     this.resilience = resilience;
     this.vertx = vertx;
     this.pool = pool;
@@ -80,8 +83,8 @@ final class Streams {
    * {@code until}, included, when it is given) to the consumer. With {@code follow}, the stream then stays open and
    * sends the rows that come after, whenever {@code follow} fires (never with {@code until}).
    */
-  void run(Operation op, ListQuery q, List<String> from, List<String> until, Message<JsonObject> open,
-           Wakeups follow) {
+  void run(Operation op, ListQuery q, List<String> from, List<String> until, String snapshot,
+           Message<JsonObject> open, Wakeups follow) {
     String address = open.headers().get(StreamProtocol.STREAM_ADDRESS);
     String requestId = open.headers().get(dev.sluice.bus.Addresses.REQUEST_ID_HEADER);
     long credit = Long.parseLong(open.headers().get(StreamProtocol.CREDIT));
@@ -96,7 +99,7 @@ final class Streams {
       .onSuccess(out -> {
         out.startAfter(from);
         Run run = new Run(op, out, open, requestId);
-        pump(Plans.stream(q, rows, from, until), batch, out, address, follow == null, run::accept)
+        pump(Plans.stream(q, rows, from, until), snapshot, batch, out, address, follow == null, run::accept)
           .compose(v -> follow == null ? Future.succeededFuture()
             : new Follower(q, rows, from, batch, out, follow).done())
           .onComplete(run::end);
@@ -178,18 +181,21 @@ final class Streams {
     }
   }
 
-  private Future<Void> pump(Sql sql, int fetchSize, BusWriteStream<Row> out, String address, boolean end,
-                            Runnable accept) {
+  private Future<Void> pump(Sql sql, String snapshot, int fetchSize, BusWriteStream<Row> out, String address,
+                            boolean end, Runnable accept) {
     // only the opening is tried again (through the breaker): once a row is sent, a failure ends the stream
     List<Future<Cursor>> tries = new java.util.ArrayList<>();
     return resilience.call(() -> {
-      Future<Cursor> opening = Cursor.open(pool, sql);
+      Future<Cursor> opening = Cursor.open(pool, sql, snapshot);
       tries.add(opening);
       return opening;
     }).onFailure(err -> {
       // the call gave up (its deadline) while a try still ran: a cursor that opens after that is nobody's
       tries.forEach(opening -> opening.onSuccess(cursor -> cursor.close(false)));
     }).compose(cursor -> {
+      if (snapshot != null) {
+        snapshots.imported(snapshot);
+      }
       accept.run();
       return pipe(cursor.statement(), sql, fetchSize, out, address, end)
         .transform(ar -> cursor.close(ar.succeeded())
@@ -206,12 +212,28 @@ final class Streams {
    */
   private record Cursor(SqlConnection connection, Transaction transaction, PreparedStatement statement) {
 
-    static Future<Cursor> open(Pool pool, Sql sql) {
+    /**
+     * Opens the cursor in a transaction of its own; with {@code snapshot} (checked by {@link Snapshots#valid}), one
+     * that reads the listing as that exported snapshot shows it (an unknown or released one is a 400 naming
+     * {@code snapshot}).
+     */
+    static Future<Cursor> open(Pool pool, Sql sql, String snapshot) {
       return pool.getConnection().compose(conn -> conn.begin()
-        .compose(tx -> conn.query("SET LOCAL enable_sort = off").execute()
+        .compose(tx -> (snapshot == null ? Future.succeededFuture()
+          : conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
+            .compose(v -> conn.query("SET TRANSACTION SNAPSHOT '" + snapshot + "'").execute())
+            .recover(err -> Future.failedFuture(unknownSnapshot(err) ? new ProblemException(Problem.invalidParameters(
+              List.of(new Problem.ParameterError("snapshot", "is not, or no longer, an exported snapshot")))) : err)))
+          .compose(v -> conn.query("SET LOCAL enable_sort = off").execute())
           .compose(v -> conn.prepare(sql.text()))
           .map(statement -> new Cursor(conn, tx, statement)))
         .onFailure(err -> conn.close()));
+    }
+
+    /** PostgreSQL's refusal of a snapshot id: malformed (22023) or not exported, or no longer (42704). */
+    private static boolean unknownSnapshot(Throwable err) {
+      return err instanceof io.vertx.pgclient.PgException pg
+        && ("22023".equals(pg.getSqlState()) || "42704".equals(pg.getSqlState()));
     }
 
     /** Closes the statement, ends the transaction (committed when the stream succeeded) and returns the connection. */

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -266,6 +267,59 @@ class ParallelBatchesTest {
       stream.endHandler(v -> ended.tryComplete());
       return ended.future();
     }).timeout(2, TimeUnit.MINUTES).await();
+  }
+
+  @Test
+  @DisplayName("a row moved between ranges while they run is read once: every range reads the snapshot of the cut")
+  void oneSnapshot() {
+    List<String> before = ids("SELECT id::text FROM videos ORDER BY created_at DESC, id DESC");
+    String oldest = before.get(before.size() - 1);
+    String at = service.sql("SELECT created_at::text FROM videos WHERE id = $1::uuid", oldest).get(0).getString(0);
+    JsonObject cut = service.vertx.eventBus().<JsonObject>request(Operation.VIDEO_STREAM.address(), new JsonObject(),
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.sluice.bus.Addresses.ACTION_HEADER,
+          Operation.VIDEO_STREAM.action()).addHeader(StreamProtocol.SPLITS, "2"))
+      .timeout(1, TimeUnit.MINUTES).await().body();
+    String position = cut.getJsonArray("positions").getString(0);
+    String move = "UPDATE videos SET created_at = now() + interval '1 day' WHERE id = $1::uuid";
+    String back = "UPDATE videos SET created_at = $1::text::timestamptz WHERE id = $2::uuid";
+    try {
+      // without the snapshot: the first range read before the oldest video becomes the newest, the second after;
+      // neither sees it where it is then
+      List<String> first = streamed(new JsonObject().put("until", position));
+      service.sql(move, oldest);
+      List<String> second = streamed(new JsonObject().put("after", position));
+      assertFalse(first.contains(oldest) || second.contains(oldest), "lost between ranges read at two moments");
+      service.sql(back, at, oldest);
+      // with it (as processBatches opens every range): the moved video once, where it was when the listing was cut
+      String snapshot = cut.getString("snapshot");
+      assertNotNull(snapshot, cut::encode);
+      first = streamed(new JsonObject().put("until", position).put("snapshot", snapshot));
+      service.sql(move, oldest);
+      second = streamed(new JsonObject().put("after", position).put("snapshot", snapshot));
+      List<String> both = new ArrayList<>(first);
+      both.addAll(second);
+      assertEquals(before, both, "every video once, as the snapshot of the cut shows them");
+      // the snapshot is released once both ranges have imported it
+      Problem released = refused(Operation.VIDEO_STREAM, new JsonObject().put("snapshot", snapshot));
+      assertEquals(400, released.status(), () -> released.toJson().encode());
+      assertEquals("snapshot", released.errors().get(0).parameter());
+      assertEquals("snapshot", refused(Operation.VIDEO_STREAM, new JsonObject().put("snapshot", "x'; DROP"))
+        .errors().get(0).parameter(), "only an exported snapshot's shape is written into the SQL");
+    } finally {
+      service.sql(back, at, oldest);
+    }
+  }
+
+  private static List<String> ids(String sql) {
+    return service.sql(sql).stream().map(row -> row.getString(0)).toList();
+  }
+
+  /** The ids of one videos stream opened with {@code params}. */
+  private static List<String> streamed(JsonObject params) {
+    List<String> ids = new ArrayList<>();
+    read(Operation.VIDEO_STREAM, params, batch -> lines(batch).forEach(line -> ids.add(new JsonObject(line)
+      .getString("id"))));
+    return ids;
   }
 
   @Test

@@ -63,6 +63,12 @@ public final class StreamProtocol {
   public static final String UNTIL = "until";
 
   /**
+   * The open request's parameter that makes a stream read the listing as an exported snapshot shows it: the
+   * {@code snapshot} of a splits reply, which every range of one listing is opened with.
+   */
+  public static final String SNAPSHOT = "snapshot";
+
+  /**
    * A request header on a stream operation's address (no {@link #STREAM_ADDRESS}): "where would you cut this
    * stream's listing into this many ranges of about equal size?" The body holds the stream's parameters; the reply
    * is {@code {"positions": [cut, …], "source": "statistics"|"sample"|"keys"|"none", "estimated_rows": n}}, at most
