@@ -77,8 +77,8 @@ public interface SluiceClient {
    * (never by {@code OFFSET}); each range is a stream of its own, backpressured by the handler: a range's next batch
    * is handed over only once the future returned for its previous one completed. Every item is handed over exactly
    * once, also while the listing is written to: the loader exports a snapshot when it cuts the listing and every
-   * range reads the listing as that snapshot shows it (a range that opens later than the snapshot is held, the
-   * loader's {@code timeout_seconds} + 2, fails with a 400 naming {@code snapshot}). {@link RangeBatch#range()} and {@link RangeBatch#seq()} say where a batch stands, so that a caller that
+   * range reads the listing as that snapshot shows it (a range that opens after the snapshot is released,
+   * {@code timeout_seconds} + 2 s after the cut, fails with a 400 naming {@code snapshot}). {@link RangeBatch#range()} and {@link RangeBatch#seq()} say where a batch stands, so that a caller that
    * needs the listing's order can restore it ({@link RangeBatch#ORDER}).
    *
    * <p>Completes once every range has ended and every batch was handled. Fails with the first failure, a
