@@ -3,7 +3,6 @@ package dev.sluice.data;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -117,6 +116,6 @@ public final class RowFormat {
 
   /** The row's JSON object as text. */
   public String text(Row row) {
-    return jvm() ? write(row, Buffer.buffer(256)).toString(StandardCharsets.UTF_8) : row.getString(0);
+    return jvm() ? encoder.encode(row) : row.getString(0);
   }
 }

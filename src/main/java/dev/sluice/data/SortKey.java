@@ -1,7 +1,5 @@
 package dev.sluice.data;
 
-import java.util.List;
-
 /**
  * The order of a listing: a sort column and the unique id after it, both in one direction, so that (value, id) is
  * a total order a keyset can seek in. Names and columns come from code, never from a request.
@@ -14,14 +12,5 @@ public record SortKey(String name, String column, String sqlType, String idColum
 
   public boolean descending() {
     return name.startsWith("-");
-  }
-
-  /** The SQL expressions that select a row's key values as text, in key order. */
-  public List<String> keyColumns() {
-    return List.of(column, idColumn);
-  }
-
-  public List<String> keyTypes() {
-    return List.of(sqlType, idType);
   }
 }

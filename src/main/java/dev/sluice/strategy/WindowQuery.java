@@ -24,11 +24,6 @@ public final class WindowQuery {
   private WindowQuery() {
   }
 
-  /** The window over {@code series}, for the whole platform. */
-  public static Sql sql(TimeWindow window, List<Series> series, RowFormat rows) {
-    return sql(window, series, null, null, rows);
-  }
-
   /**
    * A bucket's fields: its start, written as the window's start is, then each series' measures, zero for an empty
    * bucket. They read the relations of {@link #sql}: the bucket {@code b} and each series' aggregates {@code s<i>}.
