@@ -150,6 +150,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), Operation.families());
     routes.delete(API + "/cache", admin::clearAll);
     routes.delete(API + "/cache/:loader", admin::clearOne);
+    Console.mount(router, allowed, settings);
     if (settings.http().benchmarkReplyBytes() > 0) {
       routes.get("/bench/fixed", fixedReply(settings.http().benchmarkReplyBytes()));
     }
@@ -166,8 +167,10 @@ public class HttpGatewayVerticle extends VerticleBase {
       Problem.notFound("No resource at " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> {
       String allow = allowed.allow(ctx.request().path());
-      if (allow == null) {
-        notFound.handle(ctx); // only the OPTIONS route, which takes every path, matched
+      if (allow == null || List.of(allow.split(", ")).contains(ctx.request().method().name())) {
+        // only the OPTIONS route, which takes every path, matched; or a route of this method that found nothing
+        // (a console file that does not exist)
+        notFound.handle(ctx);
         return;
       }
       ctx.response().putHeader(HttpHeaders.ALLOW, allow);

@@ -132,6 +132,7 @@ final class Streams {
     private final Message<JsonObject> open;
     private final String requestId;
     private final long started = System.nanoTime();
+    private final java.util.function.LongSupplier inFlight;
     private boolean accepted;
 
     Run(Operation op, BusWriteStream<Row> out, Message<JsonObject> open, String requestId) {
@@ -139,11 +140,13 @@ final class Streams {
       this.out = out;
       this.open = open;
       this.requestId = requestId;
+      this.inFlight = out::inFlight;
+      out.sentHandler(batch -> stats.streamSent(batch.count(), batch.lines().length()));
     }
 
     void accept() {
       accepted = true;
-      stats.streamOpened();
+      stats.streamOpened(inFlight);
       open.reply(new JsonObject());
     }
 
@@ -151,7 +154,7 @@ final class Streams {
       vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).remove(open.headers().get(
         StreamProtocol.STREAM_ADDRESS));
       if (accepted) {
-        stats.streamClosed(out.items(), out.bytes());
+        stats.streamClosed(inFlight);
       }
       stats.served(out.items());
       stats.read(out.items());

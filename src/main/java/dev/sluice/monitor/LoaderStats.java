@@ -10,7 +10,9 @@ import io.vertx.core.shareddata.Shareable;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -34,6 +36,8 @@ public final class LoaderStats {
   private final AtomicLong activeStreams = new AtomicLong();
   private final LongAdder streamRows = new LongAdder();
   private final LongAdder streamBytes = new LongAdder();
+  /** The open streams' batches in flight (sent, not yet acknowledged by their readers). */
+  private final Set<LongSupplier> inFlight = ConcurrentHashMap.newKeySet();
   private final Map<String, LongAdder> retriesByCause = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicReference<String> breaker =
     new java.util.concurrent.atomic.AtomicReference<>("CLOSED");
@@ -79,6 +83,9 @@ public final class LoaderStats {
       .description("Rows sent by streams").register(meters);
     FunctionCounter.builder("sluice.stream.bytes", streamBytes, LongAdder::sum).tag("loader", family)
       .baseUnit("bytes").description("Bytes of rows sent by streams").register(meters);
+    Gauge.builder("sluice.stream.batches.in_flight", inFlight,
+        open -> open.stream().mapToLong(LongSupplier::getAsLong).sum()).tag("loader", family)
+      .description("Batches the loader's streams sent that their readers have not acknowledged yet").register(meters);
   }
 
   /** How long one operation's loads take, as a histogram: {@code sluice_load_seconds}. */
@@ -88,9 +95,16 @@ public final class LoaderStats {
       .register(meters)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
-  /** A stream began sending. */
-  public void streamOpened() {
+  /** A stream began sending; {@code inFlight} tells its batches in flight until it closes. */
+  public void streamOpened(LongSupplier inFlight) {
     activeStreams.incrementAndGet();
+    this.inFlight.add(inFlight);
+  }
+
+  /** A stream sent a batch of {@code rows} rows of {@code bytes} bytes. */
+  public void streamSent(long rows, long bytes) {
+    streamRows.add(rows);
+    streamBytes.add(bytes);
   }
 
   /** Streams the family's loaders on this node are sending now. */
@@ -98,11 +112,10 @@ public final class LoaderStats {
     return activeStreams.get();
   }
 
-  /** A stream ended, having sent {@code rows} rows of {@code bytes} bytes. */
-  public void streamClosed(long rows, long bytes) {
+  /** A stream opened with {@link #streamOpened} ended. */
+  public void streamClosed(LongSupplier inFlight) {
     activeStreams.decrementAndGet();
-    streamRows.add(rows);
-    streamBytes.add(bytes);
+    this.inFlight.remove(inFlight);
   }
 
   /** Items handed to a client, from the database or the cache. */

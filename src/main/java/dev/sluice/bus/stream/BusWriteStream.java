@@ -55,7 +55,10 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   /** The last item written, whose key is read only when a position is asked for (a batch's end, a checkpoint). */
   private T lastItem;
   private String lastPosition;
-  private long credit;
+  /** Batches the consumer may hold unacknowledged: the credit granted when it opened the stream. */
+  private final long window;
+  /** Written on the stream's context, read by metrics scrapes. */
+  private volatile long credit;
   private long seq;
   private long items;
   private long bytes;
@@ -66,6 +69,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   private Handler<Void> drainHandler;
   private Handler<Throwable> exceptionHandler;
   private Handler<Long> batchHandler;
+  private Handler<StreamBatch> sentHandler;
   private Runnable unwatch = () -> { };
 
   private BusWriteStream(Vertx vertx, String dataAddress, long credit, int batchItems, long idleTimeoutMs,
@@ -74,6 +78,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     this.vertx = vertx;
     this.dataAddress = dataAddress;
     this.credit = credit;
+    this.window = credit;
     this.batchItems = Math.max(1, batchItems);
     this.idleTimeoutMs = idleTimeoutMs;
     this.positions = positions;
@@ -116,6 +121,17 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       lastKey = encoder.key(lastItem);
     }
     return lastKey;
+  }
+
+  /** Batches sent and not yet acknowledged by the consumer (0 up to the credit window). */
+  public long inFlight() {
+    return Math.max(0, window - credit);
+  }
+
+  /** Called with each batch as it is sent to the consumer. */
+  public BusWriteStream<T> sentHandler(Handler<StreamBatch> handler) {
+    this.sentHandler = handler;
+    return this;
   }
 
   /** Bytes of NDJSON written so far. */
@@ -253,6 +269,9 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       send(StreamProtocol.DATA, batch.lines(), new DeliveryOptions()
         .addHeader(StreamProtocol.COUNT, Integer.toString(batch.count()))
         .addHeader(StreamProtocol.POSITION, batch.position()));
+      if (sentHandler != null) {
+        sentHandler.handle(batch);
+      }
     }
     if (closed) {
       return;

@@ -1,0 +1,52 @@
+package dev.sluice.gateway;
+
+import dev.sluice.config.SluiceConfig;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * The web console and the API's description: {@code GET /} is the console's page, {@code /console/*} its ES modules
+ * and styles (files of the jar, {@code src/main/resources/console}), {@code /webjars/*} the libraries it uses (uPlot,
+ * Swagger UI) from their WebJars, and {@code /openapi.json} the OpenAPI 3.1 document ({@link OpenApi}). Nothing is
+ * fetched from elsewhere at run time and nothing is built from JavaScript sources.
+ */
+final class Console {
+
+  static final String OPENAPI = "/openapi.json";
+  private static final String ROOT = "console";
+  private static final String WEBJARS = "META-INF/resources/webjars";
+
+  private Console() {
+  }
+
+  static void mount(Router router, Allowed allowed, SluiceConfig settings) {
+    Buffer document = OpenApi.document(settings).toBuffer();
+    route(router, allowed, OPENAPI).handler(ctx -> ctx.response()
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+      .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+      .end(document));
+    route(router, allowed, "/").handler(ctx -> ctx.response()
+      .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
+      .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+      .sendFile(ROOT + "/index.html"));
+    // the console's own files change with the jar: revalidated on every load
+    route(router, allowed, "/console/*").handler(StaticHandler.create(ROOT).setMaxAgeSeconds(0)
+      .setDirectoryListing(false));
+    // a WebJar's path holds its version, so its files never change
+    route(router, allowed, "/webjars/*").handler(StaticHandler.create(WEBJARS).setMaxAgeSeconds(365L * 24 * 3600)
+      .setDirectoryListing(false));
+  }
+
+  private static io.vertx.ext.web.Route route(Router router, Allowed allowed, String path) {
+    if (path.endsWith("/*")) {
+      allowed.regex(java.util.regex.Pattern.quote(path.substring(0, path.length() - 1)) + ".*",
+        io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.HEAD);
+    } else {
+      allowed.path(path, io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.HEAD);
+    }
+    return router.route(path).method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
+      .setName(path);
+  }
+}
