@@ -106,6 +106,8 @@ final class Statistics {
       .put("memory", new JsonObject()
         .put("used_mb", round(used / MB))
         .put("limit_mb", round(limit / MB))
+        .put("high_mb", round(limit * settings.monitor().highPercent() / 100.0 / MB))
+        .put("critical_mb", round(limit * settings.monitor().criticalPercent() / 100.0 / MB))
         .put("level", level.label()))
       .put("cache", new JsonObject()
         .put("pressure", cache.pressure().name().toLowerCase(java.util.Locale.ROOT))
