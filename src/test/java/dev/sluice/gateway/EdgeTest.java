@@ -112,6 +112,26 @@ class EdgeTest {
   }
 
   @Test
+  @DisplayName("the console's files: / is its page, a library comes from its WebJar, a missing file is a 404, "
+    + "another method a 405")
+  void consoleFiles() {
+    HttpResponse<Buffer> page = send(service, HttpMethod.GET, "/");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.getHeader("Content-Type").startsWith("text/html"), page.getHeader("Content-Type"));
+    HttpResponse<Buffer> library = send(service, HttpMethod.GET, "/webjars/uplot/1.6.30/dist/uPlot.esm.js");
+    assertEquals(200, library.statusCode());
+    assertTrue(library.getHeader("Content-Type").startsWith("text/javascript"), "an ES module needs a JS type");
+    for (String missing : List.of("/console/nothing.js", "/webjars/nothing/1/x.js", "/console/../pom.xml")) {
+      HttpResponse<Buffer> response = send(service, HttpMethod.GET, missing);
+      assertEquals(404, response.statusCode(), missing);
+      assertEquals(Problems.CONTENT_TYPE, response.getHeader("Content-Type"), missing);
+    }
+    HttpResponse<Buffer> post = send(service, HttpMethod.POST, "/console/index.html");
+    assertEquals(405, post.statusCode());
+    assertEquals("GET, HEAD, OPTIONS", post.getHeader("Allow"));
+  }
+
+  @Test
   @DisplayName("HEAD works like GET without a body, on pages, items, streams and the operations endpoints")
   void head() {
     for (String path : List.of("/api/v1/users?limit=3", "/api/v1/videos/popular", "/api/v1/stats", "/health/live",

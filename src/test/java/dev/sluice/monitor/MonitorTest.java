@@ -185,6 +185,8 @@ class MonitorTest {
     JsonObject memory = document.getJsonObject("memory");
     assertEquals(30.0, memory.getDouble("used_mb"));
     assertEquals(200.0, memory.getDouble("limit_mb"));
+    assertEquals(160.0, memory.getDouble("high_mb"), "80 % of the limit, the monitor's default high_percent");
+    assertEquals(190.0, memory.getDouble("critical_mb"), "95 %, its critical_percent");
     assertEquals("normal", memory.getString("level"));
   }
 }

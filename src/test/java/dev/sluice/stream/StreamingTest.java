@@ -96,6 +96,12 @@ class StreamingTest {
     assertEquals(ROWS, testRows, "every row of the table, once");
   }
 
+  /** The analytics loader's value of a Sluice meter, scraped from /metrics. */
+  static double metric(String name) {
+    String text = service.http.get("/metrics").send().await().bodyAsString();
+    return dev.sluice.monitor.PrometheusText.parse(text).value(name, "loader", "analytics");
+  }
+
   static long fetched() {
     LocalMap<String, Long> map = service.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
     return map.values().stream().mapToLong(Long::longValue).sum();
@@ -149,20 +155,30 @@ class StreamingTest {
   @Test
   @DisplayName("a client that stops reading stops the database cursor within a few batches, and it goes on after")
   void backpressure() throws Exception {
+    double rowsBefore = metric("sluice_stream_rows_total");
     int[] seen = {0};
     StreamClient stream = open(METRICS, null, null, line -> ++seen[0] == 2000);
     Thread.sleep(1500);
     long fetched = fetched();
     long delivered = delivered();
+    double sent = metric("sluice_stream_rows_total") - rowsBefore;
+    double inFlight = metric("sluice_stream_batches_in_flight");
     Thread.sleep(1000);
     assertEquals(fetched, fetched(), "the cursor does not move while the client does not read");
     assertTrue(fetched < ROWS / 10, "far from the whole table: " + fetched);
     assertTrue(fetched - delivered <= (long) (WINDOW + 3) * BATCH,
       "fetched " + fetched + " vs handed to HTTP " + delivered + ": within a few batches");
+    // operators see it too: rows counted as they are sent (not at the end), and the reader's unacknowledged batches
+    assertTrue(sent >= 2000 && sent <= fetched, "rows streamed so far, while the stream is open: " + sent);
+    assertEquals(sent, metric("sluice_stream_rows_total") - rowsBefore, "and they stop rising with the reader");
+    assertTrue(inFlight >= 1 && inFlight <= WINDOW, "batches in flight within the credit window: " + inFlight);
     stream.resume();
     assertTrue(stream.awaitEnd(120), "resumes and ends cleanly");
-    assertCompleteInOrder(items(stream.lines));
+    List<JsonObject> items = items(stream.lines);
+    assertCompleteInOrder(items);
     stream.close();
+    assertEquals(items.size(), metric("sluice_stream_rows_total") - rowsBefore, 0.0, "every row counted once");
+    assertEquals(0, metric("sluice_stream_batches_in_flight"), "none in flight once it ended");
   }
 
   @Test
