@@ -33,14 +33,14 @@ final class Console {
     // a WebJar's path holds its version, so its files never change
     route(router, allowed, "/webjars/*").handler(StaticHandler.create(WEBJARS).setMaxAgeSeconds(365L * 24 * 3600)
       .setDirectoryListing(false));
-    io.vertx.ext.web.Route openapi = route(router, allowed, OPENAPI);
-    // built from the router once every route is on it, this one included: a route without a description fails
-    // the start
-    Buffer document = OpenApi.document(settings, OpenApi.Served.of(router)).toBuffer();
-    openapi.handler(ctx -> ctx.response()
+    Buffer document = Buffer.buffer();
+    route(router, allowed, OPENAPI).handler(ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
       .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
       .end(document));
+    // written once the router holds every route, this one included (a route is on the router once it has a
+    // handler); a route without a description fails the start
+    document.appendBuffer(OpenApi.document(settings, OpenApi.Served.of(router)).toBuffer());
   }
 
   private static io.vertx.ext.web.Route route(Router router, Allowed allowed, String path) {
