@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("GET /openapi.json is a valid OpenAPI 3.1 document of the configuration in effect")
 class OpenApiTest {
 
-  /** Limits other than the defaults, so a bound in the document can only have come from the configuration. */
+  /**
+   * Limits other than the defaults, so a bound in the document can only have come from the configuration. This
+   * service has no admin token (OpenApiRoutesTest's has one).
+   */
   static final JsonObject LIMITS = new JsonObject().put("max_page_size", 77).put("max_limit", 333)
     .put("default_limit", 21).put("max_window_days", 40).put("max_buckets", 5000);
 
@@ -35,7 +38,8 @@ class OpenApiTest {
 
   @BeforeAll
   static void start() {
-    service = Service.start(Service.config(new JsonObject().put("limits", LIMITS)));
+    service = Service.start(Service.config(new JsonObject().put("limits", LIMITS)
+      .put("admin", new JsonObject().put("token", ""))));
     var response = service.get(Console.OPENAPI);
     assertEquals(200, response.statusCode());
     assertEquals("application/json", response.getHeader("Content-Type"));
@@ -157,6 +161,21 @@ class OpenApiTest {
       .anyMatch(p -> "follow".equals(((JsonObject) p).getString("name"))));
     assertEquals(new JsonArray().add(new JsonObject().put("adminToken", new JsonArray())),
       operation("/api/v1/cache/{loader}", "delete").getJsonArray("security"));
+  }
+
+  @Test
+  @DisplayName("while no admin token is configured the admin endpoints answer the 403 problem the document lists")
+  void adminOff() {
+    for (String path : List.of("/api/v1/cache", "/api/v1/cache/{loader}")) {
+      JsonObject operation = operation(path, "delete");
+      assertEquals("#/components/responses/403", operation.getJsonObject("responses").getJsonObject("403")
+        .getString("$ref"), path);
+      var reply = service.http.delete(path.replace("{loader}", "videos")).putHeader("Authorization", "Bearer x")
+        .send().timeout(1, java.util.concurrent.TimeUnit.MINUTES).await();
+      assertEquals(403, reply.statusCode(), path);
+      assertEquals(Problems.CONTENT_TYPE, reply.getHeader("Content-Type"), path);
+      assertTrue(reply.bodyAsJsonObject().containsKey("request_id"), path);
+    }
   }
 
   static JsonObject withoutNull(JsonObject schema) {
