@@ -9,6 +9,12 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
 import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ResponseValidator;
@@ -324,14 +330,21 @@ class OpenApiRoutesTest {
     Reply ndjson = send(HttpMethod.GET, uri(path, operation, Map.of()), Map.of("Accept", OpenApiSchemas.NDJSON));
     assertEquals(200, ndjson.status, path);
     assertTrue(ndjson.headers.get("Content-Type").startsWith(OpenApiSchemas.NDJSON), path);
-    if (!ndjson.body.isEmpty()) {
-      JsonObject first = new JsonObject(ndjson.body.split("\n")[0]);
-      assertEquals(Set.copyOf(schema.getJsonArray("required").getList()), first.fieldNames(), path);
-    }
+    // a row schema holds no reference, so it is a JSON schema of its own
+    Validator rows = Validator.create(JsonSchema.of(schema), new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+      .setBaseUri("app://").setOutputFormat(OutputFormat.Basic));
+    assertTrue(!ndjson.body.isEmpty(), path);
+    JsonObject first = new JsonObject(ndjson.body.split("\n")[0]);
+    OutputUnit line = rows.validate(first);
+    assertTrue(line.getValid(), () -> path + ": " + first + " " + line.getErrors());
     Reply sse = send(HttpMethod.GET, uri(path, operation, Map.of()), Map.of("Accept", OpenApiSchemas.SSE));
     assertEquals(200, sse.status, path);
     assertTrue(sse.headers.get("Content-Type").startsWith(OpenApiSchemas.SSE), path);
     assertTrue(sse.body.startsWith("event: ") || sse.body.startsWith("id: "), () -> path + ": " + sse.body);
+    String data = sse.body.lines().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow();
+    assertTrue(sse.body.contains("event: item\n"), path);
+    OutputUnit item = rows.validate(new JsonObject(data.substring("data: ".length())));
+    assertTrue(item.getValid(), () -> path + ": " + data + " " + item.getErrors());
   }
 
   static JsonObject responses(JsonObject operation) {
@@ -417,7 +430,7 @@ class OpenApiRoutesTest {
         Buffer start = Buffer.buffer();
         response.handler(chunk -> {
           start.appendBuffer(chunk);
-          if (start.toString().contains("\n") && first.tryComplete(new Reply(200, response.headers(),
+          if (start.toString().contains("}\n") && first.tryComplete(new Reply(200, response.headers(),
             start.toString()))) {
             request.reset();
           }
