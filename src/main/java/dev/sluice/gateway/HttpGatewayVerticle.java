@@ -49,7 +49,10 @@ public class HttpGatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
   static final String API = "/api/v1";
   static final String LIMITS_MAP = "sluice.gateway";
-  /** Key of {@link #LIMITS_MAP}: the routes this node serves, {@code [{"path": "/api/v1/videos/{videoId}", "methods": ["GET", "HEAD"]}, …]}. */
+  /**
+   * Key of {@link #LIMITS_MAP}: the routes this node serves, as /openapi.json names them
+   * ({@code [{"path": "/api/v1/videos/{videoId}", "methods": ["GET", "HEAD"]}, …]}).
+   */
   static final String ROUTES = "routes";
   static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 

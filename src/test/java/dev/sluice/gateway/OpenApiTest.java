@@ -39,7 +39,8 @@ class OpenApiTest {
   @BeforeAll
   static void start() {
     service = Service.start(Service.config(new JsonObject().put("limits", LIMITS)
-      .put("admin", new JsonObject().put("token", ""))));
+      .put("admin", new JsonObject().put("token", ""))
+      .put("http", new JsonObject().put("benchmark_reply_bytes", 64))));
     var response = service.get(Console.OPENAPI);
     assertEquals(200, response.statusCode());
     assertEquals("application/json", response.getHeader("Content-Type"));
@@ -176,6 +177,16 @@ class OpenApiTest {
       assertEquals(Problems.CONTENT_TYPE, reply.getHeader("Content-Type"), path);
       assertTrue(reply.bodyAsJsonObject().containsKey("request_id"), path);
     }
+  }
+
+  @Test
+  @DisplayName("a route served only by some configurations is described when it is served")
+  void conditionalRoute() {
+    JsonObject bytes = parameter("/bench/fixed", "bytes").getJsonObject("schema");
+    assertEquals(64, bytes.getInteger("maximum"));
+    var reply = service.get("/bench/fixed?bytes=10");
+    assertEquals(200, reply.statusCode());
+    assertEquals(10, reply.body().length());
   }
 
   static JsonObject withoutNull(JsonObject schema) {
