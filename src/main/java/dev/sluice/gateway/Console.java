@@ -21,12 +21,8 @@ final class Console {
   private Console() {
   }
 
+  /** Mounts the console and the description; call it once every other route is registered. */
   static void mount(Router router, Allowed allowed, SluiceConfig settings) {
-    Buffer document = OpenApi.document(settings).toBuffer();
-    route(router, allowed, OPENAPI).handler(ctx -> ctx.response()
-      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-      .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-      .end(document));
     route(router, allowed, "/").handler(ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
       .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
@@ -37,6 +33,14 @@ final class Console {
     // a WebJar's path holds its version, so its files never change
     route(router, allowed, "/webjars/*").handler(StaticHandler.create(WEBJARS).setMaxAgeSeconds(365L * 24 * 3600)
       .setDirectoryListing(false));
+    Buffer document = Buffer.buffer();
+    route(router, allowed, OPENAPI).handler(ctx -> ctx.response()
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+      .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+      .end(document));
+    // written once the router holds every route, this one included (a route is on the router once it has a
+    // handler); a route without a description fails the start
+    document.appendBuffer(OpenApi.document(settings, OpenApi.Served.of(router)).toBuffer());
   }
 
   private static io.vertx.ext.web.Route route(Router router, Allowed allowed, String path) {

@@ -49,6 +49,11 @@ public class HttpGatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
   static final String API = "/api/v1";
   static final String LIMITS_MAP = "sluice.gateway";
+  /**
+   * Key of {@link #LIMITS_MAP}: the routes this node serves, as /openapi.json names them
+   * ({@code [{"path": "/api/v1/videos/{videoId}", "methods": ["GET", "HEAD"]}, …]}).
+   */
+  static final String ROUTES = "routes";
   static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
   private SluiceClient client;
@@ -150,10 +155,12 @@ public class HttpGatewayVerticle extends VerticleBase {
     CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), Operation.families());
     routes.delete(API + "/cache", admin::clearAll);
     routes.delete(API + "/cache/:loader", admin::clearOne);
-    Console.mount(router, allowed, settings);
     if (settings.http().benchmarkReplyBytes() > 0) {
       routes.get("/bench/fixed", fixedReply(settings.http().benchmarkReplyBytes()));
     }
+    // last of the served routes: /openapi.json describes every route registered before it, and itself
+    Console.mount(router, allowed, settings);
+    vertx.sharedData().getLocalMap(LIMITS_MAP).put(ROUTES, OpenApi.Served.toJson(OpenApi.Served.of(router)));
     router.options().handler(ctx -> {
       String allow = allowed.allow(ctx.request().path());
       if (allow == null) {
