@@ -5,6 +5,7 @@ import static dev.sluice.gateway.OpenApiSchemas.type;
 
 import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.loader.Bounds;
 import dev.sluice.data.Dataset;
 import dev.sluice.data.Filter;
 import dev.sluice.strategy.Bucket;
@@ -17,19 +18,11 @@ import java.util.List;
  * The parameters of the OpenAPI document ({@link OpenApi}), each with the type, bounds, list and default the loaders
  * read it with ({@code loader.*Loads}, {@code FamilyPlanner}, {@code strategy.Params}): bounds set by the
  * configuration come from the {@link SluiceConfig} in effect, filters from the datasets ({@link Dataset#filters()}).
- * The bounds that are constants of the planners (a page number, {@code days}, lengths of texts and cursors, the
- * number of ids) are written here again; the router walk (OpenApiRoutesTest) holds them to what the service answers.
+ * The bounds that are the planners' own (a page number, {@code days}, lengths of texts and cursors, the number of
+ * ids) are read from {@link Bounds}, as the planners read them.
  */
 final class OpenApiParameters {
 
-  /** The longest cursor, resume position or {@code until} (FamilyPlanner.cursor, LoaderVerticle). */
-  static final int MAX_CURSOR = 4096;
-  /** The highest page number (FamilyPlanner.page). */
-  static final int MAX_PAGE = 10_000_000;
-  /** Most ids of one batch (FamilyPlanner.MAX_IDS). */
-  static final int MAX_IDS = 100;
-  /** The highest index of a virtual-scroll range (UserLoads.range). */
-  static final long MAX_INDEX = Long.MAX_VALUE / 2;
 
   private final SluiceConfig settings;
 
@@ -67,7 +60,7 @@ final class OpenApiParameters {
   // ---- the strategies' parameters
 
   JsonObject page() {
-    return query("page", integer(1, MAX_PAGE, 1L), "The page, from 1");
+    return query("page", integer(1, Bounds.MAX_PAGE, 1L), "The page, from 1");
   }
 
   /** {@code per_page} of one family: at most {@code limits.max_page_size}, by default its {@code page_size}. */
@@ -83,7 +76,7 @@ final class OpenApiParameters {
   }
 
   JsonObject cursor() {
-    return query("cursor", text(1, MAX_CURSOR), "The opaque `next_cursor` or `prev_cursor` of a previous reply of "
+    return query("cursor", text(1, Bounds.MAX_CURSOR), "The opaque `next_cursor` or `prev_cursor` of a previous reply of "
       + "this query; an altered, foreign or expired one is a 400 `invalid-cursor`");
   }
 
@@ -93,15 +86,15 @@ final class OpenApiParameters {
   }
 
   JsonObject ids() {
-    return query("ids", type("array").put("minItems", 1).put("maxItems", MAX_IDS)
+    return query("ids", type("array").put("minItems", 1).put("maxItems", Bounds.MAX_IDS)
         .put("items", type("string").put("format", "uuid")),
-      "1 to " + MAX_IDS + " ids, comma separated, instead of every listing parameter: `data` in the order asked, "
+      "1 to " + Bounds.MAX_IDS + " ids, comma separated, instead of every listing parameter: `data` in the order asked, "
         + "null for an id that does not exist (`strategy: batch`)")
       .put("style", "form").put("explode", false);
   }
 
   JsonObject days() {
-    return query("days", integer(1, 365, 30L), "How many days back from now");
+    return query("days", integer(1, Bounds.MAX_DAYS, (long) Bounds.DEFAULT_DAYS), "How many days back from now");
   }
 
   /** A filter of a dataset, as the loader reads it ({@link dev.sluice.strategy.Params#filter}). */
@@ -138,15 +131,15 @@ final class OpenApiParameters {
   /** What every stream takes to be placed and framed. */
   static List<JsonObject> stream() {
     return List.of(
-      query("after", text(1, MAX_CURSOR), "Resume right after the item this resume cursor names (an SSE `id`, a "
+      query("after", text(1, Bounds.MAX_CURSOR), "Resume right after the item this resume cursor names (an SSE `id`, a "
         + "`_checkpoint`, the `cursor` of `event: end` or `event: error`)"),
-      query(StreamProtocol.UNTIL, text(1, MAX_CURSOR), "End with the item this resume cursor names, included"),
-      query(StreamProtocol.SNAPSHOT, text(1, 64), "Read the listing as the snapshot the loader exported when it cut "
+      query(StreamProtocol.UNTIL, text(1, Bounds.MAX_CURSOR), "End with the item this resume cursor names, included"),
+      query(StreamProtocol.SNAPSHOT, text(1, Bounds.MAX_SNAPSHOT), "Read the listing as the snapshot the loader exported when it cut "
         + "the listing into ranges (the typed client's parallel ranges)"),
       query("checkpoints", type("boolean").put("default", false), "NDJSON only: a `_checkpoint` line at the end of "
         + "the batch that crosses every `streaming.checkpoint_every`-th item"),
       new JsonObject().put("name", StreamProtocol.LAST_EVENT_ID).put("in", "header")
         .put("description", "SSE reconnect: resume right after this id; wins over `after`")
-        .put("schema", text(1, MAX_CURSOR)));
+        .put("schema", text(1, Bounds.MAX_CURSOR)));
   }
 }

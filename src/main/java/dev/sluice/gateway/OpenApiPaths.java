@@ -21,6 +21,7 @@ import dev.sluice.bus.Operation;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.data.Datasets;
 import dev.sluice.data.Series;
+import dev.sluice.loader.Bounds;
 import dev.sluice.strategy.CountMode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -103,9 +104,9 @@ final class OpenApiPaths {
     page(API + "/users/range", "userRange", "users", "An index range of the users, for a virtual scroll view: "
       + "served by keyset seeks from remembered checkpoints, so a deep range costs what the first one does")
       .params(filters(users, "role", "is_active"))
-      .param(required(query("start_index", OpenApiParameters.integer(0, OpenApiParameters.MAX_INDEX, null),
+      .param(required(query("start_index", OpenApiParameters.integer(0, Bounds.MAX_INDEX, null),
         "The first index, from 0")))
-      .param(required(query("end_index", OpenApiParameters.integer(1, OpenApiParameters.MAX_INDEX, null),
+      .param(required(query("end_index", OpenApiParameters.integer(1, Bounds.MAX_INDEX, null),
         "Where the range ends (exclusive): after `start_index`, at most " + settings.limits().maxLimit()
           + " more (`limits.max_limit`)")))
       .param(params.count(CountMode.ESTIMATED))
@@ -169,7 +170,7 @@ final class OpenApiPaths {
 
   private void search() {
     var hits = Datasets.SEARCH_HITS;
-    JsonObject query = required(query("query", OpenApiParameters.text(1, 200), "The words to find "
+    JsonObject query = required(query("query", OpenApiParameters.text(1, Bounds.MAX_QUERY), "The words to find "
       + "(`websearch_to_tsquery('english', …)`), trimmed; not only white space"));
     page(API + "/search", "search", "search", "Ready videos and public templates ranked by relevance, then id")
       .param(query).params(filters(hits, "type", "category"))
@@ -180,8 +181,8 @@ final class OpenApiPaths {
       .param(query.copy()).params(filters(hits, "type", "category"));
     page(API + "/search/suggestions", "suggestions", "search", "Words that complete a prefix, then near misses "
       + "(trigram similarity)")
-      .param(required(query("query", OpenApiParameters.text(1, 100), "The prefix, trimmed, in any case")))
-      .param(query("limit", OpenApiParameters.integer(1, 50, 10L), "How many suggestions"))
+      .param(required(query("query", OpenApiParameters.text(1, Bounds.MAX_PREFIX), "The prefix, trimmed, in any case")))
+      .param(query("limit", OpenApiParameters.integer(1, Bounds.MAX_SUGGESTIONS, (long) Bounds.DEFAULT_SUGGESTIONS), "How many suggestions"))
       .ok(envelopeOf("SingleEnvelope", ref("Suggestion")));
   }
 

@@ -7,7 +7,6 @@ import dev.sluice.strategy.Params;
 abstract class FamilyPlanner {
 
   /** Most ids one {@code ids=} batch may ask for (docs/API.md, section 4a). */
-  static final int MAX_IDS = 100;
 
   protected final SluiceConfig settings;
 
@@ -21,7 +20,7 @@ abstract class FamilyPlanner {
   abstract void register(Planners.Registry registry);
 
   final int page(Params params) {
-    return params.integer("page", 1, 10_000_000, 1);
+    return params.integer("page", 1, Bounds.MAX_PAGE, 1);
   }
 
   final int perPage(Params params) {
@@ -34,18 +33,18 @@ abstract class FamilyPlanner {
   }
 
   final String cursor(Params params) {
-    return params.string("cursor", 1, 4096, false);
+    return params.string("cursor", 1, Bounds.MAX_CURSOR, false);
   }
 
   /**
-   * {@code ids}, when given: 1 to {@value #MAX_IDS} UUIDs, comma separated, instead of every listing parameter
+   * {@code ids}, when given: 1 to {@value Bounds#MAX_IDS} UUIDs, comma separated, instead of every listing parameter
    * ({@code listing} names them; any of them given too is a fault). Null when absent.
    */
   final java.util.List<java.util.UUID> ids(Params params, String... listing) {
     if (!params.has("ids")) {
       return null;
     }
-    java.util.List<java.util.UUID> ids = params.uuids("ids", MAX_IDS);
+    java.util.List<java.util.UUID> ids = params.uuids("ids", Bounds.MAX_IDS);
     for (String name : listing) {
       if (params.has(name)) {
         params.fail("ids", "cannot be combined with " + name);

@@ -256,9 +256,9 @@ public abstract class LoaderVerticle extends VerticleBase {
       // reported as that header, not as the query parameter
       String parameter = message.body().containsKey(StreamProtocol.LAST_EVENT_ID) ? StreamProtocol.LAST_EVENT_ID
         : "after";
-      String after = params.string(parameter, 1, 4096, false);
-      String until = params.string(StreamProtocol.UNTIL, 1, 4096, false);
-      String snapshot = params.string(StreamProtocol.SNAPSHOT, 1, 64, false);
+      String after = params.string(parameter, 1, Bounds.MAX_CURSOR, false);
+      String until = params.string(StreamProtocol.UNTIL, 1, Bounds.MAX_CURSOR, false);
+      String snapshot = params.string(StreamProtocol.SNAPSHOT, 1, Bounds.MAX_SNAPSHOT, false);
       boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.bool("follow", false));
       if (following && until != null) {
         params.fail(StreamProtocol.UNTIL, "cannot be combined with follow=true");

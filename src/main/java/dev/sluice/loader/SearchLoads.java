@@ -46,7 +46,7 @@ final class SearchLoads extends FamilyPlanner {
 
   /** Ranked hits of the search parameters: the union of every source the {@code type} allows. */
   private ListQuery hits(Params params) {
-    String text = params.words("query", 200, true);
+    String text = params.words("query", Bounds.MAX_QUERY, true);
     String type = (String) params.filter(HITS.filter("type"));
     String category = (String) params.filter(HITS.filter("category"));
     Sql union = new Sql().append("(");
@@ -83,8 +83,8 @@ final class SearchLoads extends FamilyPlanner {
   }
 
   private Load suggestions(Params params) {
-    String text = params.words("query", 100, true);
-    int limit = params.integer("limit", 1, 50, 10);
+    String text = params.words("query", Bounds.MAX_PREFIX, true);
+    int limit = params.integer("limit", 1, Bounds.MAX_SUGGESTIONS, Bounds.DEFAULT_SUGGESTIONS);
     String prefix = text == null ? "" : text.toLowerCase(Locale.ROOT);
     // the words that complete the prefix, and the near misses (the words near it by pg_trgm similarity, through the
     // trigram index, see V5): completions first, then by closeness of the word or of its start, then by how common

@@ -63,8 +63,8 @@ final class UserLoads extends FamilyPlanner {
 
   private Load range(Params params) {
     ListQuery query = listing(params);
-    long start = params.number("start_index", 0, Long.MAX_VALUE / 2, -1);
-    long end = params.number("end_index", 1, Long.MAX_VALUE / 2, -1);
+    long start = params.number("start_index", 0, Bounds.MAX_INDEX, -1);
+    long end = params.number("end_index", 1, Bounds.MAX_INDEX, -1);
     if (!params.has("start_index")) {
       params.fail("start_index", "is required");
     }
@@ -89,7 +89,7 @@ final class UserLoads extends FamilyPlanner {
 
   private Load sessions(Params params) {
     UUID userId = params.uuid("userId", true);
-    int days = params.integer("days", 1, 365, 30);
+    int days = params.integer("days", 1, Bounds.MAX_DAYS, Bounds.DEFAULT_DAYS);
     ListQuery query = ListQuery.over(SESSIONS)
       .equal(SESSIONS.filter("user_id"), userId)
       .where("days", days, Sql.of("s.started_at >= now() - make_interval(days => ").param(days).append(")"))

@@ -70,7 +70,7 @@ final class VideoLoads extends FamilyPlanner {
   }
 
   private Load popular(Params params) {
-    int days = params.integer("days", 1, 365, 30);
+    int days = params.integer("days", 1, Bounds.MAX_DAYS, Bounds.DEFAULT_DAYS);
     ListQuery query = ListQuery.over(VIDEOS)
       .filters(params, VIDEOS, "category")
       .where("status", "ready", Sql.of("v.status = 'ready'"))
