@@ -16,6 +16,7 @@ export async function start(page) {
     deepLinking: false,
     docExpansion: 'list',
     tryItOutEnabled: false,
+    validatorUrl: null, // no badge from validator.swagger.io: nothing is fetched from elsewhere
     presets: [window.SwaggerUIBundle.presets.apis, window.SwaggerUIStandalonePreset],
     plugins: [window.SwaggerUIBundle.plugins.DownloadUrl],
     layout: 'BaseLayout',

@@ -10,7 +10,7 @@ const LOADERS = ['videos', 'users', 'templates', 'search', 'analytics'];
 
 // each chart: its title, unit, series labels and how one sample's figures become its values
 const CHARTS = [
-  { id: 'memory', title: 'Memory (MB)', series: ['used', 'limit', 'high', 'critical'],
+  { id: 'memory', title: 'Memory (MB, log scale)', series: ['used', 'limit', 'high', 'critical'], log: true,
     colours: ['#2f6fed', '#6b7280', '#e0a31f', '#d03f5f'], dashes: [null, [2, 4], [6, 4], [6, 4]],
     values: s => [s.stats.memory.used_mb, s.stats.memory.limit_mb, s.stats.memory.high_mb, s.stats.memory.critical_mb] },
   { id: 'hit-rate', title: 'Cache hit rate', series: LOADERS, range: [0, 1],
@@ -42,7 +42,7 @@ export function start(page) {
     const plot = el('div', { class: 'plot' });
     box.append(plot);
     charts[spec.id] = lineChart(plot, {
-      data: data[spec.id], range: spec.range,
+      data: data[spec.id], range: spec.range, log: spec.log,
       series: spec.series.map((label, i) => ({ label, colour: spec.colours?.[i], dash: spec.dashes?.[i] })),
     });
     fit(charts[spec.id], plot);

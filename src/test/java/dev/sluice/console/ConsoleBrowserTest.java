@@ -71,6 +71,7 @@ class ConsoleBrowserTest {
   static final int PADDING = 1500;
   static final String MARK = "console-test";
   static final int MAX_ROWS_IN_DOM = 200;
+  static final int IDLE_SECONDS = 15;
 
   static Service service;
   static WebDriver browser;
@@ -86,6 +87,8 @@ class ConsoleBrowserTest {
     // the stream's bytes, not gzip's tenth of them, fill the socket (Chrome asks for gzip and a page cannot say no)
     config.put("lazy_loading", new JsonObject().put("batch_size", 500).put("buffer_size", 2000)
       .put("enable_compression", false));
+    // a reader paused this long is cut by the server: how the resume test breaks a stream
+    config.put("streaming", new JsonObject().put("idle_timeout_seconds", IDLE_SECONDS));
     service = Service.start(config);
     base = "http://127.0.0.1:" + config.getJsonObject("http").getInteger("port");
     long started = System.nanoTime();
@@ -258,7 +261,7 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(5)
-  @DisplayName("explorer: videos come as cursor pages, Next and Previous follow the cursors")
+  @DisplayName("explorer: videos come as cursor pages, Next and Previous follow the cursors, a click opens one")
   void pagesVideos() {
     openPage("explorer");
     click(testid("view-videos"));
@@ -269,6 +272,10 @@ class ConsoleBrowserTest {
     wait(30).until(d -> videoIds().equals(secondPage));
     click(testid("video-prev"));
     wait(30).until(d -> videoIds().equals(firstPage));
+    click(browser.findElement(By.cssSelector("[data-testid=video-row][data-id='" + firstPage.get(3) + "']")));
+    wait(30).until(d -> firstPage.get(3).equals(testid("item-panel").getDomAttribute("data-id")));
+    assertEquals("videos", testid("item-panel").getDomAttribute("data-family"));
+    click(testid("item-close"));
     click(testid("view-users"));
   }
 
@@ -318,10 +325,38 @@ class ConsoleBrowserTest {
     assertEquals("cancelled", testid("stream-state").getDomAttribute("data-state"));
   }
 
+  @Test
+  @Order(7)
+  @DisplayName("streams: a stream cut by the server resumes from its last checkpoint and counts every video once")
+  void resumesFromACheckpoint() throws Exception {
+    long videos = service.count("SELECT count(*) FROM videos");
+    openPage("streams");
+    click(testid("stream-start"));
+    // paused once the first checkpoint is in: the server cuts a reader that reads nothing for IDLE_SECONDS
+    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.checkpoint) {"
+      + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });");
+    wait(30).until(d -> activeStreams() == 0.0);
+    click(testid("stream-resume"));
+    // what the browser had buffered is read, then the body breaks off without its last chunk
+    wait(120).until(d -> "cut".equals(testid("stream-state").getDomAttribute("data-state")));
+    long cutAt = number(testid("stream-rows"));
+    long checkpoint = ((Number) js("return window.sluice.stream.checkpoint.count;")).longValue();
+    LOG.info("cut at {} rows, last checkpoint at {} of {}", cutAt, checkpoint, videos);
+    assertTrue(cutAt < videos, "cut before the end");
+    WebElement again = testid("stream-resume-checkpoint");
+    assertTrue(again.isDisplayed(), "Resume from checkpoint is offered");
+    click(again);
+    assertTrue(testid("stream-url").getText().contains("after="), testid("stream-url").getText());
+    wait(120).until(d -> "ended".equals(testid("stream-state").getDomAttribute("data-state")));
+    assertEquals(videos, number(testid("stream-rows")), "every video counted once: the checkpoint's count, then "
+      + "the rows after it");
+    wait(30).until(d -> activeStreams() == 0.0);
+  }
+
   // ---- dashboard ----
 
   @Test
-  @Order(7)
+  @Order(8)
   @DisplayName("dashboard: every chart draws series with data, breakers show as badges, on a laptop and a phone")
   void drawsCharts() throws Exception {
     // some load on every loader, so that each chart has something to draw
@@ -358,7 +393,7 @@ class ConsoleBrowserTest {
   // ---- API ----
 
   @Test
-  @Order(8)
+  @Order(9)
   @DisplayName("API: Swagger UI lists every path and method of /openapi.json, and Try it out runs a GET")
   void listsTheApi() throws Exception {
     JsonObject document = service.getJson("/openapi.json");
