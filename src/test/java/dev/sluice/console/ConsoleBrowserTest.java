@@ -64,11 +64,12 @@ class ConsoleBrowserTest {
   static final int DEEP_USERS = 905_000;
   static final int DEEP_ROW = 900_000;
   /**
-   * Extra videos, copies of the seed's with a description padded by 1,500 characters, so that a stream (about 200 MB)
-   * is far larger than what the socket buffers (here up to 32 MB received, 4 MB sent) and the browser hold.
+   * Extra videos, copies of the seed's with a description padded by 3,200 characters, so that a stream (about 250 MB)
+   * is far larger than what the socket buffers (here up to 32 MB received, 4 MB sent) and the browser (Chromium held
+   * about 100 MB of a paused body) hold; few rows with long descriptions are quicker to insert than many short ones.
    */
-  static final int VIDEO_COPIES = 50;
-  static final int PADDING = 1500;
+  static final int VIDEO_COPIES = 35;
+  static final int PADDING = 3200;
   static final String MARK = "console-test";
   static final int MAX_ROWS_IN_DOM = 200;
   static final int IDLE_SECONDS = 15;
@@ -91,17 +92,22 @@ class ConsoleBrowserTest {
     config.put("streaming", new JsonObject().put("idle_timeout_seconds", IDLE_SECONDS));
     service = Service.start(config);
     base = "http://127.0.0.1:" + config.getJsonObject("http").getInteger("port");
+    // ids in insertion order, so that every index is appended to rather than written all over
     long started = System.nanoTime();
-    service.sql("INSERT INTO users (id, username, email, display_name, role, is_active, created_at) "
-      + "SELECT gen_random_uuid(), '" + MARK + "-' || g, '" + MARK + "-' || g || '@example.com', 'Deep user ' || g, "
-      + "(ARRAY['admin', 'creator', 'viewer'])[1 + g % 3], false, timestamptz '2001-01-01' + g * interval '1 second' "
-      + "FROM generate_series(1, $1) g", DEEP_USERS);
+    service.sql("""
+      INSERT INTO users (id, username, email, display_name, role, is_active, created_at)
+      SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, $2 || '-' || g,
+             $2 || '-' || g || '@example.com', 'Deep user ' || g, (ARRAY['admin', 'creator', 'viewer'])[1 + g % 3],
+             false, timestamptz '2001-01-01' + g * interval '1 second'
+      FROM generate_series(1, $1) g""", DEEP_USERS, MARK);
     LOG.info("{} extra users inserted in {} ms", DEEP_USERS, (System.nanoTime() - started) / 1_000_000);
-    service.sql("INSERT INTO videos (id, user_id, title, description, category, status, duration_seconds, view_count, "
-      + "like_count, created_at) SELECT gen_random_uuid(), v.user_id, v.title, '" + MARK + " ' || repeat('~', $2), "
-      + "v.category, v.status, "
-      + "v.duration_seconds, v.view_count, v.like_count, v.created_at - g * interval '1 day' "
-      + "FROM videos v, generate_series(1, $1) g", VIDEO_COPIES, PADDING);
+    service.sql("""
+      INSERT INTO videos (id, user_id, title, description, category, status, duration_seconds, view_count,
+                          like_count, created_at)
+      SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(row_number() OVER ()), 12, '0'))::uuid, v.user_id, v.title,
+             $2 || ' ' || repeat('~', $3), v.category, v.status, v.duration_seconds, v.view_count, v.like_count,
+             v.created_at - g * interval '1 day'
+      FROM videos v, generate_series(1, $1) g""", VIDEO_COPIES, MARK, PADDING);
     service.sql("ANALYZE users");
     service.sql("ANALYZE videos");
     LOG.info("extra rows inserted in {} ms", (System.nanoTime() - started) / 1_000_000);
