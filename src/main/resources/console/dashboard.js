@@ -1,4 +1,4 @@
-// Dashboard: /api/v1/stats, /metrics and /health every 2 s, drawn as uPlot charts over the last few minutes.
+// Dashboard: /api/v1/stats, /metrics and /health every 2 s, drawn as uPlot charts over the last five minutes.
 
 import { getJson, getText, el, format } from './api.js';
 import { parse, value } from './metrics.js';
@@ -50,16 +50,12 @@ export function start(page) {
   }
 }
 
+// polled from the first visit on, shown or not, so that coming back shows the last minutes (a stream run meanwhile)
 export function show() {
   if (!timer) {
     refresh();
     timer = setInterval(refresh, REFRESH_MS);
   }
-}
-
-export function hide() {
-  clearInterval(timer);
-  timer = null;
 }
 
 function part(testid) {

@@ -142,6 +142,9 @@ function render() {
   rows.style.transform = `translateY(${Math.max(0, offset)}px)`;
   rows.dataset.first = first;
   rows.replaceChildren(...range(first, last).map(userRow));
+  if (users.total === 0) {
+    rows.append(el('p', { class: 'empty', 'data-testid': 'user-empty' }, 'No users match these filters.'));
+  }
   fetchAround(first, last);
 }
 
