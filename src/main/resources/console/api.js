@@ -1,0 +1,111 @@
+// Every request the console sends goes through here, so that each one's URL, status and latency can be shown.
+
+const LOG_SIZE = 12;
+const log = [];
+const listeners = new Set();
+
+/** Calls back with the latest requests (newest first) whenever one completes. */
+export function onRequest(listener) {
+  listeners.add(listener);
+  listener(log);
+}
+
+function record(entry) {
+  log.unshift(entry);
+  log.length = Math.min(log.length, LOG_SIZE);
+  listeners.forEach(listener => listener(log));
+}
+
+/** GETs a JSON document; rejects with an Error carrying `status` and the problem's detail on a non-2xx reply. */
+export async function getJson(url, { signal, quiet = false } = {}) {
+  const started = performance.now();
+  let status = 'failed';
+  try {
+    const response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+    status = response.status;
+    const body = await response.json().catch(() => null);
+    if (!response.ok && response.status !== 503) {
+      const error = new Error(body?.detail ?? `${response.status} ${response.statusText}`);
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  } catch (error) {
+    if (error.name === 'AbortError') {
+      status = 'aborted';
+    }
+    throw error;
+  } finally {
+    if (!quiet) {
+      record({ url, status, ms: performance.now() - started, at: new Date() });
+    }
+  }
+}
+
+/** GETs a text document (the Prometheus exposition). */
+export async function getText(url, { signal } = {}) {
+  const response = await fetch(url, { signal });
+  if (!response.ok) {
+    throw new Error(`${url}: ${response.status}`);
+  }
+  return response.text();
+}
+
+/** A query string from an object, leaving out empty values. */
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') {
+      search.set(key, value);
+    }
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Renders the request log into a list element. */
+export function showRequests(list) {
+  onRequest(entries => {
+    list.replaceChildren(...entries.map(entry => {
+      const item = el('li', { 'data-testid': 'request-entry', class: ok(entry.status) ? '' : 'bad' });
+      item.append(
+        el('span', { class: 'status', 'data-testid': 'request-status' }, String(entry.status)),
+        el('code', { 'data-testid': 'request-url' }, `GET ${entry.url}`),
+        el('span', { class: 'ms', 'data-testid': 'request-ms' }, `${entry.ms.toFixed(0)} ms`));
+      return item;
+    }));
+  });
+}
+
+function ok(status) {
+  return typeof status === 'number' && status < 400;
+}
+
+/** A small element factory: el('td', {class: 'x'}, 'text', child…). */
+export function el(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== undefined && value !== null) {
+      element.setAttribute(name, value);
+    }
+  }
+  element.append(...children.filter(child => child !== undefined && child !== null));
+  return element;
+}
+
+export const format = {
+  number: n => (n === null || n === undefined || Number.isNaN(n)) ? '—' : Math.round(n).toLocaleString('en-US'),
+  bytes(n) {
+    if (!Number.isFinite(n)) {
+      return '—';
+    }
+    const units = ['B', 'KB', 'MB', 'GB'];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) {
+      n /= 1024;
+      i++;
+    }
+    return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+  },
+  time: iso => iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—',
+};

@@ -1,0 +1,34 @@
+// The console's router: one tab per page, chosen by the location's hash; each page is set up on its first visit.
+
+import * as explorer from './explorer.js';
+import * as streams from './streams.js';
+import * as dashboard from './dashboard.js';
+import * as apidoc from './apidoc.js';
+
+const PAGES = { explorer, streams, dashboard, api: apidoc };
+const DEFAULT = 'explorer';
+const started = new Set();
+
+// a debug handle for developers and the browser tests (charts, explorer state)
+window.sluice = { charts: {}, page: null };
+
+function route() {
+  const name = location.hash.slice(1) in PAGES ? location.hash.slice(1) : DEFAULT;
+  for (const [page, module] of Object.entries(PAGES)) {
+    const visible = page === name;
+    document.getElementById(page).hidden = !visible;
+    document.querySelector(`[data-tab="${page}"]`).classList.toggle('on', visible);
+    if (visible && !started.has(page)) {
+      started.add(page);
+      module.start(document.getElementById(page));
+    }
+    if (started.has(page)) {
+      (visible ? module.show : module.hide)?.();
+    }
+  }
+  window.sluice.page = name;
+  document.body.dataset.page = name;
+}
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,330 @@
+// Explorer: every user in one virtually scrolled table over GET /api/v1/users/range, the videos as cursor pages over
+// GET /api/v1/videos, and a side panel with the one item a click picks.
+
+import { getJson, query, showRequests, el, format } from './api.js';
+
+const ROW_HEIGHT = 36;        // px, fixed: an index is a position
+const BLOCK = 100;            // rows fetched per request (the server allows 1000)
+const OVERSCAN = 8;           // rows rendered above and below the visible ones
+const MAX_BLOCKS = 60;        // blocks kept in memory, least recently used dropped first
+const MAX_HEIGHT = 10_000_000; // px; browsers cap element heights, past this the scroll position is scaled
+const VIDEO_PAGE = 25;
+
+let root;
+const users = {
+  filters: { role: '', is_active: 'true' },
+  generation: 0,          // bumped when the filters change: replies of an older generation are dropped
+  total: null,
+  totalType: null,
+  blocks: new Map(),      // block number → rows (insertion order = recency)
+  inFlight: new Map(),    // block number → AbortController
+  anchor: null,           // {index, scrollTop}: a jump's exact row, kept until the user scrolls elsewhere
+  frame: 0,
+};
+const videos = { status: '', sort: '-created_at', cursor: null, page: 1, history: [], started: false };
+
+export function start(page) {
+  root = page;
+  showRequests(part('request-log'));
+  part('user-viewport').addEventListener('scroll', schedule, { passive: true });
+  window.addEventListener('resize', schedule);
+  part('filter-role').addEventListener('change', event => refilter({ role: event.target.value }));
+  part('filter-active').addEventListener('change', event => refilter({ is_active: event.target.value }));
+  part('jump-form').addEventListener('submit', event => {
+    event.preventDefault();
+    const index = Number.parseInt(part('jump-input').value, 10);
+    if (Number.isFinite(index) && index >= 0) {
+      jump(index);
+    }
+  });
+  part('user-rows').addEventListener('click', event => {
+    const row = event.target.closest('[data-id]');
+    if (row) {
+      openItem('users', row.dataset.id);
+    }
+  });
+  part('video-rows').addEventListener('click', event => {
+    const row = event.target.closest('[data-id]');
+    if (row) {
+      openItem('videos', row.dataset.id);
+    }
+  });
+  part('item-close').addEventListener('click', () => { part('item-panel').hidden = true; });
+  root.querySelectorAll('[data-view]').forEach(button => button.addEventListener('click', () => view(button.dataset.view)));
+  part('video-status').addEventListener('change', event => { videos.status = event.target.value; firstVideoPage(); });
+  part('video-sort').addEventListener('change', event => { videos.sort = event.target.value; firstVideoPage(); });
+  part('video-next').addEventListener('click', () => videoPage(videos.next, +1));
+  part('video-prev').addEventListener('click', () => videoPage(videos.prev, -1));
+  window.sluice.explorer = users;
+  refilter({});
+}
+
+export function show() {
+  schedule();
+}
+
+function part(testid) {
+  return root.querySelector(`[data-testid="${testid}"]`);
+}
+
+function view(name) {
+  root.querySelectorAll('[data-view]').forEach(b => b.classList.toggle('on', b.dataset.view === name));
+  root.querySelectorAll('.users-only').forEach(e => { e.hidden = name !== 'users'; });
+  root.querySelectorAll('.videos-only').forEach(e => { e.hidden = name !== 'videos'; });
+  root.dataset.view = name;
+  if (name === 'videos' && !videos.started) {
+    videos.started = true;
+    firstVideoPage();
+  }
+  schedule();
+}
+
+// ---- users: virtual scroll ----
+
+function refilter(change) {
+  Object.assign(users.filters, change);
+  users.generation++;
+  users.inFlight.forEach(controller => controller.abort());
+  users.inFlight.clear();
+  users.blocks.clear();
+  users.total = null;
+  users.totalType = null;
+  users.anchor = null;
+  part('user-viewport').scrollTop = 0;
+  showTotal();
+  load(0).then(schedule, () => {});
+}
+
+function schedule() {
+  if (!users.frame) {
+    users.frame = requestAnimationFrame(() => {
+      users.frame = 0;
+      render();
+    });
+  }
+}
+
+/** The scroll geometry: the spacer's height and how many index pixels one scroll pixel is. */
+function geometry(viewport) {
+  const full = (users.total ?? 0) * ROW_HEIGHT;
+  const height = Math.min(full, MAX_HEIGHT);
+  const visible = viewport.clientHeight;
+  const scale = full > height && height > visible ? (full - visible) / (height - visible) : 1;
+  return { height, scale };
+}
+
+/** The index position (px from row 0) at the viewport's top. */
+function virtualTop(viewport, scale) {
+  const anchor = users.anchor;
+  if (anchor && Math.abs(viewport.scrollTop - anchor.scrollTop) < 1) {
+    return anchor.index * ROW_HEIGHT;
+  }
+  users.anchor = null;
+  return viewport.scrollTop * scale;
+}
+
+function render() {
+  const viewport = part('user-viewport');
+  if (viewport.offsetParent === null) {
+    return;
+  }
+  const { height, scale } = geometry(viewport);
+  const spacer = part('user-spacer');
+  spacer.style.height = `${height}px`;
+  const total = users.total ?? 0;
+  const top = virtualTop(viewport, scale);
+  const firstVisible = Math.floor(top / ROW_HEIGHT + 1e-6);
+  const first = Math.max(0, firstVisible - OVERSCAN);
+  const last = Math.min(total, firstVisible + Math.ceil(viewport.clientHeight / ROW_HEIGHT) + 1 + OVERSCAN);
+  // rows are placed so that row `firstVisible` sits where the index position says, whatever the scale
+  const offset = viewport.scrollTop - (top - first * ROW_HEIGHT);
+  const rows = part('user-rows');
+  rows.style.transform = `translateY(${Math.max(0, offset)}px)`;
+  rows.dataset.first = first;
+  rows.replaceChildren(...range(first, last).map(userRow));
+  if (users.total === 0) {
+    rows.append(el('p', { class: 'empty', 'data-testid': 'user-empty' }, 'No users match these filters.'));
+  }
+  fetchAround(first, last);
+}
+
+function range(from, to) {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+function rowAt(index) {
+  const block = users.blocks.get(Math.floor(index / BLOCK));
+  return block?.[index % BLOCK];
+}
+
+function userRow(index) {
+  const user = rowAt(index);
+  if (!user) {
+    return el('div', { class: 'row user-cols loading', 'data-testid': 'user-row', 'data-index': index },
+      el('span', { class: 'idx' }, format.number(index)), el('span', { class: 'shimmer' }));
+  }
+  return el('div', {
+    class: 'row user-cols', 'data-testid': 'user-row', 'data-index': index, 'data-id': user.id, 'data-role': user.role,
+    'data-active': String(user.is_active), role: 'button', tabindex: '-1',
+  },
+  el('span', { class: 'idx' }, format.number(index)),
+  el('span', { class: 'who' }, el('b', {}, user.display_name), el('small', {}, `@${user.username}`)),
+  el('span', { class: 'email' }, user.email),
+  el('span', {}, el('span', { class: `pill role-${user.role}` }, user.role)),
+  el('span', {}, user.is_active ? '✓' : '—'),
+  el('span', { class: 'date' }, format.time(user.created_at)));
+}
+
+function fetchAround(first, last) {
+  if (last <= first && users.total !== null) {
+    return;
+  }
+  const wanted = new Set(range(Math.floor(first / BLOCK), Math.floor(Math.max(first, last - 1) / BLOCK) + 1));
+  // a window scrolled past is not worth its reply any more
+  for (const [block, controller] of users.inFlight) {
+    if (!wanted.has(block)) {
+      controller.abort();
+      users.inFlight.delete(block);
+    }
+  }
+  for (const block of wanted) {
+    if (!users.blocks.has(block) && !users.inFlight.has(block)) {
+      load(block).then(schedule, () => {});
+    } else if (users.blocks.has(block)) {
+      touch(block);
+    }
+  }
+}
+
+function touch(block) {
+  const rows = users.blocks.get(block);
+  users.blocks.delete(block);
+  users.blocks.set(block, rows);
+}
+
+async function load(block) {
+  const generation = users.generation;
+  const controller = new AbortController();
+  users.inFlight.set(block, controller);
+  const url = `/api/v1/users/range${query({
+    ...users.filters, start_index: block * BLOCK, end_index: (block + 1) * BLOCK, count: 'estimated',
+  })}`;
+  try {
+    const reply = await getJson(url, { signal: controller.signal });
+    if (generation !== users.generation) {
+      return;
+    }
+    users.blocks.set(block, reply.data);
+    while (users.blocks.size > MAX_BLOCKS) {
+      users.blocks.delete(users.blocks.keys().next().value);
+    }
+    learnTotal(reply.range);
+  } finally {
+    if (users.inFlight.get(block) === controller) {
+      users.inFlight.delete(block);
+    }
+  }
+}
+
+/** An exact total stays until the filters change; an estimate follows the latest reply; a lower bound only grows. */
+function learnTotal(range) {
+  if (!range || users.totalType === 'exact') {
+    return;
+  }
+  const { total, total_count_type: type } = range;
+  if (type === 'lower_bound' && users.totalType === 'lower_bound') {
+    users.total = Math.max(users.total, total);
+  } else {
+    users.total = total;
+  }
+  users.totalType = type;
+  showTotal();
+}
+
+function showTotal() {
+  const label = part('user-total');
+  label.dataset.total = users.total ?? '';
+  label.dataset.totalType = users.totalType ?? '';
+  const n = format.number(users.total);
+  label.textContent = users.total === null ? 'counting…'
+    : users.totalType === 'exact' ? `${n} users`
+      : users.totalType === 'lower_bound' ? `at least ${n} users (lower bound)`
+        : `≈ ${n} users (estimated)`;
+  label.title = 'range.total and range.total_count_type of the latest /users/range reply';
+}
+
+/** Scrolls so that `index` is the top row: its window is fetched first, so a deep jump also learns the total. */
+async function jump(index) {
+  const block = Math.floor(index / BLOCK);
+  if (!users.blocks.has(block)) {
+    await load(block).catch(() => {});
+  }
+  const total = users.total ?? 0;
+  const target = Math.max(0, Math.min(index, total - 1));
+  const viewport = part('user-viewport');
+  const { height, scale } = geometry(viewport);
+  part('user-spacer').style.height = `${height}px`;
+  viewport.scrollTop = target * ROW_HEIGHT / scale;
+  users.anchor = { index: target, scrollTop: viewport.scrollTop };
+  render();
+}
+
+// ---- videos: cursor pages ----
+
+function firstVideoPage() {
+  videos.page = 1;
+  videoPage(null, 0);
+}
+
+async function videoPage(cursor, step) {
+  const url = `/api/v1/videos${query({ limit: VIDEO_PAGE, sort: videos.sort, status: videos.status, cursor })}`;
+  const list = part('video-rows');
+  list.classList.add('busy');
+  try {
+    const reply = await getJson(url);
+    videos.page = Math.max(1, videos.page + step);
+    videos.next = reply.next_cursor;
+    videos.prev = reply.prev_cursor;
+    list.replaceChildren(...reply.data.map(video => el('div', {
+      class: 'row video-cols', 'data-testid': 'video-row', 'data-id': video.id, role: 'button',
+    },
+    el('span', { class: 'who' }, el('b', {}, video.title), el('small', {}, video.description)),
+    el('span', {}, video.category),
+    el('span', {}, el('span', { class: `pill status-${video.status}` }, video.status)),
+    el('span', { class: 'num' }, format.number(video.view_count)),
+    el('span', { class: 'date' }, format.time(video.created_at)))));
+    if (reply.data.length === 0) {
+      list.append(el('p', { class: 'empty' }, 'No videos.'));
+    }
+    part('video-page').textContent = `page ${videos.page}`;
+    part('video-next').disabled = !videos.next;
+    part('video-prev').disabled = !videos.prev || videos.page <= 1;
+  } catch (error) {
+    list.replaceChildren(el('p', { class: 'error' }, error.message));
+  } finally {
+    list.classList.remove('busy');
+  }
+}
+
+// ---- the side panel ----
+
+async function openItem(family, id) {
+  const panel = part('item-panel');
+  panel.hidden = false;
+  panel.dataset.id = '';
+  panel.dataset.family = family;
+  part('item-title').textContent = 'Loading…';
+  part('item-fields').replaceChildren();
+  try {
+    const reply = await getJson(`/api/v1/${family}/${encodeURIComponent(id)}`);
+    const item = reply.data[0];
+    panel.dataset.id = item.id;
+    part('item-title').textContent = item.display_name ?? item.title ?? item.id;
+    part('item-fields').replaceChildren(...Object.entries(item).flatMap(([key, value]) => [
+      el('dt', {}, key),
+      el('dd', { 'data-field': key }, value === null ? '—' : String(value)),
+    ]));
+  } catch (error) {
+    part('item-title').textContent = error.message;
+  }
+}

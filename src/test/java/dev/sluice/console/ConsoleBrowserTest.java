@@ -1,0 +1,587 @@
+package dev.sluice.console;
+
+import dev.sluice.Service;
+import dev.sluice.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The web console in a real browser (the system's Chromium, headless) against the whole service on the test
+ * database: what a developer sees on each page, checked against PostgreSQL and the server's own figures.
+ */
+@DisplayName("The web console, in a real browser")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConsoleBrowserTest.class);
+
+  static final String CHROMIUM = "/usr/bin/chromium";
+  static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+  /** Extra users, inactive and older than the seed's, so that the inactive listing reaches row 900,000. */
+  static final int DEEP_USERS = 905_000;
+  static final int DEEP_ROW = 900_000;
+  /**
+   * Extra videos, copies of the seed's with a description padded by 3,200 characters, so that a stream (about 250 MB)
+   * is far larger than what the socket buffers (here up to 32 MB received, 4 MB sent) and the browser (Chromium held
+   * about 100 MB of a paused body) hold; few rows with long descriptions are quicker to insert than many short ones.
+   */
+  static final int VIDEO_COPIES = 35;
+  static final int PADDING = 3200;
+  static final String MARK = "console-test";
+  static final int MAX_ROWS_IN_DOM = 200;
+  static final int IDLE_SECONDS = 15;
+
+  static Service service;
+  static WebDriver browser;
+  static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
+      fail("Chromium is missing: apt-get install -y chromium chromium-driver");
+    }
+    JsonObject config = TestDatabase.config();
+    // small batches and buffers on the server, so that a paused reader stops the cursor soon; bodies plain, so that
+    // the stream's bytes, not gzip's tenth of them, fill the socket (Chrome asks for gzip and a page cannot say no)
+    config.put("lazy_loading", new JsonObject().put("batch_size", 500).put("buffer_size", 2000)
+      .put("enable_compression", false));
+    // a reader paused this long is cut by the server: how the resume test breaks a stream
+    config.put("streaming", new JsonObject().put("idle_timeout_seconds", IDLE_SECONDS));
+    service = Service.start(config);
+    base = "http://127.0.0.1:" + config.getJsonObject("http").getInteger("port");
+    // ids in insertion order, so that every index is appended to rather than written all over
+    long started = System.nanoTime();
+    service.sql("""
+      INSERT INTO users (id, username, email, display_name, role, is_active, created_at)
+      SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, $2 || '-' || g,
+             $2 || '-' || g || '@example.com', 'Deep user ' || g, (ARRAY['admin', 'creator', 'viewer'])[1 + g % 3],
+             false, timestamptz '2001-01-01' + g * interval '1 second'
+      FROM generate_series(1, $1) g""", DEEP_USERS, MARK);
+    LOG.info("{} extra users inserted in {} ms", DEEP_USERS, (System.nanoTime() - started) / 1_000_000);
+    service.sql("""
+      INSERT INTO videos (id, user_id, title, description, category, status, duration_seconds, view_count,
+                          like_count, created_at)
+      SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(row_number() OVER ()), 12, '0'))::uuid, v.user_id, v.title,
+             $2 || ' ' || repeat('~', $3), v.category, v.status, v.duration_seconds, v.view_count, v.like_count,
+             v.created_at - g * interval '1 day'
+      FROM videos v, generate_series(1, $1) g""", VIDEO_COPIES, MARK, PADDING);
+    service.sql("ANALYZE users");
+    service.sql("ANALYZE videos");
+    LOG.info("extra rows inserted in {} ms", (System.nanoTime() - started) / 1_000_000);
+
+    ChromeDriverService driver = new ChromeDriverService.Builder()
+      .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+    browser = new ChromeDriver(driver, options);
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (browser != null) {
+        browser.quit();
+      }
+    } finally {
+      if (service != null) {
+        long started = System.nanoTime();
+        // nothing refers to the rows this class made: the per-row foreign-key checks (three tables refer to users)
+        // would take a minute for 905,000 users, so they are skipped for this transaction, and the change
+        // notification the skipped statement triggers would have sent is sent by hand
+        service.db.withTransaction(conn -> conn.query("SET LOCAL session_replication_role = replica").execute()
+            .compose(v -> conn.preparedQuery("DELETE FROM videos WHERE description LIKE $1").execute(Tuple.of(MARK + " %")))
+            .compose(v -> conn.preparedQuery("DELETE FROM users WHERE username LIKE $1").execute(Tuple.of(MARK + "-%")))
+            .compose(v -> conn.query("SELECT pg_notify('sluice_changes', 'videos'), pg_notify('sluice_changes', 'users')")
+              .execute()))
+          .timeout(2, TimeUnit.MINUTES).await();
+        LOG.info("extra rows deleted in {} ms", (System.nanoTime() - started) / 1_000_000);
+        service.close();
+      }
+    }
+  }
+
+  // ---- explorer ----
+
+  @Test
+  @Order(1)
+  @DisplayName("explorer: scrolled step by step to the end, the users come newest first, with no gap, no duplicate "
+    + "and never more than a few dozen rows in the page")
+  void scrollsToTheEnd() {
+    List<String> expected = ids("SELECT id FROM users WHERE is_active ORDER BY created_at DESC, id DESC");
+    openPage("explorer");
+    waitForRows();
+    WebElement total = testid("user-total");
+    assertFalse(total.getText().isBlank(), "the total is shown");
+    assertTrue(Long.parseLong(total.getDomAttribute("data-total")) > 0, "a total above zero: " + total.getText());
+
+    Map<Integer, String> seen = new TreeMap<>();
+    for (int step = 0; step < 500; step++) {
+      List<List<Object>> rows = renderedRows();
+      assertTrue(rows.size() <= MAX_ROWS_IN_DOM, "at most " + MAX_ROWS_IN_DOM + " rows in the DOM, saw " + rows.size());
+      for (List<Object> row : rows) {
+        int index = ((Number) row.get(0)).intValue();
+        String before = seen.put(index, (String) row.get(1));
+        assertTrue(before == null || before.equals(row.get(1)), "row " + index + " showed two users");
+      }
+      if (Boolean.TRUE.equals(js("const v = arguments[0]; return v.scrollTop + v.clientHeight >= v.scrollHeight - 1;",
+        testid("user-viewport"))) && "exact".equals(total.getDomAttribute("data-total-type"))
+        && seen.containsKey(expected.size() - 1)) {
+        break;
+      }
+      js("const v = arguments[0]; v.scrollTop += Math.floor(v.clientHeight * 0.8);", testid("user-viewport"));
+      waitForRows();
+    }
+    assertEquals("exact", total.getDomAttribute("data-total-type"), "the total is exact once the end was read");
+    assertEquals(String.valueOf(expected.size()), total.getDomAttribute("data-total"), "the total is the count");
+    assertEquals(expected.size(), seen.size(), "every index from 0 to the last, once");
+    assertEquals(0, ((TreeMap<Integer, String>) seen).firstKey());
+    assertEquals(expected.size() - 1, ((TreeMap<Integer, String>) seen).lastKey());
+    assertEquals(expected, new ArrayList<>(seen.values()), "the users in PostgreSQL's order, none twice");
+    assertEquals(expected.size(), new HashSet<>(seen.values()).size(), "no user twice");
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("explorer: a jump to row 900,000 shows the users PostgreSQL has there")
+  void jumpsDeep() {
+    openPage("explorer");
+    waitForRows();
+    new Select(testid("filter-active")).selectByValue("false");
+    waitForRows();
+    List<String> expected = ids("SELECT id FROM users WHERE NOT is_active ORDER BY created_at DESC, id DESC "
+      + "OFFSET $1 LIMIT 15", DEEP_ROW);
+    long started = System.nanoTime();
+    testid("jump-input").clear();
+    testid("jump-input").sendKeys(String.valueOf(DEEP_ROW));
+    click(testid("jump-go"));
+    wait(60).until(d -> {
+      List<List<Object>> rows = renderedRows();
+      return rows.stream().anyMatch(r -> ((Number) r.get(0)).intValue() == DEEP_ROW) && allLoaded(rows);
+    });
+    LOG.info("row {} shown {} ms after the jump; the console's requests: {}", DEEP_ROW,
+      (System.nanoTime() - started) / 1_000_000, testid("request-log").getText().replace('\n', ' '));
+    Number top = (Number) js("const v = arguments[0].getBoundingClientRect().top;"
+      + "const row = [...document.querySelectorAll('[data-testid=user-row]')]"
+      + ".find(r => r.getBoundingClientRect().bottom > v + 1); return Number(row.dataset.index);",
+      testid("user-viewport"));
+    assertEquals(DEEP_ROW, top.intValue(), "row 900,000 is the first row in view");
+    List<String> shown = new ArrayList<>();
+    for (List<Object> row : renderedRows()) {
+      int index = ((Number) row.get(0)).intValue();
+      if (index >= DEEP_ROW && index < DEEP_ROW + expected.size()) {
+        shown.add((String) row.get(1));
+      }
+    }
+    assertEquals(expected, shown, "the users at 900,000 and after, as PostgreSQL orders them");
+    new Select(testid("filter-active")).selectByValue("true");
+    waitForRows();
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("explorer: the role filter re-windows from the top, every row of that role")
+  void filtersByRole() {
+    openPage("explorer");
+    waitForRows();
+    List<String> expected = ids("SELECT id FROM users WHERE is_active AND role = 'admin' "
+      + "ORDER BY created_at DESC, id DESC LIMIT 10");
+    new Select(testid("filter-role")).selectByValue("admin");
+    wait(30).until(d -> {
+      List<List<Object>> rows = renderedRows();
+      return allLoaded(rows) && !rows.isEmpty() && ((Number) rows.get(0).get(0)).intValue() == 0
+        && rows.get(0).get(1).equals(expected.get(0));
+    });
+    List<String> roles = strings("return [...document.querySelectorAll('[data-testid=user-row]')]"
+      + ".map(r => r.dataset.role);");
+    assertFalse(roles.isEmpty());
+    assertTrue(roles.stream().allMatch("admin"::equals), "every row an admin: " + roles);
+    List<String> first = renderedRows().stream().limit(expected.size()).map(r -> (String) r.get(1)).toList();
+    assertEquals(expected.subList(0, first.size()), first, "the newest admins first");
+    new Select(testid("filter-role")).selectByValue("");
+    waitForRows();
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("explorer: a click on a row opens that user in the side panel")
+  void opensAUser() throws Exception {
+    openPage("explorer");
+    waitForRows();
+    WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='2']"));
+    String id = row.getDomAttribute("data-id");
+    click(row);
+    WebElement panel = testid("item-panel");
+    wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")));
+    assertTrue(panel.isDisplayed());
+    assertEquals(id, panel.findElement(By.cssSelector("[data-field=id]")).getText());
+    String username = service.sql("SELECT username FROM users WHERE id = $1::uuid", id).get(0).getString(0);
+    assertEquals(username, panel.findElement(By.cssSelector("[data-field=username]")).getText());
+    assertTrue(testid("request-log").getText().contains("/api/v1/users/" + id), "the request is shown");
+    screenshot("explorer");
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("explorer: videos come as cursor pages, Next and Previous follow the cursors, a click opens one")
+  void pagesVideos() {
+    openPage("explorer");
+    click(testid("view-videos"));
+    List<String> firstPage = ids("SELECT id FROM videos ORDER BY created_at DESC, id DESC LIMIT 25");
+    List<String> secondPage = ids("SELECT id FROM videos ORDER BY created_at DESC, id DESC OFFSET 25 LIMIT 25");
+    wait(30).until(d -> videoIds().equals(firstPage));
+    click(testid("video-next"));
+    wait(30).until(d -> videoIds().equals(secondPage));
+    click(testid("video-prev"));
+    wait(30).until(d -> videoIds().equals(firstPage));
+    click(browser.findElement(By.cssSelector("[data-testid=video-row][data-id='" + firstPage.get(3) + "']")));
+    wait(30).until(d -> firstPage.get(3).equals(testid("item-panel").getDomAttribute("data-id")));
+    assertEquals("videos", testid("item-panel").getDomAttribute("data-family"));
+    click(testid("item-close"));
+    click(testid("view-users"));
+  }
+
+  // ---- streams ----
+
+  @Test
+  @Order(6)
+  @DisplayName("streams: a paused reader stops the server's rows streamed (backpressure); resume and cancel work")
+  void streamsWithBackpressure() throws Exception {
+    long videos = service.count("SELECT count(*) FROM videos");
+    double before = serverRows();
+    openPage("streams");
+    click(testid("stream-start"));
+    // pauses as soon as the first rows are read: a local stream is read in a second or two, so a pause from here
+    // (one WebDriver round trip after another) could come after its end
+    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 0) {"
+      + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });");
+    assertEquals("paused", testid("stream-state").getDomAttribute("data-state"));
+
+    double held = stableServerRows();
+    long clientHeld = number(testid("stream-rows"));
+    long until = System.currentTimeMillis() + 3000;
+    while (System.currentTimeMillis() < until) {
+      assertEquals(held, serverRows(), "rows streamed do not move while the reader is paused");
+      Thread.sleep(250);
+    }
+    assertEquals(clientHeld, number(testid("stream-rows")), "the console counts no row while paused");
+    LOG.info("paused at {} rows read, {} rows streamed by the server, of {}", clientHeld, held - before, videos);
+    assertTrue(clientHeld > 0 && clientHeld < videos, "paused after some rows: " + clientHeld);
+    assertTrue(held - before < videos, "the stream was held before its end: " + (held - before) + " of " + videos);
+    wait(10).until(d -> testid("backpressure").isDisplayed());
+    screenshot("streams");
+
+    // resumed, the console reads on and the server sends again; paused once more after 5,000 rows, so that the
+    // stream is still open (it would be read to its end within seconds) when it is cancelled
+    js("document.querySelector('[data-testid=stream-resume]').click();"
+      + "return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > arguments[0]) {"
+      + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });",
+      clientHeld + 5000);
+    wait(10).until(d -> number(testid("stream-rows")) > clientHeld + 5000); // the console counts rows again
+    wait(30).until(d -> serverRows() > held);
+    assertEquals("paused", testid("stream-state").getDomAttribute("data-state"), "still open: " + serverRows());
+    assertEquals(1.0, activeStreams(), "one videos stream open");
+
+    click(testid("stream-cancel"));
+    wait(30).until(d -> activeStreams() == 0.0);
+    assertEquals("cancelled", testid("stream-state").getDomAttribute("data-state"));
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("streams: a stream cut by the server resumes from its last checkpoint and counts every video once")
+  void resumesFromACheckpoint() throws Exception {
+    long videos = service.count("SELECT count(*) FROM videos");
+    openPage("streams");
+    click(testid("stream-start"));
+    // paused once the first checkpoint is in: the server cuts a reader that reads nothing for IDLE_SECONDS
+    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.checkpoint) {"
+      + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });");
+    wait(30).until(d -> activeStreams() == 0.0);
+    click(testid("stream-resume"));
+    // what the browser had buffered is read, then the body breaks off without its last chunk
+    wait(120).until(d -> "cut".equals(testid("stream-state").getDomAttribute("data-state")));
+    long cutAt = number(testid("stream-rows"));
+    long checkpoint = ((Number) js("return window.sluice.stream.checkpoint.count;")).longValue();
+    LOG.info("cut at {} rows, last checkpoint at {} of {}", cutAt, checkpoint, videos);
+    assertTrue(cutAt < videos, "cut before the end");
+    WebElement again = testid("stream-resume-checkpoint");
+    assertTrue(again.isDisplayed(), "Resume from checkpoint is offered");
+    click(again);
+    assertTrue(testid("stream-url").getText().contains("after="), testid("stream-url").getText());
+    wait(120).until(d -> "ended".equals(testid("stream-state").getDomAttribute("data-state")));
+    assertEquals(videos, number(testid("stream-rows")), "every video counted once: the checkpoint's count, then "
+      + "the rows after it");
+    wait(30).until(d -> activeStreams() == 0.0);
+  }
+
+  // ---- dashboard ----
+
+  @Test
+  @Order(8)
+  @DisplayName("dashboard: every chart draws series with data, breakers show as badges, on a laptop and a phone")
+  void drawsCharts() throws Exception {
+    // some load on every loader, so that each chart has something to draw
+    for (int i = 0; i < 3; i++) {
+      service.get("/api/v1/users/range?start_index=0&end_index=50");
+      service.get("/api/v1/videos?limit=20");
+      service.get("/api/v1/templates");
+      service.get("/api/v1/search?query=guitar");
+      service.get("/api/v1/analytics/platform");
+    }
+    openPage("dashboard");
+    List<String> names = List.of("memory", "hit-rate", "cache-weight", "throughput", "batch-time", "streams");
+    wait(60).until(d -> names.stream().allMatch(name -> filledSeries(name) > 0 && points(name) >= 3));
+    assertEquals(4L, filledSeries("memory"), "used, limit, high and critical all drawn");
+    for (String family : List.of("videos", "users", "templates", "search", "analytics")) {
+      WebElement breaker = testid("breaker-" + family);
+      assertEquals("closed", breaker.getDomAttribute("data-state"), family);
+      assertTrue(testid("breaker-state-" + family).getText().contains("closed"));
+    }
+    assertEquals("UP", testid("health-status").getText());
+    screenshot("dashboard");
+
+    browser.manage().window().setSize(new Dimension(390, 844));
+    try {
+      wait(30).until(d -> ((Number) js("return window.sluice.charts.memory.width;")).intValue() <= 390);
+      assertTrue(((Number) js("return document.documentElement.scrollWidth;")).intValue() <= 400,
+        "nothing wider than the phone's screen");
+      screenshot("dashboard-phone");
+    } finally {
+      browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+  }
+
+  // ---- API ----
+
+  @Test
+  @Order(9)
+  @DisplayName("API: Swagger UI lists every path and method of /openapi.json, and Try it out runs a GET")
+  void listsTheApi() throws Exception {
+    JsonObject document = service.getJson("/openapi.json");
+    Set<String> expected = new TreeSet<>();
+    JsonObject paths = document.getJsonObject("paths", new JsonObject());
+    for (String path : paths.fieldNames()) {
+      for (String method : paths.getJsonObject(path).fieldNames()) {
+        if (Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace").contains(method)) {
+          expected.add(method.toUpperCase() + " " + path);
+        }
+      }
+    }
+    openPage("api");
+    wait(60).until(d -> "true".equals(testid("swagger").getDomAttribute("data-ready")));
+    if (expected.isEmpty()) {
+      wait(30).until(d -> testid("swagger").getText().contains("No operations defined in spec"));
+    } else {
+      wait(30).until(d -> operations().size() >= expected.size());
+    }
+    assertEquals(expected, operations(), "every operation of the document, and only those");
+    if (!expected.isEmpty()) {
+      tryItOut(paths);
+    } else {
+      LOG.warn("/openapi.json has no paths yet: Try it out not exercised");
+    }
+    screenshot("api");
+  }
+
+  /** Expands a GET without parameters, clicks Try it out and Execute, and waits for its 200. */
+  private void tryItOut(JsonObject paths) {
+    String path = paths.fieldNames().stream().sorted()
+      .filter(p -> !p.contains("{") && paths.getJsonObject(p).containsKey("get"))
+      .filter(p -> paths.getJsonObject(p).getJsonObject("get").getJsonArray("parameters", new JsonArray()).stream()
+        .noneMatch(parameter -> ((JsonObject) parameter).getBoolean("required", false)))
+      .min((a, b) -> Boolean.compare(!a.startsWith("/health"), !b.startsWith("/health")))
+      .orElse(null);
+    if (path == null) {
+      LOG.warn("no GET without required parameters in /openapi.json: Try it out not exercised");
+      return;
+    }
+    WebElement block = browser.findElements(By.cssSelector(".opblock.opblock-get")).stream()
+      .filter(b -> path.equals(b.findElement(By.cssSelector(".opblock-summary-path")).getDomAttribute("data-path")))
+      .findFirst().orElseThrow();
+    js("arguments[0].scrollIntoView({block: 'center'});", block);
+    click(block.findElement(By.cssSelector(".opblock-summary-control, .opblock-summary")));
+    wait(30).until(d -> !block.findElements(By.cssSelector(".try-out__btn")).isEmpty());
+    click(block.findElement(By.cssSelector(".try-out__btn")));
+    wait(30).until(d -> !block.findElements(By.cssSelector(".execute")).isEmpty());
+    click(block.findElement(By.cssSelector(".execute")));
+    wait(30).until(d -> block.findElements(By.cssSelector(".live-responses-table .response-col_status")).stream()
+      .anyMatch(e -> e.getText().trim().startsWith("200")));
+    LOG.info("Try it out: GET {} answered 200", path);
+  }
+
+  // ---- helpers ----
+
+  private static void openPage(String page) {
+    String url = browser.getCurrentUrl();
+    if (url == null || !url.startsWith(base)) {
+      browser.get(base + "/#" + page);
+    } else {
+      js("location.hash = arguments[0];", page);
+    }
+    wait(30).until(d -> page.equals(js("return window.sluice && window.sluice.page;")));
+  }
+
+  /** Clicks an element once it is in the middle of the screen (the sticky header hides the top). */
+  private static void click(WebElement element) {
+    js("arguments[0].scrollIntoView({block: 'center'});", element);
+    element.click();
+  }
+
+  private static WebElement testid(String id) {
+    return browser.findElement(By.cssSelector("[data-testid='" + id + "']"));
+  }
+
+  private static Object js(String script, Object... args) {
+    return ((JavascriptExecutor) browser).executeScript(script, args);
+  }
+
+  private static WebDriverWait wait(int seconds) {
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
+  }
+
+  /** [index, id or null] of every user row in the DOM, in DOM order. */
+  @SuppressWarnings("unchecked")
+  private static List<List<Object>> renderedRows() {
+    return (List<List<Object>>) js("return [...document.querySelectorAll('[data-testid=user-row]')]"
+      + ".map(r => [Number(r.dataset.index), r.dataset.id || null]);");
+  }
+
+  private static boolean allLoaded(List<List<Object>> rows) {
+    return rows.stream().allMatch(r -> r.get(1) != null);
+  }
+
+  /** Waits until the rows in view are loaded and drawn (no placeholder left). */
+  private static void waitForRows() {
+    wait(30).until(d -> {
+      List<List<Object>> rows = renderedRows();
+      return !rows.isEmpty() && allLoaded(rows);
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> strings(String script) {
+    return (List<String>) js(script);
+  }
+
+  private static List<String> videoIds() {
+    return strings("return [...document.querySelectorAll('[data-testid=video-row]')].map(r => r.dataset.id);");
+  }
+
+  private static Set<String> operations() {
+    return new TreeSet<>(strings("return [...document.querySelectorAll('.opblock')].map(b => "
+      + "b.querySelector('.opblock-summary-method').textContent.trim().toUpperCase() + ' ' + "
+      + "b.querySelector('.opblock-summary-path').dataset.path);"));
+  }
+
+  /** How many of a chart's series (x excluded) hold at least two drawn values. */
+  private static long filledSeries(String chart) {
+    return ((Number) js("const u = window.sluice.charts[arguments[0]]; if (!u) return 0;"
+      + "return u.data.slice(1).filter(s => s.filter(v => v !== null && Number.isFinite(v)).length >= 2).length;",
+      chart)).longValue();
+  }
+
+  private static long points(String chart) {
+    return ((Number) js("const u = window.sluice.charts[arguments[0]]; return u ? u.data[0].length : 0;", chart))
+      .longValue();
+  }
+
+  private static long number(WebElement element) {
+    String value = element.getDomAttribute("data-value");
+    return value == null || value.isEmpty() ? 0 : Long.parseLong(value);
+  }
+
+  private static List<String> ids(String sql, Object... args) {
+    return service.sql(sql, args).stream().map((Function<Row, String>) row -> row.getUUID(0).toString()).toList();
+  }
+
+  private static double metric(String name, String loader) {
+    String prefix = name + "{loader=\"" + loader + "\"";
+    for (String line : service.get("/metrics").bodyAsString().split("\n")) {
+      if (line.startsWith(prefix)) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no " + prefix + "} in /metrics");
+  }
+
+  private static double serverRows() {
+    return metric("sluice_stream_rows_total", "videos");
+  }
+
+  private static double activeStreams() {
+    return metric("sluice_streams_active", "videos");
+  }
+
+  /** The server's rows streamed once they stopped rising (the same for a second), within 30 s. */
+  private static double stableServerRows() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    double last = serverRows();
+    long since = System.currentTimeMillis();
+    while (System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+      double now = serverRows();
+      if (now != last) {
+        last = now;
+        since = System.currentTimeMillis();
+      } else if (System.currentTimeMillis() - since >= 1000) {
+        return now;
+      }
+    }
+    throw new AssertionError("the server's rows streamed kept rising while the reader was paused: " + last);
+  }
+
+  private static void screenshot(String name) throws Exception {
+    // let the last frame paint (charts, fonts) before the shot
+    js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));");
+    Path file = SCREENSHOTS.resolve(name + ".png");
+    Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    LOG.info("screenshot {}", file.toAbsolutePath());
+  }
+}
