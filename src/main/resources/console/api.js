@@ -16,15 +16,18 @@ function record(entry) {
   listeners.forEach(listener => listener(log));
 }
 
-/** GETs a JSON document; rejects with an Error carrying `status` and the problem's detail on a non-2xx reply. */
-export async function getJson(url, { signal, quiet = false } = {}) {
+/**
+ * GETs a JSON document; rejects with an Error carrying `status` and the problem's detail on a non-2xx reply, except
+ * a 503 when `accept503` (`/health` is a 503 with its checks when a check is down).
+ */
+export async function getJson(url, { signal, quiet = false, accept503 = false } = {}) {
   const started = performance.now();
   let status = 'failed';
   try {
     const response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
     status = response.status;
     const body = await response.json().catch(() => null);
-    if (!response.ok && response.status !== 503) {
+    if (!response.ok && !(accept503 && response.status === 503)) {
       const error = new Error(body?.detail ?? `${response.status} ${response.statusText}`);
       error.status = response.status;
       throw error;

@@ -13,7 +13,7 @@ const CHARTS = [
   { id: 'memory', title: 'Memory (MB, log scale)', series: ['used', 'limit', 'high', 'critical'], log: true,
     colours: ['#2f6fed', '#6b7280', '#e0a31f', '#d03f5f'], dashes: [null, [2, 4], [6, 4], [6, 4]],
     values: s => [s.stats.memory.used_mb, s.stats.memory.limit_mb, s.stats.memory.high_mb, s.stats.memory.critical_mb] },
-  { id: 'hit-rate', title: 'Cache hit rate', series: LOADERS, range: [0, 1],
+  { id: 'hit-rate', title: 'Cache hit rate (last minute)', series: LOADERS, range: [0, 1],
     values: s => LOADERS.map(l => hitRate(s, l)) },
   { id: 'cache-weight', title: 'Cache weight (KB)', series: LOADERS,
     values: s => LOADERS.map(l => loader(s, l)?.cache_stats?.weight_bytes / 1024) },
@@ -28,7 +28,6 @@ const CHARTS = [
 
 let root;
 let timer = null;
-let previous = null;
 const data = {};
 const charts = {};
 
@@ -53,9 +52,15 @@ export function start(page) {
 // polled from the first visit on, shown or not, so that coming back shows the last minutes (a stream run meanwhile)
 export function show() {
   if (!timer) {
-    refresh();
-    timer = setInterval(refresh, REFRESH_MS);
+    timer = true;
+    loop();
   }
+}
+
+// the next refresh is planned once this one is done, so a slow reply never overlaps the next request
+async function loop() {
+  await refresh();
+  timer = setTimeout(loop, REFRESH_MS);
 }
 
 function part(testid) {
@@ -67,7 +72,7 @@ async function refresh() {
   try {
     const [stats, health, metrics] = await Promise.all([
       getJson('/api/v1/stats', { quiet: true }),
-      getJson('/health', { quiet: true }),
+      getJson('/health', { quiet: true, accept503: true }),
       getText('/metrics').then(parse),
     ]);
     sample = { at: Date.now() / 1000, stats, health, metrics };
@@ -75,17 +80,24 @@ async function refresh() {
     part('dashboard-updated').textContent = `refresh failed: ${error.message}`;
     return;
   }
-  for (const spec of CHARTS) {
+  let values;
+  try {
+    // every chart's figures first: a document without them adds no sample, so every series keeps the same length
+    values = CHARTS.map(spec => spec.values(sample));
+  } catch (error) {
+    part('dashboard-updated').textContent = `refresh failed: ${error.message}`;
+    return;
+  }
+  CHARTS.forEach((spec, c) => {
     const series = data[spec.id];
     series[0].push(sample.at);
-    spec.values(sample).forEach((v, i) => series[i + 1].push(Number.isFinite(v) ? v : null));
+    values[c].forEach((v, i) => series[i + 1].push(Number.isFinite(v) ? v : null));
     if (series[0].length > KEEP) {
       series.forEach(s => s.shift());
     }
     charts[spec.id].setData(series);
-  }
+  });
   showHealth(sample);
-  previous = sample;
   part('dashboard-updated').textContent = `updated ${new Date().toLocaleTimeString('en-GB')}`;
 }
 
@@ -93,20 +105,13 @@ function loader(sample, name) {
   return sample.stats.loaders?.[name];
 }
 
-/** Hits over lookups since the previous sample; the totals' ratio while nothing happened in between. */
+/**
+ * The hit rate of the loader's health check: hits over lookups in the last minute, the figure the health judgement
+ * reads; a gap while the minute had no lookup.
+ */
 function hitRate(sample, name) {
-  const now = loader(sample, name);
-  if (!now) {
-    return null;
-  }
-  const before = previous && loader(previous, name);
-  const hits = now.cache_hits - (before?.cache_hits ?? 0);
-  const lookups = hits + now.cache_misses - (before?.cache_misses ?? 0);
-  if (before && lookups > 0) {
-    return hits / lookups;
-  }
-  const total = now.cache_hits + now.cache_misses;
-  return total > 0 ? now.cache_hits / total : null;
+  const check = sample.health.checks?.find(c => c.id === `loader.${name}`);
+  return check?.data?.hit_rate ?? null;
 }
 
 function database(health) {

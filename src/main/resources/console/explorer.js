@@ -18,10 +18,15 @@ const users = {
   totalType: null,
   blocks: new Map(),      // block number → rows (insertion order = recency)
   inFlight: new Map(),    // block number → AbortController
+  loading: new Map(),     // block number → the promise of its reply
+  seen: 0,                // the furthest row end read since the filters changed: a total is never below it
+  version: 0,             // bumped when a block arrives: the rows are rebuilt only when something changed
+  drawn: '',
   anchor: null,           // {index, scrollTop}: a jump's exact row, kept until the user scrolls elsewhere
   frame: 0,
 };
-const videos = { status: '', sort: '-created_at', cursor: null, page: 1, history: [], started: false };
+const videos = { status: '', sort: '-created_at', cursor: null, page: 1, history: [], started: false, request: 0 };
+let itemRequest = 0;
 
 export function start(page) {
   root = page;
@@ -87,8 +92,10 @@ function refilter(change) {
   users.inFlight.forEach(controller => controller.abort());
   users.inFlight.clear();
   users.blocks.clear();
+  users.loading.clear();
   users.total = null;
   users.totalType = null;
+  users.seen = 0;
   users.anchor = null;
   part('user-viewport').scrollTop = 0;
   showTotal();
@@ -139,11 +146,17 @@ function render() {
   // rows are placed so that row `firstVisible` sits where the index position says, whatever the scale
   const offset = viewport.scrollTop - (top - first * ROW_HEIGHT);
   const rows = part('user-rows');
-  rows.style.transform = `translateY(${Math.max(0, offset)}px)`;
+  // negative near the top of a scaled list: the overscan rows above the first visible one are out of view
+  rows.style.transform = `translateY(${offset}px)`;
   rows.dataset.first = first;
-  rows.replaceChildren(...range(first, last).map(userRow));
-  if (users.total === 0) {
-    rows.append(el('p', { class: 'empty', 'data-testid': 'user-empty' }, 'No users match these filters.'));
+  // rebuilt only when the rows or their data changed, so a click is not lost to a row replaced under it
+  const drawn = `${users.generation}:${first}:${last}:${users.version}:${users.total}`;
+  if (drawn !== users.drawn) {
+    users.drawn = drawn;
+    rows.replaceChildren(...range(first, last).map(userRow));
+    if (users.total === 0) {
+      rows.append(el('p', { class: 'empty', 'data-testid': 'user-empty' }, 'No users match these filters.'));
+    }
   }
   fetchAround(first, last);
 }
@@ -185,11 +198,17 @@ function fetchAround(first, last) {
     if (!wanted.has(block)) {
       controller.abort();
       users.inFlight.delete(block);
+      users.loading.delete(block);
     }
   }
   for (const block of wanted) {
     if (!users.blocks.has(block) && !users.inFlight.has(block)) {
-      load(block).then(schedule, () => {});
+      // a failed window (a 503 while a breaker is open) is asked again a second later, if still in view
+      load(block).then(schedule, error => {
+        if (error.name !== 'AbortError') {
+          setTimeout(schedule, 1000);
+        }
+      });
     } else if (users.blocks.has(block)) {
       touch(block);
     }
@@ -202,7 +221,21 @@ function touch(block) {
   users.blocks.set(block, rows);
 }
 
-async function load(block) {
+/** Fetches a block's window, once: a block already on its way is that request's promise. */
+function load(block) {
+  if (!users.loading.has(block)) {
+    const promise = fetchBlock(block);
+    users.loading.set(block, promise);
+    promise.catch(() => {}).finally(() => {
+      if (users.loading.get(block) === promise) {
+        users.loading.delete(block);
+      }
+    });
+  }
+  return users.loading.get(block);
+}
+
+async function fetchBlock(block) {
   const generation = users.generation;
   const controller = new AbortController();
   users.inFlight.set(block, controller);
@@ -215,6 +248,7 @@ async function load(block) {
       return;
     }
     users.blocks.set(block, reply.data);
+    users.version++;
     while (users.blocks.size > MAX_BLOCKS) {
       users.blocks.delete(users.blocks.keys().next().value);
     }
@@ -226,18 +260,25 @@ async function load(block) {
   }
 }
 
-/** An exact total stays until the filters change; an estimate follows the latest reply; a lower bound only grows. */
+/**
+ * An exact total stays until the filters change; otherwise the latest reply's total, but never below a row already
+ * read nor below a lower bound already learnt: then it is itself a lower bound (as the server says of an estimate
+ * below what it read).
+ */
 function learnTotal(range) {
   if (!range || users.totalType === 'exact') {
     return;
   }
-  const { total, total_count_type: type } = range;
-  if (type === 'lower_bound' && users.totalType === 'lower_bound') {
-    users.total = Math.max(users.total, total);
-  } else {
+  const { total, total_count_type: type, end_index: end } = range;
+  users.seen = Math.max(users.seen, end ?? 0);
+  if (type === 'exact') {
     users.total = total;
+    users.totalType = type;
+  } else {
+    const floor = Math.max(users.seen, users.totalType === 'lower_bound' ? users.total : 0);
+    users.total = Math.max(total, floor);
+    users.totalType = total < floor ? 'lower_bound' : type;
   }
-  users.totalType = type;
   showTotal();
 }
 
@@ -257,7 +298,7 @@ function showTotal() {
 async function jump(index) {
   const block = Math.floor(index / BLOCK);
   if (!users.blocks.has(block)) {
-    await load(block).catch(() => {});
+    await load(block).catch(() => {}); // the request already on its way, if there is one
   }
   const total = users.total ?? 0;
   const target = Math.max(0, Math.min(index, total - 1));
@@ -279,9 +320,13 @@ function firstVideoPage() {
 async function videoPage(cursor, step) {
   const url = `/api/v1/videos${query({ limit: VIDEO_PAGE, sort: videos.sort, status: videos.status, cursor })}`;
   const list = part('video-rows');
+  const request = ++videos.request;
   list.classList.add('busy');
   try {
     const reply = await getJson(url);
+    if (request !== videos.request) {
+      return; // a later click or filter asked for another page
+    }
     videos.page = Math.max(1, videos.page + step);
     videos.next = reply.next_cursor;
     videos.prev = reply.prev_cursor;
@@ -300,9 +345,13 @@ async function videoPage(cursor, step) {
     part('video-next').disabled = !videos.next;
     part('video-prev').disabled = !videos.prev || videos.page <= 1;
   } catch (error) {
-    list.replaceChildren(el('p', { class: 'error' }, error.message));
+    if (request === videos.request) {
+      list.replaceChildren(el('p', { class: 'error' }, error.message));
+    }
   } finally {
-    list.classList.remove('busy');
+    if (request === videos.request) {
+      list.classList.remove('busy');
+    }
   }
 }
 
@@ -315,8 +364,12 @@ async function openItem(family, id) {
   panel.dataset.family = family;
   part('item-title').textContent = 'Loading…';
   part('item-fields').replaceChildren();
+  const request = ++itemRequest;
   try {
     const reply = await getJson(`/api/v1/${family}/${encodeURIComponent(id)}`);
+    if (request !== itemRequest) {
+      return; // another row was clicked meanwhile
+    }
     const item = reply.data[0];
     panel.dataset.id = item.id;
     part('item-title').textContent = item.display_name ?? item.title ?? item.id;
@@ -325,6 +378,8 @@ async function openItem(family, id) {
       el('dd', { 'data-field': key }, value === null ? '—' : String(value)),
     ]));
   } catch (error) {
-    part('item-title').textContent = error.message;
+    if (request === itemRequest) {
+      part('item-title').textContent = error.message;
+    }
   }
 }

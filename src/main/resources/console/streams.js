@@ -35,7 +35,7 @@ export function start(page) {
   part('stream-pause').addEventListener('click', pause);
   part('stream-resume').addEventListener('click', resume);
   part('stream-cancel').addEventListener('click', cancel);
-  part('stream-resume-checkpoint').addEventListener('click', () => open(state.checkpoint));
+  part('stream-resume-checkpoint').addEventListener('click', () => open(state.checkpoint, state.filter));
   window.sluice.stream = state;
   chart = lineChart(part('stream-chart'), {
     data: history,
@@ -43,8 +43,7 @@ export function start(page) {
   });
   fit(chart, part('stream-chart'));
   window.sluice.charts.stream = chart;
-  poll();
-  setInterval(poll, POLL_MS);
+  loop();
   draw();
 }
 
@@ -54,7 +53,8 @@ function part(testid) {
 
 // ---- reading ----
 
-async function open(checkpoint) {
+/** Opens the stream; from a checkpoint, with the filter the checkpoint's stream had (its cursor is bound to it). */
+async function open(checkpoint, filter = part('stream-status').value) {
   if (state.controller) {
     state.controller.abort();
   }
@@ -62,11 +62,9 @@ async function open(checkpoint) {
   Object.assign(state, {
     controller, reader: null, error: null, last: checkpoint ? state.last : [],
     base: checkpoint ? checkpoint.count : 0, rows: checkpoint ? checkpoint.count : 0,
-    bytes: checkpoint ? state.bytes : 0, checkpoint: checkpoint ?? null,
+    bytes: checkpoint ? state.bytes : 0, checkpoint: checkpoint ?? null, filter,
   });
-  const url = `/api/v1/videos/stream${query({
-    checkpoints: 'true', status: part('stream-status').value, after: checkpoint?.cursor,
-  })}`;
+  const url = `/api/v1/videos/stream${query({ checkpoints: 'true', status: filter, after: checkpoint?.cursor })}`;
   part('stream-url').textContent = `GET ${url}`;
   setStatus('reading');
   try {
@@ -93,6 +91,9 @@ async function pump() {
   try {
     while (state.status === 'reading' && state.reader === reader) {
       const { done, value: chunk } = await reader.read();
+      if (state.reader !== reader) {
+        break; // cancelled (a pending read of a cancelled reader ends as done) or replaced while it waited
+      }
       if (done) {
         // NDJSON has no trailer: a body that ends in the middle of a line was cut
         finish(state.pending.trim() === '' ? 'ended' : 'cut');
@@ -136,7 +137,7 @@ function lines(text) {
 }
 
 function failed(error, controller) {
-  if (controller.signal.aborted || state.status === 'cancelled') {
+  if (controller.signal.aborted || state.controller !== controller || state.status === 'cancelled') {
     return;
   }
   state.error = error.message;
@@ -185,6 +186,12 @@ function setStatus(status) {
 
 // ---- figures ----
 
+// the next poll is planned once this one is done, so replies never arrive out of order
+async function loop() {
+  await poll();
+  setTimeout(loop, POLL_MS);
+}
+
 async function poll() {
   let samples;
   try {
@@ -232,7 +239,8 @@ function draw() {
     part('server-inflight').textContent = format.number(server.inFlight);
     part('server-active').textContent = format.number(server.active);
     part('server-active').dataset.value = server.active ?? '';
-    part('backpressure').hidden = !(state.status === 'paused' && server.delta === 0);
+    part('backpressure').hidden = !(state.status === 'paused' && server.delta === 0 && server.active > 0
+      && server.inFlight > 0);
     part('stream-last-rows').replaceChildren(...state.last.slice().reverse().map((video, i) => el('tr',
       { 'data-testid': 'stream-row', 'data-id': video.id },
       el('td', { class: 'num' }, format.number(state.rows - i)),

@@ -223,8 +223,8 @@ final class OpenApiPaths {
     int bytes = settings.http().benchmarkReplyBytes();
     op("/bench/fixed", HttpMethod.GET, "benchFixed", "console", "The cache benchmark's ceiling (served only while "
       + "`http.benchmark_reply_bytes` is set): bytes from memory, nothing looked up")
-      .param(query("bytes", OpenApiParameters.integer(0, Math.max(0, bytes), null), "How many bytes (all by "
-        + "default; a number out of range is clamped, a malformed one gives all)"))
+      .param(query("bytes", type("integer"), "How many bytes, at most " + bytes + " (all by default; a number "
+        + "out of range is clamped, a malformed one gives all)"))
       .content("200", "`x` repeated", JSON, type("string"));
   }
 

@@ -367,8 +367,10 @@ final class OpenApiSchemas {
       "cache_stats");
     JsonObject memory = object(new JsonObject()
         .put("used_mb", type("number")).put("limit_mb", type("number"))
+        .put("high_mb", type("number").put("description", "Heap use from which the level is `high`"))
+        .put("critical_mb", type("number").put("description", "Heap use from which the level is `critical`"))
         .put("level", enumOf(List.of("normal", "high", "critical"))),
-      "used_mb", "limit_mb", "level");
+      "used_mb", "limit_mb", "high_mb", "critical_mb", "level");
     return object(new JsonObject()
         .put("config", type("object").put("description", "`lazy_loading` with the memory limit in effect, and "
           + "`cache_max_mb`"))

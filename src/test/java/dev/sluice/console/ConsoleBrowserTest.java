@@ -71,7 +71,8 @@ class ConsoleBrowserTest {
   static final int VIDEO_COPIES = 35;
   static final int PADDING = 3200;
   static final String MARK = "console-test";
-  static final int MAX_ROWS_IN_DOM = 200;
+  /** Rows the console may render beyond those in view: its overscan above and below, with room to spare. */
+  static final int OVERSCAN_ALLOWED = 2 * 12;
   static final int IDLE_SECONDS = 15;
 
   static Service service;
@@ -160,9 +161,11 @@ class ConsoleBrowserTest {
     assertTrue(Long.parseLong(total.getDomAttribute("data-total")) > 0, "a total above zero: " + total.getText());
 
     Map<Integer, String> seen = new TreeMap<>();
+    int inView = rowsInView();
     for (int step = 0; step < 500; step++) {
       List<List<Object>> rows = renderedRows();
-      assertTrue(rows.size() <= MAX_ROWS_IN_DOM, "at most " + MAX_ROWS_IN_DOM + " rows in the DOM, saw " + rows.size());
+      assertTrue(rows.size() <= inView + OVERSCAN_ALLOWED, "the " + inView + " rows in view and a small overscan in "
+        + "the DOM, saw " + rows.size());
       for (List<Object> row : rows) {
         int index = ((Number) row.get(0)).intValue();
         String before = seen.put(index, (String) row.get(1));
@@ -205,11 +208,7 @@ class ConsoleBrowserTest {
     });
     LOG.info("row {} shown {} ms after the jump; the console's requests: {}", DEEP_ROW,
       (System.nanoTime() - started) / 1_000_000, testid("request-log").getText().replace('\n', ' '));
-    Number top = (Number) js("const v = arguments[0].getBoundingClientRect().top;"
-      + "const row = [...document.querySelectorAll('[data-testid=user-row]')]"
-      + ".find(r => r.getBoundingClientRect().bottom > v + 1); return Number(row.dataset.index);",
-      testid("user-viewport"));
-    assertEquals(DEEP_ROW, top.intValue(), "row 900,000 is the first row in view");
+    assertEquals(DEEP_ROW, firstRowInView(), "row 900,000 is the first row in view");
     List<String> shown = new ArrayList<>();
     for (List<Object> row : renderedRows()) {
       int index = ((Number) row.get(0)).intValue();
@@ -218,6 +217,22 @@ class ConsoleBrowserTest {
       }
     }
     assertEquals(expected, shown, "the users at 900,000 and after, as PostgreSQL orders them");
+    assertTrue(renderedRows().size() <= rowsInView() + OVERSCAN_ALLOWED, "a deep window renders as few rows");
+
+    // this listing is taller than browsers let an element be, so its scroll position is scaled: near its top too,
+    // the row asked for is the one in view
+    for (int row : List.of(3, 0, 41)) {
+      testid("jump-input").clear();
+      testid("jump-input").sendKeys(String.valueOf(row));
+      click(testid("jump-go"));
+      wait(30).until(d -> allLoaded(renderedRows()) && firstRowInView() == row);
+    }
+
+    // scrolled past quickly, the windows on their way are cancelled: deep windows never read before take a while
+    js("const v = arguments[0]; return (async () => { for (let i = 1; i <= 12; i++) {"
+      + "v.scrollTop = i * 700000; await new Promise(r => setTimeout(r, 30)); } })();", testid("user-viewport"));
+    wait(30).until(d -> strings("return [...document.querySelectorAll('[data-testid=request-entry]')]"
+      + ".map(e => e.textContent);").stream().anyMatch(text -> text.contains("aborted")));
     new Select(testid("filter-active")).selectByValue("true");
     waitForRows();
   }
@@ -329,6 +344,15 @@ class ConsoleBrowserTest {
     click(testid("stream-cancel"));
     wait(30).until(d -> activeStreams() == 0.0);
     assertEquals("cancelled", testid("stream-state").getDomAttribute("data-state"));
+
+    // cancelled while reading (a read pending), it stays cancelled: not cut, nothing offered to resume
+    click(testid("stream-start"));
+    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 1000) {"
+      + "clearInterval(check); document.querySelector('[data-testid=stream-cancel]').click(); done(); } }, 1); });");
+    wait(30).until(d -> activeStreams() == 0.0);
+    Thread.sleep(500);
+    assertEquals("cancelled", testid("stream-state").getDomAttribute("data-state"), "cancelled, not cut or ended");
+    assertFalse(testid("stream-resume-checkpoint").isDisplayed(), "a cancelled stream is not offered to resume");
   }
 
   @Test
@@ -412,19 +436,12 @@ class ConsoleBrowserTest {
         }
       }
     }
+    assertTrue(expected.size() >= 30, "the document describes the gateway's operations: " + expected);
     openPage("api");
     wait(60).until(d -> "true".equals(testid("swagger").getDomAttribute("data-ready")));
-    if (expected.isEmpty()) {
-      wait(30).until(d -> testid("swagger").getText().contains("No operations defined in spec"));
-    } else {
-      wait(30).until(d -> operations().size() >= expected.size());
-    }
+    wait(30).until(d -> operations().size() >= expected.size());
     assertEquals(expected, operations(), "every operation of the document, and only those");
-    if (!expected.isEmpty()) {
-      tryItOut(paths);
-    } else {
-      LOG.warn("/openapi.json has no paths yet: Try it out not exercised");
-    }
+    tryItOut(paths);
     screenshot("api");
   }
 
@@ -434,12 +451,8 @@ class ConsoleBrowserTest {
       .filter(p -> !p.contains("{") && paths.getJsonObject(p).containsKey("get"))
       .filter(p -> paths.getJsonObject(p).getJsonObject("get").getJsonArray("parameters", new JsonArray()).stream()
         .noneMatch(parameter -> ((JsonObject) parameter).getBoolean("required", false)))
-      .min((a, b) -> Boolean.compare(!a.startsWith("/health"), !b.startsWith("/health")))
-      .orElse(null);
-    if (path == null) {
-      LOG.warn("no GET without required parameters in /openapi.json: Try it out not exercised");
-      return;
-    }
+      .min((a, b) -> Boolean.compare(!a.equals("/api/v1/videos"), !b.equals("/api/v1/videos")))
+      .orElseThrow(() -> new AssertionError("no GET without required parameters in /openapi.json"));
     WebElement block = browser.findElements(By.cssSelector(".opblock.opblock-get")).stream()
       .filter(b -> path.equals(b.findElement(By.cssSelector(".opblock-summary-path")).getDomAttribute("data-path")))
       .findFirst().orElseThrow();
@@ -455,6 +468,23 @@ class ConsoleBrowserTest {
   }
 
   // ---- helpers ----
+
+  /** How many rows the explorer's viewport shows at once. */
+  private static int rowsInView() {
+    Number rows = (Number) js("const v = arguments[0]; const row = document.querySelector('[data-testid=user-row]');"
+      + "return Math.ceil(v.clientHeight / row.offsetHeight) + 1;", testid("user-viewport"));
+    return rows.intValue();
+  }
+
+  /** The index of the topmost user row the viewport shows. */
+  private static int firstRowInView() {
+    Number top = (Number) js("const v = arguments[0].getBoundingClientRect().top;"
+      + "const row = [...document.querySelectorAll('[data-testid=user-row]')]"
+      + ".filter(r => r.getBoundingClientRect().bottom > v + 1)"
+      + ".sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0];"
+      + "return Number(row.dataset.index);", testid("user-viewport"));
+    return top.intValue();
+  }
 
   private static void openPage(String page) {
     String url = browser.getCurrentUrl();
