@@ -96,6 +96,10 @@ class StreamingTest {
     assertEquals(ROWS, testRows, "every row of the table, once");
   }
 
+  static List<String> ids(List<JsonObject> items) {
+    return items.stream().map(item -> item.getString("id")).toList();
+  }
+
   /** The analytics loader's value of a Sluice meter, scraped from /metrics. */
   static double metric(String name) {
     String text = service.http.get("/metrics").send().await().bodyAsString();
@@ -220,6 +224,7 @@ class StreamingTest {
         itemsBeforeId = itemCount + 1; // the id belongs to the item that follows it
       }
     }
+    assertEquals(ids(all), ids(items(first.lines)), "the SSE stream holds the NDJSON stream's items, in order");
     first.close();
     assertNotNull(lastId);
     StreamClient resumed = open("/api/v1/videos/stream", "text/event-stream", lastId, null);
