@@ -3,8 +3,12 @@ package dev.sluice.gateway;
 import dev.sluice.config.SluiceConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.regex.Pattern;
 
 /**
  * The web console and the API's description: {@code GET /} is the console's page, {@code /console/*} its ES modules
@@ -43,14 +47,13 @@ final class Console {
     document.appendBuffer(OpenApi.document(settings, OpenApi.Served.of(router)).toBuffer());
   }
 
-  private static io.vertx.ext.web.Route route(Router router, Allowed allowed, String path) {
+  /** A GET and HEAD route named by its path; a path ending in {@code /*} takes everything under it. */
+  private static Route route(Router router, Allowed allowed, String path) {
     if (path.endsWith("/*")) {
-      allowed.regex(java.util.regex.Pattern.quote(path.substring(0, path.length() - 1)) + ".*",
-        io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.HEAD);
+      allowed.regex(Pattern.quote(path.substring(0, path.length() - 1)) + ".*", HttpMethod.GET, HttpMethod.HEAD);
     } else {
-      allowed.path(path, io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.HEAD);
+      allowed.path(path, HttpMethod.GET, HttpMethod.HEAD);
     }
-    return router.route(path).method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
-      .setName(path);
+    return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).setName(path);
   }
 }

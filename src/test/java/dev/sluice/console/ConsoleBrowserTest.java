@@ -21,6 +21,7 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
@@ -228,11 +229,20 @@ class ConsoleBrowserTest {
       wait(30).until(d -> allLoaded(renderedRows()) && firstRowInView() == row);
     }
 
-    // scrolled past quickly, the windows on their way are cancelled: deep windows never read before take a while
-    js("const v = arguments[0]; return (async () => { for (let i = 1; i <= 12; i++) {"
-      + "v.scrollTop = i * 700000; await new Promise(r => setTimeout(r, 30)); } })();", testid("user-viewport"));
-    wait(30).until(d -> strings("return [...document.querySelectorAll('[data-testid=request-entry]')]"
-      + ".map(e => e.textContent);").stream().anyMatch(text -> text.contains("aborted")));
+    // scrolled past quickly (two frames at each place: its window asked for, then not wanted any more) over a slow
+    // network, the windows on their way are cancelled
+    ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
+    slow.setLatency(Duration.ofMillis(400));
+    ((ChromeDriver) browser).setNetworkConditions(slow);
+    try {
+      js("const v = arguments[0]; const frame = () => new Promise(r => requestAnimationFrame(r));"
+        + "return (async () => { for (let i = 1; i <= 10; i++) {"
+        + "  v.scrollTop = i * 800000; await frame(); await frame(); } })();", testid("user-viewport"));
+      wait(30).until(d -> strings("return [...document.querySelectorAll('[data-testid=request-entry]')]"
+        + ".map(e => e.textContent);").stream().anyMatch(text -> text.contains("aborted")));
+    } finally {
+      ((ChromeDriver) browser).deleteNetworkConditions();
+    }
     new Select(testid("filter-active")).selectByValue("true");
     waitForRows();
   }
