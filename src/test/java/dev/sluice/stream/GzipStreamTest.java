@@ -55,7 +55,10 @@ class GzipStreamTest {
     if (gzip) {
       options.putHeader("Accept-Encoding", "gzip");
     }
-    return client.request(options).compose(request -> request.send()).compose(reading).timeout(2, TimeUnit.MINUTES).await();
+    // chained to send() inside the callback that sends (on the event loop), not from this thread, where a response
+    // could come before the chain is complete
+    return client.request(options).compose(request -> request.send().compose(reading))
+      .timeout(2, TimeUnit.MINUTES).await();
   }
 
   @Test

@@ -43,8 +43,11 @@ public final class StreamClient {
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", lastEventId);
     }
-    // handlers are attached on the event loop as the response arrives, before any of its body can
-    stream.response = client.request(options).compose(request -> request.send()).map(response -> {
+    // handlers are attached on the event loop as the response arrives, before any of its body can: the mapping is
+    // chained to send() inside the callback that sends, on the connection's event loop. (Chained from this thread, a
+    // response that arrives before the chain is complete would have its first chunks dropped: Vert.x drops body
+    // chunks that come before a handler.)
+    stream.response = client.request(options).compose(request -> request.send().map(response -> {
       RecordParser parser = RecordParser.newDelimited("\n", line -> {
         String text = line.toString();
         stream.lines.add(text);
@@ -62,7 +65,7 @@ public final class StreamClient {
         stream.ended.tryFail(new IllegalStateException("connection closed before the end of the body"));
       });
       return response;
-    }).timeout(2, TimeUnit.MINUTES).await();
+    })).timeout(2, TimeUnit.MINUTES).await();
     return stream;
   }
 
