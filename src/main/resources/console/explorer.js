@@ -25,7 +25,7 @@ const users = {
   anchor: null,           // {index, scrollTop}: a jump's exact row, kept until the user scrolls elsewhere
   frame: 0,
 };
-const videos = { status: '', sort: '-created_at', cursor: null, page: 1, history: [], started: false, request: 0 };
+const videos = { status: '', sort: '-created_at', page: 1, started: false, request: 0 };
 let itemRequest = 0;
 
 export function start(page) {

@@ -8,6 +8,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -25,8 +26,12 @@ final class Console {
   private Console() {
   }
 
-  /** Mounts the console and the description; call it once every other route is registered. */
-  static void mount(Router router, Allowed allowed, SluiceConfig settings) {
+  /**
+   * Mounts the console and the description; call it once every other route is registered.
+   *
+   * @return the routes the router serves, as the document describes them
+   */
+  static List<OpenApi.Served> mount(Router router, Allowed allowed, SluiceConfig settings) {
     route(router, allowed, "/").handler(ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
       .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
@@ -44,7 +49,9 @@ final class Console {
       .end(document));
     // written once the router holds every route, this one included (a route is on the router once it has a
     // handler); a route without a description fails the start
-    document.appendBuffer(OpenApi.document(settings, OpenApi.Served.of(router)).toBuffer());
+    List<OpenApi.Served> served = OpenApi.Served.of(router);
+    document.appendBuffer(OpenApi.document(settings, served).toBuffer());
+    return served;
   }
 
   /** A GET and HEAD route named by its path; a path ending in {@code /*} takes everything under it. */

@@ -159,8 +159,8 @@ public class HttpGatewayVerticle extends VerticleBase {
       routes.get("/bench/fixed", fixedReply(settings.http().benchmarkReplyBytes()));
     }
     // last of the served routes: /openapi.json describes every route registered before it, and itself
-    Console.mount(router, allowed, settings);
-    vertx.sharedData().getLocalMap(LIMITS_MAP).put(ROUTES, OpenApi.Served.toJson(OpenApi.Served.of(router)));
+    List<OpenApi.Served> served = Console.mount(router, allowed, settings);
+    vertx.sharedData().getLocalMap(LIMITS_MAP).put(ROUTES, OpenApi.Served.toJson(served));
     router.options().handler(ctx -> {
       String allow = allowed.allow(ctx.request().path());
       if (allow == null) {
