@@ -52,6 +52,16 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
     return dataTypes.getOrDefault(family, DataTypePolicy.fallback(lazy.cacheSize()));
   }
 
+  /**
+   * How long an HTTP stream may write nothing before it writes a keep-alive: {@code streaming.keepalive_seconds}, and
+   * at most half of {@code http.idle_timeout_seconds} (when there is one), so the server's own idle timeout never
+   * cuts a stream whose client reads.
+   */
+  public long keepaliveMillis() {
+    long configured = streaming.keepaliveSeconds() * 1000L;
+    return http.idleTimeoutSeconds() > 0 ? Math.min(configured, http.idleTimeoutSeconds() * 500L) : configured;
+  }
+
   /** The memory the monitor measures heap use against: {@code memory_limit_mb}, else the JVM's max heap. */
   public long memoryLimitBytes() {
     Integer mb = lazy.memoryLimitMb();

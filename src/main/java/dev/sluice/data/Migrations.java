@@ -1,6 +1,7 @@
 package dev.sluice.data;
 
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -40,10 +41,21 @@ public final class Migrations {
 
   public static Future<Integer> migrate(Pool pool) {
     List<Migration> migrations = FILES.stream().map(Migrations::load).toList();
-    return pool.getConnection().compose(conn -> conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute()
+    return pool.getConnection().compose(conn -> notices(conn).query("SELECT pg_advisory_lock(" + LOCK_KEY + ")")
+      .execute()
       .compose(locked -> apply(conn, migrations))
       .eventually(() -> conn.query("SELECT pg_advisory_unlock(" + LOCK_KEY + ")").execute()
         .eventually(conn::close)));
+  }
+
+  /**
+   * A migration's notices ({@code extension "pg_trgm" already exists, skipping}) are PostgreSQL's information, not
+   * warnings: logged at INFO in one line (the client's default is a WARN full of empty fields).
+   */
+  private static SqlConnection notices(SqlConnection conn) {
+    PgConnection.cast(conn).noticeHandler(notice -> LOG.info("migrations.notice severity={} code={} message=\"{}\"",
+      notice.getSeverity(), notice.getCode(), notice.getMessage()));
+    return conn;
   }
 
   private static Future<Integer> apply(SqlConnection conn, List<Migration> migrations) {

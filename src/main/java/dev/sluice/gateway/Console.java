@@ -31,26 +31,31 @@ final class Console {
    *
    * @return the routes the router serves, as the document describes them
    */
-  static List<OpenApi.Served> mount(Router router, Allowed allowed, SluiceConfig settings) {
+  static List<OpenApi.Served> mount(Router router, Allowed allowed, SluiceConfig settings, OpenApiPaths descriptions) {
     route(router, allowed, "/").handler(ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
       .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
       .sendFile(ROOT + "/index.html"));
-    // the console's own files change with the jar: revalidated on every load
-    route(router, allowed, "/console/*").handler(StaticHandler.create(ROOT).setMaxAgeSeconds(0)
-      .setDirectoryListing(false));
+    // the console's own files change with the jar, and a file of the jar has no time of its own (StaticHandler would
+    // date it by its first request): no validators, fetched again on every load (about 15 kB gzip'd in all)
+    route(router, allowed, "/console/*")
+      .handler(ctx -> {
+        ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        ctx.next();
+      })
+      .handler(StaticHandler.create(ROOT).setCachingEnabled(false).setDirectoryListing(false));
     // a WebJar's path holds its version, so its files never change
     route(router, allowed, "/webjars/*").handler(StaticHandler.create(WEBJARS).setMaxAgeSeconds(365L * 24 * 3600)
       .setDirectoryListing(false));
     Buffer document = Buffer.buffer();
-    route(router, allowed, OPENAPI).handler(ctx -> ctx.response()
+    route(router, allowed, OPENAPI).handler(Negotiation.only(Negotiation.JSON)).handler(ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
       .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
       .end(document));
     // written once the router holds every route, this one included (a route is on the router once it has a
     // handler); a route without a description fails the start
     List<OpenApi.Served> served = OpenApi.Served.of(router);
-    document.appendBuffer(OpenApi.document(settings, served).toBuffer());
+    document.appendBuffer(OpenApi.document(settings, served, descriptions).toBuffer());
     return served;
   }
 

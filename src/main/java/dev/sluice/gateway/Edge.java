@@ -7,14 +7,17 @@ import dev.sluice.problem.Problem;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.Route;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.LoggerFormat;
-import io.vertx.ext.web.handler.LoggerHandler;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,10 +27,11 @@ import java.util.regex.Pattern;
  * What every request meets before its route: a request id ({@code X-Request-Id}: the client's own when it is at most
  * 64 URL-safe characters, else a new one), echoed on the response, carried into problem bodies, loader requests and
  * log lines; refusal with 503 once the node is shutting down (the health and metrics endpoints still answer); 413 for
- * a body over the limit; the count of requests in flight that a graceful shutdown waits for; and one access-log line
- * per request (method, route, status, duration, bytes, request id) through vertx-web's {@link LoggerHandler}. Requests
- * the HTTP decoder refuses before any route (a request line or headers over the limits) get their 414/431 as
- * problem+json too ({@link #invalidRequest}).
+ * a body over the limit; the count of requests in flight that a graceful shutdown waits for; {@code Vary:
+ * Accept-Encoding} on every response when the server compresses; and one access-log line per request
+ * ({@link AccessLog}). Requests refused before any route get their problem, their request id and their log line too:
+ * those the HTTP decoder refuses (a request line or headers over the limits: 414, 431; not HTTP: 400,
+ * {@link #invalidRequest}) and those in an HTTP version this server does not read (505, {@link #unsupportedVersion}).
  */
 final class Edge implements Handler<RoutingContext> {
 
@@ -39,11 +43,13 @@ final class Edge implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final HttpConfig config;
   private final AtomicInteger inFlight;
+  private final boolean compresses;
 
-  Edge(Vertx vertx, HttpConfig config, AtomicInteger inFlight) {
+  Edge(Vertx vertx, HttpConfig config, AtomicInteger inFlight, boolean compresses) {
     this.vertx = vertx;
     this.config = config;
     this.inFlight = inFlight;
+    this.compresses = compresses;
   }
 
   @Override
@@ -51,6 +57,11 @@ final class Edge implements Handler<RoutingContext> {
     String id = requestId(ctx.request().getHeader(REQUEST_ID));
     ctx.put(REQUEST_ID_KEY, id);
     ctx.response().putHeader(REQUEST_ID, id);
+    AccessLog.watch(ctx, id);
+    if (compresses) {
+      // whatever the route, the server's compressor may gzip the body for a client that asks (RFC 9110, 12.5.5)
+      ctx.addHeadersEndHandler(v -> vary(ctx.response().headers(), "Accept-Encoding"));
+    }
     String path = ctx.request().path();
     boolean operations = path.startsWith("/health") || path.startsWith("/metrics");
     if (!operations && NodeState.isShuttingDown(vertx)) {
@@ -70,15 +81,54 @@ final class Edge implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  /** The access log: one line per request, when its response has ended or its connection closed. */
-  static LoggerHandler accessLog() {
-    return LoggerHandler.create(LoggerFormat.CUSTOM).customFormatter((ctx, ms) -> {
-      Route route = ctx.currentRoute();
-      String name = route == null || route.getName() == null ? "unmatched" : route.getName();
-      return "http.access method=" + ctx.request().method() + " route=\"" + name + "\" status="
-        + ctx.response().getStatusCode() + " ms=" + ms + " bytes=" + ctx.response().bytesWritten()
-        + " request_id=" + ctx.get(REQUEST_ID_KEY);
-    });
+  /** Adds {@code value} to the response's {@code Vary} header unless it names it already. */
+  static void vary(MultiMap headers, String value) {
+    String vary = headers.get(HttpHeaders.VARY);
+    if (vary == null || vary.isBlank()) {
+      headers.set(HttpHeaders.VARY, value);
+      return;
+    }
+    for (String named : vary.split(",")) {
+      if (named.trim().equalsIgnoreCase(value) || named.trim().equals("*")) {
+        return;
+      }
+    }
+    headers.set(HttpHeaders.VARY, vary + ", " + value);
+  }
+
+  /**
+   * The path of a request as its client wrote it, for a problem's words: the HTTP decoder reads the request line's
+   * bytes as ISO-8859-1, so raw UTF-8 ({@code /vidéos} sent unencoded) arrives as one character per byte and is read
+   * back as UTF-8 here; bytes that are not UTF-8 are shown percent-encoded, never as mojibake.
+   */
+  static String displayPath(String path) {
+    boolean ascii = true;
+    for (int i = 0; i < path.length() && ascii; i++) {
+      ascii = path.charAt(i) < 0x80;
+    }
+    if (ascii) {
+      return path;
+    }
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) > 0xFF) {
+        return path; // not the decoder's one character per byte: already text
+      }
+    }
+    byte[] bytes = path.getBytes(StandardCharsets.ISO_8859_1);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      StringBuilder shown = new StringBuilder(bytes.length * 3);
+      for (byte b : bytes) {
+        if (b >= 0x20 && b < 0x7F) {
+          shown.append((char) b);
+        } else {
+          shown.append('%').append(String.format("%02X", b & 0xFF));
+        }
+      }
+      return shown.toString();
+    }
   }
 
   /** The request id of a request: the client's when it is safe to echo, else a new one. */
@@ -121,13 +171,38 @@ final class Edge implements Handler<RoutingContext> {
     } else {
       problem = Problem.badRequest("The request could not be read as HTTP");
     }
+    refuse(request, problem);
+  }
+
+  /**
+   * What the HTTP server does with a request in an HTTP version it does not read ({@code HTTP/2.0} or
+   * {@code HTTP/1.2} in a request line, or not HTTP at all, {@code HTTPS/1.1}): Vert.x gives such a request no
+   * version, and would answer it with an empty 501 before any route (its WebSocket check, which the launcher turns
+   * off: {@code vertx.disableWebsockets}). It gets a 505 problem, a request id and its log line, and the connection
+   * is closed. HTTP/2 itself is spoken by upgrade or prior knowledge, never in an HTTP/1 request line.
+   */
+  static void unsupportedVersion(HttpServerRequest request) {
+    refuse(request, Problem.of(Failures.HTTP_VERSION_NOT_SUPPORTED, "http-version-not-supported",
+      "HTTP version not supported", "This server reads HTTP/1.0 and HTTP/1.1 request lines (HTTP/2 by upgrade or "
+        + "prior knowledge)"));
+  }
+
+  /** Answers a request refused before any route, logs it and closes its connection. */
+  private static void refuse(HttpServerRequest request, Problem problem) {
+    long started = System.nanoTime();
     String id = requestId((String) null);
-    request.response().setStatusCode(problem.status())
+    request.routed(AccessLog.UNMATCHED);
+    HttpServerResponse response = request.response();
+    response.setStatusCode(problem.status())
       .putHeader(HttpHeaders.CONTENT_TYPE, Problems.CONTENT_TYPE)
       .putHeader(REQUEST_ID, id)
       .putHeader(HttpHeaders.CONNECTION, "close")
       .end(Problems.body(problem, id))
-      .onComplete(v -> request.connection().close());
+      .onComplete(v -> {
+        AccessLog.log(request.method(), AccessLog.UNMATCHED, problem.status(),
+          (System.nanoTime() - started) / 1_000_000, response.bytesWritten(), id);
+        request.connection().close();
+      });
   }
 
   /**

@@ -23,7 +23,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code database}: the monitor's round trip to PostgreSQL, with its latency;</li>
  *   <li>{@code loader.<family>}: the loader answers (it is deployed), its breaker's state and the monitor's
- *       judgement of its last minute (errors, cache hit rate); DOWN when open or critical;</li>
+ *       judgement of its last minute (errors, cache hit rate); DOWN when it does not answer or its breaker is open,
+ *       never for its figures (a low hit rate is a tuning signal, in statistics, alerts and metrics);</li>
  *   <li>{@code memory}: the monitor's judgement of heap use against the limit; DOWN when critical;</li>
  *   <li>{@code node}: DOWN once the node is shutting down;</li>
  *   <li>{@code cluster}, on a clustered node only: Hazelcast's state of the cluster and every member's health
@@ -100,7 +101,9 @@ final class HealthRoutes {
       if (figures != null) {
         data.mergeIn(figures);
       }
-      boolean up = !"open".equals(breaker) && (figures == null || !"critical".equals(figures.getString("level")));
+      // the minute's figures are tuning signals (a cold cache, varied queries): shown, alerted on, never DOWN; a
+      // loader that cannot serve says so through its breaker, which opens on database failures
+      boolean up = !"open".equals(breaker);
       promise.complete(up ? Status.OK(data) : Status.KO(data));
     });
   }

@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP face of Sluice: maps each endpoint of docs/API.md to a loader operation. Pages are answered from the node
@@ -87,7 +91,16 @@ public class HttpGatewayVerticle extends VerticleBase {
           .setCompressionContentSizeThreshold(settings.http().minCompressBytes())
           .addCompressor(StandardCompressionOptions.gzip(settings.http().compressionLevel(), 15, 8));
       }
-      return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(Edge::invalidRequest)
+      // a request line in a version Vert.x does not read has no version: refused before the router sees it
+      return vertx.createHttpServer(options)
+        .requestHandler(request -> {
+          if (request.version() == null) {
+            Edge.unsupportedVersion(request);
+          } else {
+            router.handle(request);
+          }
+        })
+        .invalidRequestHandler(Edge::invalidRequest)
         .listen();
     }).onSuccess(s -> {
       server = s;
@@ -99,8 +112,8 @@ public class HttpGatewayVerticle extends VerticleBase {
   private Router router(SluiceConfig settings, Cache cache) {
     Router router = Router.router(vertx);
     Allowed allowed = new Allowed();
-    router.route().handler(new Edge(vertx, settings.http(), NodeState.inFlight(vertx)));
-    router.route().handler(Edge.accessLog());
+    router.route().handler(new Edge(vertx, settings.http(), NodeState.inFlight(vertx),
+      settings.lazy().enableCompression()));
     if (!settings.http().corsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create()
         .addOrigins(settings.http().corsOrigins())
@@ -112,33 +125,33 @@ public class HttpGatewayVerticle extends VerticleBase {
     // a page that no part answered in time is a 504 (the bus send timeout normally answers first); streams are exempt
     Handler<RoutingContext> pageTimeout = TimeoutHandler.create(settings.http().requestTimeoutSeconds() * 1000L,
       Failures.TIMEOUT);
-    PageResponder pages = new PageResponder(vertx, client, Planners.create(settings), cache, settings);
+    Planners planners = Planners.create(settings);
+    OpenApiPaths descriptions = new OpenApiPaths(settings);
+    PageResponder pages = new PageResponder(vertx, client, planners, cache, settings, descriptions::queryParameters);
     Routes routes = new Routes(router, allowed, pageTimeout);
-    routes.get(API + "/users/:userId/videos", pages.handler(Operation.USER_VIDEOS));
+    routes.get(API + "/users/{userId}/videos", pages.handler(Operation.USER_VIDEOS));
     routes.get(API + "/videos", pages.handler(Operation.VIDEOS));
     routes.get(API + "/videos/popular", pages.handler(Operation.POPULAR_VIDEOS));
-    routes.getRegex(API + "/videos/{videoId}", API + "/videos/(?<videoId>" + UUID + ")",
-      pages.handler(Operation.VIDEO));
-    routes.get(API + "/videos/:videoId/analytics", pages.handler(Operation.VIDEO_ANALYTICS));
+    routes.get(API + "/videos/{videoId}", pages.handler(Operation.VIDEO));
+    routes.get(API + "/videos/{videoId}/analytics", pages.handler(Operation.VIDEO_ANALYTICS));
     routes.get(API + "/users", pages.handler(Operation.USERS));
     routes.get(API + "/users/range", pages.handler(Operation.USER_RANGE));
     routes.get(API + "/users/analytics", pages.handler(Operation.USER_ANALYTICS));
-    routes.getRegex(API + "/users/{userId}", API + "/users/(?<userId>" + UUID + ")", pages.handler(Operation.USER));
-    routes.get(API + "/users/:userId/sessions", pages.handler(Operation.USER_SESSIONS));
+    routes.get(API + "/users/{userId}", pages.handler(Operation.USER));
+    routes.get(API + "/users/{userId}/sessions", pages.handler(Operation.USER_SESSIONS));
     routes.get(API + "/analytics/platform", pages.handler(Operation.PLATFORM_ANALYTICS));
     routes.get(API + "/analytics/errors", pages.handler(Operation.ERROR_LOGS));
-    routes.get(API + "/analytics/reports/:reportType", pages.handler(Operation.REPORT));
+    routes.get(API + "/analytics/reports/{reportType}", pages.handler(Operation.REPORT));
     routes.get(API + "/templates", pages.handler(Operation.TEMPLATES));
-    routes.getRegex(API + "/templates/{templateId}", API + "/templates/(?<templateId>" + UUID + ")",
-      pages.handler(Operation.TEMPLATE));
-    routes.get(API + "/templates/:templateId/assets", pages.handler(Operation.TEMPLATE_ASSETS));
+    routes.get(API + "/templates/{templateId}", pages.handler(Operation.TEMPLATE));
+    routes.get(API + "/templates/{templateId}/assets", pages.handler(Operation.TEMPLATE_ASSETS));
     routes.get(API + "/search", pages.handler(Operation.SEARCH));
     routes.get(API + "/search/suggestions", pages.handler(Operation.SUGGESTIONS));
 
     StreamLimits limits = (StreamLimits) vertx.sharedData().<String, StreamLimits>getLocalMap(LIMITS_MAP)
       .computeIfAbsent("streams", k -> new StreamLimits(settings.streaming().maxStreams(),
         settings.streaming().maxStreamsPerClient()));
-    streams = new StreamResponder(vertx, client, settings, limits);
+    streams = new StreamResponder(vertx, client, settings, limits, planners);
     routes.stream(API + "/videos/stream", streams.handler(Operation.VIDEO_STREAM));
     routes.stream(API + "/users/stream", streams.handler(Operation.USER_STREAM));
     routes.stream(API + "/templates/stream", streams.handler(Operation.TEMPLATE_STREAM));
@@ -150,16 +163,16 @@ public class HttpGatewayVerticle extends VerticleBase {
     new HealthRoutes(vertx, views).mount(routes);
     MeterRegistry meters = Metrics.registry(vertx);
     if (meters instanceof PrometheusMeterRegistry prometheus) {
-      routes.get("/metrics", PrometheusScrapingHandler.create(prometheus));
+      routes.getOther("/metrics", PrometheusScrapingHandler.create(prometheus));
     }
     CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), Operation.families());
     routes.delete(API + "/cache", admin::clearAll);
-    routes.delete(API + "/cache/:loader", admin::clearOne);
+    routes.delete(API + "/cache/{loader}", admin::clearOne);
     if (settings.http().benchmarkReplyBytes() > 0) {
       routes.get("/bench/fixed", fixedReply(settings.http().benchmarkReplyBytes()));
     }
     // last of the served routes: /openapi.json describes every route registered before it, and itself
-    List<OpenApi.Served> served = Console.mount(router, allowed, settings);
+    List<OpenApi.Served> served = Console.mount(router, allowed, settings, descriptions);
     vertx.sharedData().getLocalMap(LIMITS_MAP).put(ROUTES, OpenApi.Served.toJson(served));
     router.options().handler(ctx -> {
       String allow = allowed.allow(ctx.request().path());
@@ -167,11 +180,12 @@ public class HttpGatewayVerticle extends VerticleBase {
         ctx.next(); // no such resource: the 404 below
         return;
       }
+      AccessLog.unmatched(ctx);
       ctx.response().setStatusCode(204).putHeader(HttpHeaders.ALLOW, allow).end();
     });
 
     Handler<RoutingContext> notFound = ctx -> Problems.send(ctx,
-      Problem.notFound("No resource at " + ctx.request().method() + " " + ctx.request().path()));
+      Problem.notFound("No resource at " + ctx.request().method() + " " + Edge.displayPath(ctx.request().path())));
     router.errorHandler(405, ctx -> {
       String allow = allowed.allow(ctx.request().path());
       if (allow == null || List.of(allow.split(", ")).contains(ctx.request().method().name())) {
@@ -182,7 +196,7 @@ public class HttpGatewayVerticle extends VerticleBase {
       }
       ctx.response().putHeader(HttpHeaders.ALLOW, allow);
       Problems.send(ctx, Problem.methodNotAllowed(ctx.request().method() + " is not allowed on "
-        + ctx.request().path()));
+        + Edge.displayPath(ctx.request().path())));
     });
     router.errorHandler(404, notFound);
     router.errorHandler(400, ctx -> Problems.send(ctx, Problem.badRequest("The request could not be read")));
@@ -192,8 +206,19 @@ public class HttpGatewayVerticle extends VerticleBase {
     return router;
   }
 
-  /** Registers routes with their names (the access log's {@code route}) and the methods their paths allow. */
+  /**
+   * Registers routes by their path templates, as docs/API.md and /openapi.json write them
+   * ({@code /api/v1/videos/{videoId}/analytics}): the template is the route's name, so the access log and the HTTP
+   * metrics' {@code route} label spell it alike, and the methods its path allows are recorded for {@code Allow}. An
+   * id parameter ({@link #IDS}) matches a UUID only: a path segment that is not one names no resource, a 404 as an
+   * unknown id is; any other parameter takes one segment and is validated by its planner (a 400 naming it).
+   */
   static final class Routes {
+    /** The path parameters that are ids (UUIDs). */
+    static final Set<String> IDS = Set.of("userId", "videoId", "templateId");
+    private static final Handler<RoutingContext> JSON_ONLY = Negotiation.only(Negotiation.JSON);
+    private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
+
     private final Router router;
     private final Allowed allowed;
     private final Handler<RoutingContext> pageTimeout;
@@ -204,29 +229,46 @@ public class HttpGatewayVerticle extends VerticleBase {
       this.pageTimeout = pageTimeout;
     }
 
-    /** A page: GET and HEAD (RFC 9110: HEAD is GET without the body), within the request timeout. */
-    void get(String path, Handler<RoutingContext> handler) {
-      allowed.path(path, HttpMethod.GET, HttpMethod.HEAD);
-      router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).setName(path).handler(pageTimeout)
-        .handler(handler);
+    /**
+     * A JSON resource: GET and HEAD (RFC 9110: HEAD is GET without the body), within the request timeout, a 406
+     * for an {@code Accept} that refuses JSON.
+     */
+    void get(String template, Handler<RoutingContext> handler) {
+      route(template, HttpMethod.GET, HttpMethod.HEAD).handler(pageTimeout).handler(JSON_ONLY).handler(handler);
     }
 
-    /** A page whose path is a regular expression; {@code name} is how logs spell it. */
-    void getRegex(String name, String regex, Handler<RoutingContext> handler) {
-      allowed.regex(regex, HttpMethod.GET, HttpMethod.HEAD);
-      router.routeWithRegex(regex).method(HttpMethod.GET).method(HttpMethod.HEAD).setName(name).handler(pageTimeout)
-        .handler(handler);
+    /** A resource that is not JSON ({@code /metrics}): its handler negotiates for itself. */
+    void getOther(String template, Handler<RoutingContext> handler) {
+      route(template, HttpMethod.GET, HttpMethod.HEAD).handler(pageTimeout).handler(handler);
     }
 
     /** A stream: GET and HEAD, with no request timeout (a stream lasts as long as its reader reads). */
-    void stream(String path, Handler<RoutingContext> handler) {
-      allowed.path(path, HttpMethod.GET, HttpMethod.HEAD);
-      router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).setName(path).handler(handler);
+    void stream(String template, Handler<RoutingContext> handler) {
+      route(template, HttpMethod.GET, HttpMethod.HEAD).handler(handler);
     }
 
-    void delete(String path, Handler<RoutingContext> handler) {
-      allowed.path(path, HttpMethod.DELETE);
-      router.route(path).method(HttpMethod.DELETE).setName(path).handler(handler);
+    /** An admin action answered in JSON. */
+    void delete(String template, Handler<RoutingContext> handler) {
+      route(template, HttpMethod.DELETE).handler(JSON_ONLY).handler(handler);
+    }
+
+    private Route route(String template, HttpMethod... methods) {
+      StringBuilder regex = new StringBuilder();
+      Matcher parameter = PARAMETER.matcher(template);
+      int at = 0;
+      while (parameter.find()) {
+        String name = parameter.group(1);
+        regex.append(Pattern.quote(template.substring(at, parameter.start())))
+          .append("(?<").append(name).append('>').append(IDS.contains(name) ? UUID : "[^/]+").append(')');
+        at = parameter.end();
+      }
+      regex.append(Pattern.quote(template.substring(at)));
+      allowed.regex(regex.toString(), methods);
+      Route route = at == 0 ? router.route(template) : router.routeWithRegex(regex.toString());
+      for (HttpMethod method : methods) {
+        route.method(method);
+      }
+      return route.setName(template);
     }
   }
 

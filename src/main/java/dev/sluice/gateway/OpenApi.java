@@ -86,7 +86,11 @@ final class OpenApi {
    * @throws IllegalStateException when a route has no description
    */
   static JsonObject document(SluiceConfig settings, List<Served> routes) {
-    OpenApiPaths descriptions = new OpenApiPaths(settings);
+    return document(settings, routes, new OpenApiPaths(settings));
+  }
+
+  /** As {@link #document(SluiceConfig, List)}, with the descriptions the gateway holds already. */
+  static JsonObject document(SluiceConfig settings, List<Served> routes, OpenApiPaths descriptions) {
     JsonObject paths = new JsonObject();
     List<String> undescribed = new ArrayList<>();
     for (Served route : routes) {

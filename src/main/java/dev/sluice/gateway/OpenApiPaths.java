@@ -56,6 +56,24 @@ final class OpenApiPaths {
     console();
   }
 
+  /**
+   * The query parameters a GET of {@code path} (a template) reads, as described: what a {@code Link} to its next page
+   * carries over (nothing else the client sent); empty for a path without a description.
+   */
+  java.util.Set<String> queryParameters(String path) {
+    JsonObject operation = operations.getOrDefault(path, Map.of()).get(HttpMethod.GET);
+    java.util.Set<String> names = new java.util.HashSet<>();
+    if (operation != null) {
+      for (Object parameter : operation.getJsonArray("parameters", new JsonArray())) {
+        JsonObject p = (JsonObject) parameter;
+        if ("query".equals(p.getString("in"))) {
+          names.add(p.getString("name"));
+        }
+      }
+    }
+    return java.util.Set.copyOf(names);
+  }
+
   /** The operation of a route, or null when there is no description of it. */
   JsonObject operation(String path, HttpMethod method) {
     JsonObject operation = operations.getOrDefault(path, Map.of()).get(method);
@@ -235,9 +253,19 @@ final class OpenApiPaths {
       .add(envelopeOf("BatchEnvelope", orNull(item))));
   }
 
-  private Op op(String path, HttpMethod method, String id, String tag, String summary) {
-    Op op = new Op(new JsonObject().put("operationId", id).put("tags", new JsonArray().add(tag))
-      .put("summary", summary));
+  /**
+   * An operation. Its summary is plain text (Swagger UI shows it as it is), so {@code `code`} marks are left out of
+   * it; a summary that has them, or {@code more} words, is also the operation's description, where CommonMark
+   * renders them.
+   */
+  private Op op(String path, HttpMethod method, String id, String tag, String summary, String... more) {
+    JsonObject json = new JsonObject().put("operationId", id).put("tags", new JsonArray().add(tag))
+      .put("summary", summary.replace("`", ""));
+    if (summary.contains("`") || more.length > 0) {
+      json.put("description", String.join(". ", java.util.stream.Stream.concat(java.util.stream.Stream.of(summary),
+        java.util.Arrays.stream(more)).toList()));
+    }
+    Op op = new Op(json);
     operations.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, op.json);
     return op;
   }
@@ -249,9 +277,10 @@ final class OpenApiPaths {
 
   /** A stream: NDJSON or SSE of {@code item}s, with every stream's placing parameters. */
   private Op stream(String path, String id, String tag, String summary, JsonObject item) {
-    Op op = op(path, HttpMethod.GET, id, tag, summary + ". Parameter faults are answered as problems before any "
+    Op op = op(path, HttpMethod.GET, id, tag, summary, "Parameter faults are answered as problems before any "
       + "byte of the body; a failure mid-stream ends an NDJSON body without its last chunk (truncated, never "
-      + "silently short) and an SSE body with `event: error`");
+      + "silently short) and an SSE body with `event: error`. A stream with nothing to send for "
+      + "`streaming.keepalive_seconds` writes a keep-alive: an empty NDJSON line, an SSE comment (`: keep-alive`)");
     OpenApiParameters.stream().forEach(op::param);
     JsonObject ok = new JsonObject().put("description", "The items as they are read (chunked); a slow reader slows "
         + "the database cursor down, and one that reads nothing for " + settings.streaming().idleTimeoutSeconds()

@@ -15,9 +15,13 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Serves every non-streaming endpoint: plans the request (a bad one is answered 400 here, with the loaders' own
@@ -43,9 +47,13 @@ final class PageResponder {
   private final Cache cache;
   private final SluiceConfig settings;
   private final boolean serverCompresses;
+  /** The query parameters each route reads, by its template: what a {@code Link} carries over. */
+  private final Function<String, Set<String>> queryParameters;
 
-  PageResponder(Vertx vertx, SluiceClient client, Planners planners, Cache cache, SluiceConfig settings) {
+  PageResponder(Vertx vertx, SluiceClient client, Planners planners, Cache cache, SluiceConfig settings,
+                Function<String, Set<String>> queryParameters) {
     this.vertx = vertx;
+    this.queryParameters = queryParameters;
     this.client = client;
     this.planners = planners;
     this.cache = cache;
@@ -108,7 +116,7 @@ final class PageResponder {
     response.putHeader(HttpHeaders.CONTENT_TYPE, JSON)
       .putHeader(HttpHeaders.VARY, VARY)
       .putHeader(CACHE_STATUS, cacheStatus);
-    String link = link(ctx, reply);
+    String link = link(ctx, reply, queryParameters.apply(AccessLog.route(ctx)));
     if (link != null) {
       response.putHeader("Link", link);
     }
@@ -124,8 +132,9 @@ final class PageResponder {
       response.putHeader(HttpHeaders.CONTENT_ENCODING, GZIP);
       body = reply.gzipped() ? reply.body() : Bodies.gzip(reply.body(), settings.http().compressionLevel());
     } else {
-      if (serverCompresses) {
-        // said so that the server's own compressor leaves this body alone; it drops the header before sending
+      if (serverCompresses && ctx.request().method() != HttpMethod.HEAD) {
+        // said so that the server's own compressor leaves this body alone; it drops the header before sending (a
+        // HEAD has no body for it to see, so the header would go out as it is)
         response.putHeader(HttpHeaders.CONTENT_ENCODING, IDENTITY);
       }
       body = reply.gzipped() ? Bodies.gunzip(reply.body()) : reply.body();
@@ -134,27 +143,28 @@ final class PageResponder {
   }
 
   /** RFC 8288 links to the next and previous pages: this request with its {@code cursor} replaced. */
-  private static String link(RoutingContext ctx, LoaderReply reply) {
+  private static String link(RoutingContext ctx, LoaderReply reply, Set<String> known) {
     if (reply.nextCursor() == null && reply.prevCursor() == null) {
       return null;
     }
     StringBuilder link = new StringBuilder();
     if (reply.nextCursor() != null) {
-      link.append('<').append(withCursor(ctx, reply.nextCursor())).append(">; rel=\"next\"");
+      link.append('<').append(withCursor(ctx, reply.nextCursor(), known)).append(">; rel=\"next\"");
     }
     if (reply.prevCursor() != null) {
       if (link.length() > 0) {
         link.append(", ");
       }
-      link.append('<').append(withCursor(ctx, reply.prevCursor())).append(">; rel=\"prev\"");
+      link.append('<').append(withCursor(ctx, reply.prevCursor(), known)).append(">; rel=\"prev\"");
     }
     return link.toString();
   }
 
-  private static String withCursor(RoutingContext ctx, String cursor) {
+  /** This request with {@code cursor} in place of its own, and of the rest only the parameters its route reads. */
+  private static String withCursor(RoutingContext ctx, String cursor, Set<String> known) {
     QueryStringEncoder encoder = new QueryStringEncoder(ctx.request().path());
     for (String name : ctx.queryParams().names()) {
-      if (!"cursor".equals(name)) {
+      if (!"cursor".equals(name) && known.contains(name)) {
         for (String value : ctx.queryParam(name)) {
           encoder.addParam(name, value);
         }

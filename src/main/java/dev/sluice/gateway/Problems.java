@@ -24,6 +24,7 @@ final class Problems {
       response.reset();
       return;
     }
+    AccessLog.unmatched(ctx);
     response.setStatusCode(problem.status()).putHeader("Content-Type", CONTENT_TYPE);
     if (problem.retryAfterSeconds() != null) {
       response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));

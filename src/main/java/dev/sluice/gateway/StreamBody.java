@@ -20,6 +20,9 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   static final String NDJSON = "application/x-ndjson";
   static final String SSE = "text/event-stream";
 
+  private static final Buffer NEWLINE = Buffer.buffer("\n");
+  private static final Buffer SSE_KEEPALIVE = Buffer.buffer(": keep-alive\n\n");
+
   final HttpServerRequest request;
   final HttpServerResponse response;
   long items;
@@ -48,6 +51,18 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   /** Ends the body after a failure: never like a complete body. */
   abstract void fail(Problem problem, String requestId);
 
+  /** What the body says when it has had nothing to say for a while: bytes that hold no item. */
+  abstract Buffer keepAlive();
+
+  /**
+   * Writes a keep-alive: a stream that waits (a following one with nothing new) still moves bytes, so no idle timeout
+   * on the way (this server's, a proxy's, the client's) takes it for a dead connection.
+   */
+  void writeKeepAlive() {
+    lastWrite = System.currentTimeMillis();
+    response.write(keepAlive());
+  }
+
   /** The resume position after the last batch written, null before the first. */
   String position;
 
@@ -74,6 +89,11 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
       @Override
       Future<Void> finish(BusReadStream.End end) {
         return response.end();
+      }
+
+      @Override
+      Buffer keepAlive() {
+        return NEWLINE.copy(); // an empty line: white space between JSON texts, which NDJSON readers skip
       }
 
       @Override
@@ -111,6 +131,11 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
         }
         items += batch.count();
         return out;
+      }
+
+      @Override
+      Buffer keepAlive() {
+        return SSE_KEEPALIVE.copy(); // a comment line, which EventSource ignores (HTML, 9.2.6)
       }
 
       @Override

@@ -7,13 +7,14 @@ import dev.sluice.bus.SluiceClient;
 import dev.sluice.bus.stream.BusReadStream;
 import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.loader.Planners;
+import dev.sluice.strategy.CursorCodec;
 import dev.sluice.monitor.MemoryLevel;
 import dev.sluice.monitor.NodeState;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.MIMEHeader;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
@@ -39,12 +40,18 @@ final class StreamResponder {
   private final SluiceClient client;
   private final SluiceConfig settings;
   private final StreamLimits limits;
+  private final Planners planners;
+  private final CursorCodec cursors;
   private final Set<Session> open = new LinkedHashSet<>();
+  /** What a stream speaks, in order of preference: NDJSON by default and for a wildcard, SSE when asked. */
+  private static final List<String> FORMATS = List.of(StreamBody.NDJSON, StreamBody.SSE);
   private static final java.util.function.Supplier<ProblemException> SHUTTING_DOWN = () -> new ProblemException(
     Problem.unavailable("This node is shutting down; resume from the cursor elsewhere", 1));
 
-  StreamResponder(Vertx vertx, SluiceClient client, SluiceConfig settings, StreamLimits limits) {
+  StreamResponder(Vertx vertx, SluiceClient client, SluiceConfig settings, StreamLimits limits, Planners planners) {
     this.vertx = vertx;
+    this.planners = planners;
+    this.cursors = CursorCodec.of(settings.cursor());
     this.client = client;
     this.settings = settings;
     this.limits = limits;
@@ -63,7 +70,7 @@ final class StreamResponder {
   }
 
   private void serve(RoutingContext ctx, Operation operation) {
-    String format = negotiate(ctx.parsedHeaders().accept());
+    String format = Negotiation.choose(ctx.parsedHeaders().accept(), FORMATS);
     if (format == null) {
       Problems.send(ctx, Problem.notAcceptable("This stream speaks " + StreamBody.NDJSON + " and " + StreamBody.SSE));
       return;
@@ -78,8 +85,20 @@ final class StreamResponder {
         new Problem.ParameterError("checkpoints", "must be true or false"))));
       return;
     }
+    JsonObject params = HttpGatewayVerticle.params(ctx);
+    String lastEventId = ctx.request().getHeader(StreamProtocol.LAST_EVENT_ID);
+    if (lastEventId != null && !lastEventId.isEmpty()) {
+      params.put(StreamProtocol.LAST_EVENT_ID, lastEventId);
+    }
     if (ctx.request().method() == HttpMethod.HEAD) {
-      // the headers a GET would start with, and no stream opened
+      // the parameters read as the loader reads them when a GET opens the stream, and the headers a GET would start
+      // with; no stream opened
+      try {
+        planners.streamRequest(operation, params, cursors);
+      } catch (ProblemException e) {
+        Problems.send(ctx, e.problem());
+        return;
+      }
       headers(ctx.response(), format).end();
       return;
     }
@@ -87,11 +106,6 @@ final class StreamResponder {
     if (!limits.tryAcquire(clientAddress)) {
       Problems.send(ctx, Problem.tooManyStreams());
       return;
-    }
-    JsonObject params = HttpGatewayVerticle.params(ctx);
-    String lastEventId = ctx.request().getHeader(StreamProtocol.LAST_EVENT_ID);
-    if (lastEventId != null && !lastEventId.isEmpty()) {
-      params.put(StreamProtocol.LAST_EVENT_ID, lastEventId);
     }
     long idleMs = settings.streaming().idleTimeoutSeconds() * 1000L;
     int window = settings.lazy().creditWindow();
@@ -154,9 +168,15 @@ final class StreamResponder {
       open.add(this);
       LocalMap<String, Long> delivered = vertx.sharedData().getLocalMap(StreamProtocol.DELIVERED_MAP);
       body.progressHandler(items -> delivered.put(stream.address(), items));
-      timer = vertx.setPeriodic(Math.max(50, idleMs / 4), id -> {
-        if (body.writeQueueFull() && System.currentTimeMillis() - body.lastWrite > idleMs) {
-          end(Ending.STALLED, null);
+      long keepaliveMs = settings.keepaliveMillis();
+      timer = vertx.setPeriodic(Math.max(50, Math.min(idleMs, keepaliveMs) / 4), id -> {
+        long quiet = System.currentTimeMillis() - body.lastWrite;
+        if (body.writeQueueFull()) {
+          if (quiet > idleMs) {
+            end(Ending.STALLED, null);
+          }
+        } else if (quiet >= keepaliveMs) {
+          body.writeKeepAlive();
         }
       });
       // a reset response calls neither its end nor its close handler: the pipe's failure then ends the session
@@ -184,70 +204,34 @@ final class StreamResponder {
       limits.release(clientAddress);
       String path = ctx.request().path();
       String id = Edge.requestId(ctx);
+      long quietMs = System.currentTimeMillis() - body.lastWrite;
       switch (ending) {
         case COMPLETED -> body.finish(stream.end());
         case CLIENT_GONE -> {
-          LOG.info("stream.client-gone path={} items={} request_id={}", path, body.items, id);
-          stream.cancel();
+          // the connection closed under the stream: the client's doing, unless it read nothing for as long as the
+          // server's idle timeout, which closed it then
+          long idleTimeoutMs = settings.http().idleTimeoutSeconds() * 1000L;
+          String reason = idleTimeoutMs > 0 && quietMs >= idleTimeoutMs
+            ? "the connection was idle for http.idle_timeout_seconds (" + settings.http().idleTimeoutSeconds() + " s)"
+            : "the client closed the connection";
+          LOG.info("stream.client-gone path={} items={} reason=\"{}\" request_id={}", path, body.items, reason, id);
+          stream.cancel("HTTP client gone: " + reason);
           StreamBody.abort(ctx.request());
         }
         case STALLED -> {
-          LOG.info("stream.stalled path={} items={} request_id={}", path, body.items, id);
-          stream.cancel();
+          String reason = "the client read nothing for " + quietMs + " ms (streaming.idle_timeout_seconds)";
+          LOG.info("stream.stalled path={} items={} reason=\"{}\" request_id={}", path, body.items, reason, id);
+          stream.cancel("HTTP client stalled: " + reason);
           StreamBody.abort(ctx.request());
         }
         case FAILED -> {
-          stream.cancel();
           Problem problem = cause instanceof ProblemException p ? p.problem() : Problem.internal();
-          LOG.info("stream.failed path={} items={} status={} detail={} request_id={}", path, body.items,
+          stream.cancel("the HTTP stream failed: " + problem.detail());
+          LOG.info("stream.failed path={} items={} status={} detail=\"{}\" request_id={}", path, body.items,
             problem.status(), problem.detail(), id);
           body.fail(problem, id);
         }
       }
     }
-  }
-
-  /**
-   * The format an {@code Accept} header asks for, as vertx-web parsed it (its types in order of preference): NDJSON
-   * by default and for {@code *}{@code /*}, SSE when asked; a type of quality 0 is refused (RFC 9110, 12.5.1), even
-   * where a wildcard would allow it; null when neither format is acceptable.
-   */
-  static String negotiate(List<MIMEHeader> accepted) {
-    if (accepted.isEmpty()) {
-      return StreamBody.NDJSON;
-    }
-    for (MIMEHeader range : accepted) {
-      if (range.weight() < 0.001f) {
-        continue;
-      }
-      for (String format : List.of(StreamBody.NDJSON, StreamBody.SSE)) {
-        if (matches(range, format) && quality(accepted, format) > 0) {
-          return format;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The quality the client gives a format: that of the most specific range that matches it (0 if none does). */
-  private static float quality(List<MIMEHeader> accepted, String format) {
-    float quality = 0;
-    int best = -1;
-    for (MIMEHeader range : accepted) {
-      if (matches(range, format)) {
-        int specificity = "*".equals(range.component()) ? 0 : "*".equals(range.subComponent()) ? 1 : 2;
-        if (specificity > best) {
-          best = specificity;
-          quality = range.weight();
-        }
-      }
-    }
-    return quality;
-  }
-
-  private static boolean matches(MIMEHeader range, String format) {
-    String[] parts = format.split("/");
-    return ("*".equals(range.component()) || parts[0].equalsIgnoreCase(range.component()))
-      && ("*".equals(range.subComponent()) || parts[1].equalsIgnoreCase(range.subComponent()));
   }
 }

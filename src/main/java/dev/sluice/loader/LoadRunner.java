@@ -138,7 +138,7 @@ final class LoadRunner {
           stats.failed(Faults.of(ar.cause()).cause());
         } else if (p.problem().status() >= 500) {
           // refused rather than failed: a short circuit (circuit_open) or a full loader (unavailable)
-          stats.failed(p.getCause() != null ? Faults.of(p.getCause()).cause() : p.problem().type());
+          stats.failed(p.getCause() != null ? Faults.of(p.getCause()).cause() : Faults.REFUSED_CAUSE);
         }
       });
   }

@@ -29,8 +29,6 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,6 +58,7 @@ public abstract class LoaderVerticle extends VerticleBase {
   private Items items;
   private Limiter limiter;
   private Resilience resilience;
+  private CursorCodec cursors;
   /** Whether this instance counts among the node's running parts ({@link NodeState#running}). */
   private boolean counted;
   /** What unregisters each following stream's listener still registered: done on stop at the latest. */
@@ -81,9 +80,10 @@ public abstract class LoaderVerticle extends VerticleBase {
     if (!settings.lazy().enableBackpressure()) {
       LOG.warn("config.ignored key=lazy_loading.enable_backpressure value=false: streams are always flow-controlled");
     }
-    CursorCodec cursors = new CursorCodec(settings.cursor().secret(), Duration.ofSeconds(settings.cursor().ttlSeconds()),
-      Clock.systemUTC());
+    cursors = CursorCodec.of(settings.cursor());
     LoaderStats stats = LoaderStats.of(vertx, Operation.familyOf(address()));
+    stats.operations(java.util.Arrays.stream(Operation.values())
+      .filter(op -> op.address().equals(address()) && !op.streaming()).map(Operation::qualifiedName).toList());
     resilience = new Resilience(vertx, Operation.familyOf(address()), settings.resilience(),
       settings.lazy().retryAttempts(), settings.lazy().retryDelaySeconds(), settings.lazy().timeoutSeconds(), stats);
     // a snapshot for the ranges of one listing is held until they have all opened, as long as a stream's open may wait
@@ -251,26 +251,8 @@ public abstract class LoaderVerticle extends VerticleBase {
       return;
     }
     try {
-      Params params = new Params(message.body());
-      // a resume position from the SSE Last-Event-ID header travels under the header's name, so a bad one is
-      // reported as that header, not as the query parameter
-      String parameter = message.body().containsKey(StreamProtocol.LAST_EVENT_ID) ? StreamProtocol.LAST_EVENT_ID
-        : "after";
-      String after = params.string(parameter, 1, Bounds.MAX_CURSOR, false);
-      String until = params.string(StreamProtocol.UNTIL, 1, Bounds.MAX_CURSOR, false);
-      String snapshot = params.string(StreamProtocol.SNAPSHOT, 1, Bounds.MAX_SNAPSHOT, false);
-      boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.bool("follow", false));
-      if (following && until != null) {
-        params.fail(StreamProtocol.UNTIL, "cannot be combined with follow=true");
-      }
-      if (snapshot != null && (following || !Snapshots.valid(snapshot))) {
-        params.fail(StreamProtocol.SNAPSHOT, following ? "cannot be combined with follow=true"
-          : "is not an exported snapshot's id");
-      }
-      ListQuery query = planners.planStream(operation, params);
-      streams.run(operation, query, streams.resumeFrom(operation, query, after, parameter),
-        streams.resumeFrom(operation, query, until, StreamProtocol.UNTIL), snapshot, message,
-        following ? wakeups(plan.followTable()) : null);
+      Planners.StreamRequest request = planners.streamRequest(operation, message.body(), cursors);
+      streams.run(operation, request, message, request.following() ? wakeups(plan.followTable()) : null);
     } catch (ProblemException e) {
       fail(message, e.problem());
     } catch (RuntimeException e) {

@@ -135,6 +135,10 @@ final class Pages {
     });
   }
 
+  /** A range's rows and its total, reconciled with what the read saw. */
+  private record Ranged(Rows rows, Total total) {
+  }
+
   /**
    * Virtual scroll: the rows at indexes {@code [start, end)}, by a keyset seek from the nearest remembered
    * checkpoint plus a skip of less than a checkpoint step ({@link ScrollIndex}).
@@ -148,12 +152,21 @@ final class Pages {
       List<String> fromKey = from == null ? null : from.key();
       long fromIndex = from == null ? 0 : from.index();
       Sql sql = Plans.keyset(q, format, fromKey, false, true, start - fromIndex, span);
-      return Future.all(query(sql), total(q, count));
-    }).map(done -> {
-      Rows data = new Rows(done.resultAt(0), span, false);
-      Total total = done.resultAt(1);
+      return Future.all(query(sql), total(q, count)).compose(done -> {
+        Rows data = new Rows(done.resultAt(0), span, false);
+        Total total = done.resultAt(1);
+        if (data.size() > 0 || start == 0 || total == Total.NONE) {
+          return Future.succeededFuture(new Ranged(data, total.reconcile(start + data.size(), data.more)));
+        }
+        // at or past the end: the listing ends within a step of the checkpoint, so its rows from there are few to
+        // count, and the total is exact, as it is for a range just before the end
+        return query(Plans.countFrom(q, format, fromKey, start - fromIndex))
+          .map(rows -> new Ranged(data, Total.exact(fromIndex + rows.iterator().next().getLong(0))));
+      });
+    }).map(ranged -> {
+      Rows data = ranged.rows();
       boolean more = data.more;
-      Total reconciled = data.size() == 0 && start > 0 ? total : total.reconcile(start + data.size(), more);
+      Total reconciled = ranged.total();
       JsonObject range = new JsonObject()
         .put("start_index", start)
         .put("end_index", start + data.size())

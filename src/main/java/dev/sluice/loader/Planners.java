@@ -1,9 +1,11 @@
 package dev.sluice.loader;
 
 import dev.sluice.bus.Operation;
+import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.problem.Problem;
 import dev.sluice.problem.ProblemException;
+import dev.sluice.strategy.CursorCodec;
 import dev.sluice.strategy.ListQuery;
 import dev.sluice.strategy.Params;
 import io.vertx.core.json.JsonObject;
@@ -90,6 +92,62 @@ public final class Planners {
   ListQuery planStream(Operation operation, Params params) {
     StreamPlan plan = streams.get(operation);
     return validated(params, () -> plan.planner().plan(params));
+  }
+
+  /**
+   * A stream request, read and checked: what it lists, where it starts and ends, in which snapshot, whether it
+   * follows.
+   *
+   * @param after     the keyset values to start after (a resumed stream), or null
+   * @param until     the keyset values of the last item to send, or null
+   * @param following the stream stays open and sends the rows written after ({@link StreamPlan#followTable})
+   */
+  public record StreamRequest(ListQuery query, List<String> after, List<String> until, String snapshot,
+                              boolean following) {
+  }
+
+  /** Whether {@code operation} is a stream planned here. */
+  public boolean streams(Operation operation) {
+    return streams.containsKey(operation);
+  }
+
+  /**
+   * Reads a stream request's parameters, with the same faults for every client (the loader when the stream opens, the
+   * gateway for a {@code HEAD}, which opens nothing): a {@link ProblemException} (400) naming every bad parameter.
+   * Resume positions are checked with {@code cursors}, which must hold the loaders' secret.
+   */
+  public StreamRequest streamRequest(Operation operation, JsonObject request, CursorCodec cursors) {
+    StreamPlan plan = streams.get(operation);
+    if (plan == null) {
+      throw new ProblemException(Problem.notFound("No stream " + operation.qualifiedName()));
+    }
+    Params params = new Params(request);
+    // a resume position from the SSE Last-Event-ID header travels under the header's name, so a bad one is reported
+    // as that header, not as the query parameter
+    String parameter = request.containsKey(StreamProtocol.LAST_EVENT_ID) ? StreamProtocol.LAST_EVENT_ID : "after";
+    String after = params.string(parameter, 1, Bounds.MAX_CURSOR, false);
+    String until = params.string(StreamProtocol.UNTIL, 1, Bounds.MAX_CURSOR, false);
+    String snapshot = params.string(StreamProtocol.SNAPSHOT, 1, Bounds.MAX_SNAPSHOT, false);
+    Boolean follow = params.bool("follow", false);
+    boolean following = plan.followTable() != null && Boolean.TRUE.equals(follow);
+    if (following && until != null) {
+      params.fail(StreamProtocol.UNTIL, "cannot be combined with follow=true");
+    }
+    if (snapshot != null && (following || !Snapshots.valid(snapshot))) {
+      params.fail(StreamProtocol.SNAPSHOT, following ? "cannot be combined with follow=true"
+        : "is not an exported snapshot's id");
+    }
+    ListQuery query = planStream(operation, params);
+    String binding = CursorCodec.binding(query.canonical());
+    return new StreamRequest(query, position(cursors, after, parameter, operation, binding),
+      position(cursors, until, StreamProtocol.UNTIL, operation, binding), snapshot, following);
+  }
+
+  /** The keyset values a resume position names; a forged or foreign one is a 400 naming {@code parameter}. */
+  private static List<String> position(CursorCodec cursors, String position, String parameter, Operation operation,
+                                       String binding) {
+    return position == null ? null
+      : cursors.decode(position, parameter, operation.qualifiedName(), binding, 2).key();
   }
 
   /**

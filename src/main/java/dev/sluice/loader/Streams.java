@@ -52,6 +52,10 @@ final class Streams {
   private final Resilience resilience;
   private final Snapshots snapshots;
   private final Map<String, Double> averageRowBytes = new HashMap<>();
+  /** Streams that may hold a cursor at once: one connection of the stream pool each. */
+  private final int capacity;
+  /** Streams holding (or opening) a cursor now. */
+  private int holding;
 
   /** What wakes a following stream: something new was written; registering returns what unregisters. */
   @FunctionalInterface
@@ -68,14 +72,7 @@ final class Streams {
     this.cursors = cursors;
     this.settings = settings;
     this.stats = stats;
-  }
-
-  /**
-   * Decodes the resume position of a stream request: before the stream is accepted, so a forged one is a 400.
-   */
-  List<String> resumeFrom(Operation op, ListQuery q, String after, String parameter) {
-    return after == null ? null
-      : cursors.decode(after, parameter, op.qualifiedName(), CursorCodec.binding(q.canonical()), 2).key();
+    this.capacity = Math.max(1, settings.database().poolSize());
   }
 
   /**
@@ -83,8 +80,9 @@ final class Streams {
    * {@code until}, included, when it is given) to the consumer. With {@code follow}, the stream then stays open and
    * sends the rows that come after, whenever {@code follow} fires (never with {@code until}).
    */
-  void run(Operation op, ListQuery q, List<String> from, List<String> until, String snapshot,
-           Message<JsonObject> open, Wakeups follow) {
+  void run(Operation op, Planners.StreamRequest request, Message<JsonObject> open, Wakeups follow) {
+    ListQuery q = request.query();
+    List<String> from = request.after();
     String address = open.headers().get(StreamProtocol.STREAM_ADDRESS);
     String requestId = open.headers().get(dev.sluice.bus.Addresses.REQUEST_ID_HEADER);
     long credit = Long.parseLong(open.headers().get(StreamProtocol.CREDIT));
@@ -99,7 +97,7 @@ final class Streams {
       .onSuccess(out -> {
         out.startAfter(from);
         Run run = new Run(op, out, open, requestId);
-        pump(Plans.stream(q, rows, from, until), snapshot, batch, out, address, follow == null, run::accept)
+        pump(Plans.stream(q, rows, from, request.until()), request.snapshot(), batch, out, address, follow == null, run::accept)
           .compose(v -> follow == null ? Future.succeededFuture()
             : new Follower(q, rows, from, batch, out, follow).done())
           .onComplete(run::end);
@@ -177,8 +175,13 @@ final class Streams {
             problem.status(), Faults.of(ar.cause()).cause(), requestId);
         } else {
           open.fail(problem.status(), problem.toJson().encode());
-          LOG.warn("stream.refused op={} status={} cause={} request_id={}", name, problem.status(),
-            Faults.of(ar.cause()).cause(), requestId);
+          if (problem.status() < 500) {
+            LOG.info("stream.refused op={} status={} detail=\"{}\" request_id={}", name, problem.status(),
+              problem.detail(), requestId);
+          } else {
+            LOG.warn("stream.refused op={} status={} cause={} request_id={}", name, problem.status(),
+              Faults.of(ar.cause()).cause(), requestId);
+          }
         }
       }
     }
@@ -186,6 +189,18 @@ final class Streams {
 
   private Future<Void> pump(Sql sql, String snapshot, int fetchSize, BusWriteStream<Row> out, String address,
                             boolean end, Runnable accept) {
+    // a stream holds a connection for as long as it reads its cursor: one the pool cannot give now is refused at once
+    // (429, a matter of capacity, not a fault: the breaker never hears of it), never queued for the pool
+    if (holding >= capacity) {
+      return Future.failedFuture(new ProblemException(Problem.tooManyStreams("The " + stats.family() + " loader is "
+        + "sending as many streams as it has connections for (" + capacity + "); try again shortly")));
+    }
+    holding++;
+    return opened(sql, snapshot, fetchSize, out, address, end, accept).andThen(ar -> holding--);
+  }
+
+  private Future<Void> opened(Sql sql, String snapshot, int fetchSize, BusWriteStream<Row> out, String address,
+                              boolean end, Runnable accept) {
     // only the opening is tried again (through the breaker): once a row is sent, a failure ends the stream
     List<Future<Cursor>> tries = new java.util.ArrayList<>();
     return resilience.call(() -> {

@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Health {
 
-  /** How a judged figure stands. A critical one turns its health check DOWN. */
+  /** How a judged figure stands. Critical memory turns its health check DOWN; a loader's figures never do. */
   public enum Level {
     HEALTHY, WARNING, CRITICAL;
 

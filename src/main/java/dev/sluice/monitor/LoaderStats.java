@@ -1,5 +1,7 @@
 package dev.sluice.monitor;
 
+import dev.sluice.problem.Faults;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,13 +88,49 @@ public final class LoaderStats {
     Gauge.builder("sluice.stream.batches.in_flight", inFlight,
         open -> open.stream().mapToLong(LongSupplier::getAsLong).sum()).tag("loader", family)
       .description("Batches the loader's streams sent that their readers have not acknowledged yet").register(meters);
+    // every cause a failure or a retry can have is known (Faults): each series exists at 0 from the start, so that
+    // rate(...) alerts have data before the first failure
+    for (Faults.Rule rule : Faults.RULES) {
+      errorCounter(rule.cause());
+      if (rule.kind() == Faults.Kind.TRANSIENT) {
+        retryCounter(rule.cause());
+      }
+    }
+    errorCounter(Faults.UNKNOWN_CAUSE);
+    errorCounter(Faults.REFUSED_CAUSE);
+  }
+
+  private Counter errorCounter(String cause) {
+    return meters.counter("sluice.load.errors", "loader", family, "cause", cause);
+  }
+
+  private Counter retryCounter(String cause) {
+    return meters.counter("sluice.load.retries", "loader", family, "cause", cause);
+  }
+
+  /** The data family these figures are of. */
+  public String family() {
+    return family;
   }
 
   /** How long one operation's loads take, as a histogram: {@code sluice_load_seconds}. */
   public void timed(String operation, long nanos) {
-    timers.computeIfAbsent(operation, op -> Timer.builder("sluice.load").tags("loader", family, "operation", op)
+    timer(operation).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Registers the histogram of each of {@code operations} (at 0) before its first load, so that a dashboard's
+   * {@code rate(sluice_load_seconds_count[…])} has a series from the start.
+   */
+  public void operations(List<String> operations) {
+    operations.forEach(this::timer);
+  }
+
+  private Timer timer(String operation) {
+    return timers.computeIfAbsent(operation, op -> Timer.builder("sluice.load")
+      .tags("loader", family, "operation", op)
       .description("Loads from PostgreSQL, per operation").publishPercentileHistogram()
-      .register(meters)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      .register(meters));
   }
 
   /** A stream began sending; {@code inFlight} tells its batches in flight until it closes. */
@@ -144,14 +182,14 @@ public final class LoaderStats {
   public void failed(String cause) {
     errors.increment();
     errorsByCause.computeIfAbsent(cause, c -> new LongAdder()).increment();
-    meters.counter("sluice.load.errors", "loader", family, "cause", cause).increment();
+    errorCounter(cause).increment();
   }
 
   /** A load tried again after a failure with {@code cause}. */
   public void retried(String cause) {
     retries.increment();
     retriesByCause.computeIfAbsent(cause, c -> new LongAdder()).increment();
-    meters.counter("sluice.load.retries", "loader", family, "cause", cause).increment();
+    retryCounter(cause).increment();
   }
 
   /** The state of the family's circuit breaker ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}). */

@@ -58,8 +58,8 @@ final class NodeReport {
   /**
    * The node's health: {@code {status, shutting_down, database, memory, loaders: {family: {breaker, level, …}}}}
    * for the loaders it runs; {@code status} is {@code DOWN} when the node is shutting down, its round trip to
-   * PostgreSQL failed, memory is critical, or one of its loaders has its circuit open or is judged critical, as the
-   * node's own {@code /health} checks would be.
+   * PostgreSQL failed, memory is critical, or one of its loaders has its circuit open, as the node's own
+   * {@code /health} checks would be (a loader's figures, its hit rate, are shown and never make it DOWN).
    *
    * @param judgement the monitor's {@code {memory, loaders}} judgement ({@code action: health})
    * @param database  the monitor's round trip to PostgreSQL ({@code action: ping})
@@ -74,7 +74,7 @@ final class NodeReport {
       String breaker = LoaderStats.of(vertx, family).breakerState().toLowerCase(Locale.ROOT);
       JsonObject figures = new JsonObject().put("breaker", breaker)
         .mergeIn(judgement.getJsonObject("loaders").getJsonObject(family, new JsonObject()));
-      up &= !"open".equals(breaker) && !"critical".equals(figures.getString("level"));
+      up &= !"open".equals(breaker);
       loaders.put(family, figures);
     }
     return new JsonObject()

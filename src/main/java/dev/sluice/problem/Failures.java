@@ -26,6 +26,7 @@ public final class Failures {
   public static final int INTERNAL = 500;
   public static final int UNAVAILABLE = 503;
   public static final int TIMEOUT = 504;
+  public static final int HTTP_VERSION_NOT_SUPPORTED = 505;
   /**
    * The event-bus failure code of a loader that is stopping (its verticle undeploys, its node leaves): the request
    * reached a loader that will not serve it, and another instance may. Senders try again; HTTP sees a 503.

@@ -27,7 +27,12 @@ public final class Faults {
     /** The load ran past its timeout. 504, not retried: it would only run as long again. */
     TIMEOUT,
     /** The statement itself is at fault (syntax, data, constraint, permission) or Sluice is. 500, not retried. */
-    PERMANENT
+    PERMANENT,
+    /**
+     * Sluice's own capacity is used up (a pool's wait queue is full): 503, not retried, and not the database's fault,
+     * so it never counts towards opening a breaker.
+     */
+    BUSY
   }
 
   /**
@@ -53,12 +58,16 @@ public final class Faults {
     type(ConnectException.class, "connect_failed", Kind.TRANSIENT),
     // the socket failed under a command (reset, broken pipe): how vertx-pg-client reports a terminated backend
     type(IOException.class, "connection_lost", Kind.TRANSIENT),
-    type(ConnectionPoolTooBusyException.class, "pool_full", Kind.UNAVAILABLE),
+    type(ConnectionPoolTooBusyException.class, "pool_full", Kind.BUSY),
     type(OpenCircuitException.class, "circuit_open", Kind.UNAVAILABLE),
     type(io.vertx.circuitbreaker.TimeoutException.class, "timeout", Kind.TIMEOUT),
     type(PgException.class, "statement_error", Kind.PERMANENT));
 
-  private static final Rule UNKNOWN = new Rule("internal", Kind.PERMANENT, t -> true);
+  /** The cause of a failure no row matches: a fault of Sluice. */
+  public static final String UNKNOWN_CAUSE = "internal";
+  /** The cause of a load Sluice refused itself, without trying it (a loader at its limit, or stopping). */
+  public static final String REFUSED_CAUSE = "refused";
+  private static final Rule UNKNOWN = new Rule(UNKNOWN_CAUSE, Kind.PERMANENT, t -> true);
 
   private Faults() {
   }
@@ -82,7 +91,8 @@ public final class Faults {
       return false;
     }
     Rule rule = of(failure);
-    return rule != UNKNOWN && rule.kind() != Kind.PERMANENT && !"circuit_open".equals(rule.cause());
+    return rule != UNKNOWN && rule.kind() != Kind.PERMANENT && rule.kind() != Kind.BUSY
+      && !"circuit_open".equals(rule.cause());
   }
 
   public static boolean retriable(Throwable failure) {
@@ -100,6 +110,7 @@ public final class Faults {
     return switch (of(failure).kind()) {
       case TIMEOUT -> Problem.timeout("The load ran past its timeout of " + timeoutSeconds + " s");
       case TRANSIENT, UNAVAILABLE -> Problem.unavailable("The database is unavailable or busy", retryAfterSeconds);
+      case BUSY -> Problem.unavailable("Too many loads in progress; try again shortly", retryAfterSeconds);
       case PERMANENT -> Problem.internal();
     };
   }

@@ -68,13 +68,22 @@ public record Problem(String type, String title, int status, String detail, List
   }
 
   public static Problem tooManyStreams() {
-    return new Problem("too-many-streams", "Too many streams", Failures.TOO_MANY_REQUESTS,
-      "Too many concurrent streams; try again shortly", List.of(), 1);
+    return tooManyStreams("Too many concurrent streams; try again shortly");
+  }
+
+  /** A stream refused for want of capacity (not a fault): 429 with {@code Retry-After: 1}. */
+  public static Problem tooManyStreams(String detail) {
+    return new Problem("too-many-streams", "Too many streams", Failures.TOO_MANY_REQUESTS, detail, List.of(), 1);
   }
 
   /** A stream its consumer cancelled; ends the producer, never reaches an HTTP client. */
   public static Problem cancelled() {
-    return of(Failures.CLIENT_CLOSED, "cancelled", "Cancelled", "The consumer cancelled the stream");
+    return cancelled("The consumer cancelled the stream");
+  }
+
+  /** A stream its consumer cancelled, saying why. */
+  public static Problem cancelled(String detail) {
+    return of(Failures.CLIENT_CLOSED, "cancelled", "Cancelled", detail);
   }
 
   public static Problem internal() {

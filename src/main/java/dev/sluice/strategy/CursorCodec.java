@@ -37,6 +37,11 @@ public final class CursorCodec {
   private final Duration lifetime;
   private final Clock clock;
 
+  /** The codec of the configuration in effect: its secret and lifetime, on the system clock. */
+  public static CursorCodec of(dev.sluice.config.CursorConfig config) {
+    return new CursorCodec(config.secret(), Duration.ofSeconds(config.ttlSeconds()), Clock.systemUTC());
+  }
+
   public CursorCodec(String secret, Duration lifetime, Clock clock) {
     this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     this.lifetime = lifetime;

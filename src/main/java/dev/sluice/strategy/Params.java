@@ -37,6 +37,10 @@ public final class Params {
   /** The last instant a time parameter may name, the end of year 9999 at PostgreSQL's precision. */
   static final OffsetDateTime LATEST = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC);
 
+  /** A time whose {@code +hh:mm} offset was sent unencoded, so that the query string read its {@code +} as a space. */
+  private static final java.util.regex.Pattern UNENCODED_PLUS = java.util.regex.Pattern.compile(
+    "\\d{4}-\\d{2}-\\d{2}T[0-9:.]+ \\d{2}(:?\\d{2})?");
+
   private final JsonObject raw;
   private final List<ParameterError> errors = new ArrayList<>();
 
@@ -146,9 +150,12 @@ public final class Params {
     }
     long parsed;
     try {
-      parsed = Long.parseLong(value.trim());
+      if (!decimal(value, min < 0)) {
+        throw new NumberFormatException(value);
+      }
+      parsed = Long.parseLong(value);
     } catch (NumberFormatException e) {
-      fail(name, "must be a whole number between " + min + " and " + max);
+      fail(name, "must be a whole number between " + min + " and " + max + ", in ASCII digits (no sign, no spaces)");
       return defaultValue;
     }
     if (parsed < min || parsed > max) {
@@ -156,6 +163,24 @@ public final class Params {
       return defaultValue;
     }
     return parsed;
+  }
+
+  /**
+   * Whether {@code value} is written in ASCII digits only (a minus first when {@code signed}): Java would also read
+   * {@code +5}, {@code ٥} and {@code ５}, which no client means as a number on purpose.
+   */
+  private static boolean decimal(String value, boolean signed) {
+    int start = signed && value.startsWith("-") ? 1 : 0;
+    if (value.length() == start) {
+      return false;
+    }
+    for (int i = start; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   public int integer(String name, int min, int max, int defaultValue) {
@@ -204,7 +229,10 @@ public final class Params {
         fail(name, "must be a comma-separated list of: " + String.join(", ", allowed));
         return defaultValue;
       }
-      values.add(trimmed);
+      if (!values.add(trimmed)) {
+        fail(name, "names " + trimmed + " twice; each may be listed once");
+        return defaultValue;
+      }
     }
     return List.copyOf(values);
   }
@@ -265,7 +293,12 @@ public final class Params {
         if (id.length() != 36) {
           throw new IllegalArgumentException(id);
         }
-        ids.add(UUID.fromString(id));
+        UUID parsed = UUID.fromString(id);
+        if (ids.contains(parsed)) {
+          fail(name, "lists " + id + " twice; each id may be listed once");
+          return null;
+        }
+        ids.add(parsed);
       } catch (IllegalArgumentException e) {
         fail(name, "must be a comma-separated list of UUIDs; '" + abbreviate(id) + "' is not one");
         return null;
@@ -296,7 +329,9 @@ public final class Params {
         ? LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC)
         : OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     } catch (DateTimeParseException e) {
-      fail(name, "must be an ISO-8601 time with an offset (2026-01-15T10:30:00Z) or a date (2026-01-15)");
+      fail(name, "must be an ISO-8601 time with an offset (2026-01-15T10:30:00Z) or a date (2026-01-15)"
+        + (UNENCODED_PLUS.matcher(value).matches() ? "; its offset arrived as a space: a + in a query string means a "
+          + "space, write it %2B (2026-01-15T10:30:00%2B05:00)" : ""));
       return null;
     } catch (DateTimeException e) {
       time = null; // parsed, but past the years Java holds once moved to UTC (+999999999-12-31T23:59:59-18:00)

@@ -41,6 +41,15 @@ public final class Plans {
     return sql;
   }
 
+  /**
+   * How many rows there are from the row at {@code from} (included; from the top when null), counting at most
+   * {@code limit}: where a listing ends, read from a checkpoint within a step of it.
+   */
+  public static Sql countFrom(ListQuery q, RowFormat rows, List<String> from, long limit) {
+    return Sql.of("SELECT count(*) FROM (").append(rowsWithKeys(q, rows, from, false, true))
+      .append(" LIMIT ").param(limit).append(") AS counted");
+  }
+
   /** Every row after a position (or from the start), in order, with its key values after it: what a stream reads. */
   public static Sql stream(ListQuery q, RowFormat rows, List<String> after) {
     return stream(q, rows, after, null);

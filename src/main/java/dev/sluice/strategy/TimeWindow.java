@@ -35,6 +35,15 @@ public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket
     if (start == null || end == null) {
       return null; // a fault is recorded already
     }
+    if (!end.isAfter(start) && params.has(startName) != params.has(endName)) {
+      // one side given, at the very edge of the times a request may name: nothing fits on its other side
+      if (params.has(startName)) {
+        params.fail(startName, "must be before " + Params.LATEST.toInstant() + ", the last time a window may end");
+      } else {
+        params.fail(endName, "must be after " + Params.EARLIEST.toInstant() + ", the first time a window may start");
+      }
+      return null;
+    }
     if (!end.isAfter(start)) {
       params.fail(endName, "must be after " + startName);
       return null;

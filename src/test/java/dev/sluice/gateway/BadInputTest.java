@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -92,11 +93,7 @@ class BadInputTest {
     "/api/v1/analytics/reports/revenue | reportType",
     "/api/v1/search?query=music&type=audio | type",
     "/api/v1/users/analytics?bucket=2h | bucket",
-    // identifiers
-    "/api/v1/users/not-a-uuid/videos | userId",
-    "/api/v1/users/123/sessions | userId",
-    "/api/v1/videos/xyz/analytics | videoId",
-    "/api/v1/templates/0000/assets | templateId",
+    // identifiers in the query (an id in the path that is not a UUID is a 404: idInPath)
     "/api/v1/videos?user_id=42 | user_id",
     // times and windows
     "/api/v1/users/analytics?start=2026-13-01&end=2026-12-02 | start",
@@ -117,11 +114,31 @@ class BadInputTest {
     "/api/v1/search | query",
     "/api/v1/search?query= | query",
     "/api/v1/search/suggestions | query",
-    // repeated parameters
+    // repeated parameters, and a value listed twice
     "/api/v1/templates?page=1&page=2 | page",
+    "/api/v1/analytics/platform?metrics=views,views | metrics",
+    "/api/v1/videos?ids=00000000-0000-0000-0000-000000000001,00000000-0000-0000-0000-000000000001 | ids",
+    // numbers in ASCII digits only: not Arabic-Indic or fullwidth digits, no sign, no spaces
+    "/api/v1/videos?limit=%D9%A5 | limit",
+    "/api/v1/videos?limit=%EF%BC%95 | limit",
+    "/api/v1/videos?limit=%2B5 | limit",
+    "/api/v1/videos?limit=%205%20 | limit",
+    "/api/v1/videos?limit=5+ | limit",
   })
   void rejected(String path, String parameter) {
     rejects(path, parameter);
+  }
+
+  @ParameterizedTest(name = "{0} is a 404")
+  @ValueSource(strings = {"/api/v1/users/not-a-uuid/videos", "/api/v1/users/123/sessions",
+    "/api/v1/videos/xyz/analytics", "/api/v1/templates/0000/assets", "/api/v1/videos/xyz", "/api/v1/users/123",
+    "/api/v1/templates/0000", "/api/v1/videos/00000000-0000-0000-0000-00000000000g/analytics"})
+  @DisplayName("an id in the path that is not a UUID names no resource: a 404, as an unknown id and "
+    + "/videos/notauuid are")
+  void idInPath(String path) {
+    HttpResponse<Buffer> response = service.get(path);
+    assertEquals(404, response.statusCode(), () -> path + " -> " + response.bodyAsString());
+    assertEquals("application/problem+json", response.getHeader("Content-Type"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.sluice.gateway;
 
+import dev.sluice.LogCapture;
 import dev.sluice.Service;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -12,11 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +65,211 @@ class EdgeTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** A raw exchange: {@code request}'s bytes as they are, and everything the server sends until it closes. */
+  private static String raw(Service on, byte[] request) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", on.config.getJsonObject("http").getInteger("port"))) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request);
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String raw(Service on, String request) {
+    return raw(on, request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+  }
+
+  /** The JSON body of a raw response. */
+  private static JsonObject rawBody(String response) {
+    return new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4));
+  }
+
+  /** The access-log line of a request id, waited for (the access log is written off the event loop). */
+  private static LogCapture.Line accessLine(LogCapture log, String requestId) {
+    LogCapture.Line line = log.await(5_000, l -> l.message().contains("request_id=" + requestId));
+    assertNotNull(line, () -> "no access-log line names " + requestId + " in " + log.lines());
+    return line;
+  }
+
+  @ParameterizedTest(name = "a request line in {0}")
+  @ValueSource(strings = {"HTTP/2.0", "HTTP/1.2", "HTTPS/1.1", "HTTP/3.0"})
+  @DisplayName("a request line in an HTTP version the server does not read is a 505 problem with a request id, logged "
+    + "as unmatched, and the connection closed")
+  void unsupportedVersions(String version) {
+    try (LogCapture log = LogCapture.of("sluice.access")) {
+      String response = raw(service, "GET /api/v1/videos?limit=1 " + version + "\r\nHost: x\r\n\r\n");
+      assertTrue(response.startsWith(version + " 505 "), response);
+      assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/problem+json"),
+        response);
+      JsonObject problem = rawBody(response);
+      assertEquals(505, problem.getInteger("status"));
+      assertEquals("https://sluice.dev/problems/http-version-not-supported", problem.getString("type"));
+      String id = problem.getString("request_id");
+      assertTrue(response.contains("X-Request-Id: " + id), response);
+      LogCapture.Line line = accessLine(log, id);
+      assertTrue(line.message().contains("route=\"unmatched\" status=505"), line::toString);
+      assertEquals(ch.qos.logback.classic.Level.INFO, line.level(), "the client's fault, not the service's");
+    }
+    dev.sluice.monitor.PrometheusText metrics = dev.sluice.monitor.PrometheusText.parse(
+      service.get("/metrics").bodyAsString());
+    assertTrue(metrics.value("vertx_http_server_requests_total", "code", "505", "route", "unmatched") >= 1,
+      "counted under the unmatched route");
+  }
+
+  @Test
+  @DisplayName("requests refused before any route (413, 414, 431, bytes that are not HTTP) have their request id in "
+    + "the access log")
+  void protocolRejectionsLogged() {
+    try (LogCapture log = LogCapture.of("sluice.access")) {
+      List<HttpResponse<Buffer>> refused = List.of(
+        send(service, HttpMethod.GET, "/api/v1/users?q=" + "x".repeat(9_000)),
+        send(service, HttpMethod.GET, "/api/v1/users", "X-Big", "y".repeat(9_000)),
+        service.http.request(HttpMethod.GET, "/api/v1/users").sendBuffer(Buffer.buffer(new byte[70_000]))
+          .toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join());
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (HttpResponse<Buffer> response : refused) {
+        statuses.add(response.statusCode());
+        String id = response.getHeader("X-Request-Id");
+        assertEquals(id, response.bodyAsJsonObject().getString("request_id"));
+        assertTrue(accessLine(log, id).message().contains("status=" + response.statusCode()));
+      }
+      assertEquals(List.of(414, 431, 413), statuses);
+      String garbage = raw(service, "GET /api/v1/users HTTP/1.1\r\nHost x\r\n\r\n");
+      assertTrue(garbage.startsWith("HTTP/1.1 400 "), garbage);
+      assertTrue(accessLine(log, rawBody(garbage).getString("request_id")).message().contains("status=400"));
+    }
+  }
+
+  @Test
+  @DisplayName("a path sent as raw UTF-8 is echoed as the text it was, not as mojibake; bytes that are not UTF-8 are "
+    + "shown percent-encoded")
+  void utf8Path() {
+    String response = raw(service, ("GET /api/v1/vid\u00c3\u00a9os HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    assertTrue(response.startsWith("HTTP/1.1 404 "), response);
+    assertEquals("No resource at GET /api/v1/vidéos", rawBody(response).getString("detail"));
+    String invalid = raw(service, "GET /api/v1/vid\u00ffos HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertEquals("No resource at GET /api/v1/vid%FFos", rawBody(invalid).getString("detail"));
+  }
+
+  @ParameterizedTest(name = "{0} with Accept: {1} -> {2}")
+  @CsvSource(delimiter = '|', value = {
+    "/api/v1/videos?limit=1 | application/xml                | 406",
+    "/api/v1/videos?limit=1 | application/json;q=0           | 406",
+    "/api/v1/videos?limit=1 | application/json;q=0, */*      | 406",
+    "/api/v1/videos?limit=1 | text/html, application/*;q=0.1 | 200",
+    "/api/v1/videos?limit=1 | */*                            | 200",
+    "/api/v1/videos?limit=1 | application/json               | 200",
+    "/api/v1/videos/popular | text/plain                     | 406",
+    "/api/v1/stats          | application/xml                | 406",
+    "/api/v1/stats          | application/*                  | 200",
+    "/health/live           | application/xml                | 406",
+    "/health/live           | application/json               | 200",
+    "/openapi.json          | text/yaml                      | 406",
+    "/openapi.json          | application/json, */*;q=0.1    | 200"})
+  @DisplayName("JSON resources negotiate Accept: a 406 problem when it allows no JSON (q=0 refuses even under a wildcard)")
+  void jsonAccept(String path, String accept, int status) {
+    HttpResponse<Buffer> response = send(service, HttpMethod.GET, path, "Accept", accept);
+    assertEquals(status, response.statusCode(), response::bodyAsString);
+    if (status == 406) {
+      assertEquals(Problems.CONTENT_TYPE, response.getHeader("Content-Type"));
+      assertEquals(406, response.bodyAsJsonObject().getInteger("status"));
+    } else {
+      assertTrue(response.getHeader("Content-Type").startsWith("application/json"), response.getHeader("Content-Type"));
+    }
+  }
+
+  @Test
+  @DisplayName("HEAD sends the headers GET sends, with and without gzip, and refuses the parameters GET refuses, "
+    + "streams included")
+  void headEqualsGet() {
+    for (String path : List.of("/api/v1/users?limit=3", "/api/v1/videos/popular", "/api/v1/videos?limit=40")) {
+      for (String encoding : List.of("gzip", "identity")) {
+        HttpResponse<Buffer> get = send(service, HttpMethod.GET, path, "Accept-Encoding", encoding);
+        HttpResponse<Buffer> head = send(service, HttpMethod.HEAD, path, "Accept-Encoding", encoding);
+        assertEquals(names(get), names(head), path + " " + encoding);
+        for (String name : names(get)) {
+          if (!name.equals("x-request-id") && !name.equals("content-length")) {
+            assertEquals(get.getHeader(name), head.getHeader(name), path + " " + encoding + " " + name);
+          }
+        }
+      }
+    }
+    for (String path : List.of("/api/v1/videos/stream?status=nope", "/api/v1/videos/stream?after=forged",
+      "/api/v1/users/stream?is_active=maybe", "/api/v1/analytics/performance/stream?follow=true&until=x")) {
+      HttpResponse<Buffer> get = send(service, HttpMethod.GET, path);
+      HttpResponse<Buffer> head = send(service, HttpMethod.HEAD, path);
+      assertEquals(400, get.statusCode(), path);
+      assertEquals(400, head.statusCode(), path + ": HEAD validates as GET does");
+    }
+  }
+
+  /** A response's header names, lower case, but those that say how its body travels. */
+  private static java.util.Set<String> names(HttpResponse<Buffer> response) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    response.headers().names().forEach(name -> names.add(name.toLowerCase(java.util.Locale.ROOT)));
+    names.remove("content-length");
+    names.remove("transfer-encoding");
+    return names;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"/metrics", "/openapi.json", "/api/v1/stats", "/health", "/api/v1/videos?limit=40"})
+  @DisplayName("a reply that may be gzip'd says Vary: Accept-Encoding, whichever part compressed it")
+  void varyAcceptEncoding(String path) {
+    HttpResponse<Buffer> gzipped = send(service, HttpMethod.GET, path, "Accept-Encoding", "gzip");
+    assertEquals("gzip", gzipped.getHeader("Content-Encoding"), path);
+    assertTrue(gzipped.getHeader("Vary") != null && gzipped.getHeader("Vary").contains("Accept-Encoding"),
+      () -> path + " Vary: " + gzipped.getHeader("Vary"));
+    HttpResponse<Buffer> plain = send(service, HttpMethod.GET, path);
+    assertTrue(plain.getHeader("Vary") != null && plain.getHeader("Vary").contains("Accept-Encoding"),
+      () -> path + " plain, Vary: " + plain.getHeader("Vary"));
+  }
+
+  @Test
+  @DisplayName("the console's own files are revalidated on every load and carry no invented Last-Modified")
+  void consoleCaching() {
+    HttpResponse<Buffer> file = send(service, HttpMethod.GET, "/console/app.js");
+    assertEquals(200, file.statusCode());
+    assertEquals("no-cache", file.getHeader("Cache-Control"));
+    assertNull(file.getHeader("Last-Modified"));
+  }
+
+  @Test
+  @DisplayName("routes are named by their templates, in the access log and the metrics alike; a request no route "
+    + "matched is 'unmatched' in both")
+  void routeNames() {
+    String video = service.sql("SELECT id::text FROM videos LIMIT 1").get(0).getString(0);
+    try (LogCapture log = LogCapture.of("sluice.access")) {
+      HttpResponse<Buffer> analytics = send(service, HttpMethod.GET, "/api/v1/videos/" + video + "/analytics");
+      assertEquals(200, analytics.statusCode(), analytics::bodyAsString);
+      assertTrue(accessLine(log, analytics.getHeader("X-Request-Id")).message()
+        .contains("route=\"/api/v1/videos/{videoId}/analytics\""));
+      HttpResponse<Buffer> missing = send(service, HttpMethod.GET, "/nothing-here");
+      LogCapture.Line line = accessLine(log, missing.getHeader("X-Request-Id"));
+      assertTrue(line.message().contains("route=\"unmatched\" status=404"), line::toString);
+      assertEquals(ch.qos.logback.classic.Level.INFO, line.level(), "a client error is INFO");
+    }
+    dev.sluice.monitor.PrometheusText metrics = dev.sluice.monitor.PrometheusText.parse(
+      service.get("/metrics").bodyAsString());
+    assertTrue(metrics.value("vertx_http_server_requests_total", "route", "/api/v1/videos/{videoId}/analytics") >= 1);
+    assertTrue(metrics.value("vertx_http_server_requests_total", "code", "404", "route", "unmatched") >= 1);
+    for (dev.sluice.monitor.PrometheusText.Sample sample : metrics.samples()) {
+      String route = sample.labels().get("route");
+      assertTrue(route == null || (!route.isEmpty() && !route.contains(":")), () -> sample + ": one route style");
+    }
+  }
+
+  @Test
+  @DisplayName("a Link to the next page carries the parameters the endpoint reads, and none it does not")
+  void linkCarriesKnownParameters() {
+    HttpResponse<Buffer> page = send(service, HttpMethod.GET, "/api/v1/videos?limit=2&status=ready&foo=bar&x=%3Cy%3E");
+    assertEquals(200, page.statusCode());
+    String link = page.getHeader("Link");
+    assertTrue(link.contains("limit=2") && link.contains("status=ready") && link.contains("cursor="), link);
+    assertFalse(link.contains("foo") || link.contains("x="), link);
   }
 
   @Test

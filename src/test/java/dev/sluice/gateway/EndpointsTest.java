@@ -211,6 +211,27 @@ class EndpointsTest {
   }
 
   @Test
+  @DisplayName("a range read at or past the end is empty and knows the exact total, as one just before the end does")
+  void pastTheEnd() {
+    long total = service.count("SELECT count(*) FROM users WHERE is_active");
+    long inactive = service.count("SELECT count(*) FROM users WHERE NOT is_active");
+    for (long start : List.of(total, total + 1, total + 5_000, 900_000L)) {
+      JsonObject range = envelope("/api/v1/users/range?start_index=" + start + "&end_index=" + (start + 10),
+        "virtual_scroll");
+      assertEquals(0, range.getInteger("count"));
+      assertEquals(new JsonObject().put("start_index", start).put("end_index", start).put("total", total)
+        .put("total_count_type", "exact"), range.getJsonObject("range"), () -> "from " + start);
+    }
+    JsonObject filtered = envelope("/api/v1/users/range?is_active=false&start_index=" + (inactive + 3)
+      + "&end_index=" + (inactive + 13), "virtual_scroll");
+    assertEquals(inactive, filtered.getJsonObject("range").getLong("total"));
+    assertEquals("exact", filtered.getJsonObject("range").getString("total_count_type"));
+    JsonObject uncounted = envelope("/api/v1/users/range?count=none&start_index=" + total + "&end_index="
+      + (total + 10), "virtual_scroll");
+    assertEquals(null, uncounted.getJsonObject("range").getValue("total"), "count=none: no total, exact or not");
+  }
+
+  @Test
   @DisplayName("user analytics count sign-ups, active users and sessions per bucket")
   void userAnalytics() {
     JsonObject window = envelope("/api/v1/users/analytics?start=2026-01-01&end=2026-01-02&bucket=1h", "window");

@@ -124,8 +124,10 @@ class FuzzTest {
       String body = response.bodyAsString();
       JsonObject problem = new JsonObject(body);
       assertEquals(status, problem.getInteger("status"), uri);
+      String asked = java.net.URLDecoder.decode(uri.replace("+", "%2B"), StandardCharsets.UTF_8);
       for (String leak : List.of("Exception", "\tat ", "SELECT", "pg_", "java.")) {
-        assertFalse(body.contains(leak), () -> uri + " leaks " + leak + ": " + body);
+        // a problem may name the value at fault: what the request itself held is no leak
+        assertFalse(body.contains(leak) && !asked.contains(leak), () -> uri + " leaks " + leak + ": " + body);
       }
     }
   }

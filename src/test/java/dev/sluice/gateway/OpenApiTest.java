@@ -62,6 +62,24 @@ class OpenApiTest {
   }
 
   @Test
+  @DisplayName("summaries are plain text (Swagger UI shows them as they are): code marks live in descriptions")
+  void plainSummaries() {
+    int operations = 0;
+    for (String path : document.getJsonObject("paths").fieldNames()) {
+      JsonObject item = document.getJsonObject("paths").getJsonObject(path);
+      for (String method : item.fieldNames()) {
+        JsonObject operation = item.getJsonObject(method);
+        String summary = operation.getString("summary");
+        assertTrue(summary != null && !summary.contains("`"), () -> method + " " + path + ": " + summary);
+        operations++;
+      }
+    }
+    assertTrue(operations >= 30, "every operation looked at");
+    JsonObject videos = document.getJsonObject("paths").getJsonObject("/api/v1/videos").getJsonObject("get");
+    assertTrue(videos.getString("description").contains("`ids`"), videos::encode);
+  }
+
+  @Test
   @DisplayName("a broken copy of the document is refused, so the validation really runs")
   void brokenCopyRefused() {
     JsonObject noResponses = document.copy();

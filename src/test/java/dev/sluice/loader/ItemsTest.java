@@ -89,11 +89,11 @@ class ItemsTest {
   void batch() {
     List<UUID> known = ids("videos", 3);
     UUID unknown = new UUID(0, 7);
-    List<UUID> asked = List.of(known.get(2), unknown, known.get(0), known.get(1), known.get(2));
+    List<UUID> asked = List.of(known.get(2), unknown, known.get(0), known.get(1));
     JsonObject envelope = service.getJson("/api/v1/videos?ids="
       + asked.stream().map(UUID::toString).collect(Collectors.joining(",")));
     assertEquals("batch", envelope.getString("strategy"));
-    assertEquals(5, envelope.getInteger("count"));
+    assertEquals(4, envelope.getInteger("count"));
     JsonArray data = envelope.getJsonArray("data");
     for (int i = 0; i < asked.size(); i++) {
       if (asked.get(i).equals(unknown)) {

@@ -1,6 +1,7 @@
 package dev.sluice.monitor;
 
 import dev.sluice.Service;
+import dev.sluice.problem.Faults;
 import dev.sluice.config.MonitorConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,6 +121,51 @@ class HealthTest {
   }
 
   @Test
+  @DisplayName("a run of cold cursor pages (a hit rate the monitor calls critical) leaves /health UP: a hit rate is a "
+    + "tuning signal, shown in the check's data, never a failure")
+  void coldCacheIsHealthy() {
+    service = Service.start(Service.config(new JsonObject()
+      .put("lazy_loading", new JsonObject().put("enable_prefetching", false))
+      .put("monitor", new JsonObject().put("min_lookups", 10))));
+    JsonObject page = service.getJson("/api/v1/videos?limit=1");
+    for (int i = 0; i < 30; i++) {
+      page = service.getJson("/api/v1/videos?limit=1&cursor=" + page.getString("next_cursor"));
+    }
+    JsonObject videos = null;
+    for (long until = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < until; ) {
+      HttpResponse<Buffer> health = service.get("/health");
+      assertEquals(200, health.statusCode(), health::bodyAsString);
+      videos = check(health.bodyAsJsonObject(), "loader.videos");
+      if ("critical".equals(videos.getJsonObject("data").getString("hit_rate_level"))) {
+        break;
+      }
+    }
+    assertEquals("critical", videos.getJsonObject("data").getString("hit_rate_level"),
+      () -> "the walk should have made the hit rate critical: " + service.get("/health").bodyAsString());
+    assertEquals("UP", videos.getString("status"));
+    assertEquals(200, service.get("/health").statusCode());
+    assertEquals(200, service.get("/health/ready").statusCode());
+  }
+
+  /** A fresh node's /metrics holds every failure and retry cause, and each load histogram, at 0. */
+  private static void countersFromTheStart(PrometheusText fresh) {
+    for (String loader : List.of("videos", "users", "analytics", "templates", "search")) {
+      for (Faults.Rule rule : Faults.RULES) {
+        assertTrue(fresh.samples().stream().anyMatch(sample -> sample.name().equals("sluice_load_errors_total")
+            && loader.equals(sample.labels().get("loader")) && rule.cause().equals(sample.labels().get("cause"))),
+          () -> "sluice_load_errors_total{loader=" + loader + ",cause=" + rule.cause() + "}");
+        boolean retried = fresh.samples().stream().anyMatch(sample -> sample.name().equals("sluice_load_retries_total")
+          && loader.equals(sample.labels().get("loader")) && rule.cause().equals(sample.labels().get("cause")));
+        assertEquals(rule.kind() == Faults.Kind.TRANSIENT, retried, () -> "retries of " + rule.cause());
+      }
+      assertEquals(0.0, fresh.value("sluice_load_errors_total", "loader", loader));
+      assertTrue(fresh.samples().stream().anyMatch(sample -> sample.name().equals("sluice_load_seconds_count")
+        && loader.equals(sample.labels().get("loader"))), () -> "sluice_load_seconds of " + loader);
+    }
+    assertEquals(0.0, fresh.value("sluice_load_errors_total", "cause", "refused"));
+  }
+
+  @Test
   @DisplayName("a loader that is not deployed is DOWN, and so is readiness")
   void missingLoader() {
     service = Service.start(Service.config(new JsonObject()), Set.of("templates"));
@@ -131,10 +178,12 @@ class HealthTest {
   }
 
   @Test
-  @DisplayName("/metrics parses as Prometheus text; Sluice's counters move with requests; labels are bounded")
+  @DisplayName("/metrics parses as Prometheus text; every failure and retry cause is there at 0 from the start; "
+    + "Sluice's counters move with requests; labels are bounded")
   void metrics() {
     service = Service.start();
     PrometheusText before = PrometheusText.parse(service.get("/metrics").bodyAsString());
+    countersFromTheStart(before);
     for (int i = 0; i < 3; i++) {
       assertEquals(200, service.get("/api/v1/users?limit=5&role=creator").statusCode());
     }

@@ -112,11 +112,17 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
 
   /** Tells the producer to stop and releases this end; no handler is called after. */
   public void cancel() {
+    cancel("cancelled by its reader");
+  }
+
+  /** As {@link #cancel()}, telling the producer why, in words for its log ({@link StreamProtocol#REASON}). */
+  public void cancel(String reason) {
     if (done) {
       return;
     }
     vertx.eventBus().send(dataAddress + StreamProtocol.CONTROL_SUFFIX, Buffer.buffer(),
-      new DeliveryOptions().addHeader(StreamProtocol.TYPE, StreamProtocol.CANCEL));
+      new DeliveryOptions().addHeader(StreamProtocol.TYPE, StreamProtocol.CANCEL)
+        .addHeader(StreamProtocol.REASON, reason));
     release();
   }
 
@@ -179,7 +185,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
     long seq = Long.parseLong(message.headers().get(StreamProtocol.SEQ));
     if (seq != expectedSeq) {
       fail(new ProblemException(Problem.unavailable("The stream lost message " + expectedSeq + " (got " + seq + ")",
-        1)), true);
+        1)), "it lost message " + expectedSeq + " (got " + seq + ")");
       return;
     }
     expectedSeq++;
@@ -199,8 +205,8 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
       case StreamProtocol.HEARTBEAT -> {
         // nothing to hand on: it only proves the producer is alive
       }
-      case StreamProtocol.ERROR -> fail(new ProblemException(Problem.fromJson(message.body().toString())), false);
-      default -> fail(new IllegalStateException("unknown stream message " + type), true);
+      case StreamProtocol.ERROR -> fail(new ProblemException(Problem.fromJson(message.body().toString())), null);
+      default -> fail(new IllegalStateException("unknown stream message " + type), "unknown stream message " + type);
     }
   }
 
@@ -237,22 +243,25 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
       StreamProtocol.gone(vertx, dataAddress + StreamProtocol.CONTROL_SUFFIX).onSuccess(gone -> {
         if (gone && !done) {
           fail(new ProblemException(Problem.unavailable("The loader node serving this stream left the cluster", 1)),
-            false);
+            null);
         }
       });
     }
   }
 
   private void checkIdle() {
-    if (!done && outstanding > 0 && System.currentTimeMillis() - lastMessage > idleTimeoutMs) {
+    // a producer that has sent its end owes nothing more, whatever credit is left: a reader that has not taken the
+    // end yet is the one to blame, and its own idle check (the HTTP responder's) says so
+    if (!done && end == null && outstanding > 0 && System.currentTimeMillis() - lastMessage > idleTimeoutMs) {
       fail(new ProblemException(Problem.timeout("The stream's producer was silent for " + idleTimeoutMs + " ms")),
-        true);
+        "its producer was silent for " + idleTimeoutMs + " ms");
     }
   }
 
-  private void fail(Throwable failure, boolean tellProducer) {
-    if (tellProducer) {
-      cancel();
+  /** Fails this end; with a {@code reason} the producer is told to stop (why, in its words), else it has stopped. */
+  private void fail(Throwable failure, String reason) {
+    if (reason != null) {
+      cancel(reason);
     } else {
       release();
     }

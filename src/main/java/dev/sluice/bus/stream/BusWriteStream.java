@@ -307,7 +307,9 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       credit += Long.parseLong(message.headers().get(StreamProtocol.CREDIT));
       flush();
     } else if (StreamProtocol.CANCEL.equals(type)) {
-      close(new ProblemException(Problem.cancelled()));
+      String reason = message.headers().get(StreamProtocol.REASON);
+      close(new ProblemException(reason == null ? Problem.cancelled()
+        : Problem.cancelled("The consumer cancelled the stream: " + reason)));
     } else if (StreamProtocol.PROBE.equals(type)) {
       message.reply(Buffer.buffer());
     }

@@ -54,6 +54,8 @@ public final class StreamProtocol {
   public static final String SEQ = "seq";
   public static final String COUNT = "count";
   public static final String POSITION = "position";
+  /** A {@code cancel}'s header: why the consumer stopped, in words for the producer's log. */
+  public static final String REASON = "reason";
 
   /**
    * The open request's parameter that ends a stream: a position (as {@code after}) whose item is the last one sent.

@@ -1,0 +1,110 @@
+package dev.sluice.stream;
+
+import dev.sluice.bus.Operation;
+import dev.sluice.bus.stream.BusReadStream;
+import dev.sluice.bus.stream.BusWriteStream;
+import dev.sluice.bus.stream.StreamBatch;
+import dev.sluice.bus.stream.StreamProtocol;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The credit protocol's two ends on one event bus, with no database: what each end concludes about the other. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@DisplayName("The bus stream's ends judge each other fairly")
+class BusStreamTest {
+
+  static final long IDLE_MS = 300;
+
+  Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().timeout(30, TimeUnit.SECONDS).await();
+  }
+
+  /** A producer at the videos stream's address that sends {@code items} one-line items, one a batch, then its end. */
+  private void producer(int items) {
+    BusWriteStream.ItemEncoder<Integer> encoder = new BusWriteStream.ItemEncoder<>() {
+      @Override
+      public void write(Integer item, Buffer out) {
+        out.appendString(new JsonObject().put("id", item).encode());
+      }
+
+      @Override
+      public List<String> key(Integer item) {
+        return List.of(item.toString());
+      }
+    };
+    vertx.eventBus().<JsonObject>consumer(Operation.VIDEO_STREAM.address(), open -> BusWriteStream.open(vertx,
+        open.headers().get(StreamProtocol.STREAM_ADDRESS), Long.parseLong(open.headers().get(StreamProtocol.CREDIT)),
+        1, IDLE_MS, encoder, key -> "after-" + key.get(0))
+      .onSuccess(out -> {
+        open.reply(new JsonObject());
+        for (int i = 1; i <= items; i++) {
+          out.write(i);
+        }
+        out.end();
+      }));
+  }
+
+  @Test
+  @DisplayName("a producer that sent everything and its end is not 'silent' while its reader holds back: the reader "
+    + "gets every batch and the end when it reads on, long after the idle timeout")
+  void finishedProducerIsNotSilent() throws Exception {
+    producer(3);
+    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), 4, 0.8, IDLE_MS)
+      .timeout(10, TimeUnit.SECONDS).await();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    List<StreamBatch> batches = new CopyOnWriteArrayList<>();
+    List<Boolean> ended = new CopyOnWriteArrayList<>();
+    vertx.runOnContext(v -> stream.pause().exceptionHandler(failures::add).endHandler(e -> ended.add(true))
+      .handler(batches::add));
+    Thread.sleep(IDLE_MS * 4); // the reader holds back four idle timeouts; the producer ended long before
+    assertTrue(failures.isEmpty(), () -> "the reader failed the stream: " + failures);
+    assertTrue(batches.isEmpty());
+    vertx.runOnContext(v -> stream.resume());
+    long until = System.currentTimeMillis() + 5_000;
+    while (ended.isEmpty() && System.currentTimeMillis() < until) {
+      Thread.sleep(10);
+    }
+    assertEquals(3, batches.size());
+    assertEquals(List.of(true), ended);
+    assertEquals(new BusReadStream.End(3, "after-3"), stream.end());
+  }
+
+  @Test
+  @DisplayName("a producer that went quiet with credit left is silent: the reader fails the stream after the idle "
+    + "timeout (the check that can fail)")
+  void quietProducerIsSilent() throws Exception {
+    // it accepts the stream and never sends, nor heartbeats: no BusWriteStream behind it
+    vertx.eventBus().<JsonObject>consumer(Operation.VIDEO_STREAM.address(), open -> open.reply(new JsonObject()));
+    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), 4, 0.8, IDLE_MS)
+      .timeout(10, TimeUnit.SECONDS).await();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    vertx.runOnContext(v -> stream.exceptionHandler(failures::add).handler(batch -> { }));
+    long until = System.currentTimeMillis() + 5_000;
+    while (failures.isEmpty() && System.currentTimeMillis() < until) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, failures.size());
+    assertTrue(failures.get(0).getMessage().contains("silent"), failures.get(0)::toString);
+  }
+}
