@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -249,6 +250,54 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(3)
+  @DisplayName("explorer: a jump past the end shows the last row, says so, and keeps the exact total")
+  void jumpsPastTheEnd() throws Exception {
+    openPage("explorer");
+    waitForRows();
+    long count = service.count("SELECT count(*) FROM users WHERE is_active");
+    String lastUser = ids("SELECT id FROM users WHERE is_active ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1",
+      count - 1).get(0);
+    try {
+      // the jump box's own placeholder, then a row a few windows past the end (once the total is known)
+      for (long row : List.of((long) DEEP_ROW, count + 250)) {
+        assertTrue(row >= count, "the active users (" + count + ") end before row " + row);
+        jumpTo(row);
+        wait(30).withMessage(() -> "the last row, " + (count - 1) + ", shown and filled; the total says '"
+            + testid("user-total").getText() + "', rows in the page " + renderedRows())
+          .until(d -> {
+            List<List<Object>> rows = renderedRows();
+            return allLoaded(rows) && rows.stream().anyMatch(r -> ((Number) r.get(0)).longValue() == count - 1);
+          });
+        WebElement total = testid("user-total");
+        assertEquals(String.valueOf(count), total.getDomAttribute("data-total"), "the total is PostgreSQL's count");
+        assertEquals("exact", total.getDomAttribute("data-total-type"));
+        assertEquals(grouped(count) + " users", total.getText());
+        long lastShown = renderedRows().stream().mapToLong(r -> ((Number) r.get(0)).longValue()).max().orElseThrow();
+        assertEquals(count - 1, lastShown, "no row after the last one, not even one loading");
+        WebElement last = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='" + (count - 1)
+          + "']"));
+        assertEquals(lastUser, last.getDomAttribute("data-id"), "the last row is PostgreSQL's last active user");
+        assertTrue(inView(last), "the last row is in view");
+        WebElement note = testid("jump-note");
+        assertTrue(note.isDisplayed(), "the explorer says the jump was past the end");
+        assertTrue(note.getText().contains(grouped(row)) && note.getText().contains(grouped(count))
+          && note.getText().contains(grouped(count - 1)), "names the row asked for, the total and the last row: "
+          + note.getText());
+      }
+      screenshot("explorer-past-the-end");
+      jumpTo(0);
+      wait(30).until(d -> allLoaded(renderedRows()) && firstRowInView() == 0);
+      assertFalse(testid("jump-note").isDisplayed(), "a jump inside the listing says nothing");
+    } finally {
+      // the listing again from its top (two filter changes), whatever this test left
+      new Select(testid("filter-active")).selectByValue("false");
+      new Select(testid("filter-active")).selectByValue("true");
+      waitForRows();
+    }
+  }
+
+  @Test
+  @Order(4)
   @DisplayName("explorer: the role filter re-windows from the top, every row of that role")
   void filtersByRole() {
     openPage("explorer");
@@ -272,7 +321,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @DisplayName("explorer: a click on a row opens that user in the side panel")
   void opensAUser() throws Exception {
     openPage("explorer");
@@ -291,7 +340,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(5)
+  @Order(8)
   @DisplayName("explorer: videos come as cursor pages, Next and Previous follow the cursors, a click opens one")
   void pagesVideos() {
     openPage("explorer");
@@ -313,7 +362,7 @@ class ConsoleBrowserTest {
   // ---- streams ----
 
   @Test
-  @Order(6)
+  @Order(9)
   @DisplayName("streams: a paused reader stops the server's rows streamed (backpressure); resume and cancel work")
   void streamsWithBackpressure() throws Exception {
     long videos = service.count("SELECT count(*) FROM videos");
@@ -366,7 +415,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   @DisplayName("streams: a stream cut by the server resumes from its last checkpoint and counts every video once")
   void resumesFromACheckpoint() throws Exception {
     long videos = service.count("SELECT count(*) FROM videos");
@@ -396,7 +445,7 @@ class ConsoleBrowserTest {
   // ---- dashboard ----
 
   @Test
-  @Order(8)
+  @Order(12)
   @DisplayName("dashboard: every chart draws series with data, breakers show as badges, on a laptop and a phone")
   void drawsCharts() throws Exception {
     // some load on every loader, so that each chart has something to draw
@@ -433,7 +482,7 @@ class ConsoleBrowserTest {
   // ---- API ----
 
   @Test
-  @Order(9)
+  @Order(14)
   @DisplayName("API: Swagger UI lists every path and method of /openapi.json, and Try it out runs a GET")
   void listsTheApi() throws Exception {
     JsonObject document = service.getJson("/openapi.json");
@@ -478,6 +527,25 @@ class ConsoleBrowserTest {
   }
 
   // ---- helpers ----
+
+  /** Jumps the explorer to a row with its jump box. */
+  private static void jumpTo(long row) {
+    testid("jump-input").clear();
+    testid("jump-input").sendKeys(String.valueOf(row));
+    click(testid("jump-go"));
+  }
+
+  /** Whether an element lies inside the explorer's viewport. */
+  private static boolean inView(WebElement element) {
+    return Boolean.TRUE.equals(js("const v = arguments[0].getBoundingClientRect(), r = arguments[1]"
+      + ".getBoundingClientRect(); return r.top >= v.top - 1 && r.bottom <= v.bottom + 1;", testid("user-viewport"),
+      element));
+  }
+
+  /** A number as the console writes it (en-US: 4,627). */
+  private static String grouped(long n) {
+    return String.format(Locale.US, "%,d", n);
+  }
 
   /** How many rows the explorer's viewport shows at once. */
   private static int rowsInView() {
