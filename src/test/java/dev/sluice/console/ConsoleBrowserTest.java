@@ -442,6 +442,36 @@ class ConsoleBrowserTest {
     wait(30).until(d -> activeStreams() == 0.0);
   }
 
+  @Test
+  @Order(11)
+  @DisplayName("streams: the client's rows/s is never below zero, through a stream read to its end, then another "
+    + "started and cancelled")
+  void rateIsNeverNegative() {
+    openPage("streams");
+    wait(30).until(d -> !"reading".equals(testid("stream-state").getDomAttribute("data-state")));
+    // every figure the card shows, recorded by the page: a WebDriver read now and then could miss one
+    js("const card = document.querySelector('[data-testid=stream-rate]'); window.ratesShown = [card.textContent];"
+      + "new MutationObserver(() => window.ratesShown.push(card.textContent))"
+      + ".observe(card, {childList: true, characterData: true, subtree: true});");
+    click(testid("stream-start"));
+    assertTrue(rate() >= 0, "reading: " + rate());
+    wait(180).until(d -> "ended".equals(testid("stream-state").getDomAttribute("data-state")));
+    waitForPolls(2);
+    assertTrue(rate() >= 0, "ended: " + rate());
+
+    click(testid("stream-start"));
+    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 1000) {"
+      + "clearInterval(check); document.querySelector('[data-testid=stream-cancel]').click(); done(); } }, 1); });");
+    assertTrue(rate() >= 0, "started again: " + rate());
+    assertEquals("cancelled", testid("stream-state").getDomAttribute("data-state"));
+    waitForPolls(3);
+    assertTrue(rate() >= 0, "cancelled: " + rate());
+    List<String> shown = strings("return window.ratesShown;");
+    assertTrue(shown.stream().allMatch(text -> text.matches("[\\d,]+")), "every rate shown a count of rows/s, "
+      + "none negative: " + shown.stream().filter(text -> !text.matches("[\\d,]+")).toList());
+    wait(30).until(d -> activeStreams() == 0.0);
+  }
+
   // ---- dashboard ----
 
   @Test
@@ -545,6 +575,24 @@ class ConsoleBrowserTest {
   /** A number as the console writes it (en-US: 4,627). */
   private static String grouped(long n) {
     return String.format(Locale.US, "%,d", n);
+  }
+
+  /** The client's rows/s as the Streams page shows it. */
+  private static long rate() {
+    return Long.parseLong(testid("stream-rate").getText().replace(",", ""));
+  }
+
+  /** Waits for the Streams page's next `n` samples (one a second) of /metrics and of its own row count. */
+  private static void waitForPolls(int n) {
+    for (int i = 0; i < n; i++) {
+      double before = lastPoll();
+      wait(10).until(d -> lastPoll() > before);
+    }
+  }
+
+  private static double lastPoll() {
+    return ((Number) js("const x = window.sluice.charts.stream.data[0]; return x.length ? x[x.length - 1] : 0;"))
+      .doubleValue();
   }
 
   /** How many rows the explorer's viewport shows at once. */
