@@ -509,6 +509,32 @@ class ConsoleBrowserTest {
     }
   }
 
+  @Test
+  @Order(13)
+  @DisplayName("dashboard: opened straight from its link on a phone, its top is below the header, not under it")
+  void opensBelowTheHeaderOnAPhone() throws Exception {
+    browser.manage().window().setSize(new Dimension(390, 844));
+    try {
+      browser.get("about:blank");
+      browser.get(base + "/#dashboard");
+      wait(30).until(d -> "dashboard".equals(js("return window.sluice && window.sluice.page;")));
+      // once the charts are in, the page is long enough to scroll
+      wait(60).until(d -> filledSeries("memory") > 0 && ((Number) js("return document.documentElement.scrollHeight"
+        + " - innerHeight;")).intValue() > 200);
+      js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));");
+      double headerBottom = ((Number) js("return document.querySelector('header.top').getBoundingClientRect().bottom;"))
+        .doubleValue();
+      double pageTop = ((Number) js("return arguments[0].getBoundingClientRect().top;", testid("page-dashboard")))
+        .doubleValue();
+      assertTrue(pageTop >= headerBottom - 0.5, "the dashboard's first line (top " + pageTop + ") is below the header "
+        + "(bottom " + headerBottom + "), scrolled " + js("return scrollY;"));
+      assertTrue(testid("health-status").isDisplayed());
+      screenshot("dashboard-phone-link");
+    } finally {
+      browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+  }
+
   // ---- API ----
 
   @Test
