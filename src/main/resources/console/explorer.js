@@ -391,6 +391,8 @@ async function videoPage(cursor, step) {
 
 // ---- the side panel ----
 
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 async function openItem(family, id) {
   const panel = part('item-panel');
   panel.hidden = false;
@@ -409,7 +411,9 @@ async function openItem(family, id) {
     part('item-title').textContent = item.display_name ?? item.title ?? item.id;
     part('item-fields').replaceChildren(...Object.entries(item).flatMap(([key, value]) => [
       el('dt', {}, key),
-      el('dd', { 'data-field': key }, value === null ? '—' : String(value)),
+      // a timestamp broken in its offset (…+00: / 00) reads as two values: it is kept on one line
+      el('dd', { 'data-field': key, class: typeof value === 'string' && TIMESTAMP.test(value) ? 'stamp' : null },
+        value === null ? '—' : String(value)),
     ]));
   } catch (error) {
     if (request === itemRequest) {

@@ -340,6 +340,36 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @Order(6)
+  @DisplayName("explorer: a timestamp in the side panel stays on one line, on a laptop and on a phone")
+  void keepsTimestampsOnOneLine() throws Exception {
+    openPage("explorer");
+    waitForRows();
+    WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='1']"));
+    String id = row.getDomAttribute("data-id");
+    click(row);
+    WebElement panel = testid("item-panel");
+    wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")));
+    try {
+      for (Dimension size : List.of(new Dimension(1280, 900), new Dimension(390, 844))) {
+        browser.manage().window().setSize(size);
+        js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));");
+        WebElement created = panel.findElement(By.cssSelector("[data-field=created_at]"));
+        WebElement role = panel.findElement(By.cssSelector("[data-field=role]"));
+        assertTrue(created.getText().matches("\\d{4}-\\d\\d-\\d\\dT.*[+-]\\d\\d:\\d\\d"), created.getText());
+        assertEquals(height(role), height(created), 0.5, "at " + size + ", " + created.getText()
+          + " is one line, as high as the role's");
+        assertTrue(((Number) js("return arguments[0].scrollWidth - arguments[0].clientWidth;", panel)).intValue() <= 0,
+          "at " + size + ", the panel does not scroll sideways: the whole timestamp is in view");
+      }
+      screenshot("explorer-panel-phone");
+    } finally {
+      browser.manage().window().setSize(new Dimension(1280, 900));
+      click(testid("item-close"));
+    }
+  }
+
+  @Test
   @Order(8)
   @DisplayName("explorer: videos come as cursor pages, Next and Previous follow the cursors, a click opens one")
   void pagesVideos() {
@@ -596,6 +626,10 @@ class ConsoleBrowserTest {
     return Boolean.TRUE.equals(js("const v = arguments[0].getBoundingClientRect(), r = arguments[1]"
       + ".getBoundingClientRect(); return r.top >= v.top - 1 && r.bottom <= v.bottom + 1;", testid("user-viewport"),
       element));
+  }
+
+  private static double height(WebElement element) {
+    return ((Number) js("return arguments[0].getBoundingClientRect().height;", element)).doubleValue();
   }
 
   /** A number as the console writes it (en-US: 4,627). */
