@@ -27,6 +27,7 @@ const users = {
 };
 const videos = { status: '', sort: '-created_at', page: 1, started: false, request: 0 };
 let itemRequest = 0;
+let shownItem = null;     // the item the side panel shows, once loaded
 
 export function start(page) {
   root = page;
@@ -54,9 +55,13 @@ export function start(page) {
       openItem('videos', row.dataset.id);
     }
   });
-  part('item-close').addEventListener('click', () => { part('item-panel').hidden = true; });
+  part('item-close').addEventListener('click', closeItem);
   root.querySelectorAll('[data-view]').forEach(button => button.addEventListener('click', () => view(button.dataset.view)));
-  part('video-status').addEventListener('change', event => { videos.status = event.target.value; firstVideoPage(); });
+  part('video-status').addEventListener('change', event => {
+    videos.status = event.target.value;
+    keepItemIfListed('videos', { status: videos.status });
+    firstVideoPage();
+  });
   part('video-sort').addEventListener('change', event => { videos.sort = event.target.value; firstVideoPage(); });
   part('video-next').addEventListener('click', () => videoPage(videos.next, +1));
   part('video-prev').addEventListener('click', () => videoPage(videos.prev, -1));
@@ -99,6 +104,7 @@ function refilter(change) {
   users.anchor = null;
   part('user-viewport').scrollTop = 0;
   part('jump-note').hidden = true;
+  keepItemIfListed('users', users.filters);
   showTotal();
   load(0).then(schedule, () => {});
 }
@@ -398,15 +404,17 @@ async function openItem(family, id) {
   panel.hidden = false;
   panel.dataset.id = '';
   panel.dataset.family = family;
+  shownItem = null;
   part('item-title').textContent = 'Loading…';
   part('item-fields').replaceChildren();
   const request = ++itemRequest;
   try {
     const reply = await getJson(`/api/v1/${family}/${encodeURIComponent(id)}`);
     if (request !== itemRequest) {
-      return; // another row was clicked meanwhile
+      return; // another row was clicked meanwhile, or the panel was closed
     }
     const item = reply.data[0];
+    shownItem = item;
     panel.dataset.id = item.id;
     part('item-title').textContent = item.display_name ?? item.title ?? item.id;
     part('item-fields').replaceChildren(...Object.entries(item).flatMap(([key, value]) => [
@@ -419,5 +427,27 @@ async function openItem(family, id) {
     if (request === itemRequest) {
       part('item-title').textContent = error.message;
     }
+  }
+}
+
+function closeItem() {
+  itemRequest++; // a reply still on its way is not shown any more
+  shownItem = null;
+  part('item-panel').hidden = true;
+}
+
+/**
+ * After a filter change of a listing, the panel keeps its item only if the new listing holds it (each filter is a
+ * column that must equal its value, an empty value matching all); an item still loading cannot be checked.
+ */
+function keepItemIfListed(family, filters) {
+  const panel = part('item-panel');
+  if (panel.hidden || panel.dataset.family !== family) {
+    return;
+  }
+  const listed = shownItem !== null && Object.entries(filters)
+    .every(([column, value]) => value === '' || String(shownItem[column]) === value);
+  if (!listed) {
+    closeItem();
   }
 }

@@ -370,6 +370,43 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @Order(7)
+  @DisplayName("explorer: after a filter change the side panel keeps a user only if the new listing holds it")
+  void closesThePanelOnAFilterThatHidesItsUser() {
+    openPage("explorer");
+    waitForRows();
+    WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='0']"));
+    String id = row.getDomAttribute("data-id");
+    String role = row.getDomAttribute("data-role");
+    click(row);
+    WebElement panel = testid("item-panel");
+    wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")));
+    try {
+      new Select(testid("filter-role")).selectByValue(role);
+      waitForRows();
+      assertTrue(panel.isDisplayed(), "a " + role + " stays open when only the " + role + "s are listed");
+      assertEquals(id, panel.getDomAttribute("data-id"));
+
+      String other = "admin".equals(role) ? "viewer" : "admin";
+      new Select(testid("filter-role")).selectByValue(other);
+      waitForRows();
+      assertFalse(panel.isDisplayed(), "a " + role + " is not shown beside a list of " + other + "s");
+
+      new Select(testid("filter-role")).selectByValue("");
+      waitForRows();
+      click(browser.findElement(By.cssSelector("[data-testid=user-row][data-index='0']")));
+      wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")) && panel.isDisplayed());
+      new Select(testid("filter-active")).selectByValue("false");
+      waitForRows();
+      assertFalse(panel.isDisplayed(), "an active user is not shown beside a list of inactive ones");
+    } finally {
+      new Select(testid("filter-active")).selectByValue("true");
+      new Select(testid("filter-role")).selectByValue("");
+      waitForRows();
+    }
+  }
+
+  @Test
   @Order(8)
   @DisplayName("explorer: videos come as cursor pages, Next and Previous follow the cursors, a click opens one")
   void pagesVideos() {
