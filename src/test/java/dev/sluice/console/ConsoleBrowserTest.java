@@ -24,6 +24,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
@@ -43,6 +46,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -115,13 +119,17 @@ class ConsoleBrowserTest {
     service.sql("ANALYZE videos");
     LOG.info("extra rows inserted in {} ms", (System.nanoTime() - started) / 1_000_000);
 
+    browser = newBrowser(new ChromeOptions());
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  /** A headless Chromium with a profile of its own (nothing cached), on a laptop-sized window. */
+  static ChromeDriver newBrowser(ChromeOptions options) {
     ChromeDriverService driver = new ChromeDriverService.Builder()
       .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-    ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
-    browser = new ChromeDriver(driver, options);
-    Files.createDirectories(SCREENSHOTS);
+    return new ChromeDriver(driver, options);
   }
 
   @AfterAll
@@ -649,7 +657,54 @@ class ConsoleBrowserTest {
     LOG.info("Try it out: GET {} answered 200", path);
   }
 
+  // ---- the page ----
+
+  @Test
+  @Order(15)
+  @DisplayName("page: a first visit asks the server for nothing it does not have, the page's icon included")
+  void asksForNothingMissing() {
+    // a browser that has never seen the console: one that has remembers its icon (or that it had none) and does
+    // not ask again; its network events (Chrome's performance log) list every URL asked and its status
+    ChromeOptions options = new ChromeOptions();
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.PERFORMANCE, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    options.setExperimentalOption("perfLoggingPrefs", Map.of("enableNetwork", true, "enablePage", false));
+    ChromeDriver fresh = newBrowser(options);
+    try {
+      fresh.get(base + "/");
+      Map<String, Integer> answered = new TreeMap<>();
+      // the icon is asked for last, once the page has loaded: until then the visit is not over
+      new WebDriverWait(fresh, Duration.ofSeconds(30), Duration.ofMillis(100))
+        .withMessage(() -> "the browser asked for an icon: " + answered)
+        .until(d -> {
+          answered.putAll(responses(fresh));
+          return answered.keySet().stream().anyMatch(url -> url.contains("favicon"))
+            && fresh.findElements(By.cssSelector("[data-testid=user-row][data-id]")).size() > 0;
+        });
+      answered.putAll(responses(fresh));
+      Map<String, Integer> failed = new TreeMap<>(answered);
+      failed.values().removeIf(status -> status < 400);
+      assertEquals(Map.of(), failed, "every URL the console asked for answered: " + answered);
+    } finally {
+      fresh.quit();
+    }
+  }
+
   // ---- helpers ----
+
+  /** The URL and status of every response a browser received since the last call (Chrome's performance log). */
+  private static Map<String, Integer> responses(WebDriver browser) {
+    Map<String, Integer> answered = new TreeMap<>();
+    for (LogEntry entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
+      JsonObject message = new JsonObject(entry.getMessage()).getJsonObject("message");
+      if ("Network.responseReceived".equals(message.getString("method"))) {
+        JsonObject response = message.getJsonObject("params").getJsonObject("response");
+        answered.put(response.getString("url"), response.getInteger("status"));
+      }
+    }
+    return answered;
+  }
 
   /** Jumps the explorer to a row with its jump box. */
   private static void jumpTo(long row) {
