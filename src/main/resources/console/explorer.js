@@ -27,6 +27,7 @@ const users = {
 };
 const videos = { status: '', sort: '-created_at', page: 1, started: false, request: 0 };
 let itemRequest = 0;
+let shownItem = null;     // the item the side panel shows, once loaded
 
 export function start(page) {
   root = page;
@@ -54,9 +55,13 @@ export function start(page) {
       openItem('videos', row.dataset.id);
     }
   });
-  part('item-close').addEventListener('click', () => { part('item-panel').hidden = true; });
+  part('item-close').addEventListener('click', closeItem);
   root.querySelectorAll('[data-view]').forEach(button => button.addEventListener('click', () => view(button.dataset.view)));
-  part('video-status').addEventListener('change', event => { videos.status = event.target.value; firstVideoPage(); });
+  part('video-status').addEventListener('change', event => {
+    videos.status = event.target.value;
+    keepItemIfListed('videos', { status: videos.status });
+    firstVideoPage();
+  });
   part('video-sort').addEventListener('change', event => { videos.sort = event.target.value; firstVideoPage(); });
   part('video-next').addEventListener('click', () => videoPage(videos.next, +1));
   part('video-prev').addEventListener('click', () => videoPage(videos.prev, -1));
@@ -98,6 +103,8 @@ function refilter(change) {
   users.seen = 0;
   users.anchor = null;
   part('user-viewport').scrollTop = 0;
+  part('jump-note').hidden = true;
+  keepItemIfListed('users', users.filters);
   showTotal();
   load(0).then(schedule, () => {});
 }
@@ -239,11 +246,13 @@ async function fetchBlock(block) {
   const generation = users.generation;
   const controller = new AbortController();
   users.inFlight.set(block, controller);
-  const url = `/api/v1/users/range${query({
-    ...users.filters, start_index: block * BLOCK, end_index: (block + 1) * BLOCK, count: 'estimated',
-  })}`;
   try {
-    const reply = await getJson(url, { signal: controller.signal });
+    let reply = await getJson(rangeUrl(block, 'estimated'), { signal: controller.signal });
+    // an empty window is at or past the end, and an estimate cannot say where that is (the planner's figure may be
+    // above the real count, so a clamp to it could land on another empty window): the exact count is asked once
+    if (reply.data.length === 0 && users.totalType !== 'exact' && generation === users.generation) {
+      reply = await getJson(rangeUrl(block, 'exact'), { signal: controller.signal });
+    }
     if (generation !== users.generation) {
       return;
     }
@@ -260,6 +269,12 @@ async function fetchBlock(block) {
   }
 }
 
+function rangeUrl(block, count) {
+  return `/api/v1/users/range${query({
+    ...users.filters, start_index: block * BLOCK, end_index: (block + 1) * BLOCK, count,
+  })}`;
+}
+
 /**
  * An exact total stays until the filters change; otherwise the latest reply's total, but never below a row already
  * read nor below a lower bound already learnt: then it is itself a lower bound (as the server says of an estimate
@@ -269,8 +284,11 @@ function learnTotal(range) {
   if (!range || users.totalType === 'exact') {
     return;
   }
-  const { total, total_count_type: type, end_index: end } = range;
-  users.seen = Math.max(users.seen, end ?? 0);
+  const { total, total_count_type: type, start_index: start, end_index: end } = range;
+  // a window that read no row says nothing about where the rows end (its end_index is its start)
+  if (end > start) {
+    users.seen = Math.max(users.seen, end);
+  }
   if (type === 'exact') {
     users.total = total;
     users.totalType = type;
@@ -294,20 +312,42 @@ function showTotal() {
   label.title = 'range.total and range.total_count_type of the latest /users/range reply';
 }
 
-/** Scrolls so that `index` is the top row: its window is fetched first, so a deep jump also learns the total. */
+/**
+ * Scrolls so that `index` is the top row: its window is fetched first, so a deep jump also learns the total (an
+ * empty window, past the end, the exact one). A row past the end becomes the last row, and the note says so.
+ */
 async function jump(index) {
+  const generation = users.generation;
   const block = Math.floor(index / BLOCK);
   if (!users.blocks.has(block)) {
     await load(block).catch(() => {}); // the request already on its way, if there is one
   }
+  if (generation !== users.generation) {
+    return; // the filters changed meanwhile: the listing starts again from its top
+  }
   const total = users.total ?? 0;
   const target = Math.max(0, Math.min(index, total - 1));
+  showJumpNote(index, total);
   const viewport = part('user-viewport');
   const { height, scale } = geometry(viewport);
   part('user-spacer').style.height = `${height}px`;
-  viewport.scrollTop = target * ROW_HEIGHT / scale;
-  users.anchor = { index: target, scrollTop: viewport.scrollTop };
+  const end = Math.max(0, height - viewport.clientHeight);
+  viewport.scrollTop = Math.min(target * ROW_HEIGHT / scale, end);
+  // a row of the last screenful cannot be the top row: the list is scrolled to its end instead (the row in view),
+  // rather than held with blank space under its last row
+  users.anchor = viewport.scrollTop < end ? { index: target, scrollTop: viewport.scrollTop } : null;
   render();
+}
+
+/** Says when a jump asked for a row past the end of an exact total (the jump went to the last row). */
+function showJumpNote(index, total) {
+  const note = part('jump-note');
+  const past = users.totalType === 'exact' && index >= total;
+  note.hidden = !past;
+  note.textContent = !past ? ''
+    : total === 0 ? `Row ${format.number(index)} is past the end: no users match these filters.`
+      : `Row ${format.number(index)} is past the end: the last of ${format.number(total)} users is row `
+        + `${format.number(total - 1)}.`;
 }
 
 // ---- videos: cursor pages ----
@@ -357,29 +397,57 @@ async function videoPage(cursor, step) {
 
 // ---- the side panel ----
 
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 async function openItem(family, id) {
   const panel = part('item-panel');
   panel.hidden = false;
   panel.dataset.id = '';
   panel.dataset.family = family;
+  shownItem = null;
   part('item-title').textContent = 'Loading…';
   part('item-fields').replaceChildren();
   const request = ++itemRequest;
   try {
     const reply = await getJson(`/api/v1/${family}/${encodeURIComponent(id)}`);
     if (request !== itemRequest) {
-      return; // another row was clicked meanwhile
+      return; // another row was clicked meanwhile, or the panel was closed
     }
     const item = reply.data[0];
+    shownItem = item;
     panel.dataset.id = item.id;
     part('item-title').textContent = item.display_name ?? item.title ?? item.id;
     part('item-fields').replaceChildren(...Object.entries(item).flatMap(([key, value]) => [
       el('dt', {}, key),
-      el('dd', { 'data-field': key }, value === null ? '—' : String(value)),
+      // a timestamp broken in its offset (…+00: / 00) reads as two values: it is kept on one line
+      el('dd', { 'data-field': key, class: typeof value === 'string' && TIMESTAMP.test(value) ? 'stamp' : null },
+        value === null ? '—' : String(value)),
     ]));
   } catch (error) {
     if (request === itemRequest) {
       part('item-title').textContent = error.message;
     }
+  }
+}
+
+function closeItem() {
+  itemRequest++; // a reply still on its way is not shown any more
+  shownItem = null;
+  part('item-panel').hidden = true;
+}
+
+/**
+ * After a filter change of a listing, the panel keeps its item only if the new listing holds it (each filter is a
+ * column that must equal its value, an empty value matching all); an item still loading cannot be checked.
+ */
+function keepItemIfListed(family, filters) {
+  const panel = part('item-panel');
+  if (panel.hidden || panel.dataset.family !== family) {
+    return;
+  }
+  const listed = shownItem !== null && Object.entries(filters)
+    .every(([column, value]) => value === '' || String(shownItem[column]) === value);
+  if (!listed) {
+    closeItem();
   }
 }

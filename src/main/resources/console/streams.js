@@ -64,6 +64,7 @@ async function open(checkpoint, filter = part('stream-status').value) {
     base: checkpoint ? checkpoint.count : 0, rows: checkpoint ? checkpoint.count : 0,
     bytes: checkpoint ? state.bytes : 0, checkpoint: checkpoint ?? null, filter,
   });
+  sampleFrom(state.rows);
   const url = `/api/v1/videos/stream${query({ checkpoints: 'true', status: filter, after: checkpoint?.cursor })}`;
   part('stream-url').textContent = `GET ${url}`;
   setStatus('reading');
@@ -185,6 +186,15 @@ function setStatus(status) {
 }
 
 // ---- figures ----
+
+/**
+ * The rate is measured on this stream's count from here on: the count starts again with a new stream (at 0, or at
+ * a checkpoint's count, below the rows already counted), and a rate across the two went below zero.
+ */
+function sampleFrom(rows) {
+  lastSample = { at: Date.now() / 1000, rows };
+  state.rate = 0;
+}
 
 // the next poll is planned once this one is done, so replies never arrive out of order
 async function loop() {

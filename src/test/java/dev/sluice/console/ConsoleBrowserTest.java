@@ -24,6 +24,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
@@ -36,12 +39,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,13 +119,17 @@ class ConsoleBrowserTest {
     service.sql("ANALYZE videos");
     LOG.info("extra rows inserted in {} ms", (System.nanoTime() - started) / 1_000_000);
 
+    browser = newBrowser(new ChromeOptions());
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  /** A headless Chromium with a profile of its own (nothing cached), on a laptop-sized window. */
+  static ChromeDriver newBrowser(ChromeOptions options) {
     ChromeDriverService driver = new ChromeDriverService.Builder()
       .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-    ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
-    browser = new ChromeDriver(driver, options);
-    Files.createDirectories(SCREENSHOTS);
+    return new ChromeDriver(driver, options);
   }
 
   @AfterAll
@@ -249,6 +258,54 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(3)
+  @DisplayName("explorer: a jump past the end shows the last row, says so, and keeps the exact total")
+  void jumpsPastTheEnd() throws Exception {
+    openPage("explorer");
+    waitForRows();
+    long count = service.count("SELECT count(*) FROM users WHERE is_active");
+    String lastUser = ids("SELECT id FROM users WHERE is_active ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1",
+      count - 1).get(0);
+    try {
+      // the jump box's own placeholder, then a row a few windows past the end (once the total is known)
+      for (long row : List.of((long) DEEP_ROW, count + 250)) {
+        assertTrue(row >= count, "the active users (" + count + ") end before row " + row);
+        jumpTo(row);
+        wait(30).withMessage(() -> "the last row, " + (count - 1) + ", shown and filled; the total says '"
+            + testid("user-total").getText() + "', rows in the page " + renderedRows())
+          .until(d -> {
+            List<List<Object>> rows = renderedRows();
+            return allLoaded(rows) && rows.stream().anyMatch(r -> ((Number) r.get(0)).longValue() == count - 1);
+          });
+        WebElement total = testid("user-total");
+        assertEquals(String.valueOf(count), total.getDomAttribute("data-total"), "the total is PostgreSQL's count");
+        assertEquals("exact", total.getDomAttribute("data-total-type"));
+        assertEquals(grouped(count) + " users", total.getText());
+        long lastShown = renderedRows().stream().mapToLong(r -> ((Number) r.get(0)).longValue()).max().orElseThrow();
+        assertEquals(count - 1, lastShown, "no row after the last one, not even one loading");
+        WebElement last = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='" + (count - 1)
+          + "']"));
+        assertEquals(lastUser, last.getDomAttribute("data-id"), "the last row is PostgreSQL's last active user");
+        assertTrue(inView(last), "the last row is in view");
+        WebElement note = testid("jump-note");
+        assertTrue(note.isDisplayed(), "the explorer says the jump was past the end");
+        assertTrue(note.getText().contains(grouped(row)) && note.getText().contains(grouped(count))
+          && note.getText().contains(grouped(count - 1)), "names the row asked for, the total and the last row: "
+          + note.getText());
+      }
+      screenshot("explorer-past-the-end");
+      jumpTo(0);
+      wait(30).until(d -> allLoaded(renderedRows()) && firstRowInView() == 0);
+      assertFalse(testid("jump-note").isDisplayed(), "a jump inside the listing says nothing");
+    } finally {
+      // the listing again from its top (two filter changes), whatever this test left
+      new Select(testid("filter-active")).selectByValue("false");
+      new Select(testid("filter-active")).selectByValue("true");
+      waitForRows();
+    }
+  }
+
+  @Test
+  @Order(4)
   @DisplayName("explorer: the role filter re-windows from the top, every row of that role")
   void filtersByRole() {
     openPage("explorer");
@@ -272,7 +329,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @DisplayName("explorer: a click on a row opens that user in the side panel")
   void opensAUser() throws Exception {
     openPage("explorer");
@@ -291,7 +348,74 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
+  @DisplayName("explorer: a timestamp in the side panel stays on one line, on a laptop and on a phone")
+  void keepsTimestampsOnOneLine() throws Exception {
+    openPage("explorer");
+    waitForRows();
+    WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='1']"));
+    String id = row.getDomAttribute("data-id");
+    click(row);
+    WebElement panel = testid("item-panel");
+    wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")));
+    try {
+      for (Dimension size : List.of(new Dimension(1280, 900), new Dimension(390, 844))) {
+        browser.manage().window().setSize(size);
+        js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));");
+        WebElement created = panel.findElement(By.cssSelector("[data-field=created_at]"));
+        WebElement role = panel.findElement(By.cssSelector("[data-field=role]"));
+        assertTrue(created.getText().matches("\\d{4}-\\d\\d-\\d\\dT.*[+-]\\d\\d:\\d\\d"), created.getText());
+        assertEquals(height(role), height(created), 0.5, "at " + size + ", " + created.getText()
+          + " is one line, as high as the role's");
+        assertTrue(((Number) js("return arguments[0].scrollWidth - arguments[0].clientWidth;", panel)).intValue() <= 0,
+          "at " + size + ", the panel does not scroll sideways: the whole timestamp is in view");
+      }
+      screenshot("explorer-panel-phone");
+    } finally {
+      browser.manage().window().setSize(new Dimension(1280, 900));
+      click(testid("item-close"));
+    }
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("explorer: after a filter change the side panel keeps a user only if the new listing holds it")
+  void closesThePanelOnAFilterThatHidesItsUser() {
+    openPage("explorer");
+    waitForRows();
+    WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='0']"));
+    String id = row.getDomAttribute("data-id");
+    String role = row.getDomAttribute("data-role");
+    click(row);
+    WebElement panel = testid("item-panel");
+    wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")));
+    try {
+      new Select(testid("filter-role")).selectByValue(role);
+      waitForRows();
+      assertTrue(panel.isDisplayed(), "a " + role + " stays open when only the " + role + "s are listed");
+      assertEquals(id, panel.getDomAttribute("data-id"));
+
+      String other = "admin".equals(role) ? "viewer" : "admin";
+      new Select(testid("filter-role")).selectByValue(other);
+      waitForRows();
+      assertFalse(panel.isDisplayed(), "a " + role + " is not shown beside a list of " + other + "s");
+
+      new Select(testid("filter-role")).selectByValue("");
+      waitForRows();
+      click(browser.findElement(By.cssSelector("[data-testid=user-row][data-index='0']")));
+      wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")) && panel.isDisplayed());
+      new Select(testid("filter-active")).selectByValue("false");
+      waitForRows();
+      assertFalse(panel.isDisplayed(), "an active user is not shown beside a list of inactive ones");
+    } finally {
+      new Select(testid("filter-active")).selectByValue("true");
+      new Select(testid("filter-role")).selectByValue("");
+      waitForRows();
+    }
+  }
+
+  @Test
+  @Order(8)
   @DisplayName("explorer: videos come as cursor pages, Next and Previous follow the cursors, a click opens one")
   void pagesVideos() {
     openPage("explorer");
@@ -313,7 +437,7 @@ class ConsoleBrowserTest {
   // ---- streams ----
 
   @Test
-  @Order(6)
+  @Order(9)
   @DisplayName("streams: a paused reader stops the server's rows streamed (backpressure); resume and cancel work")
   void streamsWithBackpressure() throws Exception {
     long videos = service.count("SELECT count(*) FROM videos");
@@ -366,7 +490,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   @DisplayName("streams: a stream cut by the server resumes from its last checkpoint and counts every video once")
   void resumesFromACheckpoint() throws Exception {
     long videos = service.count("SELECT count(*) FROM videos");
@@ -393,10 +517,40 @@ class ConsoleBrowserTest {
     wait(30).until(d -> activeStreams() == 0.0);
   }
 
+  @Test
+  @Order(11)
+  @DisplayName("streams: the client's rows/s is never below zero, through a stream read to its end, then another "
+    + "started and cancelled")
+  void rateIsNeverNegative() {
+    openPage("streams");
+    wait(30).until(d -> !"reading".equals(testid("stream-state").getDomAttribute("data-state")));
+    // every figure the card shows, recorded by the page: a WebDriver read now and then could miss one
+    js("const card = document.querySelector('[data-testid=stream-rate]'); window.ratesShown = [card.textContent];"
+      + "new MutationObserver(() => window.ratesShown.push(card.textContent))"
+      + ".observe(card, {childList: true, characterData: true, subtree: true});");
+    click(testid("stream-start"));
+    assertTrue(rate() >= 0, "reading: " + rate());
+    wait(180).until(d -> "ended".equals(testid("stream-state").getDomAttribute("data-state")));
+    waitForPolls(2);
+    assertTrue(rate() >= 0, "ended: " + rate());
+
+    click(testid("stream-start"));
+    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 1000) {"
+      + "clearInterval(check); document.querySelector('[data-testid=stream-cancel]').click(); done(); } }, 1); });");
+    assertTrue(rate() >= 0, "started again: " + rate());
+    assertEquals("cancelled", testid("stream-state").getDomAttribute("data-state"));
+    waitForPolls(3);
+    assertTrue(rate() >= 0, "cancelled: " + rate());
+    List<String> shown = strings("return window.ratesShown;");
+    assertTrue(shown.stream().allMatch(text -> text.matches("[\\d,]+")), "every rate shown a count of rows/s, "
+      + "none negative: " + shown.stream().filter(text -> !text.matches("[\\d,]+")).toList());
+    wait(30).until(d -> activeStreams() == 0.0);
+  }
+
   // ---- dashboard ----
 
   @Test
-  @Order(8)
+  @Order(12)
   @DisplayName("dashboard: every chart draws series with data, breakers show as badges, on a laptop and a phone")
   void drawsCharts() throws Exception {
     // some load on every loader, so that each chart has something to draw
@@ -430,10 +584,36 @@ class ConsoleBrowserTest {
     }
   }
 
+  @Test
+  @Order(13)
+  @DisplayName("dashboard: opened straight from its link on a phone, its top is below the header, not under it")
+  void opensBelowTheHeaderOnAPhone() throws Exception {
+    browser.manage().window().setSize(new Dimension(390, 844));
+    try {
+      browser.get("about:blank");
+      browser.get(base + "/#dashboard");
+      wait(30).until(d -> "dashboard".equals(js("return window.sluice && window.sluice.page;")));
+      // once the charts are in, the page is long enough to scroll
+      wait(60).until(d -> filledSeries("memory") > 0 && ((Number) js("return document.documentElement.scrollHeight"
+        + " - innerHeight;")).intValue() > 200);
+      js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));");
+      double headerBottom = ((Number) js("return document.querySelector('header.top').getBoundingClientRect().bottom;"))
+        .doubleValue();
+      double pageTop = ((Number) js("return arguments[0].getBoundingClientRect().top;", testid("page-dashboard")))
+        .doubleValue();
+      assertTrue(pageTop >= headerBottom - 0.5, "the dashboard's first line (top " + pageTop + ") is below the header "
+        + "(bottom " + headerBottom + "), scrolled " + js("return scrollY;"));
+      assertTrue(testid("health-status").isDisplayed());
+      screenshot("dashboard-phone-link");
+    } finally {
+      browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+  }
+
   // ---- API ----
 
   @Test
-  @Order(9)
+  @Order(14)
   @DisplayName("API: Swagger UI lists every path and method of /openapi.json, and Try it out runs a GET")
   void listsTheApi() throws Exception {
     JsonObject document = service.getJson("/openapi.json");
@@ -477,7 +657,95 @@ class ConsoleBrowserTest {
     LOG.info("Try it out: GET {} answered 200", path);
   }
 
+  // ---- the page ----
+
+  @Test
+  @Order(15)
+  @DisplayName("page: a first visit asks the server for nothing it does not have, the page's icon included")
+  void asksForNothingMissing() {
+    // a browser that has never seen the console: one that has remembers its icon (or that it had none) and does
+    // not ask again; its network events (Chrome's performance log) list every URL asked and its status
+    ChromeOptions options = new ChromeOptions();
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.PERFORMANCE, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    options.setExperimentalOption("perfLoggingPrefs", Map.of("enableNetwork", true, "enablePage", false));
+    ChromeDriver fresh = newBrowser(options);
+    try {
+      fresh.get(base + "/");
+      Map<String, Integer> answered = new TreeMap<>();
+      // the icon is asked for last, once the page has loaded: until then the visit is not over
+      new WebDriverWait(fresh, Duration.ofSeconds(30), Duration.ofMillis(100))
+        .withMessage(() -> "the browser asked for an icon: " + answered)
+        .until(d -> {
+          answered.putAll(responses(fresh));
+          return answered.keySet().stream().anyMatch(url -> url.contains("favicon"))
+            && fresh.findElements(By.cssSelector("[data-testid=user-row][data-id]")).size() > 0;
+        });
+      answered.putAll(responses(fresh));
+      Map<String, Integer> failed = new TreeMap<>(answered);
+      failed.values().removeIf(status -> status < 400);
+      assertEquals(Map.of(), failed, "every URL the console asked for answered: " + answered);
+    } finally {
+      fresh.quit();
+    }
+  }
+
   // ---- helpers ----
+
+  /** The URL and status of every response a browser received since the last call (Chrome's performance log). */
+  private static Map<String, Integer> responses(WebDriver browser) {
+    Map<String, Integer> answered = new TreeMap<>();
+    for (LogEntry entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
+      JsonObject message = new JsonObject(entry.getMessage()).getJsonObject("message");
+      if ("Network.responseReceived".equals(message.getString("method"))) {
+        JsonObject response = message.getJsonObject("params").getJsonObject("response");
+        answered.put(response.getString("url"), response.getInteger("status"));
+      }
+    }
+    return answered;
+  }
+
+  /** Jumps the explorer to a row with its jump box. */
+  private static void jumpTo(long row) {
+    testid("jump-input").clear();
+    testid("jump-input").sendKeys(String.valueOf(row));
+    click(testid("jump-go"));
+  }
+
+  /** Whether an element lies inside the explorer's viewport. */
+  private static boolean inView(WebElement element) {
+    return Boolean.TRUE.equals(js("const v = arguments[0].getBoundingClientRect(), r = arguments[1]"
+      + ".getBoundingClientRect(); return r.top >= v.top - 1 && r.bottom <= v.bottom + 1;", testid("user-viewport"),
+      element));
+  }
+
+  private static double height(WebElement element) {
+    return ((Number) js("return arguments[0].getBoundingClientRect().height;", element)).doubleValue();
+  }
+
+  /** A number as the console writes it (en-US: 4,627). */
+  private static String grouped(long n) {
+    return String.format(Locale.US, "%,d", n);
+  }
+
+  /** The client's rows/s as the Streams page shows it. */
+  private static long rate() {
+    return Long.parseLong(testid("stream-rate").getText().replace(",", ""));
+  }
+
+  /** Waits for the Streams page's next `n` samples (one a second) of /metrics and of its own row count. */
+  private static void waitForPolls(int n) {
+    for (int i = 0; i < n; i++) {
+      double before = lastPoll();
+      wait(10).until(d -> lastPoll() > before);
+    }
+  }
+
+  private static double lastPoll() {
+    return ((Number) js("const x = window.sluice.charts.stream.data[0]; return x.length ? x[x.length - 1] : 0;"))
+      .doubleValue();
+  }
 
   /** How many rows the explorer's viewport shows at once. */
   private static int rowsInView() {
