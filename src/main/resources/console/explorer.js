@@ -247,12 +247,8 @@ async function fetchBlock(block) {
   const controller = new AbortController();
   users.inFlight.set(block, controller);
   try {
-    let reply = await getJson(rangeUrl(block, 'estimated'), { signal: controller.signal });
-    // an empty window is at or past the end, and an estimate cannot say where that is (the planner's figure may be
-    // above the real count, so a clamp to it could land on another empty window): the exact count is asked once
-    if (reply.data.length === 0 && users.totalType !== 'exact' && generation === users.generation) {
-      reply = await getJson(rangeUrl(block, 'exact'), { signal: controller.signal });
-    }
+    // an empty window (at or past the end) comes with the exact total, so a jump past the end clamps to it
+    const reply = await getJson(rangeUrl(block, 'estimated'), { signal: controller.signal });
     if (generation !== users.generation) {
       return;
     }

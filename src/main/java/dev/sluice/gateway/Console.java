@@ -48,10 +48,10 @@ final class Console {
     route(router, allowed, "/webjars/*").handler(StaticHandler.create(WEBJARS).setMaxAgeSeconds(365L * 24 * 3600)
       .setDirectoryListing(false));
     Buffer document = Buffer.buffer();
-    route(router, allowed, OPENAPI).handler(Negotiation.only(Negotiation.JSON)).handler(ctx -> ctx.response()
+    route(router, allowed, OPENAPI).handler(Negotiation.only(Negotiation.JSON, ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
       .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-      .end(document));
+      .end(document)));
     // written once the router holds every route, this one included (a route is on the router once it has a
     // handler); a route without a description fails the start
     List<OpenApi.Served> served = OpenApi.Served.of(router);

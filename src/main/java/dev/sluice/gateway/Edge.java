@@ -7,7 +7,6 @@ import dev.sluice.problem.Problem;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -38,6 +37,7 @@ final class Edge implements Handler<RoutingContext> {
   static final String REQUEST_ID = "X-Request-Id";
   /** Where a request's id is kept in its routing context. */
   static final String REQUEST_ID_KEY = "sluice.request-id";
+  private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
 
   private final Vertx vertx;
@@ -59,8 +59,9 @@ final class Edge implements Handler<RoutingContext> {
     ctx.response().putHeader(REQUEST_ID, id);
     AccessLog.watch(ctx, id);
     if (compresses) {
-      // whatever the route, the server's compressor may gzip the body for a client that asks (RFC 9110, 12.5.5)
-      ctx.addHeadersEndHandler(v -> vary(ctx.response().headers(), "Accept-Encoding"));
+      // whatever the route, the server's compressor may gzip the body for a client that asks (RFC 9110, 12.5.5); a
+      // route that varies by more says so itself (streams: Accept too)
+      ctx.response().putHeader(HttpHeaders.VARY, ACCEPT_ENCODING);
     }
     String path = ctx.request().path();
     boolean operations = path.startsWith("/health") || path.startsWith("/metrics");
@@ -79,21 +80,6 @@ final class Edge implements Handler<RoutingContext> {
     inFlight.incrementAndGet();
     ctx.addEndHandler(v -> inFlight.decrementAndGet());
     ctx.next();
-  }
-
-  /** Adds {@code value} to the response's {@code Vary} header unless it names it already. */
-  static void vary(MultiMap headers, String value) {
-    String vary = headers.get(HttpHeaders.VARY);
-    if (vary == null || vary.isBlank()) {
-      headers.set(HttpHeaders.VARY, value);
-      return;
-    }
-    for (String named : vary.split(",")) {
-      if (named.trim().equalsIgnoreCase(value) || named.trim().equals("*")) {
-        return;
-      }
-    }
-    headers.set(HttpHeaders.VARY, vary + ", " + value);
   }
 
   /**

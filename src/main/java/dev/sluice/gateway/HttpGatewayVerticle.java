@@ -216,7 +216,6 @@ public class HttpGatewayVerticle extends VerticleBase {
   static final class Routes {
     /** The path parameters that are ids (UUIDs). */
     static final Set<String> IDS = Set.of("userId", "videoId", "templateId");
-    private static final Handler<RoutingContext> JSON_ONLY = Negotiation.only(Negotiation.JSON);
     private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
 
     private final Router router;
@@ -234,7 +233,8 @@ public class HttpGatewayVerticle extends VerticleBase {
      * for an {@code Accept} that refuses JSON.
      */
     void get(String template, Handler<RoutingContext> handler) {
-      route(template, HttpMethod.GET, HttpMethod.HEAD).handler(pageTimeout).handler(JSON_ONLY).handler(handler);
+      route(template, HttpMethod.GET, HttpMethod.HEAD).handler(pageTimeout)
+        .handler(Negotiation.only(Negotiation.JSON, handler));
     }
 
     /** A resource that is not JSON ({@code /metrics}): its handler negotiates for itself. */
@@ -249,7 +249,7 @@ public class HttpGatewayVerticle extends VerticleBase {
 
     /** An admin action answered in JSON. */
     void delete(String template, Handler<RoutingContext> handler) {
-      route(template, HttpMethod.DELETE).handler(JSON_ONLY).handler(handler);
+      route(template, HttpMethod.DELETE).handler(Negotiation.only(Negotiation.JSON, handler));
     }
 
     private Route route(String template, HttpMethod... methods) {

@@ -2,6 +2,7 @@ package dev.sluice.gateway;
 
 import dev.sluice.problem.Problem;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.RoutingContext;
 
@@ -40,17 +41,18 @@ final class Negotiation {
   }
 
   /**
-   * A route's first handler for a resource that is only {@code type}: a request whose {@code Accept} refuses it gets
-   * a 406 problem (problems are sent whatever {@code Accept} says: RFC 9110 lets a server disregard it for errors).
+   * {@code handler} for a resource that is only {@code type}: a request whose {@code Accept} refuses it gets a 406
+   * problem instead (problems are sent whatever {@code Accept} says: RFC 9110 lets a server disregard it for errors).
    */
-  static Handler<RoutingContext> only(String type) {
+  static Handler<RoutingContext> only(String type, Handler<RoutingContext> handler) {
     List<String> offered = List.of(type);
     return ctx -> {
-      if (choose(ctx.parsedHeaders().accept(), offered) == null) {
+      if (ctx.request().headers().contains(HttpHeaders.ACCEPT)
+        && choose(ctx.parsedHeaders().accept(), offered) == null) {
         Problems.send(ctx, Problem.notAcceptable("This resource is " + type + ", which the request's Accept "
           + "header does not allow"));
       } else {
-        ctx.next();
+        handler.handle(ctx);
       }
     };
   }

@@ -43,6 +43,8 @@ final class OpenApiPaths {
   private final SluiceConfig settings;
   private final OpenApiParameters params;
   private final Map<String, Map<HttpMethod, JsonObject>> operations = new LinkedHashMap<>();
+  /** Each GET's query parameters, read from its description once (the gateway's instances share them). */
+  private final Map<String, java.util.Set<String>> queryParameters = new java.util.concurrent.ConcurrentHashMap<>();
 
   OpenApiPaths(SluiceConfig settings) {
     this.settings = settings;
@@ -61,6 +63,10 @@ final class OpenApiPaths {
    * carries over (nothing else the client sent); empty for a path without a description.
    */
   java.util.Set<String> queryParameters(String path) {
+    return queryParameters.computeIfAbsent(path, this::describedQueryParameters);
+  }
+
+  private java.util.Set<String> describedQueryParameters(String path) {
     JsonObject operation = operations.getOrDefault(path, Map.of()).get(HttpMethod.GET);
     java.util.Set<String> names = new java.util.HashSet<>();
     if (operation != null) {

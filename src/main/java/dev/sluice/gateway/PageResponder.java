@@ -116,7 +116,7 @@ final class PageResponder {
     response.putHeader(HttpHeaders.CONTENT_TYPE, JSON)
       .putHeader(HttpHeaders.VARY, VARY)
       .putHeader(CACHE_STATUS, cacheStatus);
-    String link = link(ctx, reply, queryParameters.apply(AccessLog.route(ctx)));
+    String link = link(ctx, reply);
     if (link != null) {
       response.putHeader("Link", link);
     }
@@ -143,10 +143,11 @@ final class PageResponder {
   }
 
   /** RFC 8288 links to the next and previous pages: this request with its {@code cursor} replaced. */
-  private static String link(RoutingContext ctx, LoaderReply reply, Set<String> known) {
+  private String link(RoutingContext ctx, LoaderReply reply) {
     if (reply.nextCursor() == null && reply.prevCursor() == null) {
       return null;
     }
+    Set<String> known = queryParameters.apply(AccessLog.route(ctx));
     StringBuilder link = new StringBuilder();
     if (reply.nextCursor() != null) {
       link.append('<').append(withCursor(ctx, reply.nextCursor(), known)).append(">; rel=\"next\"");

@@ -155,8 +155,11 @@ final class Pages {
       return Future.all(query(sql), total(q, count)).compose(done -> {
         Rows data = new Rows(done.resultAt(0), span, false);
         Total total = done.resultAt(1);
-        if (data.size() > 0 || start == 0 || total == Total.NONE) {
+        if (data.size() > 0 || total == Total.NONE) {
           return Future.succeededFuture(new Ranged(data, total.reconcile(start + data.size(), data.more)));
+        }
+        if (start == 0) {
+          return Future.succeededFuture(new Ranged(data, Total.exact(0))); // nothing at all: not an estimate of it
         }
         // at or past the end: the listing ends within a step of the checkpoint, so its rows from there are few to
         // count, and the total is exact, as it is for a range just before the end
