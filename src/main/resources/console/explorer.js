@@ -248,7 +248,10 @@ async function fetchBlock(block) {
   users.inFlight.set(block, controller);
   try {
     // an empty window (at or past the end) comes with the exact total, so a jump past the end clamps to it
-    const reply = await getJson(rangeUrl(block, 'estimated'), { signal: controller.signal });
+    const url = `/api/v1/users/range${query({
+      ...users.filters, start_index: block * BLOCK, end_index: (block + 1) * BLOCK, count: 'estimated',
+    })}`;
+    const reply = await getJson(url, { signal: controller.signal });
     if (generation !== users.generation) {
       return;
     }
@@ -263,12 +266,6 @@ async function fetchBlock(block) {
       users.inFlight.delete(block);
     }
   }
-}
-
-function rangeUrl(block, count) {
-  return `/api/v1/users/range${query({
-    ...users.filters, start_index: block * BLOCK, end_index: (block + 1) * BLOCK, count,
-  })}`;
 }
 
 /**

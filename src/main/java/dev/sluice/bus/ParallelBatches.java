@@ -4,6 +4,7 @@ import dev.sluice.bus.stream.BusReadStream;
 import dev.sluice.bus.stream.StreamBatch;
 import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.problem.Failures;
+import dev.sluice.problem.ProblemException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,6 +25,9 @@ import java.util.List;
  * runs on one context: the caller's, or one of its own for a caller outside Vert.x.
  */
 final class ParallelBatches {
+
+  /** How long a range refused for want of a place waits before it asks again. */
+  static final long RETRY_MS = 100;
 
   private final Vertx vertx;
   private final Context context;
@@ -86,11 +90,27 @@ final class ParallelBatches {
       }
       Range range = new Range(i, count);
       ranges.add(range);
-      BusReadStream.open(vertx, operation, rangeParams, client.window(), client.threshold(), client.idleTimeoutMs(),
-          client.sendTimeoutMs(), client.requestId())
-        .onSuccess(range::read)
-        .onFailure(this::fail);
+      openRange(range, rangeParams, System.currentTimeMillis() + client.sendTimeoutMs());
     }
+  }
+
+  /**
+   * Opens a range's stream. A loader sends as many streams at once as it has stream connections and refuses the next
+   * with 429: a range refused so waits for a place (one frees as another range or stream ends) and asks again, until
+   * {@code deadline}; the snapshot it reads is held for as long.
+   */
+  private void openRange(Range range, JsonObject rangeParams, long deadline) {
+    BusReadStream.open(vertx, operation, rangeParams, client.window(), client.threshold(), client.idleTimeoutMs(),
+        client.sendTimeoutMs(), client.requestId())
+      .onSuccess(range::read)
+      .onFailure(err -> {
+        boolean full = err instanceof ProblemException p && p.problem().status() == Failures.TOO_MANY_REQUESTS;
+        if (full && !done.future().isComplete() && System.currentTimeMillis() + RETRY_MS < deadline) {
+          vertx.setTimer(RETRY_MS, t -> onContext(() -> openRange(range, rangeParams, deadline)));
+        } else {
+          fail(err);
+        }
+      });
   }
 
   private void fail(Throwable cause) {

@@ -20,18 +20,12 @@ final class Allowed {
 
   private final List<Path> paths = new ArrayList<>();
 
-  /** Records a route path in vertx-web's syntax ({@code /users/:userId/videos}). */
+  /** Records a literal route path ({@code /openapi.json}). */
   void path(String path, HttpMethod... methods) {
-    StringBuilder regex = new StringBuilder();
-    for (String segment : path.split("/", -1)) {
-      if (!regex.isEmpty() || !segment.isEmpty()) {
-        regex.append('/');
-      }
-      regex.append(segment.startsWith(":") ? "[^/]+" : Pattern.quote(segment));
-    }
-    regex(regex.toString(), methods);
+    regex(Pattern.quote(path), methods);
   }
 
+  /** Records the paths a regular expression matches (a route with parameters: {@code HttpGatewayVerticle.Routes}). */
   void regex(String regex, HttpMethod... methods) {
     paths.add(new Path(Pattern.compile(regex), Set.of(methods)));
   }

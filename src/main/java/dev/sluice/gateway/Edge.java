@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.ByteBuffer;
@@ -60,7 +61,7 @@ final class Edge implements Handler<RoutingContext> {
     AccessLog.watch(ctx, id);
     if (compresses) {
       // whatever the route, the server's compressor may gzip the body for a client that asks (RFC 9110, 12.5.5); a
-      // route that varies by more says so itself (streams: Accept too)
+      // part that makes it vary by more adds its own (vary)
       ctx.response().putHeader(HttpHeaders.VARY, ACCEPT_ENCODING);
     }
     String path = ctx.request().path();
@@ -80,6 +81,24 @@ final class Edge implements Handler<RoutingContext> {
     inFlight.incrementAndGet();
     ctx.addEndHandler(v -> inFlight.decrementAndGet());
     ctx.next();
+  }
+
+  /**
+   * Adds {@code value} to a response's {@code Vary} unless it names it already: each part that makes the reply vary
+   * adds its own header (compression here, {@code Accept} negotiation, CORS's {@code Origin}), none replaces another's.
+   */
+  static void vary(HttpServerResponse response, String value) {
+    String vary = response.headers().get(HttpHeaders.VARY);
+    if (vary == null || vary.isBlank()) {
+      response.putHeader(HttpHeaders.VARY, value);
+      return;
+    }
+    for (String named : vary.split(",")) {
+      if (named.trim().equalsIgnoreCase(value) || named.trim().equals("*")) {
+        return;
+      }
+    }
+    response.putHeader(HttpHeaders.VARY, vary + ", " + value);
   }
 
   /**
@@ -163,14 +182,23 @@ final class Edge implements Handler<RoutingContext> {
   /**
    * What the HTTP server does with a request in an HTTP version it does not read ({@code HTTP/2.0} or
    * {@code HTTP/1.2} in a request line, or not HTTP at all, {@code HTTPS/1.1}): Vert.x gives such a request no
-   * version, and would answer it with an empty 501 before any route (its WebSocket check, which the launcher turns
-   * off: {@code vertx.disableWebsockets}). It gets a 505 problem, a request id and its log line, and the connection
-   * is closed. HTTP/2 itself is spoken by upgrade or prior knowledge, never in an HTTP/1 request line.
+   * version, and would answer it with an empty 501 before any route were it not for the gateway's WebSocket handler
+   * ({@link #refuseWebSocket}). It gets a 505 problem, a request id and its log line, and the connection is closed. HTTP/2 itself is spoken by upgrade or prior knowledge, never in an HTTP/1 request line.
    */
   static void unsupportedVersion(HttpServerRequest request) {
     refuse(request, Problem.of(Failures.HTTP_VERSION_NOT_SUPPORTED, "http-version-not-supported",
       "HTTP version not supported", "This server reads HTTP/1.0 and HTTP/1.1 request lines (HTTP/2 by upgrade or "
         + "prior knowledge)"));
+  }
+
+  /**
+   * A WebSocket handshake: refused with a 400 (no route of the gateway speaks WebSocket), logged like any request
+   * refused before a route; the handshake's reply can carry no body nor request id.
+   */
+  static void refuseWebSocket(ServerWebSocketHandshake handshake) {
+    handshake.reject(Failures.BAD_REQUEST);
+    AccessLog.log(io.vertx.core.http.HttpMethod.GET, AccessLog.UNMATCHED, Failures.BAD_REQUEST, 0, 0,
+      requestId((String) null));
   }
 
   /** Answers a request refused before any route, logs it and closes its connection. */

@@ -91,8 +91,11 @@ public class HttpGatewayVerticle extends VerticleBase {
           .setCompressionContentSizeThreshold(settings.http().minCompressBytes())
           .addCompressor(StandardCompressionOptions.gzip(settings.http().compressionLevel(), 15, 8));
       }
-      // a request line in a version Vert.x does not read has no version: refused before the router sees it
+      // a request line in a version Vert.x does not read has no version: refused before the router sees it. Vert.x
+      // hands such a request to the request handler only when the server has a WebSocket handler (else it answers an
+      // empty 501 itself); Sluice speaks no WebSocket, so its handler refuses every handshake
       return vertx.createHttpServer(options)
+        .webSocketHandshakeHandler(Edge::refuseWebSocket)
         .requestHandler(request -> {
           if (request.version() == null) {
             Edge.unsupportedVersion(request);

@@ -47,6 +47,7 @@ final class Negotiation {
   static Handler<RoutingContext> only(String type, Handler<RoutingContext> handler) {
     List<String> offered = List.of(type);
     return ctx -> {
+      Edge.vary(ctx.response(), "Accept"); // a 406 or not, by Accept
       if (ctx.request().headers().contains(HttpHeaders.ACCEPT)
         && choose(ctx.parsedHeaders().accept(), offered) == null) {
         Problems.send(ctx, Problem.notAcceptable("This resource is " + type + ", which the request's Accept "

@@ -36,8 +36,8 @@ final class OpenApi {
   record Served(String path, Set<HttpMethod> methods) {
 
     /**
-     * The named routes of {@code router} in their order (the gateway names each by its path; the handlers of every
-     * request have no name), {@code :userId} spelt {@code {userId}}; one entry per path.
+     * The named routes of {@code router} in their order (the gateway names each by its path template, as this
+     * document spells paths; the handlers of every request have no name); one entry per path.
      */
     static List<Served> of(Router router) {
       List<Served> served = new ArrayList<>();
@@ -45,7 +45,7 @@ final class OpenApi {
         if (route.getName() == null || !route.getName().startsWith("/")) {
           continue;
         }
-        String path = route.getName().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+        String path = route.getName();
         Set<HttpMethod> methods = new TreeSet<>(java.util.Comparator.comparing(HttpMethod::name));
         methods.addAll(route.methods());
         for (Served known : served) {

@@ -43,7 +43,7 @@ final class OpenApiPaths {
   private final SluiceConfig settings;
   private final OpenApiParameters params;
   private final Map<String, Map<HttpMethod, JsonObject>> operations = new LinkedHashMap<>();
-  /** Each GET's query parameters, read from its description once (the gateway's instances share them). */
+  /** Each GET's query parameters, read from its description once, on first use (per gateway instance). */
   private final Map<String, java.util.Set<String>> queryParameters = new java.util.concurrent.ConcurrentHashMap<>();
 
   OpenApiPaths(SluiceConfig settings) {

@@ -35,7 +35,6 @@ final class PageResponder {
   static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
   static final CharSequence IDENTITY = HttpHeaders.createOptimized("identity");
-  static final CharSequence VARY = HttpHeaders.createOptimized("Accept-Encoding");
   static final CharSequence CACHE_STATUS = HttpHeaders.createOptimized("Cache-Status");
   static final CharSequence HIT = HttpHeaders.createOptimized("sluice; hit");
   static final CharSequence MISS = HttpHeaders.createOptimized("sluice; fwd=miss");
@@ -114,8 +113,7 @@ final class PageResponder {
       && (reply.gzipped() || reply.body().length() >= settings.http().minCompressBytes());
     String tag = gzip ? Bodies.gzipTag(reply.etag()) : reply.etag();
     response.putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-      .putHeader(HttpHeaders.VARY, VARY)
-      .putHeader(CACHE_STATUS, cacheStatus);
+      .putHeader(CACHE_STATUS, cacheStatus); // Vary: Edge (Accept-Encoding), Negotiation (Accept)
     String link = link(ctx, reply);
     if (link != null) {
       response.putHeader("Link", link);

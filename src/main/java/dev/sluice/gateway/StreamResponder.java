@@ -124,10 +124,10 @@ final class StreamResponder {
   }
 
   private static HttpServerResponse headers(HttpServerResponse response, String format) {
+    Edge.vary(response, "Accept"); // the format; Accept-Encoding is Edge's
     return response
       .putHeader("Content-Type", format)
       .putHeader("Cache-Control", "no-cache")
-      .putHeader("Vary", "Accept, Accept-Encoding")
       .putHeader("X-Accel-Buffering", "no");
   }
 

@@ -39,16 +39,6 @@ public final class Nodes {
   private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
     "OPTIONS", "PATCH", "TRACE", "CONNECT");
 
-  static {
-    // Sluice speaks no WebSocket. Vert.x 5.0.7 checks every HTTP/1 request for an upgrade unless told not to, and on
-    // that path answers a request line in a version it does not read (HTTP/2.0, HTTP/1.2) with an empty 501 before
-    // any handler; with the check off the gateway answers it (a 505 problem, logged). Read once, when Vert.x's HTTP
-    // server class loads: set here, before any node is built (and by the build for the tests).
-    if (System.getProperty("vertx.disableWebsockets") == null) {
-      System.setProperty("vertx.disableWebsockets", "true");
-    }
-  }
-
   private Nodes() {
   }
 

@@ -88,7 +88,7 @@ public abstract class LoaderVerticle extends VerticleBase {
       settings.lazy().retryAttempts(), settings.lazy().retryDelaySeconds(), settings.lazy().timeoutSeconds(), stats);
     // a snapshot for the ranges of one listing is held until they have all opened, as long as a stream's open may wait
     snapshots = new Snapshots(vertx, pool, (settings.lazy().timeoutSeconds() + 2) * 1000L);
-    streams = new Streams(vertx, streamPool, cursors, settings, stats, resilience, snapshots);
+    streams = new Streams(vertx, streamPool, pool, cursors, settings, stats, resilience, snapshots);
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped unstarted
     limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 1_000);

@@ -155,16 +155,20 @@ final class Pages {
       return Future.all(query(sql), total(q, count)).compose(done -> {
         Rows data = new Rows(done.resultAt(0), span, false);
         Total total = done.resultAt(1);
-        if (data.size() > 0 || total == Total.NONE) {
+        if (data.size() > 0 || total == Total.NONE || "exact".equals(total.type())) {
           return Future.succeededFuture(new Ranged(data, total.reconcile(start + data.size(), data.more)));
         }
         if (start == 0) {
           return Future.succeededFuture(new Ranged(data, Total.exact(0))); // nothing at all: not an estimate of it
         }
         // at or past the end: the listing ends within a step of the checkpoint, so its rows from there are few to
-        // count, and the total is exact, as it is for a range just before the end
-        return query(Plans.countFrom(q, format, fromKey, start - fromIndex))
-          .map(rows -> new Ranged(data, Total.exact(fromIndex + rows.iterator().next().getLong(0))));
+        // count, and the total is exact, as it is for a range just before the end; from a checkpoint walked before a
+        // write it may be off by the rows written since, so it is then an estimate
+        boolean exact = current[0];
+        return query(Plans.countFrom(q, format, fromKey, start - fromIndex)).map(rows -> {
+          long counted = fromIndex + rows.iterator().next().getLong(0);
+          return new Ranged(data, exact ? Total.exact(counted) : Total.estimated(counted));
+        });
       });
     }).map(ranged -> {
       Rows data = ranged.rows();

@@ -106,11 +106,6 @@ public final class Planners {
                               boolean following) {
   }
 
-  /** Whether {@code operation} is a stream planned here. */
-  public boolean streams(Operation operation) {
-    return streams.containsKey(operation);
-  }
-
   /**
    * Reads a stream request's parameters, with the same faults for every client (the loader when the stream opens, the
    * gateway for a {@code HEAD}, which opens nothing): a {@link ProblemException} (400) naming every bad parameter.
@@ -128,8 +123,8 @@ public final class Planners {
     String after = params.string(parameter, 1, Bounds.MAX_CURSOR, false);
     String until = params.string(StreamProtocol.UNTIL, 1, Bounds.MAX_CURSOR, false);
     String snapshot = params.string(StreamProtocol.SNAPSHOT, 1, Bounds.MAX_SNAPSHOT, false);
-    Boolean follow = params.bool("follow", false);
-    boolean following = plan.followTable() != null && Boolean.TRUE.equals(follow);
+    // follow is a parameter of the streams that can follow, and like any unknown parameter ignored by the others
+    boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.bool("follow", false));
     if (following && until != null) {
       params.fail(StreamProtocol.UNTIL, "cannot be combined with follow=true");
     }

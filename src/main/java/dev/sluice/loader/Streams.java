@@ -38,7 +38,8 @@ import java.util.function.Function;
  * Runs streams for a loader: a PostgreSQL cursor ({@code RowStream}, inside a transaction, as it must be) piped into
  * a {@link BusWriteStream} that sends only while the consumer grants credit. When the consumer cancels or stalls
  * past the idle timeout, the row stream and its prepared statement are closed and the connection returned at once.
- * Streams use a pool of their own, so long streams never starve page requests.
+ * Cursors use a pool of their own, so long streams never starve page requests; a following stream's short reads of
+ * new rows go through the page pool, so they never wait behind the cursors.
  */
 final class Streams {
 
@@ -46,6 +47,8 @@ final class Streams {
 
   private final Vertx vertx;
   private final Pool pool;
+  /** Where a following stream reads its new rows: short keyset reads, like pages. */
+  private final Pool followPool;
   private final CursorCodec cursors;
   private final SluiceConfig settings;
   private final LoaderStats stats;
@@ -63,12 +66,13 @@ final class Streams {
     Runnable register(Runnable listener);
   }
 
-  Streams(Vertx vertx, Pool pool, CursorCodec cursors, SluiceConfig settings, LoaderStats stats,
+  Streams(Vertx vertx, Pool pool, Pool followPool, CursorCodec cursors, SluiceConfig settings, LoaderStats stats,
           Resilience resilience, Snapshots snapshots) {
     this.snapshots = snapshots;
     this.resilience = resilience;
     this.vertx = vertx;
     this.pool = pool;
+    this.followPool = followPool;
     this.cursors = cursors;
     this.settings = settings;
     this.stats = stats;
@@ -176,7 +180,8 @@ final class Streams {
         } else {
           open.fail(problem.status(), problem.toJson().encode());
           if (problem.status() < 500) {
-            LOG.info("stream.refused op={} status={} detail=\"{}\" request_id={}", name, problem.status(),
+            // the requester's to report (the access log has it; a parallel range asks again): not an event here
+            LOG.debug("stream.refused op={} status={} detail=\"{}\" request_id={}", name, problem.status(),
               problem.detail(), requestId);
           } else {
             LOG.warn("stream.refused op={} status={} cause={} request_id={}", name, problem.status(),
@@ -196,7 +201,13 @@ final class Streams {
         + "sending as many streams as it has connections for (" + capacity + "); try again shortly")));
     }
     holding++;
-    return opened(sql, snapshot, fetchSize, out, address, end, accept).andThen(ar -> holding--);
+    Future<Void> opened;
+    try {
+      opened = opened(sql, snapshot, fetchSize, out, address, end, accept);
+    } catch (RuntimeException e) {
+      opened = Future.failedFuture(e);
+    }
+    return opened.andThen(ar -> holding--);
   }
 
   private Future<Void> opened(Sql sql, String snapshot, int fetchSize, BusWriteStream<Row> out, String address,
@@ -337,7 +348,7 @@ final class Streams {
       again = false;
       List<String> after = out.lastKey() != null ? out.lastKey() : from;
       Sql sql = Plans.stream(q, rows, after).append(" LIMIT ").param((long) batch + 1);
-      pool.preparedQuery(sql.text()).execute(sql.tuple()).onComplete(ar -> {
+      followPool.preparedQuery(sql.text()).execute(sql.tuple()).onComplete(ar -> {
         reading = false;
         if (ar.failed()) {
           done.tryFail(ar.cause());

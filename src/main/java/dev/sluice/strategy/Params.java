@@ -148,14 +148,16 @@ public final class Params {
     if (value == null) {
       return defaultValue;
     }
+    if (!decimal(value)) {
+      fail(name, "must be a whole number between " + min + " and " + max + ", in ASCII digits"
+        + (min < 0 ? " (a minus sign allowed, no plus, no spaces)" : " (no sign, no spaces)"));
+      return defaultValue;
+    }
     long parsed;
     try {
-      if (!decimal(value, min < 0)) {
-        throw new NumberFormatException(value);
-      }
       parsed = Long.parseLong(value);
     } catch (NumberFormatException e) {
-      fail(name, "must be a whole number between " + min + " and " + max + ", in ASCII digits (no sign, no spaces)");
+      fail(name, "must be between " + min + " and " + max); // more digits than a long holds
       return defaultValue;
     }
     if (parsed < min || parsed > max) {
@@ -166,11 +168,12 @@ public final class Params {
   }
 
   /**
-   * Whether {@code value} is written in ASCII digits only (a minus first when {@code signed}): Java would also read
-   * {@code +5}, {@code ٥} and {@code ５}, which no client means as a number on purpose.
+   * Whether {@code value} is written in ASCII digits only, a minus first allowed (a negative number is then out of
+   * range or not, by the bounds): Java would also read {@code +5}, {@code ٥} and {@code ５}, which no client means as
+   * a number on purpose.
    */
-  private static boolean decimal(String value, boolean signed) {
-    int start = signed && value.startsWith("-") ? 1 : 0;
+  private static boolean decimal(String value) {
+    int start = value.startsWith("-") ? 1 : 0;
     if (value.length() == start) {
       return false;
     }

@@ -103,7 +103,7 @@ class CacheTest {
     String path = "/api/v1/videos?category=travel&limit=40";
     HttpResponse<Buffer> gzip = ok(service.get(path, "Accept-Encoding", "gzip"));
     assertEquals("gzip", gzip.getHeader("Content-Encoding"));
-    assertEquals("Accept-Encoding", gzip.getHeader("Vary"));
+    assertTrue(gzip.getHeader("Vary").contains("Accept-Encoding"), gzip.getHeader("Vary"));
     LoaderReply stored = held(Operation.VIDEOS, new JsonObject().put("category", "travel").put("limit", "40"));
     assertNotNull(stored, "the page is in the cache");
     assertTrue(stored.gzipped(), "videos are stored compressed");

@@ -82,6 +82,22 @@ class EdgeTest {
     return raw(on, request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
   }
 
+  /** A raw exchange's response head (status line and headers), read as far as the blank line after them. */
+  private static String head(Service on, String request) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", on.config.getJsonObject("http").getInteger("port"))) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      StringBuilder head = new StringBuilder();
+      java.io.InputStream in = socket.getInputStream();
+      for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0; ) {
+        head.append((char) b);
+      }
+      return head.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The JSON body of a raw response. */
   private static JsonObject rawBody(String response) {
     return new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4));
@@ -117,6 +133,20 @@ class EdgeTest {
       service.get("/metrics").bodyAsString());
     assertTrue(metrics.value("vertx_http_server_requests_total", "code", "505", "route", "unmatched") >= 1,
       "counted under the unmatched route");
+  }
+
+  @Test
+  @DisplayName("a WebSocket handshake is refused with a 400 and logged (the gateway speaks no WebSocket); a GET that "
+    + "names another upgrade is served as a GET")
+  void webSocketRefused() {
+    try (LogCapture log = LogCapture.of("sluice.access")) {
+      String response = head(service, "GET /api/v1/videos?limit=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+        + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+      assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+      assertNotNull(log.await(5_000, line -> line.message().contains("route=\"unmatched\" status=400")), () -> log.lines().toString());
+    }
+    HttpResponse<Buffer> h2c = send(service, HttpMethod.GET, "/api/v1/videos?limit=1", "Upgrade", "something-else");
+    assertEquals(200, h2c.statusCode());
   }
 
   @Test
@@ -173,6 +203,8 @@ class EdgeTest {
   void jsonAccept(String path, String accept, int status) {
     HttpResponse<Buffer> response = send(service, HttpMethod.GET, path, "Accept", accept);
     assertEquals(status, response.statusCode(), response::bodyAsString);
+    assertTrue(response.getHeader("Vary") != null && response.getHeader("Vary").contains("Accept")
+      && response.getHeader("Vary").contains("Accept-Encoding"), () -> "Vary: " + response.getHeader("Vary"));
     if (status == 406) {
       assertEquals(Problems.CONTENT_TYPE, response.getHeader("Content-Type"));
       assertEquals(406, response.bodyAsJsonObject().getInteger("status"));
@@ -195,6 +227,15 @@ class EdgeTest {
             assertEquals(get.getHeader(name), head.getHeader(name), path + " " + encoding + " " + name);
           }
         }
+      }
+    }
+    for (String accept : List.of("text/event-stream", "application/x-ndjson")) {
+      HttpResponse<Buffer> get = send(service, HttpMethod.GET, "/api/v1/templates/stream", "Accept", accept);
+      HttpResponse<Buffer> head = send(service, HttpMethod.HEAD, "/api/v1/templates/stream", "Accept", accept);
+      assertEquals(200, head.statusCode());
+      assertEquals(names(get), names(head), accept);
+      for (String name : List.of("content-type", "cache-control", "vary", "x-accel-buffering")) {
+        assertEquals(get.getHeader(name), head.getHeader(name), accept + " " + name);
       }
     }
     for (String path : List.of("/api/v1/videos/stream?status=nope", "/api/v1/videos/stream?after=forged",

@@ -124,10 +124,26 @@ class FuzzTest {
       String body = response.bodyAsString();
       JsonObject problem = new JsonObject(body);
       assertEquals(status, problem.getInteger("status"), uri);
-      String asked = java.net.URLDecoder.decode(uri.replace("+", "%2B"), StandardCharsets.UTF_8);
+      // a problem may name the value at fault: the request's own values are taken out of its words before looking
+      String words = problem.getString("detail", "") + " " + problem.getJsonArray("errors", new io.vertx.core.json.JsonArray())
+        .encode();
+      int query = uri.indexOf('?');
+      if (query >= 0) {
+        for (String pair : uri.substring(query + 1).split("&")) {
+          String value = java.net.URLDecoder.decode(pair.substring(pair.indexOf('=') + 1).replace("+", "%2B"),
+            StandardCharsets.UTF_8);
+          // as it is, as JSON escapes it, and as a problem abbreviates it (its first 40 characters)
+          for (String shown : List.of(value, value.substring(0, Math.min(40, value.length())))) {
+            String escaped = new JsonObject().put("v", shown).encode();
+            if (!shown.isEmpty()) {
+              words = words.replace(escaped.substring(6, escaped.length() - 2), "").replace(shown, "");
+            }
+          }
+        }
+      }
+      String checked = words;
       for (String leak : List.of("Exception", "\tat ", "SELECT", "pg_", "java.")) {
-        // a problem may name the value at fault: what the request itself held is no leak
-        assertFalse(body.contains(leak) && !asked.contains(leak), () -> uri + " leaks " + leak + ": " + body);
+        assertFalse(checked.contains(leak), () -> uri + " leaks " + leak + ": " + body);
       }
     }
   }

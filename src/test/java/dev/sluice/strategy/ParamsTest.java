@@ -33,7 +33,7 @@ class ParamsTest {
   }
 
   @ParameterizedTest(name = "limit=\"{0}\" is refused")
-  @ValueSource(strings = {"٥", "５", "+5", " 5", "5 ", " 5 ", "5.0", "0x5", "5e0", "", "-", "--5", "١٢"})
+  @ValueSource(strings = {"٥", "５", "+5", " 5", "5 ", " 5 ", "5.0", "0x5", "5e0", "", "-", "--5", "١٢", "-٥"})
   @DisplayName("a number is ASCII digits only: no other script's digits, no sign, no spaces")
   void strictDigits(String value) {
     Problem problem = problem(new JsonObject().put("limit", value), p -> p.integer("limit", 1, 1000, 50));
@@ -49,7 +49,9 @@ class ParamsTest {
     assertEquals(12, params.integer("bus", 1, 100, 0), "a JSON number from an event-bus client");
     params.validate();
     Problem negative = problem(new JsonObject().put("limit", "-5"), p -> p.integer("limit", 1, 1000, 50));
-    assertTrue(message(negative, "limit").contains("between 1 and 1000"));
+    assertEquals("must be between 1 and 1000", message(negative, "limit"), "a number, out of range");
+    Problem huge = problem(new JsonObject().put("limit", "99999999999999999999"), p -> p.integer("limit", 1, 1000, 50));
+    assertEquals("must be between 1 and 1000", message(huge, "limit"), "digits past a long: out of range");
   }
 
   @Test

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("The bus stream's ends judge each other fairly")
 class BusStreamTest {
 
-  static final long IDLE_MS = 300;
+  static final long IDLE_MS = 1_000;
 
   Vertx vertx;
 
@@ -77,7 +77,8 @@ class BusStreamTest {
     List<Boolean> ended = new CopyOnWriteArrayList<>();
     vertx.runOnContext(v -> stream.pause().exceptionHandler(failures::add).endHandler(e -> ended.add(true))
       .handler(batches::add));
-    Thread.sleep(IDLE_MS * 4); // the reader holds back four idle timeouts; the producer ended long before
+    // the reader holds back one and a half idle timeouts; the producer ended long before
+    Thread.sleep(IDLE_MS * 3 / 2);
     assertTrue(failures.isEmpty(), () -> "the reader failed the stream: " + failures);
     assertTrue(batches.isEmpty());
     vertx.runOnContext(v -> stream.resume());
@@ -88,6 +89,24 @@ class BusStreamTest {
     assertEquals(3, batches.size());
     assertEquals(List.of(true), ended);
     assertEquals(new BusReadStream.End(3, "after-3"), stream.end());
+  }
+
+  @Test
+  @DisplayName("a reader that takes nothing of an ended stream for twice the idle timeout is released, saying so")
+  void idleReaderOfAnEndedStreamIsReleased() throws Exception {
+    producer(3);
+    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), 4, 0.8, IDLE_MS)
+      .timeout(10, TimeUnit.SECONDS).await();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    long opened = System.currentTimeMillis();
+    vertx.runOnContext(v -> stream.pause().exceptionHandler(failures::add).handler(batch -> { }));
+    long until = System.currentTimeMillis() + 10_000;
+    while (failures.isEmpty() && System.currentTimeMillis() < until) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, failures.size());
+    assertTrue(failures.get(0).getMessage().contains("took nothing"), failures.get(0)::toString);
+    assertTrue(System.currentTimeMillis() - opened >= 2 * IDLE_MS, "not before twice the idle timeout");
   }
 
   @Test

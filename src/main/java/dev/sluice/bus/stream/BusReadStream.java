@@ -48,6 +48,8 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   private long outstanding;
   private long demand = Long.MAX_VALUE;
   private long lastMessage = System.currentTimeMillis();
+  /** When the reader last took a batch (or the end arrived): bounds how long an ended stream waits for its reader. */
+  private long lastTaken = System.currentTimeMillis();
   private End end;
   private boolean done;
   private Handler<StreamBatch> handler;
@@ -198,6 +200,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
         drain();
       }
       case StreamProtocol.END -> {
+        lastTaken = System.currentTimeMillis();
         end = new End(Long.parseLong(message.headers().get(StreamProtocol.COUNT)),
           message.headers().get(StreamProtocol.POSITION));
         drain();
@@ -216,6 +219,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
       if (demand != Long.MAX_VALUE) {
         demand--;
       }
+      lastTaken = System.currentTimeMillis();
       handler.handle(batch);
       grant();
     }
@@ -255,6 +259,12 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
     if (!done && end == null && outstanding > 0 && System.currentTimeMillis() - lastMessage > idleTimeoutMs) {
       fail(new ProblemException(Problem.timeout("The stream's producer was silent for " + idleTimeoutMs + " ms")),
         "its producer was silent for " + idleTimeoutMs + " ms");
+    } else if (!done && end != null && !queue.isEmpty()
+      && System.currentTimeMillis() - lastTaken > 2 * idleTimeoutMs) {
+      // the producer ended long ago and let go; this end's reader took nothing for twice the idle timeout (an HTTP
+      // reader that stalled is cut by its responder within one): what it holds is released
+      fail(new ProblemException(Problem.timeout("The stream's reader took nothing for " + 2 * idleTimeoutMs
+        + " ms after its producer had ended")), null);
     }
   }
 
