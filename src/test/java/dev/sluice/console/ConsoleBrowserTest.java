@@ -334,9 +334,7 @@ class ConsoleBrowserTest {
   void opensAUser() throws Exception {
     openPage("explorer");
     waitForRows();
-    WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='2']"));
-    String id = row.getDomAttribute("data-id");
-    click(row);
+    String id = clickUserRow(2).get("data-id");
     WebElement panel = testid("item-panel");
     wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")));
     assertTrue(panel.isDisplayed());
@@ -353,9 +351,7 @@ class ConsoleBrowserTest {
   void keepsTimestampsOnOneLine() throws Exception {
     openPage("explorer");
     waitForRows();
-    WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='1']"));
-    String id = row.getDomAttribute("data-id");
-    click(row);
+    String id = clickUserRow(1).get("data-id");
     WebElement panel = testid("item-panel");
     wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")));
     try {
@@ -383,10 +379,9 @@ class ConsoleBrowserTest {
   void closesThePanelOnAFilterThatHidesItsUser() {
     openPage("explorer");
     waitForRows();
-    WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='0']"));
-    String id = row.getDomAttribute("data-id");
-    String role = row.getDomAttribute("data-role");
-    click(row);
+    Map<String, String> clicked = clickUserRow(0);
+    String id = clicked.get("data-id");
+    String role = clicked.get("data-role");
     WebElement panel = testid("item-panel");
     wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")));
     try {
@@ -402,7 +397,7 @@ class ConsoleBrowserTest {
 
       new Select(testid("filter-role")).selectByValue("");
       waitForRows();
-      click(browser.findElement(By.cssSelector("[data-testid=user-row][data-index='0']")));
+      clickUserRow(0);
       wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")) && panel.isDisplayed());
       new Select(testid("filter-active")).selectByValue("false");
       waitForRows();
@@ -427,7 +422,11 @@ class ConsoleBrowserTest {
     wait(30).until(d -> videoIds().equals(secondPage));
     click(testid("video-prev"));
     wait(30).until(d -> videoIds().equals(firstPage));
-    click(browser.findElement(By.cssSelector("[data-testid=video-row][data-id='" + firstPage.get(3) + "']")));
+    By video = By.cssSelector("[data-testid=video-row][data-id='" + firstPage.get(3) + "']");
+    wait(30).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+      click(browser.findElement(video)); // found afresh: a page's rows are rebuilt when its data arrives
+      return true;
+    });
     wait(30).until(d -> firstPage.get(3).equals(testid("item-panel").getDomAttribute("data-id")));
     assertEquals("videos", testid("item-panel").getDomAttribute("data-family"));
     click(testid("item-close"));
@@ -775,6 +774,21 @@ class ConsoleBrowserTest {
   }
 
   /** Clicks an element once it is in the middle of the screen (the sticky header hides the top). */
+  /**
+   * Clicks the user row at {@code index}, found afresh until the click lands (the explorer rebuilds its rows when a
+   * window's data arrives, which makes an element found a moment before stale), and says what the row was.
+   */
+  private static Map<String, String> clickUserRow(int index) {
+    return wait(30).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+      WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='" + index + "']"));
+      Map<String, String> attributes = new java.util.HashMap<>();
+      attributes.put("data-id", row.getDomAttribute("data-id"));
+      attributes.put("data-role", row.getDomAttribute("data-role"));
+      click(row);
+      return attributes;
+    });
+  }
+
   private static void click(WebElement element) {
     js("arguments[0].scrollIntoView({block: 'center'});", element);
     element.click();
