@@ -92,6 +92,24 @@ class BusStreamTest {
   }
 
   @Test
+  @DisplayName("a short stream read whole by its handler before its end handler is set still calls the end handler")
+  void endHandlerSetAfterTheEnd() throws Exception {
+    producer(3);
+    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), 4, 0.8, IDLE_MS)
+      .timeout(10, TimeUnit.SECONDS).await();
+    Thread.sleep(200); // every batch and the end are waiting in the stream by now
+    List<StreamBatch> batches = new CopyOnWriteArrayList<>();
+    List<Boolean> ended = new CopyOnWriteArrayList<>();
+    vertx.runOnContext(v -> stream.handler(batches::add).endHandler(e -> ended.add(true)));
+    long until = System.currentTimeMillis() + 5_000;
+    while (ended.isEmpty() && System.currentTimeMillis() < until) {
+      Thread.sleep(10);
+    }
+    assertEquals(3, batches.size());
+    assertEquals(List.of(true), ended, "the end, once");
+  }
+
+  @Test
   @DisplayName("a reader that takes nothing of an ended stream for twice the idle timeout is released, saying so")
   void idleReaderOfAnEndedStreamIsReleased() throws Exception {
     producer(3);

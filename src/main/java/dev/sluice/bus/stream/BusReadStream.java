@@ -52,6 +52,9 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   private long lastTaken = System.currentTimeMillis();
   private End end;
   private boolean done;
+  /** Every batch was handed on and the end reached; the end handler is called once, whenever it is set. */
+  private boolean finished;
+  private boolean endCalled;
   private Handler<StreamBatch> handler;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
@@ -148,6 +151,8 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   @Override
   public BusReadStream endHandler(Handler<Void> handler) {
     this.endHandler = handler;
+    // a short stream may have been read to its end by the handler set just before this one
+    callEnd();
     return this;
   }
 
@@ -225,9 +230,15 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
     }
     if (!done && queue.isEmpty() && end != null) {
       release();
-      if (endHandler != null) {
-        endHandler.handle(null);
-      }
+      finished = true;
+      callEnd();
+    }
+  }
+
+  private void callEnd() {
+    if (finished && !endCalled && endHandler != null) {
+      endCalled = true;
+      endHandler.handle(null);
     }
   }
 
