@@ -183,7 +183,8 @@ final class Edge implements Handler<RoutingContext> {
    * What the HTTP server does with a request in an HTTP version it does not read ({@code HTTP/2.0} or
    * {@code HTTP/1.2} in a request line, or not HTTP at all, {@code HTTPS/1.1}): Vert.x gives such a request no
    * version, and would answer it with an empty 501 before any route were it not for the gateway's WebSocket handler
-   * ({@link #refuseWebSocket}). It gets a 505 problem, a request id and its log line, and the connection is closed. HTTP/2 itself is spoken by upgrade or prior knowledge, never in an HTTP/1 request line.
+   * ({@link #refuseWebSocket}). It gets a 505 problem, a request id and its log line, and the connection is closed.
+   * HTTP/2 itself is spoken by upgrade or prior knowledge, never in an HTTP/1 request line.
    */
   static void unsupportedVersion(HttpServerRequest request) {
     refuse(request, Problem.of(Failures.HTTP_VERSION_NOT_SUPPORTED, "http-version-not-supported",

@@ -1,5 +1,6 @@
 package dev.sluice.stream;
 
+import dev.sluice.Service;
 import dev.sluice.bus.Operation;
 import dev.sluice.bus.stream.BusReadStream;
 import dev.sluice.bus.stream.BusWriteStream;
@@ -82,10 +83,7 @@ class BusStreamTest {
     assertTrue(failures.isEmpty(), () -> "the reader failed the stream: " + failures);
     assertTrue(batches.isEmpty());
     vertx.runOnContext(v -> stream.resume());
-    long until = System.currentTimeMillis() + 5_000;
-    while (ended.isEmpty() && System.currentTimeMillis() < until) {
-      Thread.sleep(10);
-    }
+    Service.eventually(5_000, () -> !ended.isEmpty());
     assertEquals(3, batches.size());
     assertEquals(List.of(true), ended);
     assertEquals(new BusReadStream.End(3, "after-3"), stream.end());
@@ -101,10 +99,7 @@ class BusStreamTest {
     List<StreamBatch> batches = new CopyOnWriteArrayList<>();
     List<Boolean> ended = new CopyOnWriteArrayList<>();
     vertx.runOnContext(v -> stream.handler(batches::add).endHandler(e -> ended.add(true)));
-    long until = System.currentTimeMillis() + 5_000;
-    while (ended.isEmpty() && System.currentTimeMillis() < until) {
-      Thread.sleep(10);
-    }
+    Service.eventually(5_000, () -> !ended.isEmpty());
     assertEquals(3, batches.size());
     assertEquals(List.of(true), ended, "the end, once");
   }
@@ -118,10 +113,7 @@ class BusStreamTest {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     long opened = System.currentTimeMillis();
     vertx.runOnContext(v -> stream.pause().exceptionHandler(failures::add).handler(batch -> { }));
-    long until = System.currentTimeMillis() + 10_000;
-    while (failures.isEmpty() && System.currentTimeMillis() < until) {
-      Thread.sleep(10);
-    }
+    Service.eventually(10_000, () -> !failures.isEmpty());
     assertEquals(1, failures.size());
     assertTrue(failures.get(0).getMessage().contains("took nothing"), failures.get(0)::toString);
     assertTrue(System.currentTimeMillis() - opened >= 2 * IDLE_MS, "not before twice the idle timeout");
@@ -137,10 +129,7 @@ class BusStreamTest {
       .timeout(10, TimeUnit.SECONDS).await();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     vertx.runOnContext(v -> stream.exceptionHandler(failures::add).handler(batch -> { }));
-    long until = System.currentTimeMillis() + 5_000;
-    while (failures.isEmpty() && System.currentTimeMillis() < until) {
-      Thread.sleep(10);
-    }
+    Service.eventually(5_000, () -> !failures.isEmpty());
     assertEquals(1, failures.size());
     assertTrue(failures.get(0).getMessage().contains("silent"), failures.get(0)::toString);
   }
