@@ -206,11 +206,18 @@ final class ClusteredCache implements Cache {
       }
       return claimed.compose(mine -> {
         if (mine) {
-          return loadAndShare(key, loader, before).onComplete(ar -> release(key));
+          // the first look may predate another node's whole load (its put lands, then its lease goes): look again
+          return remote(key).compose(other -> {
+            if (other != null) {
+              release(key);
+              return Future.succeededFuture((V) other);
+            }
+            return loadAndShare(key, loader, before, true);
+          });
         }
         tier(key.family()).waited.increment();
         return watch(key, System.currentTimeMillis() + settings.leaseWaitMs(), WATCH_FIRST_MS).compose(other ->
-          other != null ? Future.succeededFuture((V) other) : loadAndShare(key, loader, before));
+          other != null ? Future.succeededFuture((V) other) : loadAndShare(key, loader, before, false));
       });
     });
   }
@@ -268,20 +275,33 @@ final class ClusteredCache implements Cache {
     return LocalCache.onCallerContext(later.future());
   }
 
-  private <V extends Value> Future<V> loadAndShare(CacheKey key, Supplier<Future<V>> loader, Freshness before) {
+  /**
+   * Loads {@code key} and shares what comes back. The lease, if {@code leased}, is released once the value is in the
+   * map (a node claiming it next finds the value there), or at once when the load fails.
+   */
+  private <V extends Value> Future<V> loadAndShare(CacheKey key, Supplier<Future<V>> loader, Freshness before,
+                                                   boolean leased) {
     Future<V> loaded;
     try {
       loaded = loader.get();
     } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      loaded = Future.failedFuture(e);
     }
-    return loaded.onSuccess(value -> share(key, value, before));
+    return loaded.onComplete(ar -> {
+      Future<Void> shared = ar.succeeded() ? share(key, ar.result(), before) : Future.succeededFuture();
+      if (leased) {
+        shared.onComplete(done -> release(key));
+      }
+    });
   }
 
-  /** Puts {@code value} in the cluster map, set-style and not awaited, if its tables are as they were. */
-  private void share(CacheKey key, Value value, Freshness before) {
+  /**
+   * Puts {@code value} in the cluster map if its tables are as they were; completes (never fails) when the put has
+   * landed or was skipped. Callers replying to a request do not wait for it.
+   */
+  private Future<Void> share(CacheKey key, Value value, Freshness before) {
     if (value == null || !shared(key) || !before.equals(local.freshness(before.tables()))) {
-      return;
+      return Future.succeededFuture();
     }
     long ttl = TimeUnit.SECONDS.toMillis(Math.max(1, options.policy(key.family()).ttlSeconds()));
     if (value.validUntil() != Long.MAX_VALUE) {
@@ -290,12 +310,12 @@ final class ClusteredCache implements Cache {
     // stamped with when its load began (a node that heard a write after that does not take it), then the value
     Buffer portable = Buffer.buffer(Long.BYTES + value.weight()).appendLong(before.takenAt());
     if (ttl <= 0 || !value.writePortable(portable)) {
-      return;
+      return Future.succeededFuture();
     }
     noteTables(key);
     Tier tier = tier(key.family());
     long expiresIn = ttl;
-    map(key.family()).compose(map -> map.put(key.text(), portable, expiresIn).compose(v -> {
+    return map(key.family()).compose(map -> map.put(key.text(), portable, expiresIn).<Void>compose(v -> {
       tier.writes.increment();
       // a write heard while the put was on its way: the value may be stale, take it back
       return before.equals(local.freshness(before.tables())) ? Future.succeededFuture()
@@ -303,7 +323,7 @@ final class ClusteredCache implements Cache {
     })).onFailure(err -> {
       tier.errors.increment();
       LOG.debug("cache.cluster_failed op=put key={}", key, err);
-    });
+    }).otherwiseEmpty();
   }
 
   @Override
