@@ -1,6 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.launcher.Deployer;
+import dev.sluice.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -25,14 +26,17 @@ import java.util.concurrent.TimeUnit;
 public final class Service implements AutoCloseable {
 
   public final Vertx vertx;
+  /** The node the service runs on: its cache, figures, state and stream progress. */
+  public final Node node;
   public final JsonObject config;
   public final WebClient http;
   public final Pool db;
   /** The deployment id of each verticle deployed, by its name in verticles.json. */
   public final java.util.Map<String, String> deployments;
 
-  private Service(Vertx vertx, JsonObject config, java.util.Map<String, String> deployments) {
-    this.vertx = vertx;
+  private Service(Node node, JsonObject config, java.util.Map<String, String> deployments) {
+    this.node = node;
+    this.vertx = node.vertx();
     this.config = config;
     this.deployments = deployments;
     // enough connections that "concurrent" requests in a test really are
@@ -52,7 +56,7 @@ public final class Service implements AutoCloseable {
 
   /** The service without the verticles of verticles.json named in {@code without} (a test deploys its own). */
   public static Service start(JsonObject config, Set<String> without) {
-    Vertx vertx = dev.sluice.launcher.Nodes.vertx(dev.sluice.config.SluiceConfig.from(config));
+    Node node = dev.sluice.launcher.Nodes.start(dev.sluice.config.SluiceConfig.from(config));
     try {
       JsonObject plan = Deployer.readPlan();
       JsonArray kept = new JsonArray();
@@ -61,14 +65,14 @@ public final class Service implements AutoCloseable {
           kept.add(v);
         }
       });
-      List<String> ids = Deployer.deploy(vertx, plan.put("verticles", kept), config).timeout(2, TimeUnit.MINUTES).await();
+      List<String> ids = Deployer.deploy(node, plan.put("verticles", kept), config).timeout(2, TimeUnit.MINUTES).await();
       java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
       for (int i = 0; i < ids.size(); i++) {
         byName.put(kept.getJsonObject(i).getString("name"), ids.get(i));
       }
-      return new Service(vertx, config, byName);
+      return new Service(node, config, byName);
     } catch (Exception e) {
-      vertx.close().timeout(2, TimeUnit.MINUTES).await();
+      node.close().timeout(2, TimeUnit.MINUTES).await();
       throw new IllegalStateException("the service did not start", e);
     }
   }
@@ -161,6 +165,6 @@ public final class Service implements AutoCloseable {
     closed = true;
     http.close();
     db.close().timeout(2, TimeUnit.MINUTES).await();
-    vertx.close().timeout(2, TimeUnit.MINUTES).await();
+    node.close().timeout(2, TimeUnit.MINUTES).await();
   }
 }

@@ -31,13 +31,11 @@ public final class Delivery {
   private Delivery() {
   }
 
-  public static <T> Future<Message<T>> request(Vertx vertx, String address, Object body, DeliveryOptions options) {
+  public static <T> Future<Message<T>> request(Vertx vertx, Membership membership, String address, Object body,
+                                               DeliveryOptions options) {
     Attempt<T> attempt = new Attempt<>(vertx, address, body, options);
-    Membership membership = Membership.of(vertx);
-    if (membership != null) {
-      Runnable unsubscribe = membership.onMemberLeft(attempt::again);
-      attempt.answer.future().onComplete(ar -> unsubscribe.run());
-    }
+    Runnable unsubscribe = membership.onMemberLeft(attempt::again);
+    attempt.answer.future().onComplete(ar -> unsubscribe.run());
     attempt.send();
     return attempt.answer.future();
   }

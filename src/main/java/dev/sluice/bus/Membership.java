@@ -4,8 +4,6 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.shareddata.Shareable;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +21,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link #WAVES_MS} after the event), each on the context it registered from: a request sent to the lost node in
  * that gap is sent again by the next wave.
  *
- * <p>One per clustered Vert.x node; {@link #of} is null for a node that is not clustered on Hazelcast.
+ * <p>One per node ({@code Node#membership}); {@link #NONE} on a node that runs alone, where nobody ever leaves.
  */
-public final class Membership implements Shareable {
+public final class Membership {
 
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
-  private static final String MAP = "sluice.membership";
   /** When after Hazelcast's event the listeners run (ms): Vert.x cleans the lost node's subscriptions meanwhile. */
   static final long[] WAVES_MS = {300, 1_000, 2_500};
+
+  /** The membership of a node that runs alone: nobody leaves, so no listener is ever kept or called. */
+  public static final Membership NONE = new Membership(null);
 
   private final Vertx vertx;
   private final Map<Object, Listener> listeners = new ConcurrentHashMap<>();
@@ -42,27 +42,21 @@ public final class Membership implements Shareable {
     this.vertx = vertx;
   }
 
-  /** The node's membership, or null when the node is not clustered on Hazelcast. */
-  public static Membership of(Vertx vertx) {
-    if (!(((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager)) {
-      return null;
-    }
-    return (Membership) vertx.sharedData().getLocalMap(MAP)
-      .computeIfAbsent(MAP, k -> {
-        Membership membership = new Membership(vertx);
-        manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
-          @Override
-          public void memberAdded(MembershipEvent event) {
-            // nothing to do: a joining node's consumers reach the routing by themselves
-          }
+  /** The membership of {@code vertx}, clustered with {@code manager}: made once, by whoever builds the node. */
+  public static Membership of(Vertx vertx, HazelcastClusterManager manager) {
+    Membership membership = new Membership(vertx);
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        // nothing to do: a joining node's consumers reach the routing by themselves
+      }
 
-          @Override
-          public void memberRemoved(MembershipEvent event) {
-            membership.left(event.getMember().getAddress().toString());
-          }
-        });
-        return membership;
-      });
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        membership.left(event.getMember().getAddress().toString());
+      }
+    });
+    return membership;
   }
 
   /**
@@ -70,6 +64,9 @@ public final class Membership implements Shareable {
    * run. The action must be cheap and idempotent: a request in flight re-sends itself, a stream probes its peer.
    */
   public Runnable onMemberLeft(Runnable action) {
+    if (vertx == null) {
+      return () -> { };
+    }
     Object handle = new Object();
     listeners.put(handle, new Listener(vertx.getOrCreateContext(), action));
     return () -> listeners.remove(handle);

@@ -67,7 +67,7 @@ final class ParallelBatches {
     if (client.requestId() != null) {
       options.addHeader(Addresses.REQUEST_ID_HEADER, client.requestId());
     }
-    return Delivery.<JsonObject>request(vertx, operation.address(), params, options).transform(ar -> ar.succeeded()
+    return Delivery.<JsonObject>request(vertx, client.membership(), operation.address(), params, options).transform(ar -> ar.succeeded()
       ? Future.succeededFuture(ar.result().body())
       : Future.failedFuture(Failures.problemOf(ar.cause())));
   }
@@ -100,7 +100,7 @@ final class ParallelBatches {
    * {@code deadline}; the snapshot it reads is held for as long.
    */
   private void openRange(Range range, JsonObject rangeParams, long deadline) {
-    BusReadStream.open(vertx, operation, rangeParams, client.window(), client.threshold(), client.idleTimeoutMs(),
+    BusReadStream.open(vertx, client.membership(), operation, rangeParams, client.window(), client.threshold(), client.idleTimeoutMs(),
         client.sendTimeoutMs(), client.requestId())
       .onSuccess(range::read)
       .onFailure(err -> {

@@ -32,7 +32,15 @@ public interface SluiceClient {
    * configuration's defaults.
    */
   static SluiceClient create(Vertx vertx, long timeoutMs) {
-    return new SluiceClientImpl(vertx, timeoutMs, null, SluiceClientImpl.StreamSettings.defaults());
+    return create(vertx, timeoutMs, Membership.NONE);
+  }
+
+  /**
+   * As {@link #create(Vertx, long)}, on a node of a cluster: requests in flight to a member that leaves are sent
+   * again, and streams from it are probed ({@code Node#membership}).
+   */
+  static SluiceClient create(Vertx vertx, long timeoutMs, Membership membership) {
+    return new SluiceClientImpl(vertx, membership, timeoutMs, null, SluiceClientImpl.StreamSettings.defaults());
   }
 
   /**
@@ -41,7 +49,12 @@ public interface SluiceClient {
    * and idle timeout, and reads up to {@code lazy_loading.max_concurrent_batches} ranges at once when not told.
    */
   static SluiceClient create(Vertx vertx, SluiceConfig settings) {
-    return new SluiceClientImpl(vertx, settings.lazy().timeoutSeconds() * 1000L + 2_000, null,
+    return create(vertx, settings, Membership.NONE);
+  }
+
+  /** As {@link #create(Vertx, SluiceConfig)}, on a node of a cluster ({@link #create(Vertx, long, Membership)}). */
+  static SluiceClient create(Vertx vertx, SluiceConfig settings, Membership membership) {
+    return new SluiceClientImpl(vertx, membership, settings.lazy().timeoutSeconds() * 1000L + 2_000, null,
       SluiceClientImpl.StreamSettings.of(settings.lazy(), settings.streaming()));
   }
 
@@ -66,8 +79,8 @@ public interface SluiceClient {
    */
   default Future<BusReadStream> stream(Operation operation, JsonObject params, int window, double threshold,
                                        long idleTimeoutMs) {
-    return BusReadStream.open(vertx(), operation, params, window, threshold, idleTimeoutMs, sendTimeoutMs(),
-      requestId());
+    return BusReadStream.open(vertx(), membership(), operation, params, window, threshold, idleTimeoutMs,
+      sendTimeoutMs(), requestId());
   }
 
   /**
@@ -98,6 +111,9 @@ public interface SluiceClient {
   int maxConcurrentBatches();
 
   Vertx vertx();
+
+  /** Who leaves the cluster, as this client hears of it; {@link Membership#NONE} for a client of a lone node. */
+  Membership membership();
 
   /**
    * This client, naming every request it sends with {@code requestId} (the HTTP request's {@code X-Request-Id}), so

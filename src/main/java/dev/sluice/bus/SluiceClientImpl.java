@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 final class SluiceClientImpl implements SluiceClient {
 
   private final Vertx vertx;
+  private final Membership membership;
   private final long timeoutMs;
   private final String requestId;
   private final StreamSettings streams;
@@ -32,8 +33,9 @@ final class SluiceClientImpl implements SluiceClient {
     }
   }
 
-  SluiceClientImpl(Vertx vertx, long timeoutMs, String requestId, StreamSettings streams) {
+  SluiceClientImpl(Vertx vertx, Membership membership, long timeoutMs, String requestId, StreamSettings streams) {
     this.vertx = vertx;
+    this.membership = membership;
     this.timeoutMs = timeoutMs;
     this.requestId = requestId;
     this.streams = streams;
@@ -41,7 +43,7 @@ final class SluiceClientImpl implements SluiceClient {
 
   @Override
   public SluiceClient withRequestId(String requestId) {
-    return new SluiceClientImpl(vertx, timeoutMs, requestId, streams);
+    return new SluiceClientImpl(vertx, membership, timeoutMs, requestId, streams);
   }
 
   @Override
@@ -90,6 +92,11 @@ final class SluiceClientImpl implements SluiceClient {
   }
 
   @Override
+  public Membership membership() {
+    return membership;
+  }
+
+  @Override
   public Future<LoaderReply> request(Operation operation, JsonObject params) {
     return send(operation, params, options(operation));
   }
@@ -116,7 +123,7 @@ final class SluiceClientImpl implements SluiceClient {
   }
 
   private Future<LoaderReply> send(Operation operation, JsonObject params, DeliveryOptions options) {
-    return Delivery.<Buffer>request(vertx, operation.address(), params, options).transform(ar -> ar.succeeded()
+    return Delivery.<Buffer>request(vertx, membership, operation.address(), params, options).transform(ar -> ar.succeeded()
       ? Future.succeededFuture(toReply(ar.result()))
       : Future.failedFuture(Failures.problemOf(ar.cause())));
   }

@@ -2,7 +2,6 @@ package dev.sluice.cache;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.data.Changes;
-import dev.sluice.data.NodeShared;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The node's cache of loaded replies, held once per Vert.x node and shared by every verticle on it: the gateway
+ * The node's cache of loaded replies, held once per node ({@code Node#cache}) and shared by every verticle on it: the gateway
  * answers hits from it without an event-bus hop, the loaders fill it. Each data family has its own policy (TTL,
  * entry count, whether entries are stored gzip'd) and its share of the node's byte bound. A write to a table drops,
  * within a second, every entry read from it ({@link Changes}); concurrent misses on one key cause one load.
@@ -45,35 +44,21 @@ public interface Cache {
   /** How much memory pressure the node is under, as the monitor tells it. */
   enum Pressure { NONE, HIGH, CRITICAL }
 
-  String NODE = "cache";
-
   /** A node-local cache, not shared: for tests and tools. Listens to {@code changes} when given. */
   static Cache create(CacheOptions options, Changes changes) {
     return new LocalCache(options, changes);
   }
 
   /**
-   * The node's cache, created by the first verticle that asks; give it back with {@link #release}. On a clustered
-   * node (unless {@code cluster.cache.shared} is off) a cluster-wide tier stands behind the local one
-   * ({@link ClusteredCache}); {@code decoder} reads back what values wrote with {@link Value#writePortable}.
+   * A node's cache, listening to {@code changes}: with a cluster-wide tier behind the local one when {@code shared}
+   * ({@link ClusteredCache}), where {@code decoder} reads back what values wrote with {@link Value#writePortable}.
+   * Made on a context no verticle owns (the node's).
    */
-  static Future<Cache> acquire(Vertx vertx, SluiceConfig settings,
-                               java.util.function.Function<io.vertx.core.buffer.Buffer, Value> decoder) {
-    boolean shared = vertx.isClustered() && settings.cluster().cache().shared();
-    return NodeShared.acquire(vertx, NODE,
-      () -> Changes.acquire(vertx, settings.database()).map(changes -> shared
-        ? new ClusteredCache(vertx, CacheOptions.from(settings), changes, settings.cluster().cache(), decoder)
-        : create(CacheOptions.from(settings), changes)),
-      cache -> cache.close().compose(v -> Changes.release(vertx)));
-  }
-
-  static Future<Void> release(Vertx vertx) {
-    return NodeShared.release(vertx, NODE);
-  }
-
-  /** The node's cache if a verticle holds it, else null. */
-  static Cache node(Vertx vertx) {
-    return NodeShared.current(vertx, NODE);
+  static Cache create(Vertx vertx, SluiceConfig settings, Changes changes, boolean shared,
+                      java.util.function.Function<io.vertx.core.buffer.Buffer, Value> decoder) {
+    return shared
+      ? new ClusteredCache(vertx, CacheOptions.from(settings), changes, settings.cluster().cache(), decoder)
+      : create(CacheOptions.from(settings), changes);
   }
 
   /** Whether {@code family}'s replies are cached at all. */

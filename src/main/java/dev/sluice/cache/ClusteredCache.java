@@ -7,8 +7,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
@@ -98,14 +96,12 @@ final class ClusteredCache implements Cache {
     this.subscriptions = changes == null ? List.of() : List.of(
       changes.onChange(this::clearReading),
       changes.onResubscribed(() -> clearShared(null)));
-    // on a context no verticle owns, like the node's notifications: it lives as long as the cache
-    ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
-    Promise<MessageConsumer<String>> registered = context.promise();
-    this.cleared = registered.future();
-    context.runOnContext(v -> registered.complete(vertx.eventBus().<String>consumer(CLEARED, message -> {
+    // made on the node's own context, which no verticle owns: the consumer lives as long as the cache
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(CLEARED, message -> {
       String family = message.body();
       LOG.info("cache.cleared by=cluster loader={} entries={}", family, local.invalidate(family));
-    })));
+    });
+    this.cleared = consumer.completion().map(consumer);
   }
 
   /** Whether {@code key}'s values go to the cluster tier: cached replies, not node indexes such as checkpoints. */

@@ -4,8 +4,6 @@ import dev.sluice.config.DatabaseConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
@@ -19,7 +17,7 @@ import java.util.function.Consumer;
 /**
  * The writes to the domain tables, as PostgreSQL announces them: every committed statement that changes a table
  * notifies channel {@value #CHANNEL} with the table's name (migration V4), whoever wrote it. One listening
- * connection per node (shared through {@link NodeShared}) on a context of its own, so it outlives whichever verticle
+ * connection per node ({@code Node#changes}), made on the node's own context so that it outlives whichever verticle
  * asked first, and reconnects by itself.
  *
  * <p>While it is not heard from, nobody learns of changes: it sends itself a heartbeat notification every
@@ -32,7 +30,6 @@ public final class Changes {
 
   private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
   public static final String CHANNEL = "sluice_changes";
-  static final String NAME = "changes";
   static final long HEARTBEAT_MS = 1_000;
   /** A heartbeat not back after this long means the connection is gone, whatever the socket says. */
   static final long SILENCE_MS = 10 * HEARTBEAT_MS;
@@ -55,20 +52,13 @@ public final class Changes {
     this.subscriber = subscriber;
   }
 
-  /** The node's changes, connected and listening; give it back with {@link #release}. */
-  public static Future<Changes> acquire(Vertx vertx, DatabaseConfig database) {
-    return NodeShared.acquire(vertx, NAME, () -> listen(vertx, database), Changes::close);
-  }
-
-  public static Future<Void> release(Vertx vertx) {
-    return NodeShared.release(vertx, NAME);
-  }
-
-  private static Future<Changes> listen(Vertx vertx, DatabaseConfig database) {
-    // a context no verticle owns: undeploying the verticle that asked first must not close the connection or timer
-    ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
-    Promise<Changes> ready = context.promise();
-    context.runOnContext(v -> {
+  /**
+   * Connects and listens; completes once listening. Called on a context no verticle owns (the node's): undeploying
+   * the verticle that asked first must not close the connection or its timer.
+   */
+  public static Future<Changes> listen(Vertx vertx, DatabaseConfig database) {
+    Promise<Changes> ready = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> {
       PgSubscriber subscriber = PgSubscriber.subscriber(vertx, Database.connectOptions(database.listening(), 0))
         .reconnectPolicy(retries -> 500L);
       Changes changes = new Changes(subscriber);
@@ -160,7 +150,8 @@ public final class Changes {
     }
   }
 
-  private Future<Void> close() {
+  /** Stops listening and closes the connection. */
+  public Future<Void> close() {
     closed = true;
     if (vertx != null) {
       vertx.cancelTimer(timer);

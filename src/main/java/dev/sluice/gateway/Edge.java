@@ -7,7 +7,6 @@ import dev.sluice.problem.Problem;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -41,15 +40,15 @@ final class Edge implements Handler<RoutingContext> {
   private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
 
-  private final Vertx vertx;
+  private final NodeState node;
   private final HttpConfig config;
   private final AtomicInteger inFlight;
   private final boolean compresses;
 
-  Edge(Vertx vertx, HttpConfig config, AtomicInteger inFlight, boolean compresses) {
-    this.vertx = vertx;
+  Edge(NodeState node, HttpConfig config, boolean compresses) {
+    this.node = node;
     this.config = config;
-    this.inFlight = inFlight;
+    this.inFlight = node.inFlight();
     this.compresses = compresses;
   }
 
@@ -66,7 +65,7 @@ final class Edge implements Handler<RoutingContext> {
     }
     String path = ctx.request().path();
     boolean operations = path.startsWith("/health") || path.startsWith("/metrics");
-    if (!operations && NodeState.isShuttingDown(vertx)) {
+    if (!operations && node.isShuttingDown()) {
       closeAfter(ctx);
       Problems.send(ctx, Problem.unavailable("This node is shutting down; try another or again shortly", 1));
       return;

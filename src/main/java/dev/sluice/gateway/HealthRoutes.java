@@ -1,8 +1,8 @@
 package dev.sluice.gateway;
 
+import dev.sluice.node.Node;
 import dev.sluice.bus.Addresses;
 import dev.sluice.bus.Operation;
-import dev.sluice.monitor.Cluster;
 import dev.sluice.monitor.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,15 +40,17 @@ final class HealthRoutes {
   static final long CHECK_TIMEOUT_MS = 3_000;
 
   private final Vertx vertx;
+  private final Node node;
   private final List<String> loaders = Operation.families();
   /** Every member's view, on a clustered node; null on one that runs alone. */
   private final ClusterViews views;
   private final String ownMonitor;
 
-  HealthRoutes(Vertx vertx, ClusterViews views) {
-    this.vertx = vertx;
+  HealthRoutes(Node node, ClusterViews views) {
+    this.node = node;
+    this.vertx = node.vertx();
     this.views = views;
-    this.ownMonitor = Cluster.of(vertx).map(cluster -> Addresses.monitorOf(cluster.nodeId())).orElse(null);
+    this.ownMonitor = node.cluster().map(cluster -> Addresses.monitorOf(cluster.nodeId())).orElse(null);
   }
 
   void mount(HttpGatewayVerticle.Routes routes) {
@@ -120,7 +122,7 @@ final class HealthRoutes {
   }
 
   private void node(Promise<Status> promise) {
-    boolean stopping = NodeState.isShuttingDown(vertx);
+    boolean stopping = node.state().isShuttingDown();
     JsonObject data = new JsonObject().put("shutting_down", stopping);
     promise.complete(stopping ? Status.KO(data) : Status.OK(data));
   }
@@ -130,13 +132,13 @@ final class HealthRoutes {
    * this node's), else whichever the bus picks.
    */
   private String monitor() {
-    return ownMonitor != null && NodeState.running(vertx).contains(NodeState.MONITOR) ? ownMonitor
+    return ownMonitor != null && node.state().running().contains(NodeState.MONITOR) ? ownMonitor
       : Addresses.MONITOR;
   }
 
   private Future<JsonObject> ask(String address, String action) {
     // sent again if its consumer is stopping or its node is lost: a ping lost with a node is no verdict
-    return dev.sluice.bus.Delivery.<JsonObject>request(vertx, address, new JsonObject(), new DeliveryOptions()
+    return dev.sluice.bus.Delivery.<JsonObject>request(vertx, node.membership(), address, new JsonObject(), new DeliveryOptions()
         .setSendTimeout(ASK_TIMEOUT_MS).addHeader(Addresses.ACTION_HEADER, action))
       .map(Message::body);
   }

@@ -8,9 +8,8 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.loader.Planners;
 import dev.sluice.problem.Failures;
 import dev.sluice.problem.Problem;
-import dev.sluice.monitor.Cluster;
-import dev.sluice.monitor.Metrics;
 import dev.sluice.monitor.NodeState;
+import dev.sluice.node.Node;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
@@ -48,33 +47,41 @@ import java.util.regex.Pattern;
  * from the loaders ({@link StreamResponder}); the statistics come from the monitor and the cache admin endpoints clear
  * the node cache. Every error leaves as problem+json ({@link Problems}).
  */
-public class HttpGatewayVerticle extends VerticleBase {
+public final class HttpGatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
   static final String API = "/api/v1";
-  static final String LIMITS_MAP = "sluice.gateway";
-  /**
-   * Key of {@link #LIMITS_MAP}: the routes this node serves, as /openapi.json names them
-   * ({@code [{"path": "/api/v1/videos/{videoId}", "methods": ["GET", "HEAD"]}, …]}).
-   */
-  static final String ROUTES = "routes";
   static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
   private SluiceClient client;
   private HttpServer server;
   private StreamResponder streams;
 
-  private Future<Cache> cache;
   /** Every member's view, on a clustered node; null on one that runs alone. */
   private ClusterViews views;
+  private final Node node;
+  /** The routes this instance serves, as /openapi.json names them; empty until it started. */
+  private volatile List<OpenApi.Served> served = List.of();
+
+  /** A gateway of {@code node}. */
+  public HttpGatewayVerticle(Node node) {
+    this.node = node;
+  }
+
+  /**
+   * The routes this instance serves, as /openapi.json names them
+   * ({@code [{"path": "/api/v1/videos/{videoId}", "methods": ["GET", "HEAD"]}, …]}); empty until it started.
+   */
+  public JsonArray served() {
+    return OpenApi.Served.toJson(served);
+  }
 
   @Override
   public Future<?> start() {
     SluiceConfig settings = SluiceConfig.from(config());
     // the bus waits a little longer than the database may run, so a slow load surfaces as the loader's 504
-    client = SluiceClient.create(vertx, settings.lazy().timeoutSeconds() * 1000L + 2_000);
-    cache = Cache.acquire(vertx, settings, dev.sluice.bus.LoaderReply::fromPortable);
-    return cache.compose(cache -> {
+    client = SluiceClient.create(vertx, settings.lazy().timeoutSeconds() * 1000L + 2_000, node.membership());
+    return node.cache().compose(cache -> {
       Router router = router(settings, cache);
       // a graceful shutdown: open streams end as failures do, with their resume cursor, so clients go elsewhere
       vertx.eventBus().localConsumer(Addresses.SHUTDOWN, message -> streams.shutDown());
@@ -107,7 +114,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         .listen();
     }).onSuccess(s -> {
       server = s;
-      NodeState.partStarted(vertx, NodeState.GATEWAY);
+      node.state().partStarted(NodeState.GATEWAY);
       LOG.info("gateway.listening host={} port={}", settings.http().host(), s.actualPort());
     }).recover(err -> stop().transform(v -> Future.failedFuture(err))); // a failed start is not stopped by Vert.x
   }
@@ -115,7 +122,7 @@ public class HttpGatewayVerticle extends VerticleBase {
   private Router router(SluiceConfig settings, Cache cache) {
     Router router = Router.router(vertx);
     Allowed allowed = new Allowed();
-    router.route().handler(new Edge(vertx, settings.http(), NodeState.inFlight(vertx),
+    router.route().handler(new Edge(node.state(), settings.http(),
       settings.lazy().enableCompression()));
     if (!settings.http().corsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create()
@@ -130,7 +137,7 @@ public class HttpGatewayVerticle extends VerticleBase {
       Failures.TIMEOUT);
     Planners planners = Planners.create(settings);
     OpenApiPaths descriptions = new OpenApiPaths(settings);
-    PageResponder pages = new PageResponder(vertx, client, planners, cache, settings, descriptions::queryParameters);
+    PageResponder pages = new PageResponder(node, client, planners, cache, settings, descriptions::queryParameters);
     Routes routes = new Routes(router, allowed, pageTimeout);
     routes.get(API + "/users/{userId}/videos", pages.handler(Operation.USER_VIDEOS));
     routes.get(API + "/videos", pages.handler(Operation.VIDEOS));
@@ -151,20 +158,17 @@ public class HttpGatewayVerticle extends VerticleBase {
     routes.get(API + "/search", pages.handler(Operation.SEARCH));
     routes.get(API + "/search/suggestions", pages.handler(Operation.SUGGESTIONS));
 
-    StreamLimits limits = (StreamLimits) vertx.sharedData().<String, StreamLimits>getLocalMap(LIMITS_MAP)
-      .computeIfAbsent("streams", k -> new StreamLimits(settings.streaming().maxStreams(),
-        settings.streaming().maxStreamsPerClient()));
-    streams = new StreamResponder(vertx, client, settings, limits, planners);
+    streams = new StreamResponder(node, client, settings, planners);
     routes.stream(API + "/videos/stream", streams.handler(Operation.VIDEO_STREAM));
     routes.stream(API + "/users/stream", streams.handler(Operation.USER_STREAM));
     routes.stream(API + "/templates/stream", streams.handler(Operation.TEMPLATE_STREAM));
     routes.stream(API + "/search/stream", streams.handler(Operation.SEARCH_STREAM));
     routes.stream(API + "/analytics/performance/stream", streams.handler(Operation.PERFORMANCE_STREAM));
 
-    views = Cluster.of(vertx).map(cluster -> new ClusterViews(vertx, cluster)).orElse(null);
+    views = node.cluster().map(cluster -> new ClusterViews(vertx, cluster)).orElse(null);
     routes.get(API + "/stats", this::stats);
-    new HealthRoutes(vertx, views).mount(routes);
-    MeterRegistry meters = Metrics.registry(vertx);
+    new HealthRoutes(node, views).mount(routes);
+    MeterRegistry meters = node.meters();
     if (meters instanceof PrometheusMeterRegistry prometheus) {
       routes.getOther("/metrics", PrometheusScrapingHandler.create(prometheus));
     }
@@ -175,8 +179,7 @@ public class HttpGatewayVerticle extends VerticleBase {
       routes.get("/bench/fixed", fixedReply(settings.http().benchmarkReplyBytes()));
     }
     // last of the served routes: /openapi.json describes every route registered before it, and itself
-    List<OpenApi.Served> served = Console.mount(router, allowed, settings, descriptions);
-    vertx.sharedData().getLocalMap(LIMITS_MAP).put(ROUTES, OpenApi.Served.toJson(served));
+    served = Console.mount(router, allowed, settings, descriptions);
     router.options().handler(ctx -> {
       String allow = allowed.allow(ctx.request().path());
       if (allow == null) {
@@ -337,10 +340,8 @@ public class HttpGatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (server != null) {
-      NodeState.partStopped(vertx, NodeState.GATEWAY);
+      node.state().partStopped(NodeState.GATEWAY);
     }
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> cache != null && cache.succeeded() ? Cache.release(vertx)
-      : Future.succeededFuture());
+    return server == null ? Future.succeededFuture() : server.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.gateway;
 
+import dev.sluice.node.Node;
 import dev.sluice.bus.Bodies;
 import dev.sluice.bus.LoaderReply;
 import dev.sluice.bus.Operation;
@@ -12,7 +13,6 @@ import dev.sluice.monitor.LoaderStats;
 import dev.sluice.problem.ProblemException;
 import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -40,7 +40,7 @@ final class PageResponder {
   static final CharSequence MISS = HttpHeaders.createOptimized("sluice; fwd=miss");
   static final CharSequence UNCACHED = HttpHeaders.createOptimized("sluice; fwd=uri-miss; detail=off");
 
-  private final Vertx vertx;
+  private final Node node;
   private final SluiceClient client;
   private final Planners planners;
   private final Cache cache;
@@ -49,9 +49,9 @@ final class PageResponder {
   /** The query parameters each route reads, by its template: what a {@code Link} carries over. */
   private final Function<String, Set<String>> queryParameters;
 
-  PageResponder(Vertx vertx, SluiceClient client, Planners planners, Cache cache, SluiceConfig settings,
+  PageResponder(Node node, SluiceClient client, Planners planners, Cache cache, SluiceConfig settings,
                 Function<String, Set<String>> queryParameters) {
-    this.vertx = vertx;
+    this.node = node;
     this.queryParameters = queryParameters;
     this.client = client;
     this.planners = planners;
@@ -61,7 +61,7 @@ final class PageResponder {
   }
 
   Handler<RoutingContext> handler(Operation operation) {
-    LoaderStats stats = LoaderStats.of(vertx, operation.family());
+    LoaderStats stats = node.loaderStats(operation.family());
     return ctx -> serve(ctx, operation, stats);
   }
 

@@ -1,5 +1,8 @@
 package dev.sluice.gateway;
 
+import dev.sluice.node.Node;
+import dev.sluice.node.StreamLimits;
+import java.util.Map;
 import dev.sluice.bus.Operation;
 import dev.sluice.problem.Problem;
 import dev.sluice.problem.ProblemException;
@@ -10,13 +13,11 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.loader.Planners;
 import dev.sluice.strategy.CursorCodec;
 import dev.sluice.monitor.MemoryLevel;
-import dev.sluice.monitor.NodeState;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ final class StreamResponder {
   private final SluiceClient client;
   private final SluiceConfig settings;
   private final StreamLimits limits;
+  private final Node node;
   private final Planners planners;
   private final CursorCodec cursors;
   private final Set<Session> open = new LinkedHashSet<>();
@@ -48,13 +50,14 @@ final class StreamResponder {
   private static final java.util.function.Supplier<ProblemException> SHUTTING_DOWN = () -> new ProblemException(
     Problem.unavailable("This node is shutting down; resume from the cursor elsewhere", 1));
 
-  StreamResponder(Vertx vertx, SluiceClient client, SluiceConfig settings, StreamLimits limits, Planners planners) {
-    this.vertx = vertx;
+  StreamResponder(Node node, SluiceClient client, SluiceConfig settings, Planners planners) {
+    this.node = node;
+    this.vertx = node.vertx();
     this.planners = planners;
     this.cursors = CursorCodec.of(settings.cursor());
     this.client = client;
     this.settings = settings;
-    this.limits = limits;
+    this.limits = node.streamLimits();
   }
 
   Handler<RoutingContext> handler(Operation operation) {
@@ -75,7 +78,7 @@ final class StreamResponder {
       Problems.send(ctx, Problem.notAcceptable("This stream speaks " + StreamBody.NDJSON + " and " + StreamBody.SSE));
       return;
     }
-    if (MemoryLevel.current(vertx) == MemoryLevel.CRITICAL) {
+    if (node.memoryLevel() == MemoryLevel.CRITICAL) {
       Problems.send(ctx, Problem.unavailable("Memory is short; new streams are refused until it is not", 5));
       return;
     }
@@ -117,7 +120,7 @@ final class StreamResponder {
       })
       .onSuccess(stream -> {
         Session session = new Session(ctx, stream, format, "true".equals(checkpoints), idleMs, clientAddress);
-        if (NodeState.isShuttingDown(vertx)) {
+        if (node.state().isShuttingDown()) {
           session.end(Ending.FAILED, SHUTTING_DOWN.get()); // opened while shutDown() ended the others
         }
       });
@@ -166,7 +169,7 @@ final class StreamResponder {
         : StreamBody.ndjson(ctx.request(), checkpoints ? settings.streaming().checkpointEvery() : 0);
       response.writeHead(); // the client knows at once that its stream was accepted, before the first batch
       open.add(this);
-      LocalMap<String, Long> delivered = vertx.sharedData().getLocalMap(StreamProtocol.DELIVERED_MAP);
+      Map<String, Long> delivered = node.streams().delivered();
       body.progressHandler(items -> delivered.put(stream.address(), items));
       long keepaliveMs = settings.keepaliveMillis();
       timer = vertx.setPeriodic(Math.max(50, Math.min(idleMs, keepaliveMs) / 4), id -> {
@@ -200,7 +203,7 @@ final class StreamResponder {
       ended = true;
       open.remove(this);
       vertx.cancelTimer(timer);
-      vertx.sharedData().getLocalMap(StreamProtocol.DELIVERED_MAP).remove(stream.address());
+      node.streams().delivered().remove(stream.address());
       limits.release(clientAddress);
       String path = ctx.request().path();
       String id = Edge.requestId(ctx);

@@ -1,8 +1,13 @@
 package dev.sluice.launcher;
 
+import dev.sluice.bus.Operation;
+import dev.sluice.gateway.HttpGatewayVerticle;
+import dev.sluice.loader.LoaderVerticle;
+import dev.sluice.monitor.MonitorVerticle;
+import dev.sluice.node.Node;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -18,13 +23,16 @@ import java.util.List;
 
 /**
  * Deploys what {@code verticles.json} lists, in its order, each with the whole configuration: loaders before the
- * gateway, so the gateway never answers before the loaders listen. The file in the working directory wins over
- * the one packaged in the jar.
+ * gateway, so the gateway never answers before the loaders listen. An entry's {@code name} says what it is:
+ * {@code gateway}, {@code monitor}, or a data family's loader ({@code videos}, …); {@code instances} how many. The
+ * file in the working directory wins over the one packaged in the jar.
  */
 public final class Deployer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
   public static final String FILE = "verticles.json";
+  static final String GATEWAY = "gateway";
+  static final String MONITOR = "monitor";
 
   private Deployer() {
   }
@@ -59,7 +67,7 @@ public final class Deployer {
       JsonObject entry = (JsonObject) v;
       String name = entry.getString("name");
       known.add(name);
-      boolean loader = entry.getString("class", "").startsWith("dev.sluice.loader.");
+      boolean loader = !GATEWAY.equals(name) && !MONITOR.equals(name);
       if (parts.contains("all") || parts.contains(name) || loader && parts.contains("loaders")) {
         kept.add(entry);
       }
@@ -72,19 +80,39 @@ public final class Deployer {
     return plan.copy().put("verticles", kept);
   }
 
-  /** Deploys the plan one entry after another; returns the deployment ids. */
-  public static Future<List<String>> deploy(Vertx vertx, JsonObject plan, JsonObject config) {
+  /** What an entry of the plan named {@code name} deploys on {@code node}: one new verticle per call. */
+  public static java.util.function.Supplier<Deployable> part(Node node, String name) {
+    return switch (name) {
+      case GATEWAY -> () -> new HttpGatewayVerticle(node);
+      case MONITOR -> () -> new MonitorVerticle(node);
+      default -> {
+        if (!Operation.families().contains(name)) {
+          throw new IllegalArgumentException(FILE + " names '" + name + "': no such part (gateway, monitor, or a "
+            + "loader of " + Operation.families() + ")");
+        }
+        yield () -> new LoaderVerticle(node, name);
+      }
+    };
+  }
+
+  /** Deploys the plan on {@code node} one entry after another; returns the deployment ids. */
+  public static Future<List<String>> deploy(Node node, JsonObject plan, JsonObject config) {
     JsonArray verticles = plan.getJsonArray("verticles", new JsonArray());
     List<String> ids = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < verticles.size(); i++) {
       JsonObject entry = verticles.getJsonObject(i);
       String name = entry.getString("name");
-      String className = entry.getString("class");
       int instances = entry.getInteger("instances", 1);
-      chain = chain.compose(v -> vertx.deployVerticle(className,
+      java.util.function.Supplier<Deployable> part;
+      try {
+        part = part(node, name);
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(e);
+      }
+      chain = chain.compose(v -> node.vertx().deployVerticle(part,
           new DeploymentOptions().setInstances(instances).setConfig(config))
-        .onSuccess(id -> LOG.info("verticle.deployed name={} class={} instances={}", name, className, instances))
+        .onSuccess(id -> LOG.info("verticle.deployed name={} instances={}", name, instances))
         .map(id -> {
           ids.add(id);
           return null;

@@ -10,7 +10,7 @@ import dev.sluice.data.seed.SeedScale;
 import dev.sluice.data.seed.SeedSummary;
 import dev.sluice.data.seed.Seeder;
 import dev.sluice.bus.Addresses;
-import dev.sluice.monitor.NodeState;
+import dev.sluice.node.Node;
 import io.vertx.core.Vertx;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -66,11 +66,15 @@ public final class Main {
     }
   }
 
-  /** The process's Vert.x, its configuration and, when no external database is configured, the embedded one. */
-  public record Runtime(Vertx vertx, JsonObject config, EmbeddedDatabase embedded, AtomicBoolean closed) {
+  /** The process's node, its configuration and, when no external database is configured, the embedded one. */
+  public record Runtime(Node node, JsonObject config, EmbeddedDatabase embedded, AtomicBoolean closed) {
 
-    Runtime(Vertx vertx, JsonObject config, EmbeddedDatabase embedded) {
-      this(vertx, config, embedded, new AtomicBoolean());
+    Runtime(Node node, JsonObject config, EmbeddedDatabase embedded) {
+      this(node, config, embedded, new AtomicBoolean());
+    }
+
+    public Vertx vertx() {
+      return node.vertx();
     }
 
     static Runtime start(Map<String, String> environment) throws Exception {
@@ -88,20 +92,24 @@ public final class Main {
           + "of its own and serve other data than its peers: give it the cluster's database URL, or make it the one "
           + "node that hosts the embedded database (cluster.hosts_database, SLUICE_HOSTS_DATABASE=true)");
       }
-      Vertx vertx = Nodes.vertx(settings);
       EmbeddedDatabase embedded = null;
       if (settings.database().embedded()) {
-        try {
-          embedded = EmbeddedDatabase.start(Path.of(settings.database().dataDir()), settings.database().embeddedPort());
-        } catch (Exception e) {
-          vertx.close().await();
-          throw e;
-        }
+        embedded = EmbeddedDatabase.start(Path.of(settings.database().dataDir()), settings.database().embeddedPort());
         config.getJsonObject(SluiceConfig.DATABASE).put("url", embedded.url());
+        settings = SluiceConfig.from(config);
       } else {
         LOG.info("database.external url={}", redact(settings.database().url()));
       }
-      return new Runtime(vertx, config, embedded);
+      Node node;
+      try {
+        node = Nodes.start(settings);
+      } catch (RuntimeException e) {
+        if (embedded != null) {
+          embedded.close();
+        }
+        throw e;
+      }
+      return new Runtime(node, config, embedded);
     }
 
     SluiceConfig settings() {
@@ -109,7 +117,7 @@ public final class Main {
     }
 
     Pool pool() {
-      return Database.pool(vertx, settings().database(), 0);
+      return Database.pool(vertx(), settings().database(), 0);
     }
 
     /** Stops Vert.x (every verticle, every pool), then the embedded PostgreSQL cleanly. Runs once. */
@@ -120,7 +128,7 @@ public final class Main {
       if (embedded != null) {
         embedded.stopSupervising(); // the server stops below, on purpose
       }
-      vertx.close().await();
+      node.close().await();
       if (embedded != null) {
         try {
           embedded.close();
@@ -138,9 +146,9 @@ public final class Main {
     public void shutDown() {
       long started = System.currentTimeMillis();
       long drainMs = settings().http().drainSeconds() * 1000L;
-      NodeState.shuttingDown(vertx);
-      vertx.eventBus().publish(Addresses.SHUTDOWN, null);
-      AtomicInteger inFlight = NodeState.inFlight(vertx);
+      node.state().shuttingDown();
+      vertx().eventBus().publish(Addresses.SHUTDOWN, null);
+      AtomicInteger inFlight = node.state().inFlight();
       LOG.info("sluice.shutting-down in_flight={} drain_s={}", inFlight.get(), drainMs / 1000);
       while (inFlight.get() > 0 && System.currentTimeMillis() - started < drainMs) {
         try {
@@ -201,7 +209,7 @@ public final class Main {
       if (runtime.settings().cluster().enabled()) {
         plan = Deployer.forRole(plan, runtime.settings().cluster().role());
       }
-      Deployer.deploy(runtime.vertx(), plan, runtime.config()).await();
+      Deployer.deploy(runtime.node(), plan, runtime.config()).await();
     } catch (Exception e) {
       runtime.close();
       throw e;

@@ -9,9 +9,8 @@ import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import dev.sluice.monitor.Cluster;
-import dev.sluice.monitor.Metrics;
-import dev.sluice.monitor.NodeState;
+import dev.sluice.bus.LoaderReply;
+import dev.sluice.node.Node;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,9 +27,9 @@ import java.nio.file.Path;
 import java.util.UUID;
 
 /**
- * The one place a {@code Vertx} is built (the process's, and every test's that runs the service): with Micrometer
- * metrics into a Prometheus registry when {@code lazy_loading.enable_metrics} is on, clustered with Hazelcast when
- * {@code cluster.enabled} is.
+ * The one place a node is built (the process's, and every test's that runs the service): its {@code Vertx}, with
+ * Micrometer metrics into a Prometheus registry when {@code lazy_loading.enable_metrics} is on, clustered with
+ * Hazelcast when {@code cluster.enabled} is, and the {@link Node} its verticles share.
  */
 public final class Nodes {
 
@@ -80,7 +79,8 @@ public final class Nodes {
     }
   }
 
-  public static Vertx vertx(SluiceConfig settings) {
+  /** Builds a node as {@code settings} say; call it off Vert.x's threads. Closing the node closes its Vert.x. */
+  public static Node start(SluiceConfig settings) {
     // Netty's epoll transport where it is available (Linux x86-64, bundled), NIO elsewhere
     VertxOptions options = new VertxOptions().setPreferNativeTransport(settings.http().nativeTransport());
     VertxBuilder builder = Vertx.builder();
@@ -100,19 +100,15 @@ public final class Nodes {
       builder.withMetrics(new MicrometerMetricsFactory(registry));
     }
     Vertx vertx;
+    HazelcastClusterManager manager = null;
     if (settings.cluster().enabled()) {
       options.getEventBusOptions().setHost(address(settings.cluster().host())).setPort(settings.cluster().busPort());
-      HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(settings.cluster()));
+      manager = new HazelcastClusterManager(hazelcast(settings.cluster()));
       vertx = builder.with(options).withClusterManager(manager).buildClustered().await();
-      Cluster.install(vertx, manager);
     } else {
       vertx = builder.with(options).build();
     }
     LOG.info("node.transport {}", vertx.isNativeTransportEnabled() ? "epoll" : "nio");
-    NodeState.startedAt(vertx);
-    if (registry != null) {
-      Metrics.install(vertx, registry);
-    }
-    return vertx;
+    return Node.create(vertx, settings, registry, manager, LoaderReply::fromPortable);
   }
 }

@@ -8,10 +8,9 @@ import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.cache.Cache;
 import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.data.Changes;
 import dev.sluice.data.Database;
 import dev.sluice.monitor.LoaderStats;
-import dev.sluice.monitor.NodeState;
+import dev.sluice.node.Node;
 import dev.sluice.problem.Failures;
 import dev.sluice.problem.Problem;
 import dev.sluice.problem.ProblemException;
@@ -37,9 +36,9 @@ import java.util.List;
  * {@link Planners} plan for it. A request is planned (and so validated) first, then run through the
  * {@link LoadRunner}, which answers from the node cache when it can; the reply carries the encoded envelope and its
  * ETag, cursors and encoding as headers. A failure is a problem with an HTTP-like code. Stream requests open a
- * cursor stream ({@link Streams}). Subclasses only say which family they are.
+ * cursor stream ({@link Streams}). One class for every family: which one it serves is given when it is made.
  */
-public abstract class LoaderVerticle extends VerticleBase {
+public final class LoaderVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoaderVerticle.class);
 
@@ -51,21 +50,31 @@ public abstract class LoaderVerticle extends VerticleBase {
   private Snapshots snapshots;
   private Splitter splitter;
   private LoadRunner runner;
-  private Changes changes;
-  private Future<Cache> cache;
   private volatile boolean stopping;
-  private Future<Changes> changesHeld;
+  private dev.sluice.data.Changes changes;
   private Items items;
   private Limiter limiter;
   private Resilience resilience;
   private CursorCodec cursors;
-  /** Whether this instance counts among the node's running parts ({@link NodeState#running}). */
+  /** Whether this instance counts among the node's running parts ({@code NodeState#running}). */
   private boolean counted;
   /** What unregisters each following stream's listener still registered: done on stop at the latest. */
   private final java.util.Set<Runnable> unsubscribe = new java.util.LinkedHashSet<>();
+  private final Node node;
+  private final String family;
+  private final String address;
+
+  /** A loader of {@code family} ({@code videos}, …) on {@code node}. */
+  public LoaderVerticle(Node node, String family) {
+    this.node = node;
+    this.family = family;
+    this.address = Operation.addressOf(family);
+  }
 
   /** The event-bus address of this loader's family ({@link Addresses}). */
-  protected abstract String address();
+  private String address() {
+    return address;
+  }
 
   @Override
   public Future<?> start() {
@@ -81,21 +90,19 @@ public abstract class LoaderVerticle extends VerticleBase {
       LOG.warn("config.ignored key=lazy_loading.enable_backpressure value=false: streams are always flow-controlled");
     }
     cursors = CursorCodec.of(settings.cursor());
-    LoaderStats stats = LoaderStats.of(vertx, Operation.familyOf(address()));
+    LoaderStats stats = node.loaderStats(family);
     stats.operations(java.util.Arrays.stream(Operation.values())
       .filter(op -> op.address().equals(address()) && !op.streaming()).map(Operation::qualifiedName).toList());
-    resilience = new Resilience(vertx, Operation.familyOf(address()), settings.resilience(),
+    resilience = new Resilience(vertx, family, settings.resilience(),
       settings.lazy().retryAttempts(), settings.lazy().retryDelaySeconds(), settings.lazy().timeoutSeconds(), stats);
     // a snapshot for the ranges of one listing is held until they have all opened, as long as a stream's open may wait
     snapshots = new Snapshots(vertx, pool, (settings.lazy().timeoutSeconds() + 2) * 1000L);
-    streams = new Streams(vertx, streamPool, pool, cursors, settings, stats, resilience, snapshots);
+    streams = new Streams(node, streamPool, pool, cursors, settings, stats, resilience, snapshots);
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped unstarted
     limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 1_000);
     splitter = new Splitter(pool, resilience, limiter, cursors);
-    cache = Cache.acquire(vertx, settings, dev.sluice.bus.LoaderReply::fromPortable);
-    changesHeld = Changes.acquire(vertx, settings.database());
-    return Future.all(cache, changesHeld)
+    return Future.all(node.cache(), node.changes())
       .compose(ready -> {
         Cache cache = ready.resultAt(0);
         changes = ready.resultAt(1);
@@ -110,7 +117,7 @@ public abstract class LoaderVerticle extends VerticleBase {
         return consumer.completion();
       })
       .onSuccess(v -> {
-        NodeState.partStarted(vertx, Operation.familyOf(address()));
+        node.state().partStarted(family);
         counted = true;
       })
       // Vert.x does not stop a verticle whose start failed: give back what was taken
@@ -122,7 +129,7 @@ public abstract class LoaderVerticle extends VerticleBase {
     // from here, requests (and loads cut by the pools closing) are answered "leaving": the sender tries another
     stopping = true;
     if (counted) {
-      NodeState.partStopped(vertx, Operation.familyOf(address()));
+      node.state().partStopped(family);
       counted = false;
     }
     List.copyOf(unsubscribe).forEach(Runnable::run);
@@ -139,12 +146,6 @@ public abstract class LoaderVerticle extends VerticleBase {
       resilience.close();
     }
     List<Future<?>> closing = new ArrayList<>();
-    if (cache != null && cache.succeeded()) {
-      closing.add(Cache.release(vertx));
-    }
-    if (changesHeld != null && changesHeld.succeeded()) {
-      closing.add(Changes.release(vertx));
-    }
     if (pool != null) {
       closing.add(pool.close());
     }

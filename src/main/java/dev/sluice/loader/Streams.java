@@ -1,5 +1,6 @@
 package dev.sluice.loader;
 
+import dev.sluice.node.Node;
 import dev.sluice.bus.Operation;
 import dev.sluice.bus.stream.BusWriteStream;
 import dev.sluice.bus.stream.StreamProtocol;
@@ -19,7 +20,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
@@ -46,6 +46,7 @@ final class Streams {
   private static final Logger LOG = LoggerFactory.getLogger(Streams.class);
 
   private final Vertx vertx;
+  private final Node node;
   private final Pool pool;
   /** Where a following stream reads its new rows: short keyset reads, like pages. */
   private final Pool followPool;
@@ -66,11 +67,12 @@ final class Streams {
     Runnable register(Runnable listener);
   }
 
-  Streams(Vertx vertx, Pool pool, Pool followPool, CursorCodec cursors, SluiceConfig settings, LoaderStats stats,
+  Streams(Node node, Pool pool, Pool followPool, CursorCodec cursors, SluiceConfig settings, LoaderStats stats,
           Resilience resilience, Snapshots snapshots) {
     this.snapshots = snapshots;
     this.resilience = resilience;
-    this.vertx = vertx;
+    this.node = node;
+    this.vertx = node.vertx();
     this.pool = pool;
     this.followPool = followPool;
     this.cursors = cursors;
@@ -95,7 +97,7 @@ final class Streams {
     int batch = batchItems(op);
     RowFormat rows = q.rows(settings.lazy().rowEncoding());
     BusWriteStream.ItemEncoder<Row> encoder = encoder(rows, rows.keys(q.sort()));
-    BusWriteStream.open(vertx, address, credit, batch, settings.streaming().idleTimeoutSeconds() * 1000L, encoder,
+    BusWriteStream.open(vertx, node.membership(), address, credit, batch, settings.streaming().idleTimeoutSeconds() * 1000L, encoder,
         positions)
       .onFailure(err -> open.fail(500, Problem.internal().toJson().encode()))
       .onSuccess(out -> {
@@ -153,8 +155,7 @@ final class Streams {
     }
 
     void end(AsyncResult<?> ar) {
-      vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).remove(open.headers().get(
-        StreamProtocol.STREAM_ADDRESS));
+      node.streams().fetched().remove(open.headers().get(StreamProtocol.STREAM_ADDRESS));
       if (accepted) {
         stats.streamClosed(inFlight);
       }
@@ -275,7 +276,7 @@ final class Streams {
 
   private Future<Void> pipe(PreparedStatement statement, Sql sql, int fetchSize, BusWriteStream<Row> out,
                             String address, boolean end) {
-    LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
+    java.util.Map<String, Long> progress = node.streams().fetched();
     RowStream<Row> rows = statement.createStream(fetchSize, sql.tuple());
     Promise<Void> done = Promise.promise();
     // a cancel or a stalled reader: stop fetching now (a failed pipe would resume the cursor and drain it)

@@ -5,49 +5,31 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * This node's place in its Vert.x cluster on Hazelcast: its node id (Vert.x's, the name the cluster manager gives
  * each member), the members, and Hazelcast's own state of the cluster. Recorded by whoever builds a clustered
- * {@code Vertx} (the launcher); an unclustered node has none.
+ * {@code Vertx} (the launcher) into its node; an unclustered node has none.
  */
 public final class Cluster {
 
-  static final String MAP = "sluice.cluster";
   /** How long Hazelcast may take to say whether the cluster is safe (it asks every member). */
   static final long VERDICT_TIMEOUT_MS = 1_500;
-
-  private record Holder(HazelcastClusterManager manager) implements Shareable {
-  }
 
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
 
-  private Cluster(Vertx vertx, HazelcastClusterManager manager) {
+  /** The cluster {@code vertx} was built into with {@code manager}. */
+  public Cluster(Vertx vertx, HazelcastClusterManager manager) {
     this.vertx = vertx;
     this.manager = manager;
-  }
-
-  /** Records {@code manager} as the cluster manager {@code vertx} was built with; done once, by whoever built it. */
-  public static void install(Vertx vertx, HazelcastClusterManager manager) {
-    vertx.sharedData().<String, Holder>getLocalMap(MAP).put("manager", new Holder(manager));
-  }
-
-  /** The cluster this node belongs to; empty when it runs alone. */
-  public static Optional<Cluster> of(Vertx vertx) {
-    LocalMap<String, Holder> map = vertx.sharedData().getLocalMap(MAP);
-    Holder holder = map.get("manager");
-    return holder == null ? Optional.empty() : Optional.of(new Cluster(vertx, holder.manager()));
   }
 
   /** This node's id in the cluster. */

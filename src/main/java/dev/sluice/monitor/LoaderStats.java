@@ -6,9 +6,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class LoaderStats {
 
-  static final String MAP = "sluice.stats";
 
   private final LongAdder served = new LongAdder();
   private final LongAdder loaded = new LongAdder();
@@ -44,30 +40,12 @@ public final class LoaderStats {
   private final java.util.concurrent.atomic.AtomicReference<String> breaker =
     new java.util.concurrent.atomic.AtomicReference<>("CLOSED");
 
-  /** The node's figures of {@code family}. */
-  public static LoaderStats of(Vertx vertx, String family) {
-    return registry(vertx).families.computeIfAbsent(family, f -> new LoaderStats(Metrics.registry(vertx), f));
-  }
-
-  /** Every family counted on this node so far. */
-  public static Map<String, LoaderStats> all(Vertx vertx) {
-    return Map.copyOf(registry(vertx).families);
-  }
-
-  private static Registry registry(Vertx vertx) {
-    LocalMap<String, Registry> map = vertx.sharedData().getLocalMap(MAP);
-    return map.computeIfAbsent("loaders", k -> new Registry());
-  }
-
-  private static final class Registry implements Shareable {
-    final Map<String, LoaderStats> families = new ConcurrentHashMap<>();
-  }
-
   private final MeterRegistry meters;
   private final String family;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-  private LoaderStats(MeterRegistry meters, String family) {
+  /** The figures of {@code family}, with their meters in {@code meters}: one per family and node ({@code Node#loaderStats}). */
+  public LoaderStats(MeterRegistry meters, String family) {
     this.meters = meters;
     this.family = family;
     FunctionCounter.builder("sluice.items.served", served, LongAdder::sum).tag("loader", family)

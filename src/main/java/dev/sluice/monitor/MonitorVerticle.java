@@ -1,5 +1,6 @@
 package dev.sluice.monitor;
 
+import dev.sluice.node.Node;
 import dev.sluice.bus.Addresses;
 import dev.sluice.cache.Cache;
 import dev.sluice.config.DatabaseConfig;
@@ -41,10 +42,10 @@ public class MonitorVerticle extends VerticleBase {
   static final int HYSTERESIS_PERCENT = 5;
   static final long PING_TIMEOUT_MS = 1_000;
 
+  private final Node node;
   private final LongSupplier heapUsed;
   private SluiceConfig settings;
   private Cache cache;
-  private Future<Cache> held;
   private Statistics statistics;
   private Alerts alerts;
   private MemoryLevel level = MemoryLevel.NORMAL;
@@ -56,23 +57,24 @@ public class MonitorVerticle extends VerticleBase {
   private NodeReport report;
   private boolean counted;
 
-  public MonitorVerticle() {
-    this(() -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+  /** The monitor of {@code node}, reading the JVM's heap use. */
+  public MonitorVerticle(Node node) {
+    this(node, () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
   }
 
-  /** A monitor that reads heap use from {@code heapUsed} (bytes): the JVM's by default. */
-  public MonitorVerticle(LongSupplier heapUsed) {
+  /** A monitor of {@code node} that reads heap use from {@code heapUsed} (bytes). */
+  public MonitorVerticle(Node node, LongSupplier heapUsed) {
+    this.node = node;
     this.heapUsed = heapUsed;
   }
 
   @Override
   public Future<?> start() {
     settings = SluiceConfig.from(config());
-    MemoryLevel.set(vertx, MemoryLevel.NORMAL);
-    held = Cache.acquire(vertx, settings, dev.sluice.bus.LoaderReply::fromPortable);
-    return held.compose(c -> {
+    node.memoryLevel(MemoryLevel.NORMAL);
+    return node.cache().compose(c -> {
       cache = c;
-      statistics = new Statistics(vertx, settings, cache, heapUsed);
+      statistics = new Statistics(node, settings, cache, heapUsed);
       bindMeters();
       statistics.sample(); // the baseline that throughput is first measured from
       alerts = new Alerts(settings.monitor());
@@ -85,20 +87,19 @@ public class MonitorVerticle extends VerticleBase {
       }
       timer = vertx.setPeriodic(Math.max(10, settings.monitor().sampleIntervalMs()), id -> sample());
       MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.MONITOR, this::answer);
-      Optional<Cluster> cluster = Cluster.of(vertx);
+      Optional<Cluster> cluster = node.cluster();
       if (cluster.isEmpty()) {
         return consumer.completion();
       }
       // clustered: also at this node's own address, so that a gateway can ask every member
       return hostName().compose(host -> {
-        report = new NodeReport(vertx, cluster.get(), host);
+        report = new NodeReport(node, cluster.get(), host);
         MessageConsumer<JsonObject> own = vertx.eventBus().consumer(Addresses.monitorOf(cluster.get().nodeId()),
           this::answer);
         return Future.all(consumer.completion(), own.completion()).<Void>mapEmpty();
       });
     }).onSuccess(v -> {
-      NodeState.startedAt(vertx); // the node's start, when the launcher did not fix it before
-      NodeState.partStarted(vertx, NodeState.MONITOR);
+      node.state().partStarted(NodeState.MONITOR);
       counted = true;
     }).recover(err -> stop().transform(v -> Future.failedFuture(err))); // a failed start is not stopped by Vert.x
   }
@@ -112,14 +113,14 @@ public class MonitorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (counted) {
-      NodeState.partStopped(vertx, NodeState.MONITOR);
+      node.state().partStopped(NodeState.MONITOR);
       counted = false;
     }
     vertx.cancelTimer(timer);
     if (probe != null) {
       probe.close();
     }
-    return held != null && held.succeeded() ? Cache.release(vertx) : Future.succeededFuture();
+    return Future.succeededFuture();
   }
 
   private void answer(Message<JsonObject> message) {
@@ -144,7 +145,7 @@ public class MonitorVerticle extends VerticleBase {
    * walks the family's entries.
    */
   private void bindMeters() {
-    MeterRegistry meters = Metrics.registry(vertx);
+    MeterRegistry meters = node.meters();
     for (String family : Statistics.FAMILIES) {
       FunctionCounter.builder("sluice.cache.hits", cache, c -> c.stats(family, false).hits()).tag("loader", family)
         .description("Cache lookups that found an entry").register(meters);
@@ -229,7 +230,7 @@ public class MonitorVerticle extends VerticleBase {
   private void change(MemoryLevel next, long used, long limit) {
     MemoryLevel previous = level;
     level = next;
-    MemoryLevel.set(vertx, next);
+    node.memoryLevel(next);
     cache.pressure(switch (next) {
       case NORMAL -> Cache.Pressure.NONE;
       case HIGH -> Cache.Pressure.HIGH;

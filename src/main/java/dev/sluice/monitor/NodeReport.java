@@ -1,7 +1,7 @@
 package dev.sluice.monitor;
 
+import dev.sluice.node.Node;
 import dev.sluice.bus.Operation;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -16,12 +16,12 @@ import java.util.Set;
  */
 final class NodeReport {
 
-  private final Vertx vertx;
+  private final Node node;
   private final Cluster cluster;
   private final String host;
 
-  NodeReport(Vertx vertx, Cluster cluster, String host) {
-    this.vertx = vertx;
+  NodeReport(Node node, Cluster cluster, String host) {
+    this.node = node;
     this.cluster = cluster;
     this.host = host;
   }
@@ -32,7 +32,7 @@ final class NodeReport {
    * families whose loader runs here, both in a fixed order.
    */
   JsonObject identity() {
-    Set<String> running = NodeState.running(vertx);
+    Set<String> running = node.state().running();
     List<String> loaders = loaders(running);
     JsonArray roles = new JsonArray();
     if (running.contains(NodeState.GATEWAY)) {
@@ -44,7 +44,7 @@ final class NodeReport {
     if (running.contains(NodeState.MONITOR)) {
       roles.add(NodeState.MONITOR);
     }
-    long started = NodeState.startedAt(vertx);
+    long started = node.state().startedAt();
     return new JsonObject()
       .put("id", cluster.nodeId())
       .put("host", host)
@@ -65,13 +65,13 @@ final class NodeReport {
    * @param database  the monitor's round trip to PostgreSQL ({@code action: ping})
    */
   JsonObject health(JsonObject judgement, JsonObject database) {
-    boolean stopping = NodeState.isShuttingDown(vertx);
+    boolean stopping = node.state().isShuttingDown();
     JsonObject memory = judgement.getJsonObject("memory");
     boolean up = !stopping && Boolean.TRUE.equals(database.getBoolean("up"))
       && !"critical".equals(memory.getString("level"));
     JsonObject loaders = new JsonObject();
-    for (String family : loaders(NodeState.running(vertx))) {
-      String breaker = LoaderStats.of(vertx, family).breakerState().toLowerCase(Locale.ROOT);
+    for (String family : loaders(node.state().running())) {
+      String breaker = node.loaderStats(family).breakerState().toLowerCase(Locale.ROOT);
       JsonObject figures = new JsonObject().put("breaker", breaker)
         .mergeIn(judgement.getJsonObject("loaders").getJsonObject(family, new JsonObject()));
       up &= !"open".equals(breaker);

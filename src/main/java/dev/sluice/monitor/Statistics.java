@@ -4,7 +4,7 @@ import dev.sluice.bus.Operation;
 import dev.sluice.cache.Cache;
 import dev.sluice.cache.CacheStats;
 import dev.sluice.config.SluiceConfig;
-import io.vertx.core.Vertx;
+import dev.sluice.node.Node;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -39,14 +39,14 @@ final class Statistics {
   private record Sample(long at, Map<String, Snapshot> families) {
   }
 
-  private final Vertx vertx;
+  private final Node node;
   private final SluiceConfig settings;
   private final Cache cache;
   private final LongSupplier heapUsed;
   private final Deque<Sample> samples = new ArrayDeque<>();
 
-  Statistics(Vertx vertx, SluiceConfig settings, Cache cache, LongSupplier heapUsed) {
-    this.vertx = vertx;
+  Statistics(Node node, SluiceConfig settings, Cache cache, LongSupplier heapUsed) {
+    this.node = node;
     this.settings = settings;
     this.cache = cache;
     this.heapUsed = heapUsed;
@@ -64,7 +64,7 @@ final class Statistics {
   private Sample snapshot() {
     Map<String, Snapshot> families = new LinkedHashMap<>();
     for (String family : FAMILIES) {
-      LoaderStats stats = LoaderStats.of(vertx, family);
+      LoaderStats stats = node.loaderStats(family);
       CacheStats cached = cache.stats(family);
       families.put(family, new Snapshot(stats.servedItems(), stats.loads(), stats.loadNanos(), stats.errors(),
         cached.hits(), cached.misses()));
@@ -116,7 +116,7 @@ final class Statistics {
   }
 
   private JsonObject family(String family, Sample now) {
-    LoaderStats stats = LoaderStats.of(vertx, family);
+    LoaderStats stats = node.loaderStats(family);
     CacheStats cached = cache.stats(family);
     long last = stats.lastLoadedAt();
     return new JsonObject()

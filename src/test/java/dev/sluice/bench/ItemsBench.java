@@ -3,7 +3,10 @@ package dev.sluice.bench;
 import dev.sluice.bus.Operation;
 import dev.sluice.bus.SluiceClient;
 import dev.sluice.config.ConfigLoader;
-import dev.sluice.loader.VideoLoaderVerticle;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.launcher.Nodes;
+import dev.sluice.loader.LoaderVerticle;
+import dev.sluice.node.Node;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,7 +47,11 @@ public final class ItemsBench {
     int seconds = Integer.parseInt(args[2]);
     int concurrency = Integer.parseInt(args[3]);
     int rounds = Integer.parseInt(args[4]);
-    Vertx vertx = Vertx.vertx();
+    Node node = Nodes.start(SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject()
+      .put("database", new JsonObject().put("url", url))
+      .put("lazy_loading", new JsonObject().put("enable_caching", false).put("enable_metrics", false)),
+      Map.of("SLUICE_CURSOR_SECRET", "bench"))));
+    Vertx vertx = node.vertx();
     Pool db = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
     try {
       for (int round = 1; round <= rounds; round++) {
@@ -53,7 +60,7 @@ public final class ItemsBench {
             .put("database", new JsonObject().put("url", url))
             .put("lazy_loading", new JsonObject().put("enable_caching", false))
             .put("items", new JsonObject().put("batching", batching)), Map.of("SLUICE_CURSOR_SECRET", "bench"));
-          String deployment = vertx.deployVerticle(new VideoLoaderVerticle(), new DeploymentOptions()
+          String deployment = vertx.deployVerticle(new LoaderVerticle(node, "videos"), new DeploymentOptions()
             .setConfig(config)).timeout(2, TimeUnit.MINUTES).await();
           run(vertx, ids, 3, concurrency); // warm-up
           db.query("SELECT pg_stat_statements_reset()").execute().timeout(2, TimeUnit.MINUTES).await();
@@ -68,7 +75,7 @@ public final class ItemsBench {
       }
     } finally {
       db.close().timeout(2, TimeUnit.MINUTES).await();
-      vertx.close().timeout(2, TimeUnit.MINUTES).await();
+      node.close().timeout(2, TimeUnit.MINUTES).await();
     }
   }
 

@@ -9,7 +9,9 @@ import dev.sluice.bus.Processed;
 import dev.sluice.bus.SluiceClient;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.loader.VideoLoaderVerticle;
+import dev.sluice.launcher.Nodes;
+import dev.sluice.loader.LoaderVerticle;
+import dev.sluice.node.Node;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,14 +63,16 @@ public final class ParallelBench {
       ranges.add(Integer.parseInt(n.trim()));
     }
     List<String> handlers = List.of(args[4].split(","));
-    Vertx vertx = Vertx.vertx();
+    JsonObject config = ConfigLoader.withEnvironment(new JsonObject()
+      .put("database", new JsonObject().put("url", url))
+      .put("lazy_loading", new JsonObject().put("enable_caching", false).put("enable_prefetching", false)
+        .put("enable_metrics", false)),
+      Map.of("SLUICE_CURSOR_SECRET", "bench"));
+    Node node = Nodes.start(SluiceConfig.from(config));
+    Vertx vertx = node.vertx();
     Pool db = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
     try {
-      JsonObject config = ConfigLoader.withEnvironment(new JsonObject()
-        .put("database", new JsonObject().put("url", url))
-        .put("lazy_loading", new JsonObject().put("enable_caching", false).put("enable_prefetching", false)),
-        Map.of("SLUICE_CURSOR_SECRET", "bench"));
-      vertx.deployVerticle(VideoLoaderVerticle::new, new DeploymentOptions().setConfig(config)
+      vertx.deployVerticle(() -> new LoaderVerticle(node, "videos"), new DeploymentOptions().setConfig(config)
         .setInstances(instances)).timeout(2, TimeUnit.MINUTES).await();
       SluiceClient client = SluiceClient.create(vertx, SluiceConfig.from(config));
       var expected = db.query("SELECT count(*), sum(view_count)::bigint FROM videos").execute()
@@ -105,7 +109,7 @@ public final class ParallelBench {
       }
     } finally {
       db.close().timeout(2, TimeUnit.MINUTES).await();
-      vertx.close().timeout(2, TimeUnit.MINUTES).await();
+      node.close().timeout(2, TimeUnit.MINUTES).await();
     }
   }
 

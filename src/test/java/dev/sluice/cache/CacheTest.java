@@ -56,7 +56,7 @@ class CacheTest {
   /** The reply the node cache holds for a request, looked up by the key the planners give it. */
   static LoaderReply held(Operation operation, JsonObject params) {
     Planners planners = Planners.create(SluiceConfig.from(service.config));
-    return (LoaderReply) Cache.node(service.vertx).peek(planners.plan(operation, params).key());
+    return (LoaderReply) service.node.cacheIfReady().peek(planners.plan(operation, params).key());
   }
 
   @Test

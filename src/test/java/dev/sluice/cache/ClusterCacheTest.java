@@ -59,7 +59,7 @@ class ClusterCacheTest {
   }
 
   private static long clusterHits(Service node, String family) {
-    return Cache.node(node.vertx).clusterStats(family).getLong("hits");
+    return node.node.cacheIfReady().clusterStats(family).getLong("hits");
   }
 
   @Test
@@ -93,7 +93,7 @@ class ClusterCacheTest {
     HttpResponse<Buffer> cleared = a.http.delete("/api/v1/cache").putHeader("Authorization",
       "Bearer test-admin-token").send().timeout(1, TimeUnit.MINUTES).await();
     assertEquals(200, cleared.statusCode(), cleared::bodyAsString);
-    assertTrue(Service.eventually(1_000, () -> Cache.node(c.vertx).stats("templates").size() == 0),
+    assertTrue(Service.eventually(1_000, () -> c.node.cacheIfReady().stats("templates").size() == 0),
       "C's local tier emptied within a second");
     assertTrue(status(c.get(page)).contains("miss"), "and the cluster tier holds it no more");
   }
@@ -153,11 +153,11 @@ class ClusterCacheTest {
 
   /** Loads a loader node has run for templates. */
   private static long loads(Service node) {
-    return dev.sluice.monitor.LoaderStats.of(node.vertx, "templates").loads();
+    return node.node.loaderStats("templates").loads();
   }
 
   /** Items a loader node has handed on for templates, from the database or its cache. */
   private static long served(Service node) {
-    return dev.sluice.monitor.LoaderStats.of(node.vertx, "templates").servedItems();
+    return node.node.loaderStats("templates").servedItems();
   }
 }

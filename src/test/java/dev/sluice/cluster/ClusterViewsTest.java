@@ -52,8 +52,8 @@ class ClusterViewsTest {
     nodes = TwoNodes.start(new JsonObject().put("lazy_loading", new JsonObject().put("enable_prefetching", false)));
     a = nodes.gateway;
     b = nodes.loaders;
-    idA = Cluster.of(a.vertx).orElseThrow().nodeId();
-    idB = Cluster.of(b.vertx).orElseThrow().nodeId();
+    idA = a.node.cluster().orElseThrow().nodeId();
+    idB = b.node.cluster().orElseThrow().nodeId();
   }
 
   @AfterAll

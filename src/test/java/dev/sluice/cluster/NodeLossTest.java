@@ -49,7 +49,7 @@ class NodeLossTest {
   /** When the gateway node heard of a member's loss (epoch millis), 0 before. */
   private static AtomicLong lossHeard(Service node) {
     AtomicLong heard = new AtomicLong();
-    node.vertx.runOnContext(v -> Membership.of(node.vertx).onMemberLeft(() -> heard.compareAndSet(0,
+    node.vertx.runOnContext(v -> node.node.membership().onMemberLeft(() -> heard.compareAndSet(0,
       System.currentTimeMillis())));
     return heard;
   }

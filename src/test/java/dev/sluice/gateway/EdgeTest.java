@@ -447,7 +447,7 @@ class EdgeTest {
   void shuttingDown() {
     try (Service stopping = Service.start()) {
       assertEquals(200, send(stopping, HttpMethod.GET, "/health/ready").statusCode());
-      dev.sluice.monitor.NodeState.shuttingDown(stopping.vertx);
+      stopping.node.state().shuttingDown();
       HttpResponse<Buffer> ready = send(stopping, HttpMethod.GET, "/health/ready");
       assertEquals(503, ready.statusCode());
       HttpResponse<Buffer> page = send(stopping, HttpMethod.GET, "/api/v1/users?limit=1");

@@ -1,7 +1,7 @@
 package dev.sluice.launcher;
 
 import dev.sluice.Service;
-import dev.sluice.loader.VideoLoaderVerticle;
+import dev.sluice.loader.LoaderVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -36,7 +36,7 @@ class LifecycleTest {
     HttpResponse<Buffer> gone = service.get("/api/v1/videos?limit=3&category=news");
     assertEquals(503, gone.statusCode(), gone::bodyAsString);
     assertEquals("https://sluice.dev/problems/unavailable", gone.bodyAsJsonObject().getString("type"));
-    service.vertx.deployVerticle(new VideoLoaderVerticle(), new DeploymentOptions().setConfig(service.config))
+    service.vertx.deployVerticle(new LoaderVerticle(service.node, "videos"), new DeploymentOptions().setConfig(service.config))
       .timeout(2, TimeUnit.MINUTES).await();
     for (int i = 0; i < 20; i++) {
       assertEquals(200, service.get("/api/v1/videos?limit=" + (4 + i) + "&category=news").statusCode());

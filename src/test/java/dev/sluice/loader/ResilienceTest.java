@@ -370,8 +370,11 @@ class ResilienceTest {
     return new Resilience(vertx, family, config, attempts, delaySeconds, timeoutSeconds, stats(family));
   }
 
+  private final java.util.Map<String, LoaderStats> stats = new java.util.HashMap<>();
+
   private LoaderStats stats(String family) {
-    return LoaderStats.of(vertx, family);
+    return stats.computeIfAbsent(family, f -> new LoaderStats(
+      new io.micrometer.core.instrument.composite.CompositeMeterRegistry(), f));
   }
 
   /** A pool as the loaders build theirs. */

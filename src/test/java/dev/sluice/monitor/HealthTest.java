@@ -105,7 +105,7 @@ class HealthTest {
       .put("lazy_loading", new JsonObject().put("memory_limit_mb", 100))
       .put("monitor", new JsonObject().put("sample_interval_ms", 20)));
     service = Service.start(config, Set.of("monitor"));
-    service.vertx.deployVerticle(new MonitorVerticle(heap::get), new DeploymentOptions().setConfig(config))
+    service.vertx.deployVerticle(new MonitorVerticle(service.node, heap::get), new DeploymentOptions().setConfig(config))
       .toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
     assertEquals(200, service.get("/health").statusCode());
     heap.set(85 * MB);

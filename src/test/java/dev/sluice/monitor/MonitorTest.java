@@ -40,7 +40,7 @@ class MonitorTest {
   Service withGauge(AtomicLong heap, JsonObject overrides) {
     JsonObject config = Service.config(overrides);
     Service started = Service.start(config, Set.of("monitor"));
-    started.vertx.deployVerticle(new MonitorVerticle(heap::get), new DeploymentOptions().setConfig(config)).timeout(2, TimeUnit.MINUTES).await();
+    started.vertx.deployVerticle(new MonitorVerticle(started.node, heap::get), new DeploymentOptions().setConfig(config)).timeout(2, TimeUnit.MINUTES).await();
     return started;
   }
 

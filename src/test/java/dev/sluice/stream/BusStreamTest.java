@@ -55,7 +55,7 @@ class BusStreamTest {
       }
     };
     vertx.eventBus().<JsonObject>consumer(Operation.VIDEO_STREAM.address(), open -> BusWriteStream.open(vertx,
-        open.headers().get(StreamProtocol.STREAM_ADDRESS), Long.parseLong(open.headers().get(StreamProtocol.CREDIT)),
+        dev.sluice.bus.Membership.NONE, open.headers().get(StreamProtocol.STREAM_ADDRESS), Long.parseLong(open.headers().get(StreamProtocol.CREDIT)),
         1, IDLE_MS, encoder, key -> "after-" + key.get(0))
       .onSuccess(out -> {
         open.reply(new JsonObject());

@@ -3,7 +3,6 @@ package dev.sluice.stream;
 import dev.sluice.TwoNodes;
 import dev.sluice.bus.stream.StreamProtocol;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -43,8 +42,7 @@ class ClusteredStreamTest {
     }
   }
 
-  private static long sum(io.vertx.core.Vertx vertx, String map) {
-    LocalMap<String, Long> progress = vertx.sharedData().getLocalMap(map);
+  private static long sum(java.util.Map<String, Long> progress) {
     return progress.values().stream().mapToLong(Long::longValue).sum();
   }
 
@@ -61,15 +59,15 @@ class ClusteredStreamTest {
     long delivered = -1;
     long until = System.currentTimeMillis() + 20_000;
     while (System.currentTimeMillis() < until) {
-      long before = sum(nodes.loaders.vertx, StreamProtocol.FETCHED_MAP);
-      delivered = sum(nodes.gateway.vertx, StreamProtocol.DELIVERED_MAP);
+      long before = sum(nodes.loaders.node.streams().fetched());
+      delivered = sum(nodes.gateway.node.streams().delivered());
       Thread.sleep(1000);
-      fetched = sum(nodes.loaders.vertx, StreamProtocol.FETCHED_MAP);
+      fetched = sum(nodes.loaders.node.streams().fetched());
       if (fetched == before && fetched > 0) {
         break;
       }
     }
-    assertEquals(fetched, sum(nodes.loaders.vertx, StreamProtocol.FETCHED_MAP),
+    assertEquals(fetched, sum(nodes.loaders.node.streams().fetched()),
       "B's cursor stops while the client on A does not read");
     assertTrue(fetched > 0 && fetched < ROWS / 10, "far from the whole table: " + fetched);
     assertTrue(fetched - delivered <= (long) (WINDOW + 3) * BATCH,

@@ -15,7 +15,6 @@ import dev.sluice.problem.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -379,7 +378,7 @@ class ParallelBatchesTest {
     AtomicLong maxFetched = new AtomicLong(-1);
     AtomicInteger held = new AtomicInteger();
     Promise<Void> gate = Promise.promise();
-    LocalMap<String, Long> fetched = service.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
+    java.util.Map<String, Long> fetched = service.node.streams().fetched();
     Processed processed = client.processBatches(Operation.VIDEO_STREAM, new JsonObject(), 2, batch -> {
       if (busy.put(batch.range(), true) != null) {
         overlapped.set(true);
@@ -419,7 +418,7 @@ class ParallelBatchesTest {
       if (batch.range() == 0) {
         // once every range is under way (the others hold their first batch and are mid-cursor), fail
         return allStarted.future().compose(v -> {
-          activeWhenFailing.set(LoaderStats.of(service.vertx, "videos").activeStreams());
+          activeWhenFailing.set(service.node.loaderStats("videos").activeStreams());
           return Future.failedFuture(new IllegalStateException("the handler failed"));
         });
       }
@@ -429,10 +428,10 @@ class ParallelBatchesTest {
       () -> processing.timeout(60, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().join());
     assertEquals("the handler failed", e.getCause().getMessage());
     assertEquals(4, activeWhenFailing.get(), "four ranges were open when the handler failed");
-    assertTrue(Service.eventually(3_000, () -> LoaderStats.of(service.vertx, "videos").activeStreams() == 0),
-      "every range closed: " + LoaderStats.of(service.vertx, "videos").activeStreams() + " streams still active");
+    assertTrue(Service.eventually(3_000, () -> service.node.loaderStats("videos").activeStreams() == 0),
+      "every range closed: " + service.node.loaderStats("videos").activeStreams() + " streams still active");
     assertTrue(Service.eventually(3_000, () ->
-        service.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).isEmpty()
+        service.node.streams().fetched().isEmpty()
           && service.count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' "
           + "AND state LIKE 'idle in transaction%'") == 0),
       "no cursor, no open transaction left");

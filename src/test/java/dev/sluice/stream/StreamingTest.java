@@ -6,7 +6,6 @@ import dev.sluice.bus.stream.StreamProtocol;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.core.shareddata.LocalMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -107,12 +106,12 @@ class StreamingTest {
   }
 
   static long fetched() {
-    LocalMap<String, Long> map = service.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
+    java.util.Map<String, Long> map = service.node.streams().fetched();
     return map.values().stream().mapToLong(Long::longValue).sum();
   }
 
   static long delivered() {
-    LocalMap<String, Long> map = service.vertx.sharedData().getLocalMap(StreamProtocol.DELIVERED_MAP);
+    java.util.Map<String, Long> map = service.node.streams().delivered();
     return map.values().stream().mapToLong(Long::longValue).sum();
   }
 
@@ -126,7 +125,7 @@ class StreamingTest {
         + "AND state LIKE 'idle in transaction%'");
     } while ((idle > 0 || fetched() > 0) && System.currentTimeMillis() < deadline);
     assertEquals(0, idle, "no session left idle in transaction");
-    assertEquals(0, service.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).size(), "no stream open");
+    assertEquals(0, service.node.streams().fetched().size(), "no stream open");
   }
 
   @Test
@@ -330,7 +329,7 @@ class StreamingTest {
         stalled.add(socket);
       }
       long deadline = System.currentTimeMillis() + 5000;
-      while (strict.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).size() < 3
+      while (strict.node.streams().fetched().size() < 3
         && System.currentTimeMillis() < deadline) {
         Thread.sleep(20); // until all three streams run
       }
@@ -340,11 +339,11 @@ class StreamingTest {
       assertEquals("application/problem+json", refused.getHeader("Content-Type"));
       // each is cut after the 1 s idle timeout: cursor and connection released, the socket closed
       deadline = System.currentTimeMillis() + 6000;
-      while (!strict.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).isEmpty()
+      while (!strict.node.streams().fetched().isEmpty()
         && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
       }
-      assertEquals(0, strict.vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP).size(),
+      assertEquals(0, strict.node.streams().fetched().size(),
         "every stalled stream cut and released within a few idle timeouts");
       // and their connections closed by the server while the clients still read nothing (a close that waits for
       // what is queued to be flushed would keep them open until the HTTP idle timeout)
@@ -399,7 +398,7 @@ class StreamingTest {
   @DisplayName("another verticle streams through the typed client, and its slow reading holds the cursor back")
   void typedClientInAnotherVerticle() throws Exception {
     io.vertx.core.Promise<long[]> result = io.vertx.core.Promise.promise();
-    service.vertx.deployVerticle(new SlowReader(result)).timeout(2, TimeUnit.MINUTES).await();
+    service.vertx.deployVerticle(new SlowReader(result, service.node.streams().fetched())).timeout(2, TimeUnit.MINUTES).await();
     long[] figures = result.future().timeout(2, TimeUnit.MINUTES).await(); // {items, max lead of fetched over read, batches read slowly}
     assertTrue(figures[0] >= ROWS, "every row: " + figures[0]);
     assertTrue(figures[1] <= (long) (WINDOW + 3) * BATCH,
@@ -410,9 +409,12 @@ class StreamingTest {
   /** Reads 200 batches slowly (one each 5 ms), measuring how far the cursor runs ahead, then the rest at speed. */
   static final class SlowReader extends io.vertx.core.VerticleBase {
     private final io.vertx.core.Promise<long[]> result;
+    /** The rows the node's producers have fetched, by stream. */
+    private final java.util.Map<String, Long> fetched;
 
-    SlowReader(io.vertx.core.Promise<long[]> result) {
+    SlowReader(io.vertx.core.Promise<long[]> result, java.util.Map<String, Long> fetched) {
       this.result = result;
+      this.fetched = fetched;
     }
 
     @Override
@@ -422,7 +424,6 @@ class StreamingTest {
           WINDOW, 0.8, 10_000)
         .onSuccess(stream -> {
           long[] figures = new long[3];
-          LocalMap<String, Long> fetched = vertx.sharedData().getLocalMap(StreamProtocol.FETCHED_MAP);
           stream.pause();
           stream.handler(batch -> {
             figures[0] += batch.count();

@@ -77,14 +77,15 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
    */
   public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, int window,
                                            double threshold, long idleTimeoutMs) {
-    return open(vertx, operation, params, window, threshold, idleTimeoutMs, OPEN_TIMEOUT_MS, null);
+    return open(vertx, Membership.NONE, operation, params, window, threshold, idleTimeoutMs, OPEN_TIMEOUT_MS, null);
   }
 
   /**
-   * As {@link #open(Vertx, Operation, JsonObject, int, double, long)}, naming the request it serves (or null), and
-   * waiting at least {@code openTimeoutMs} for the loader to accept (it may retry its opening until its deadline).
+   * As {@link #open(Vertx, Operation, JsonObject, int, double, long)}, naming the request it serves (or null),
+   * waiting at least {@code openTimeoutMs} for the loader to accept (it may retry its opening until its deadline),
+   * and probing the producer when {@code membership} tells of a member that left.
    */
-  public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, int window,
+  public static Future<BusReadStream> open(Vertx vertx, Membership membership, Operation operation, JsonObject params, int window,
                                            double threshold, long idleTimeoutMs, long openTimeoutMs,
                                            String requestId) {
     BusReadStream stream = new BusReadStream(vertx, window, threshold, idleTimeoutMs);
@@ -107,10 +108,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
           return Future.failedFuture(Failures.problemOf(ar.cause()));
         }
         stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
-        Membership membership = Membership.of(vertx);
-        if (membership != null) {
-          stream.unwatch = membership.onMemberLeft(stream::probeProducer);
-        }
+        stream.unwatch = membership.onMemberLeft(stream::probeProducer);
         return Future.succeededFuture(stream);
       });
   }

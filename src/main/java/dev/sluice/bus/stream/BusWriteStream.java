@@ -87,21 +87,19 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   /**
    * Registers the control address of a stream to {@code dataAddress}; completes once credit and cancel can arrive.
    *
+   * @param membership tells of members that leave: the reader is probed then
    * @param credit     batches the consumer granted when it opened the stream
    * @param batchItems items per batch
    * @param positions  encodes the keyset values of an item into an opaque resume position
    */
-  public static <T> Future<BusWriteStream<T>> open(Vertx vertx, String dataAddress, long credit, int batchItems,
+  public static <T> Future<BusWriteStream<T>> open(Vertx vertx, Membership membership, String dataAddress, long credit, int batchItems,
                                                    long idleTimeoutMs, ItemEncoder<T> encoder,
                                                    Function<List<String>, String> positions) {
     BusWriteStream<T> stream = new BusWriteStream<>(vertx, dataAddress, credit, batchItems, idleTimeoutMs, encoder,
       positions);
     stream.control = vertx.eventBus().consumer(dataAddress + StreamProtocol.CONTROL_SUFFIX, stream::onControl);
     stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
-    Membership membership = Membership.of(vertx);
-    if (membership != null) {
-      stream.unwatch = membership.onMemberLeft(stream::probeReader);
-    }
+    stream.unwatch = membership.onMemberLeft(stream::probeReader);
     return stream.control.completion().map(stream);
   }
 

@@ -84,12 +84,6 @@ public final class StreamProtocol {
    * than as {@code after}: problems about it name the header.
    */
   public static final String LAST_EVENT_ID = "Last-Event-ID";
-  /**
-   * Local maps of the streams open in this process, by data address, for operators and tests: rows a producer has
-   * fetched from PostgreSQL, and items a consumer has handed on (to HTTP). Entries go when a stream ends.
-   */
-  public static final String FETCHED_MAP = "sluice.streams.fetched";
-  public static final String DELIVERED_MAP = "sluice.streams.delivered";
 
   private StreamProtocol() {
   }

@@ -1,15 +1,13 @@
-package dev.sluice.gateway;
-
-import io.vertx.core.shareddata.Shareable;
+package dev.sluice.node;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * How many streams are open, in all and per client address, across every gateway instance of the process (held in
- * a local map). A stream takes a place before it opens and gives it back once, however it ends.
+ * How many streams are open, in all and per client address, across every gateway instance of the node. A stream
+ * takes a place before it opens and gives it back once, however it ends.
  */
-final class StreamLimits implements Shareable {
+public final class StreamLimits {
 
   private final int max;
   private final int maxPerClient;
@@ -22,7 +20,7 @@ final class StreamLimits implements Shareable {
   }
 
   /** Takes a place for {@code client}; false when the process or the client is at its limit. */
-  synchronized boolean tryAcquire(String client) {
+  public synchronized boolean tryAcquire(String client) {
     int mine = perClient.getOrDefault(client, 0);
     if (open >= max || mine >= maxPerClient) {
       return false;
@@ -32,7 +30,7 @@ final class StreamLimits implements Shareable {
     return true;
   }
 
-  synchronized void release(String client) {
+  public synchronized void release(String client) {
     open--;
     perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
   }
