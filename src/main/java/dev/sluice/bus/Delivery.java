@@ -1,6 +1,8 @@
 package dev.sluice.bus;
 
-import dev.sluice.problem.Failures;
+import dev.sluice.node.Membership;
+
+import dev.sluice.api.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,5 +1,7 @@
 package dev.sluice.bus;
 
+import dev.sluice.api.Bodies;
+
 import dev.sluice.cache.Cache;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,10 +1,13 @@
 package dev.sluice.bus;
 
-import dev.sluice.bus.stream.BusReadStream;
-import dev.sluice.bus.stream.StreamBatch;
-import dev.sluice.bus.stream.StreamProtocol;
-import dev.sluice.problem.Failures;
-import dev.sluice.problem.ProblemException;
+import dev.sluice.api.Addresses;
+import dev.sluice.api.Operation;
+
+import dev.sluice.stream.BusReadStream;
+import dev.sluice.stream.StreamBatch;
+import dev.sluice.stream.StreamProtocol;
+import dev.sluice.api.Failures;
+import dev.sluice.api.ProblemException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,6 +1,6 @@
 package dev.sluice.bus;
 
-import dev.sluice.bus.stream.StreamBatch;
+import dev.sluice.stream.StreamBatch;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.Comparator;

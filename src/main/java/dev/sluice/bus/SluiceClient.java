@@ -1,8 +1,11 @@
 package dev.sluice.bus;
 
-import dev.sluice.bus.stream.BusReadStream;
+import dev.sluice.node.Membership;
+import dev.sluice.api.Operation;
+
+import dev.sluice.stream.BusReadStream;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.problem.ProblemException;
+import dev.sluice.api.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

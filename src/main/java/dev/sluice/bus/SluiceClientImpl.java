@@ -1,9 +1,13 @@
 package dev.sluice.bus;
 
-import dev.sluice.bus.stream.StreamProtocol;
+import dev.sluice.api.Addresses;
+import dev.sluice.node.Membership;
+import dev.sluice.api.Operation;
+
+import dev.sluice.stream.StreamProtocol;
 import dev.sluice.config.LazyLoadingConfig;
 import dev.sluice.config.StreamingConfig;
-import dev.sluice.problem.Failures;
+import dev.sluice.api.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,7 +1,7 @@
 package dev.sluice.cache;
 
 import dev.sluice.config.ClusterConfig;
-import dev.sluice.data.Changes;
+import dev.sluice.db.Changes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

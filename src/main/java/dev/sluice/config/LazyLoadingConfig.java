@@ -1,13 +1,12 @@
 package dev.sluice.config;
 
-import dev.sluice.data.RowFormat;
 import io.vertx.core.json.JsonObject;
 
 /**
  * How loaders load: the seed's lazy-loading configuration. Section {@code lazy_loading}.
  * docs/CONFIGURATION.md says what each field does and which issue puts it to work. {@code memoryLimitMb} null means
  * the JVM's max heap ({@link SluiceConfig#memoryLimitBytes()}). {@code rowEncoding} says who writes the rows' JSON
- * of every reply and stream ({@link RowFormat}), an addition to the seed's section.
+ * of every reply and stream ({@link RowEncoding}), an addition to the seed's section.
  */
 public record LazyLoadingConfig(
   String strategy,
@@ -27,7 +26,7 @@ public record LazyLoadingConfig(
   double backpressureThreshold,
   boolean enableMonitoring,
   boolean enableMetrics,
-  RowFormat.Encoding rowEncoding) {
+  RowEncoding rowEncoding) {
 
   /** A stream's credit window, in batches: {@code buffer_size / batch_size}, at least 2. */
   public int creditWindow() {
@@ -53,7 +52,7 @@ public record LazyLoadingConfig(
       json.getDouble("backpressure_threshold", 0.8),
       json.getBoolean("enable_monitoring", true),
       json.getBoolean("enable_metrics", true),
-      RowFormat.Encoding.of(json.getString("row_encoding", "jvm"), "lazy_loading.row_encoding"));
+      RowEncoding.of(json.getString("row_encoding", "jvm"), "lazy_loading.row_encoding"));
   }
 
   public JsonObject toJson() {

@@ -1,8 +1,8 @@
 package dev.sluice.launcher;
 
-import dev.sluice.bus.Operation;
-import dev.sluice.gateway.HttpGatewayVerticle;
-import dev.sluice.loader.LoaderVerticle;
+import dev.sluice.api.Operation;
+import dev.sluice.http.HttpGatewayVerticle;
+import dev.sluice.load.LoaderVerticle;
 import dev.sluice.monitor.MonitorVerticle;
 import dev.sluice.node.Node;
 import io.vertx.core.Deployable;

@@ -1,5 +1,7 @@
 package dev.sluice.monitor;
 
+import dev.sluice.node.MemoryLevel;
+
 import dev.sluice.config.MonitorConfig;
 import io.vertx.core.json.JsonObject;
 

@@ -1,12 +1,16 @@
 package dev.sluice.monitor;
 
+import dev.sluice.node.Cluster;
+import dev.sluice.node.MemoryLevel;
+import dev.sluice.node.NodeState;
+
 import dev.sluice.node.Node;
-import dev.sluice.bus.Addresses;
+import dev.sluice.api.Addresses;
 import dev.sluice.cache.Cache;
 import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.MonitorConfig;
-import dev.sluice.data.Database;
-import dev.sluice.problem.Faults;
+import dev.sluice.db.Database;
+import dev.sluice.db.Faults;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,10 @@
 package dev.sluice.monitor;
 
+import dev.sluice.node.Cluster;
+import dev.sluice.node.NodeState;
+
 import dev.sluice.node.Node;
-import dev.sluice.bus.Operation;
+import dev.sluice.api.Operation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

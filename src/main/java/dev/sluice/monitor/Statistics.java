@@ -1,6 +1,9 @@
 package dev.sluice.monitor;
 
-import dev.sluice.bus.Operation;
+import dev.sluice.node.LoaderStats;
+import dev.sluice.node.MemoryLevel;
+
+import dev.sluice.api.Operation;
 import dev.sluice.cache.Cache;
 import dev.sluice.cache.CacheStats;
 import dev.sluice.config.SluiceConfig;

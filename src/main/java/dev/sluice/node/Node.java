@@ -1,13 +1,8 @@
 package dev.sluice.node;
 
-import dev.sluice.bus.Membership;
 import dev.sluice.cache.Cache;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.data.Changes;
-import dev.sluice.monitor.Cluster;
-import dev.sluice.monitor.LoaderStats;
-import dev.sluice.monitor.MemoryLevel;
-import dev.sluice.monitor.NodeState;
+import dev.sluice.db.Changes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Context;

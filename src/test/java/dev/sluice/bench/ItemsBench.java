@@ -1,11 +1,11 @@
 package dev.sluice.bench;
 
-import dev.sluice.bus.Operation;
+import dev.sluice.api.Operation;
 import dev.sluice.bus.SluiceClient;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.launcher.Nodes;
-import dev.sluice.loader.LoaderVerticle;
+import dev.sluice.load.LoaderVerticle;
 import dev.sluice.node.Node;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -1,11 +1,11 @@
 package dev.sluice.cache;
 
 import dev.sluice.Service;
-import dev.sluice.bus.Bodies;
+import dev.sluice.api.Bodies;
 import dev.sluice.bus.LoaderReply;
-import dev.sluice.bus.Operation;
+import dev.sluice.api.Operation;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.loader.Planners;
+import dev.sluice.plan.Planners;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,7 @@ package dev.sluice.cache;
 
 import dev.sluice.Service;
 import dev.sluice.bus.LoaderReply;
-import dev.sluice.bus.Operation;
+import dev.sluice.api.Operation;
 import dev.sluice.bus.SluiceClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;

@@ -90,11 +90,11 @@ class ClusterTest {
   @DisplayName("the typed client on A, which runs no loader, pages and streams from the loaders on B")
   void typedClientAcrossNodes() {
     dev.sluice.bus.SluiceClient client = dev.sluice.bus.SluiceClient.create(gateway.vertx, 30_000);
-    JsonObject page = client.fetch(dev.sluice.bus.Operation.USERS, new JsonObject().put("limit", "5"))
+    JsonObject page = client.fetch(dev.sluice.api.Operation.USERS, new JsonObject().put("limit", "5"))
       .timeout(1, TimeUnit.MINUTES).await();
     assertEquals(5, page.getJsonArray("data").size(), page::encode);
     io.vertx.core.Promise<Long> rows = io.vertx.core.Promise.promise();
-    gateway.vertx.runOnContext(v -> client.stream(dev.sluice.bus.Operation.USER_STREAM, new JsonObject(), 2, 0.5,
+    gateway.vertx.runOnContext(v -> client.stream(dev.sluice.api.Operation.USER_STREAM, new JsonObject(), 2, 0.5,
         10_000)
       .onFailure(rows::fail)
       .onSuccess(stream -> {

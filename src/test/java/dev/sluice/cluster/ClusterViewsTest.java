@@ -2,8 +2,8 @@ package dev.sluice.cluster;
 
 import dev.sluice.Service;
 import dev.sluice.TwoNodes;
-import dev.sluice.bus.Addresses;
-import dev.sluice.monitor.Cluster;
+import dev.sluice.api.Addresses;
+import dev.sluice.node.Cluster;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;

@@ -2,7 +2,7 @@ package dev.sluice.cluster;
 
 import dev.sluice.Service;
 import dev.sluice.TwoNodes;
-import dev.sluice.bus.Membership;
+import dev.sluice.node.Membership;
 import dev.sluice.fault.SteadyLoad;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

@@ -71,7 +71,7 @@ class ConfigLoaderTest {
     assertEquals(true, e.getMessage().contains("lazy_loading.row_encoding"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
       () -> SluiceConfig.from(new JsonObject().put("lazy_loading", new JsonObject().put("row_encoding", "both"))));
-    assertEquals(dev.sluice.data.RowFormat.Encoding.POSTGRES, SluiceConfig.from(new JsonObject().put("lazy_loading",
+    assertEquals(RowEncoding.POSTGRES, SluiceConfig.from(new JsonObject().put("lazy_loading",
       new JsonObject().put("row_encoding", "postgres"))).lazy().rowEncoding());
   }
 

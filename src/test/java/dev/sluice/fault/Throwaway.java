@@ -1,12 +1,12 @@
 package dev.sluice.fault;
 
 import dev.sluice.config.DatabaseConfig;
-import dev.sluice.data.Database;
-import dev.sluice.data.EmbeddedDatabase;
-import dev.sluice.data.Migrations;
-import dev.sluice.data.seed.Progress;
-import dev.sluice.data.seed.SeedScale;
-import dev.sluice.data.seed.Seeder;
+import dev.sluice.db.Database;
+import dev.sluice.db.EmbeddedDatabase;
+import dev.sluice.db.Migrations;
+import dev.sluice.demo.Progress;
+import dev.sluice.demo.SeedScale;
+import dev.sluice.demo.Seeder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -1,7 +1,7 @@
 package dev.sluice.launcher;
 
 import dev.sluice.Service;
-import dev.sluice.loader.LoaderVerticle;
+import dev.sluice.load.LoaderVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;

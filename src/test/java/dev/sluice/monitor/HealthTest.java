@@ -1,7 +1,7 @@
 package dev.sluice.monitor;
 
 import dev.sluice.Service;
-import dev.sluice.problem.Faults;
+import dev.sluice.db.Faults;
 import dev.sluice.config.MonitorConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;

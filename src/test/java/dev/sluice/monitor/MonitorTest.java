@@ -1,7 +1,7 @@
 package dev.sluice.monitor;
 
 import dev.sluice.Service;
-import dev.sluice.bus.Addresses;
+import dev.sluice.api.Addresses;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

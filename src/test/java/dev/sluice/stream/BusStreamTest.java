@@ -1,11 +1,7 @@
 package dev.sluice.stream;
 
 import dev.sluice.Service;
-import dev.sluice.bus.Operation;
-import dev.sluice.bus.stream.BusReadStream;
-import dev.sluice.bus.stream.BusWriteStream;
-import dev.sluice.bus.stream.StreamBatch;
-import dev.sluice.bus.stream.StreamProtocol;
+import dev.sluice.api.Operation;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +51,7 @@ class BusStreamTest {
       }
     };
     vertx.eventBus().<JsonObject>consumer(Operation.VIDEO_STREAM.address(), open -> BusWriteStream.open(vertx,
-        dev.sluice.bus.Membership.NONE, open.headers().get(StreamProtocol.STREAM_ADDRESS), Long.parseLong(open.headers().get(StreamProtocol.CREDIT)),
+        dev.sluice.node.Membership.NONE, open.headers().get(StreamProtocol.STREAM_ADDRESS), Long.parseLong(open.headers().get(StreamProtocol.CREDIT)),
         1, IDLE_MS, encoder, key -> "after-" + key.get(0))
       .onSuccess(out -> {
         open.reply(new JsonObject());

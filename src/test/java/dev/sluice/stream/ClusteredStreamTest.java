@@ -1,7 +1,6 @@
 package dev.sluice.stream;
 
 import dev.sluice.TwoNodes;
-import dev.sluice.bus.stream.StreamProtocol;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,16 +2,14 @@ package dev.sluice.stream;
 
 import dev.sluice.Service;
 import dev.sluice.TestDatabase;
-import dev.sluice.bus.Operation;
+import dev.sluice.api.Operation;
 import dev.sluice.bus.Processed;
 import dev.sluice.bus.RangeBatch;
 import dev.sluice.bus.SluiceClient;
-import dev.sluice.bus.stream.StreamBatch;
-import dev.sluice.bus.stream.StreamProtocol;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.monitor.LoaderStats;
-import dev.sluice.problem.Problem;
-import dev.sluice.problem.ProblemException;
+import dev.sluice.node.LoaderStats;
+import dev.sluice.api.Problem;
+import dev.sluice.api.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -286,7 +284,7 @@ class ParallelBatchesTest {
     String oldest = before.get(before.size() - 1);
     String at = service.sql("SELECT created_at::text FROM videos WHERE id = $1::uuid", oldest).get(0).getString(0);
     JsonObject cut = service.vertx.eventBus().<JsonObject>request(Operation.VIDEO_STREAM.address(), new JsonObject(),
-        new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.sluice.bus.Addresses.ACTION_HEADER,
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.sluice.api.Addresses.ACTION_HEADER,
           Operation.VIDEO_STREAM.action()).addHeader(StreamProtocol.SPLITS, "2"))
       .timeout(1, TimeUnit.MINUTES).await().body();
     String position = cut.getJsonArray("positions").getString(0);

@@ -74,7 +74,7 @@ class StreamCapacityTest {
   void burst() throws Exception {
     List<Future<Answer>> opening = new ArrayList<>();
     List<HttpResponse<io.vertx.core.buffer.Buffer>> pages = new ArrayList<>();
-    try (LogCapture resilience = LogCapture.of("dev.sluice.loader.Resilience")) {
+    try (LogCapture resilience = LogCapture.of("dev.sluice.load.Resilience")) {
       for (int i = 0; i < STREAMS; i++) {
         opening.add(open("127.0.0." + (10 + i)));
       }

@@ -53,8 +53,8 @@ class StreamKeepAliveTest {
     + "arrives, and the log names who ended it")
   void outlivesIdleTimeouts(String format) throws Exception {
     boolean sse = format.equals("text/event-stream");
-    try (LogCapture gateway = LogCapture.of("dev.sluice.gateway.StreamResponder");
-         LogCapture loader = LogCapture.of("dev.sluice.loader.Streams")) {
+    try (LogCapture gateway = LogCapture.of("dev.sluice.http.StreamResponder");
+         LogCapture loader = LogCapture.of("dev.sluice.load.Streams")) {
       StreamClient stream = StreamClient.open(service.vertx, port,
         "/api/v1/analytics/performance/stream?follow=true&time_range=1h&component=gateway", format, null, null);
       assertEquals(200, stream.status());

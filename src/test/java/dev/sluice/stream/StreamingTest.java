@@ -2,7 +2,6 @@ package dev.sluice.stream;
 
 import dev.sluice.Service;
 import dev.sluice.TestDatabase;
-import dev.sluice.bus.stream.StreamProtocol;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -420,7 +419,7 @@ class StreamingTest {
     @Override
     public io.vertx.core.Future<?> start() {
       dev.sluice.bus.SluiceClient client = dev.sluice.bus.SluiceClient.create(vertx, 30_000);
-      return client.stream(dev.sluice.bus.Operation.PERFORMANCE_STREAM, new JsonObject().put("time_range", "7d"),
+      return client.stream(dev.sluice.api.Operation.PERFORMANCE_STREAM, new JsonObject().put("time_range", "7d"),
           WINDOW, 0.8, 10_000)
         .onSuccess(stream -> {
           long[] figures = new long[3];

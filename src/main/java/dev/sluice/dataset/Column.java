@@ -1,0 +1,66 @@
+package dev.sluice.dataset;
+
+import java.util.List;
+
+/**
+ * One field of a dataset's rows: its JSON name, the select-list expression that yields it, and its JSON kind, so a
+ * listing can select plain columns and the loader write each row's JSON itself ({@link RowEncoder}), byte for byte
+ * what PostgreSQL's {@code row_to_json} writes for it.
+ */
+public record Column(String name, String expression, Kind kind) {
+
+  /** The kinds of value the datasets hold, each with the JSON {@code row_to_json} gives it. */
+  public enum Kind {
+    /** {@code uuid}: a string of the canonical lowercase text. */
+    UUID,
+    /** {@code text}: a string, escaped as PostgreSQL escapes JSON strings. */
+    TEXT,
+    /** {@code integer}: a number. */
+    INTEGER,
+    /** {@code bigint}: a number. */
+    BIGINT,
+    /** {@code boolean}: {@code true} or {@code false}. */
+    BOOLEAN,
+    /** {@code timestamptz}: a string, ISO 8601 in UTC with the fraction PostgreSQL prints ({@code +00:00}). */
+    TIMESTAMP,
+    /**
+     * {@code double precision} or {@code real}: PostgreSQL's own shortest text of the value (float8out), selected as
+     * text and copied as a number ({@code NaN} and the infinities as strings, as {@code row_to_json} does), since
+     * Java's and PostgreSQL's float texts differ.
+     */
+    FLOAT,
+    /** {@code numeric}: PostgreSQL's text of the value, selected as text and copied as a number, as {@code FLOAT}. */
+    NUMERIC
+  }
+
+  /** A column named as its expression's last part: {@code v.user_id} is {@code user_id}. */
+  public static Column of(String expression, Kind kind) {
+    return new Column(expression.substring(expression.lastIndexOf('.') + 1), expression, kind);
+  }
+
+  /** The expression, named as the field when its own name is another ({@code coalesce(s0.m0, 0) AS views}). */
+  public String named() {
+    return expression.equals(name) || expression.endsWith("." + name) ? expression : expression + " AS " + name;
+  }
+
+  /** What the plain select list holds for it: the expression, as text for a float or a numeric. */
+  public String selectItem() {
+    return kind == Kind.FLOAT || kind == Kind.NUMERIC ? textOf(expression) : expression;
+  }
+
+  /** {@code expression::text}, in parentheses unless it is a plain column ({@code ::} binds tighter than operators). */
+  private static String textOf(String expression) {
+    return expression.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?") ? expression + "::text"
+      : "(" + expression + ")::text";
+  }
+
+  /** The expressions of {@code columns} as one select list, named as the fields: {@code row_to_json}'s record. */
+  public static String selectList(List<Column> columns) {
+    return String.join(", ", columns.stream().map(Column::named).toList());
+  }
+
+  /** The plain select list {@link RowEncoder} reads {@code columns} from (floats and numerics as PostgreSQL's text). */
+  public static String plainSelectList(List<Column> columns) {
+    return String.join(", ", columns.stream().map(Column::selectItem).toList());
+  }
+}

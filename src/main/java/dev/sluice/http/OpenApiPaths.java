@@ -1,0 +1,383 @@
+package dev.sluice.http;
+
+import static dev.sluice.http.OpenApiParameters.filters;
+import static dev.sluice.http.OpenApiParameters.path;
+import static dev.sluice.http.OpenApiParameters.query;
+import static dev.sluice.http.OpenApiParameters.required;
+import static dev.sluice.http.OpenApiParameters.uuidPath;
+import static dev.sluice.http.OpenApiSchemas.JSON;
+import static dev.sluice.http.OpenApiSchemas.NDJSON;
+import static dev.sluice.http.OpenApiSchemas.SSE;
+import static dev.sluice.http.OpenApiSchemas.bucketRow;
+import static dev.sluice.http.OpenApiSchemas.enumOf;
+import static dev.sluice.http.OpenApiSchemas.envelopeOf;
+import static dev.sluice.http.OpenApiSchemas.header;
+import static dev.sluice.http.OpenApiSchemas.orNull;
+import static dev.sluice.http.OpenApiSchemas.ref;
+import static dev.sluice.http.OpenApiSchemas.response;
+import static dev.sluice.http.OpenApiSchemas.type;
+
+import dev.sluice.api.Operation;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.dataset.Datasets;
+import dev.sluice.dataset.Series;
+import dev.sluice.plan.Bounds;
+import dev.sluice.api.CountMode;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each route of the gateway does, as OpenAPI operations, by the route's path template and method: the
+ * descriptions {@link OpenApi} puts on the routes the router really has. docs/API.md sections 1 to 4a and 7 say the
+ * same in words.
+ */
+final class OpenApiPaths {
+
+  private static final String API = HttpGatewayVerticle.API;
+
+  private final SluiceConfig settings;
+  private final OpenApiParameters params;
+  private final Map<String, Map<HttpMethod, JsonObject>> operations = new LinkedHashMap<>();
+  /** Each GET's query parameters, read from its description once, on first use (per gateway instance). */
+  private final Map<String, java.util.Set<String>> queryParameters = new java.util.concurrent.ConcurrentHashMap<>();
+
+  OpenApiPaths(SluiceConfig settings) {
+    this.settings = settings;
+    this.params = new OpenApiParameters(settings);
+    videos();
+    users();
+    analytics();
+    templates();
+    search();
+    operations();
+    console();
+  }
+
+  /**
+   * The query parameters a GET of {@code path} (a template) reads, as described: what a {@code Link} to its next page
+   * carries over (nothing else the client sent); empty for a path without a description.
+   */
+  java.util.Set<String> queryParameters(String path) {
+    return queryParameters.computeIfAbsent(path, this::describedQueryParameters);
+  }
+
+  private java.util.Set<String> describedQueryParameters(String path) {
+    JsonObject operation = operations.getOrDefault(path, Map.of()).get(HttpMethod.GET);
+    java.util.Set<String> names = new java.util.HashSet<>();
+    if (operation != null) {
+      for (Object parameter : operation.getJsonArray("parameters", new JsonArray())) {
+        JsonObject p = (JsonObject) parameter;
+        if ("query".equals(p.getString("in"))) {
+          names.add(p.getString("name"));
+        }
+      }
+    }
+    return java.util.Set.copyOf(names);
+  }
+
+  /** The operation of a route, or null when there is no description of it. */
+  JsonObject operation(String path, HttpMethod method) {
+    JsonObject operation = operations.getOrDefault(path, Map.of()).get(method);
+    return operation == null ? null : operation.copy();
+  }
+
+  // ---- the families
+
+  private void videos() {
+    var videos = Datasets.VIDEOS;
+    JsonObject video = ref("Video");
+    page(API + "/users/{userId}/videos", "userVideos", "videos", "A user's videos, newest first")
+      .param(uuidPath("userId", "user")).params(filters(videos, "status"))
+      .param(params.page()).param(params.perPage("videos")).param(params.count(CountMode.NONE))
+      .ok(envelopeOf("PaginationEnvelope", video));
+    page(API + "/videos", "videos", "videos", "Videos by cursor, or a batch by `ids`")
+      .params(filters(videos, "status", "category", "user_id"))
+      .param(query("sort", enumOf(videos.sortNames()).put("default", videos.defaultSort().name()), "The order; "
+        + "every order ends with the id"))
+      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE)).param(params.ids())
+      .ok(cursorOrBatch(video)).link();
+    page(API + "/videos/{videoId}", "video", "videos", "One video")
+      .param(uuidPath("videoId", "video")).ok(envelopeOf("SingleEnvelope", video)).notFound();
+    stream(API + "/videos/stream", "videoStream", "videos", "Every video, newest first", video)
+      .params(filters(videos, "status", "category", "user_id"));
+    page(API + "/videos/popular", "popularVideos", "videos", "`ready` videos of the last `days` days, most viewed "
+      + "first")
+      .params(filters(videos, "category")).param(params.days())
+      .param(params.page()).param(params.perPage("videos")).param(params.count(CountMode.NONE))
+      .ok(envelopeOf("PaginationEnvelope", video));
+    page(API + "/videos/{videoId}/analytics", "videoAnalytics", "videos", "A video's views, likes, shares and watch "
+      + "seconds per bucket")
+      .param(uuidPath("videoId", "video")).params(params.window("start", "end"))
+      .ok(envelopeOf("WindowEnvelope", bucketRow(List.of(Datasets.VIDEO_EVENTS), true))).notFound();
+  }
+
+  private void users() {
+    var users = Datasets.USERS;
+    JsonObject user = ref("User");
+    page(API + "/users", "users", "users", "Users by cursor, newest first, or a batch by `ids`")
+      .params(filters(users, "role", "is_active"))
+      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE)).param(params.ids())
+      .ok(cursorOrBatch(user)).link();
+    page(API + "/users/{userId}", "user", "users", "One user")
+      .param(uuidPath("userId", "user")).ok(envelopeOf("SingleEnvelope", user)).notFound();
+    page(API + "/users/range", "userRange", "users", "An index range of the users, for a virtual scroll view: "
+      + "served by keyset seeks from remembered checkpoints, so a deep range costs what the first one does")
+      .params(filters(users, "role", "is_active"))
+      .param(required(query("start_index", OpenApiParameters.integer(0, Bounds.MAX_INDEX, null),
+        "The first index, from 0")))
+      .param(required(query("end_index", OpenApiParameters.integer(1, Bounds.MAX_INDEX, null),
+        "Where the range ends (exclusive): after `start_index`, at most " + settings.limits().maxLimit()
+          + " more (`limits.max_limit`)")))
+      .param(params.count(CountMode.ESTIMATED))
+      .ok(envelopeOf("VirtualScrollEnvelope", user));
+    stream(API + "/users/stream", "userStream", "users", "Every user, newest first", user)
+      .params(filters(users, "role", "is_active"));
+    page(API + "/users/analytics", "userAnalytics", "users", "Sign-ups, active users and sessions per bucket")
+      .params(params.window("start", "end"))
+      .ok(envelopeOf("WindowEnvelope", bucketRow(Datasets.USER_ACTIVITY, true)));
+    page(API + "/users/{userId}/sessions", "userSessions", "users", "A user's sessions of the last `days` days, "
+      + "latest first")
+      .param(uuidPath("userId", "user")).param(params.days())
+      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE))
+      .ok(envelopeOf("CursorEnvelope", ref("Session"))).link();
+  }
+
+  private void analytics() {
+    page(API + "/analytics/platform", "platformAnalytics", "analytics", "Platform metrics per bucket")
+      .params(params.window("start_date", "end_date"))
+      .param(query("metrics", type("array").put("items", enumOf(Series.names(Datasets.PLATFORM_METRICS)))
+          .put("uniqueItems", true).put("default", new JsonArray(Datasets.DEFAULT_PLATFORM_METRICS)),
+        "The metrics, comma separated; a row holds those asked").put("style", "form").put("explode", false))
+      .ok(envelopeOf("WindowEnvelope", bucketRow(Datasets.PLATFORM_METRICS, false)));
+    stream(API + "/analytics/performance/stream", "performanceStream", "analytics", "Performance metrics of the last "
+      + "`time_range`, oldest first", ref("PerformanceMetric"))
+      .params(filters(Datasets.PERFORMANCE_METRICS, "component"))
+      .param(query("time_range", enumOf(Datasets.METRIC_SPANS.stream().map(Datasets.Span::name).toList())
+        .put("default", "24h"), "How far back"))
+      .param(query("follow", type("boolean").put("default", false), "Keep the stream open and send metrics as they "
+        + "are written (not with `until` or `snapshot`)"));
+    page(API + "/analytics/errors", "errorLogs", "analytics", "Error log lines, latest first")
+      .params(filters(Datasets.ERROR_LOGS, "severity", "component"))
+      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE))
+      .ok(envelopeOf("CursorEnvelope", ref("ErrorLog"))).link();
+    JsonArray reports = new JsonArray();
+    Datasets.REPORTS.forEach(report -> reports.add(bucketRow(List.of(report), true)));
+    page(API + "/analytics/reports/{reportType}", "report", "analytics", "A usage report per bucket")
+      .param(path("reportType", enumOf(Series.names(Datasets.REPORTS)), "The report"))
+      .params(params.window("start_date", "end_date"))
+      .ok(envelopeOf("WindowEnvelope", new JsonObject().put("anyOf", reports)));
+  }
+
+  private void templates() {
+    var templates = Datasets.TEMPLATES;
+    JsonObject template = ref("Template");
+    page(API + "/templates", "templates", "templates", "Templates, most used first, or a batch by `ids`")
+      .params(filters(templates, "category", "is_public"))
+      .param(params.page()).param(params.perPage("templates")).param(params.count(CountMode.NONE))
+      .param(params.ids())
+      .ok(new JsonObject().put("anyOf", new JsonArray().add(envelopeOf("PaginationEnvelope", template))
+        .add(envelopeOf("BatchEnvelope", orNull(template)))));
+    page(API + "/templates/{templateId}", "template", "templates", "One template")
+      .param(uuidPath("templateId", "template")).ok(envelopeOf("SingleEnvelope", template)).notFound();
+    stream(API + "/templates/stream", "templateStream", "templates", "Every template, most used first", template)
+      .params(filters(templates, "category", "is_public"));
+    page(API + "/templates/{templateId}/assets", "templateAssets", "templates", "A template's assets by position")
+      .param(uuidPath("templateId", "template"))
+      .param(params.page()).param(params.perPage("templates")).param(params.count(CountMode.NONE))
+      .ok(envelopeOf("PaginationEnvelope", ref("TemplateAsset"))).notFound();
+  }
+
+  private void search() {
+    var hits = Datasets.SEARCH_HITS;
+    JsonObject query = required(query("query", OpenApiParameters.text(1, Bounds.MAX_QUERY), "The words to find "
+      + "(`websearch_to_tsquery('english', …)`), trimmed; not only white space"));
+    page(API + "/search", "search", "search", "Ready videos and public templates ranked by relevance, then id")
+      .param(query).params(filters(hits, "type", "category"))
+      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE))
+      .ok(envelopeOf("CursorEnvelope", ref("SearchHit"))).link();
+    stream(API + "/search/stream", "searchStream", "search", "Every hit of a search, by rank then id",
+      ref("SearchHit"))
+      .param(query.copy()).params(filters(hits, "type", "category"));
+    page(API + "/search/suggestions", "suggestions", "search", "Words that complete a prefix, then near misses "
+      + "(trigram similarity)")
+      .param(required(query("query", OpenApiParameters.text(1, Bounds.MAX_PREFIX), "The prefix, trimmed, in any case")))
+      .param(query("limit", OpenApiParameters.integer(1, Bounds.MAX_SUGGESTIONS, (long) Bounds.DEFAULT_SUGGESTIONS), "How many suggestions"))
+      .ok(envelopeOf("SingleEnvelope", ref("Suggestion")));
+  }
+
+  private void operations() {
+    JsonObject health = ref("Health");
+    for (String[] check : new String[][] {
+      {"/health", "health", "Every check: database, loader.<family>, memory, node (and cluster when clustered)"},
+      {"/health/live", "liveness", "Liveness: the gateway's event loop answers"},
+      {"/health/ready", "readiness", "Readiness: the database, whether each loader is deployed, the node"}}) {
+      op(check[0], HttpMethod.GET, check[1], "operations", check[2])
+        .content("200", "Every check is UP", JSON, health)
+        .content("503", "A check is DOWN", JSON, health);
+    }
+    op("/metrics", HttpMethod.GET, "metrics", "operations", "Prometheus text exposition 0.0.4: Vert.x's, the JVM's "
+      + "and Sluice's meters")
+      .content("200", "The meters", "text/plain", type("string"));
+    op(API + "/stats", HttpMethod.GET, "stats", "operations", "The statistics document")
+      .content("200", "Per loader and for memory and the cache", JSON, ref("Stats"))
+      .problems("503");
+    JsonArray admin = new JsonArray().add(new JsonObject().put("adminToken", new JsonArray()));
+    op(API + "/cache", HttpMethod.DELETE, "clearCache", "operations", "Clears every loader's cache entries")
+      .put("security", admin)
+      .content("200", "What was dropped", JSON, ref("CacheCleared")).problems("401", "403");
+    op(API + "/cache/{loader}", HttpMethod.DELETE, "clearLoaderCache", "operations", "Clears one loader's cache "
+      + "entries")
+      .put("security", admin)
+      .param(path("loader", type("string"), "The loader: one of " + String.join(", ", Operation.families())
+        + " (another is a 404)"))
+      .content("200", "What was dropped", JSON, ref("CacheCleared")).problems("401", "403", "404");
+  }
+
+  private void console() {
+    op(Console.OPENAPI, HttpMethod.GET, "openapi", "console", "This document")
+      .content("200", "The OpenAPI 3.1 description of the gateway, with the bounds of its configuration", JSON,
+        type("object"));
+    op("/", HttpMethod.GET, "console", "console", "The web console's page")
+      .content("200", "The page", "text/html", type("string"));
+    int bytes = settings.http().benchmarkReplyBytes();
+    op("/bench/fixed", HttpMethod.GET, "benchFixed", "console", "The cache benchmark's ceiling (served only while "
+      + "`http.benchmark_reply_bytes` is set): bytes from memory, nothing looked up")
+      .param(query("bytes", type("integer"), "How many bytes, at most " + bytes + " (all by default; a number "
+        + "out of range is clamped, a malformed one gives all)"))
+      .content("200", "`x` repeated", JSON, type("string"));
+  }
+
+  // ---- building operations
+
+  private static JsonObject cursorOrBatch(JsonObject item) {
+    return new JsonObject().put("anyOf", new JsonArray().add(envelopeOf("CursorEnvelope", item))
+      .add(envelopeOf("BatchEnvelope", orNull(item))));
+  }
+
+  /**
+   * An operation. Its summary is plain text (Swagger UI shows it as it is), so {@code `code`} marks are left out of
+   * it; a summary that has them, or {@code more} words, is also the operation's description, where CommonMark
+   * renders them.
+   */
+  private Op op(String path, HttpMethod method, String id, String tag, String summary, String... more) {
+    JsonObject json = new JsonObject().put("operationId", id).put("tags", new JsonArray().add(tag))
+      .put("summary", summary.replace("`", ""));
+    if (summary.contains("`") || more.length > 0) {
+      json.put("description", String.join(". ", java.util.stream.Stream.concat(java.util.stream.Stream.of(summary),
+        java.util.Arrays.stream(more)).toList()));
+    }
+    Op op = new Op(json);
+    operations.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, op.json);
+    return op;
+  }
+
+  /** A page: a JSON envelope with a strong ETag, conditional (304) and cacheable, that may be refused or time out. */
+  private Op page(String path, String id, String tag, String summary) {
+    return op(path, HttpMethod.GET, id, tag, summary).problems("304", "400", "503", "504");
+  }
+
+  /** A stream: NDJSON or SSE of {@code item}s, with every stream's placing parameters. */
+  private Op stream(String path, String id, String tag, String summary, JsonObject item) {
+    Op op = op(path, HttpMethod.GET, id, tag, summary, "Parameter faults are answered as problems before any "
+      + "byte of the body; a failure mid-stream ends an NDJSON body without its last chunk (truncated, never "
+      + "silently short) and an SSE body with `event: error`. A stream with nothing to send for "
+      + "`streaming.keepalive_seconds` writes a keep-alive: an empty NDJSON line, an SSE comment (`: keep-alive`)");
+    OpenApiParameters.stream().forEach(op::param);
+    JsonObject ok = new JsonObject().put("description", "The items as they are read (chunked); a slow reader slows "
+        + "the database cursor down, and one that reads nothing for " + settings.streaming().idleTimeoutSeconds()
+        + " s is cut")
+      .put("headers", new JsonObject().put("Vary", header("Vary")).put("X-Request-Id", header("X-Request-Id"))
+        .put("Content-Encoding", header("Content-Encoding")))
+      .put("content", new JsonObject()
+        .put(NDJSON, new JsonObject()
+          .put("schema", type("string").put("description", "The default format (also for `*/*`): one JSON object "
+            + "a line, `\\n` separated, no envelope; each line is an item or, with `checkpoints=true`, a "
+            + "`Checkpoint` (see `x-sluice-line`)"))
+          .put("x-sluice-line", new JsonObject().put("oneOf", new JsonArray().add(item).add(ref("Checkpoint")))))
+        .put(SSE, new JsonObject()
+          .put("schema", type("string").put("description", "Server-Sent Events: each item is `event: item` with "
+            + "its JSON as `data`; the last item of each batch carries `id: <resume cursor>` (resume with "
+            + "`Last-Event-ID` or `after`). The stream ends with `event: end` (`StreamEnd`), or after a failure "
+            + "with `event: error` (a `Problem` with `cursor` and `request_id`; a graceful shutdown ends open "
+            + "streams so, with a 503). See `x-sluice-events`"))
+          .put("x-sluice-events", new JsonObject().put("item", item).put("end", ref("StreamEnd"))
+            .put("error", ref("Problem")))));
+    op.responses().put("200", ok);
+    return op.problems("400", "406", "429", "503");
+  }
+
+  /** One operation's JSON, written as it is built. */
+  private static final class Op {
+    final JsonObject json;
+
+    Op(JsonObject json) {
+      this.json = json;
+    }
+
+    Op put(String key, Object value) {
+      json.put(key, value);
+      return this;
+    }
+
+    Op param(JsonObject parameter) {
+      JsonArray parameters = json.getJsonArray("parameters");
+      if (parameters == null) {
+        json.put("parameters", parameters = new JsonArray());
+      }
+      parameters.add(parameter);
+      return this;
+    }
+
+    Op params(List<JsonObject> parameters) {
+      parameters.forEach(this::param);
+      return this;
+    }
+
+    JsonObject responses() {
+      JsonObject responses = json.getJsonObject("responses");
+      if (responses == null) {
+        json.put("responses", responses = new JsonObject());
+      }
+      return responses;
+    }
+
+    /** The 200 of a page: its envelope, tagged, cached, maybe compressed. */
+    Op ok(JsonObject schema) {
+      responses().put("200", new JsonObject().put("description", "The envelope")
+        .put("headers", new JsonObject().put("ETag", header("ETag")).put("Cache-Status", header("Cache-Status"))
+          .put("Vary", header("Vary")).put("Content-Encoding", header("Content-Encoding"))
+          .put("X-Request-Id", header("X-Request-Id")))
+        .put("content", new JsonObject().put(JSON, new JsonObject().put("schema", schema))));
+      return this;
+    }
+
+    /** A cursor page's {@code Link} header. */
+    Op link() {
+      responses().getJsonObject("200").getJsonObject("headers").put("Link", header("Link"));
+      return this;
+    }
+
+    Op notFound() {
+      return problems("404");
+    }
+
+    Op content(String status, String description, String mediaType, JsonObject schema) {
+      responses().put(status, new JsonObject().put("description", description)
+        .put("headers", new JsonObject().put("X-Request-Id", header("X-Request-Id")))
+        .put("content", new JsonObject().put(mediaType, new JsonObject().put("schema", schema))));
+      return this;
+    }
+
+    Op problems(String... statuses) {
+      for (String status : statuses) {
+        responses().put(status, response(status));
+      }
+      return this;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.sluice.plan;
+
+import dev.sluice.api.Operation;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.dataset.Dataset;
+import dev.sluice.dataset.Datasets;
+import dev.sluice.db.Sql;
+import dev.sluice.api.CountMode;
+import dev.sluice.api.Params;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Videos: a user's videos, the listing by cursor (or a batch by ids), one video, popular videos, one video's analytics. */
+final class VideoLoads extends FamilyPlanner {
+
+  private static final Dataset VIDEOS = Datasets.VIDEOS;
+
+  VideoLoads(SluiceConfig settings) {
+    super(settings);
+  }
+
+  @Override
+  String family() {
+    return "videos";
+  }
+
+  @Override
+  void register(Planners.Registry registry) {
+    registry.page(Operation.USER_VIDEOS, this::userVideos);
+    registry.page(Operation.VIDEOS, this::videos);
+    registry.page(Operation.VIDEO, this::video);
+    registry.page(Operation.POPULAR_VIDEOS, this::popular);
+    registry.page(Operation.VIDEO_ANALYTICS, this::analytics);
+    registry.stream(Operation.VIDEO_STREAM, params -> ListQuery.over(VIDEOS)
+      .filters(params, VIDEOS, "status", "category", "user_id")
+      .build());
+  }
+
+  private Load userVideos(Params params) {
+    UUID userId = params.uuid("userId", true);
+    ListQuery query = ListQuery.over(VIDEOS)
+      .equal(VIDEOS.filter("user_id"), userId)
+      .filters(params, VIDEOS, "status")
+      .build();
+    return Load.offset(Operation.USER_VIDEOS, query, page(params), perPage(params),
+      CountMode.read(params, CountMode.NONE));
+  }
+
+  private Load videos(Params params) {
+    List<UUID> ids = ids(params, "status", "category", "user_id", "sort", "cursor", "limit", "count");
+    if (ids != null) {
+      return Load.batch(Operation.VIDEOS, Operation.VIDEO, VIDEOS, ids);
+    }
+    String sort = params.oneOf("sort", VIDEOS.sortNames(), VIDEOS.defaultSort().name());
+    ListQuery query = ListQuery.over(VIDEOS)
+      .filters(params, VIDEOS, "status", "category", "user_id")
+      .sort(VIDEOS.sort(sort))
+      .build();
+    return Load.keyset(Operation.VIDEOS, query, cursor(params), limit(params), CountMode.read(params, CountMode.NONE));
+  }
+
+  private Load video(Params params) {
+    UUID id = params.uuid("videoId", true);
+    return Load.item(Operation.VIDEO, VIDEOS, id, "No video " + id);
+  }
+
+  private Load popular(Params params) {
+    int days = params.integer("days", 1, Bounds.MAX_DAYS, Bounds.DEFAULT_DAYS);
+    ListQuery query = ListQuery.over(VIDEOS)
+      .filters(params, VIDEOS, "category")
+      .where("status", "ready", Sql.of("v.status = 'ready'"))
+      .where("days", days, Sql.of("v.created_at >= now() - make_interval(days => ").param(days).append(")"))
+      .sort(VIDEOS.sort("-view_count"))
+      .build();
+    return Load.offset(Operation.POPULAR_VIDEOS, query, page(params), perPage(params),
+      CountMode.read(params, CountMode.NONE));
+  }
+
+  private Load analytics(Params params) {
+    UUID videoId = params.uuid("videoId", true);
+    TimeWindow window = TimeWindow.read(params, "start", "end", Bucket.DAY, settings.limits());
+    return Load.window(Operation.VIDEO_ANALYTICS, window, List.of(Datasets.VIDEO_EVENTS),
+      new Key().add("video_id", videoId), Sql.of("video_id = ").param(videoId),
+      Sql.of("SELECT 1 FROM videos WHERE id = ").param(videoId), "videos", "No video " + videoId);
+  }
+}

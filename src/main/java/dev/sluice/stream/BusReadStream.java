@@ -1,0 +1,304 @@
+package dev.sluice.stream;
+
+import dev.sluice.api.Addresses;
+import dev.sluice.node.Membership;
+import dev.sluice.api.Operation;
+import dev.sluice.api.Problem;
+import dev.sluice.api.ProblemException;
+import dev.sluice.api.Failures;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+
+import java.util.ArrayDeque;
+import java.util.UUID;
+
+/**
+ * The consumer's end of a bus stream: a {@link ReadStream} of batches that grants the producer credit as its own
+ * reader takes batches, so at most {@code window} batches are ever on the way or waiting here. Piped into an HTTP
+ * response, a slow client slows the database cursor; {@link #cancel()} stops the producer at once. A gap in the
+ * sequence, an {@code error} message, or a producer silent past the idle timeout while credit is out fails the
+ * stream. Open one with {@code SluiceClient.stream}.
+ */
+public final class BusReadStream implements ReadStream<StreamBatch> {
+
+  /** What the stream's {@code end} said: how many items in all and where to resume after the last. */
+  public record End(long count, String position) {
+  }
+
+  static final long OPEN_TIMEOUT_MS = 30_000;
+
+  private final Vertx vertx;
+  private final String dataAddress;
+  private final int window;
+  private final int grantStep;
+  private final long idleTimeoutMs;
+  private final ArrayDeque<StreamBatch> queue = new ArrayDeque<>();
+  private MessageConsumer<Buffer> consumer;
+  private long timer = -1;
+  private Runnable unwatch = () -> { };
+
+  private long expectedSeq;
+  private long outstanding;
+  private long demand = Long.MAX_VALUE;
+  private long lastMessage = System.currentTimeMillis();
+  /** When the reader last took a batch (or the end arrived): bounds how long an ended stream waits for its reader. */
+  private long lastTaken = System.currentTimeMillis();
+  private End end;
+  private boolean done;
+  /** Every batch was handed on and the end reached; the end handler is called once, whenever it is set. */
+  private boolean finished;
+  private boolean endCalled;
+  private Handler<StreamBatch> handler;
+  private Handler<Void> endHandler;
+  private Handler<Throwable> exceptionHandler;
+
+  private BusReadStream(Vertx vertx, int window, double threshold, long idleTimeoutMs) {
+    this.vertx = vertx;
+    this.dataAddress = StreamProtocol.ADDRESS_PREFIX + UUID.randomUUID();
+    this.window = Math.max(1, window);
+    // grant in steps once (1 - threshold) of the window is free, so a busy stream sends few credit messages
+    this.grantStep = Math.max(1, (int) Math.round(this.window * (1.0 - threshold)));
+    this.idleTimeoutMs = idleTimeoutMs;
+  }
+
+  /**
+   * Opens a stream of {@code operation} with {@code params}: completes once the loader accepted it (or fails with
+   * its problem, a 400 for bad parameters, before any data).
+   *
+   * @param window    batches granted at once: the most that can be in flight or waiting here
+   * @param threshold fraction of the window in use below which more credit is granted
+   */
+  public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, int window,
+                                           double threshold, long idleTimeoutMs) {
+    return open(vertx, Membership.NONE, operation, params, window, threshold, idleTimeoutMs, OPEN_TIMEOUT_MS, null);
+  }
+
+  /**
+   * As {@link #open(Vertx, Operation, JsonObject, int, double, long)}, naming the request it serves (or null),
+   * waiting at least {@code openTimeoutMs} for the loader to accept (it may retry its opening until its deadline),
+   * and probing the producer when {@code membership} tells of a member that left.
+   */
+  public static Future<BusReadStream> open(Vertx vertx, Membership membership, Operation operation, JsonObject params, int window,
+                                           double threshold, long idleTimeoutMs, long openTimeoutMs,
+                                           String requestId) {
+    BusReadStream stream = new BusReadStream(vertx, window, threshold, idleTimeoutMs);
+    stream.consumer = vertx.eventBus().consumer(stream.dataAddress, stream::onMessage);
+    DeliveryOptions options = new DeliveryOptions()
+      // the producer answers once it holds a connection and has prepared the query, which may wait for the pool
+      .setSendTimeout(Math.max(idleTimeoutMs, openTimeoutMs))
+      .addHeader(Addresses.ACTION_HEADER, operation.action())
+      .addHeader(StreamProtocol.STREAM_ADDRESS, stream.dataAddress)
+      .addHeader(StreamProtocol.CREDIT, Integer.toString(stream.window));
+    if (requestId != null) {
+      options.addHeader(Addresses.REQUEST_ID_HEADER, requestId);
+    }
+    stream.outstanding = stream.window;
+    return stream.consumer.completion()
+      .compose(v -> vertx.eventBus().request(operation.address(), params, options))
+      .transform(ar -> {
+        if (ar.failed()) {
+          stream.release();
+          return Future.failedFuture(Failures.problemOf(ar.cause()));
+        }
+        stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
+        stream.unwatch = membership.onMemberLeft(stream::probeProducer);
+        return Future.succeededFuture(stream);
+      });
+  }
+
+  /** Tells the producer to stop and releases this end; no handler is called after. */
+  public void cancel() {
+    cancel("cancelled by its reader");
+  }
+
+  /** As {@link #cancel()}, telling the producer why, in words for its log ({@link StreamProtocol#REASON}). */
+  public void cancel(String reason) {
+    if (done) {
+      return;
+    }
+    vertx.eventBus().send(dataAddress + StreamProtocol.CONTROL_SUFFIX, Buffer.buffer(),
+      new DeliveryOptions().addHeader(StreamProtocol.TYPE, StreamProtocol.CANCEL)
+        .addHeader(StreamProtocol.REASON, reason));
+    release();
+  }
+
+  /** The data address: names the stream in logs and progress maps, on both sides. */
+  public String address() {
+    return dataAddress;
+  }
+
+  /** The stream's end, once it has ended well. */
+  public End end() {
+    return end;
+  }
+
+  @Override
+  public BusReadStream handler(Handler<StreamBatch> handler) {
+    this.handler = handler;
+    drain();
+    return this;
+  }
+
+  @Override
+  public BusReadStream endHandler(Handler<Void> handler) {
+    this.endHandler = handler;
+    // a short stream may have been read to its end by the handler set just before this one
+    callEnd();
+    return this;
+  }
+
+  @Override
+  public BusReadStream exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public BusReadStream pause() {
+    demand = 0;
+    return this;
+  }
+
+  @Override
+  public BusReadStream resume() {
+    return fetch(Long.MAX_VALUE);
+  }
+
+  @Override
+  public BusReadStream fetch(long amount) {
+    demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+    drain();
+    return this;
+  }
+
+  private void onMessage(Message<Buffer> message) {
+    if (StreamProtocol.PROBE.equals(message.headers().get(StreamProtocol.TYPE))) {
+      message.reply(Buffer.buffer());
+      return;
+    }
+    if (done) {
+      return;
+    }
+    lastMessage = System.currentTimeMillis();
+    long seq = Long.parseLong(message.headers().get(StreamProtocol.SEQ));
+    if (seq != expectedSeq) {
+      fail(new ProblemException(Problem.unavailable("The stream lost message " + expectedSeq + " (got " + seq + ")",
+        1)), "it lost message " + expectedSeq + " (got " + seq + ")");
+      return;
+    }
+    expectedSeq++;
+    String type = message.headers().get(StreamProtocol.TYPE);
+    switch (type) {
+      case StreamProtocol.DATA -> {
+        outstanding--;
+        queue.add(new StreamBatch(message.body(), Integer.parseInt(message.headers().get(StreamProtocol.COUNT)),
+          message.headers().get(StreamProtocol.POSITION)));
+        drain();
+      }
+      case StreamProtocol.END -> {
+        lastTaken = System.currentTimeMillis();
+        end = new End(Long.parseLong(message.headers().get(StreamProtocol.COUNT)),
+          message.headers().get(StreamProtocol.POSITION));
+        drain();
+      }
+      case StreamProtocol.HEARTBEAT -> {
+        // nothing to hand on: it only proves the producer is alive
+      }
+      case StreamProtocol.ERROR -> fail(new ProblemException(Problem.fromJson(message.body().toString())), null);
+      default -> fail(new IllegalStateException("unknown stream message " + type), "unknown stream message " + type);
+    }
+  }
+
+  private void drain() {
+    while (!done && demand > 0 && !queue.isEmpty() && handler != null) {
+      StreamBatch batch = queue.poll();
+      if (demand != Long.MAX_VALUE) {
+        demand--;
+      }
+      lastTaken = System.currentTimeMillis();
+      handler.handle(batch);
+      grant();
+    }
+    if (!done && queue.isEmpty() && end != null) {
+      release();
+      finished = true;
+      callEnd();
+    }
+  }
+
+  private void callEnd() {
+    if (finished && !endCalled && endHandler != null) {
+      endCalled = true;
+      endHandler.handle(null);
+    }
+  }
+
+  private void grant() {
+    long free = window - outstanding - queue.size();
+    if (end == null && !done && free >= grantStep) {
+      outstanding += free;
+      vertx.eventBus().send(dataAddress + StreamProtocol.CONTROL_SUFFIX, Buffer.buffer(), new DeliveryOptions()
+        .addHeader(StreamProtocol.TYPE, StreamProtocol.CREDIT_GRANT)
+        .addHeader(StreamProtocol.CREDIT, Long.toString(free)));
+    }
+  }
+
+  /** A member left: if it was the producer's node, end now with an error rather than after the idle timeout. */
+  private void probeProducer() {
+    if (!done) {
+      StreamProtocol.gone(vertx, dataAddress + StreamProtocol.CONTROL_SUFFIX).onSuccess(gone -> {
+        if (gone && !done) {
+          fail(new ProblemException(Problem.unavailable("The loader node serving this stream left the cluster", 1)),
+            null);
+        }
+      });
+    }
+  }
+
+  private void checkIdle() {
+    // a producer that has sent its end owes nothing more, whatever credit is left: a reader that has not taken the
+    // end yet is the one to blame, and its own idle check (the HTTP responder's) says so
+    if (!done && end == null && outstanding > 0 && System.currentTimeMillis() - lastMessage > idleTimeoutMs) {
+      fail(new ProblemException(Problem.timeout("The stream's producer was silent for " + idleTimeoutMs + " ms")),
+        "its producer was silent for " + idleTimeoutMs + " ms");
+    } else if (!done && end != null && !queue.isEmpty()
+      && System.currentTimeMillis() - lastTaken > 2 * idleTimeoutMs) {
+      // the producer ended long ago and let go; this end's reader took nothing for twice the idle timeout (an HTTP
+      // reader that stalled is cut by its responder within one): what it holds is released
+      fail(new ProblemException(Problem.timeout("The stream's reader took nothing for " + 2 * idleTimeoutMs
+        + " ms after its producer had ended")), null);
+    }
+  }
+
+  /** Fails this end; with a {@code reason} the producer is told to stop (why, in its words), else it has stopped. */
+  private void fail(Throwable failure, String reason) {
+    if (reason != null) {
+      cancel(reason);
+    } else {
+      release();
+    }
+    if (exceptionHandler != null) {
+      exceptionHandler.handle(failure);
+    }
+  }
+
+  private void release() {
+    if (done) {
+      return;
+    }
+    done = true;
+    queue.clear();
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    unwatch.run();
+    consumer.unregister();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.sluice.api;
+
+import dev.sluice.plan.Bucket;
+import dev.sluice.plan.TimeWindow;
+
+import dev.sluice.config.LimitsConfig;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayName("Parameters are read strictly: ASCII digits, lists without repeats, windows that blame what was given")
+class ParamsTest {
+
+  /** The problem reading {@code params} with {@code reader} throws. */
+  private static Problem problem(JsonObject params, java.util.function.Consumer<Params> reader) {
+    Params read = new Params(params);
+    reader.accept(read);
+    return assertThrows(ProblemException.class, read::validate).problem();
+  }
+
+  private static String message(Problem problem, String parameter) {
+    return problem.errors().stream().filter(e -> e.parameter().equals(parameter)).findFirst()
+      .orElseThrow(() -> new AssertionError("no error names " + parameter + ": " + problem.toJson().encode()))
+      .message();
+  }
+
+  @ParameterizedTest(name = "limit=\"{0}\" is refused")
+  @ValueSource(strings = {"٥", "５", "+5", " 5", "5 ", " 5 ", "5.0", "0x5", "5e0", "", "-", "--5", "١٢", "-٥"})
+  @DisplayName("a number is ASCII digits only: no other script's digits, no sign, no spaces")
+  void strictDigits(String value) {
+    Problem problem = problem(new JsonObject().put("limit", value), p -> p.integer("limit", 1, 1000, 50));
+    assertTrue(message(problem, "limit").contains("ASCII digits"), problem.toJson().encode());
+  }
+
+  @Test
+  @DisplayName("plain digits are read, and a negative number only where the bounds allow one")
+  void plainDigits() {
+    Params params = new Params(new JsonObject().put("limit", "0007").put("offset", "-3").put("bus", 12));
+    assertEquals(7, params.integer("limit", 1, 1000, 50));
+    assertEquals(-3, params.integer("offset", -10, 10, 0));
+    assertEquals(12, params.integer("bus", 1, 100, 0), "a JSON number from an event-bus client");
+    params.validate();
+    Problem negative = problem(new JsonObject().put("limit", "-5"), p -> p.integer("limit", 1, 1000, 50));
+    assertEquals("must be between 1 and 1000", message(negative, "limit"), "a number, out of range");
+    Problem huge = problem(new JsonObject().put("limit", "99999999999999999999"), p -> p.integer("limit", 1, 1000, 50));
+    assertEquals("must be between 1 and 1000", message(huge, "limit"), "digits past a long: out of range");
+  }
+
+  @Test
+  @DisplayName("a list that names a value twice is refused, naming the value")
+  void listRepeats() {
+    Problem problem = problem(new JsonObject().put("metrics", "views,sessions,views"),
+      p -> p.listOf("metrics", List.of("views", "sessions", "signups"), List.of("views")));
+    assertTrue(message(problem, "metrics").contains("views twice"), problem.toJson().encode());
+    Params fine = new Params(new JsonObject().put("metrics", "views,sessions"));
+    assertEquals(List.of("views", "sessions"), fine.listOf("metrics", List.of("views", "sessions"), List.of()));
+  }
+
+  @Test
+  @DisplayName("ids that list one id twice are refused, naming ids")
+  void idRepeats() {
+    String id = UUID.randomUUID().toString();
+    Problem problem = problem(new JsonObject().put("ids", id + "," + id), p -> p.uuids("ids", 100));
+    assertTrue(message(problem, "ids").contains("twice"), problem.toJson().encode());
+    String other = UUID.randomUUID().toString();
+    assertEquals(2, new Params(new JsonObject().put("ids", id + "," + other)).uuids("ids", 100).size());
+  }
+
+  @Test
+  @DisplayName("a time whose + offset arrived as a space (not percent-encoded) is refused with the fix in words")
+  void unencodedOffset() {
+    Problem problem = problem(new JsonObject().put("start", "2026-01-15T10:30:00 05:00"), p -> p.time("start", true));
+    assertTrue(message(problem, "start").contains("%2B"), problem.toJson().encode());
+    Problem other = problem(new JsonObject().put("start", "yesterday"), p -> p.time("start", true));
+    assertTrue(!message(other, "start").contains("%2B"), "no hint where none applies");
+  }
+
+  @Test
+  @DisplayName("a window given only its start at the last time a request may name blames the start, not the end")
+  void windowAtTheEdge() {
+    LimitsConfig limits = LimitsConfig.from(new JsonObject());
+    Problem late = problem(new JsonObject().put("start_date", "9999-12-31T23:59:59.999999Z"),
+      p -> TimeWindow.read(p, "start_date", "end_date", Bucket.of("1h"), limits));
+    assertEquals(List.of("start_date"), late.errors().stream().map(Problem.ParameterError::parameter).toList(),
+      late.toJson().encode());
+    Problem early = problem(new JsonObject().put("end_date", "0001-01-01T00:00:00Z"),
+      p -> TimeWindow.read(p, "start_date", "end_date", Bucket.of("1h"), limits));
+    assertEquals(List.of("end_date"), early.errors().stream().map(Problem.ParameterError::parameter).toList(),
+      early.toJson().encode());
+    Problem both = problem(new JsonObject().put("start_date", "2026-01-02").put("end_date", "2026-01-01"),
+      p -> TimeWindow.read(p, "start_date", "end_date", Bucket.of("1h"), limits));
+    assertTrue(message(both, "end_date").contains("after start_date"), "both given: the end is at fault");
+  }
+}
