@@ -4,6 +4,7 @@ import * as explorer from './explorer.js';
 import * as streams from './streams.js';
 import * as dashboard from './dashboard.js';
 import * as apidoc from './apidoc.js';
+import { fillOptions } from './options.js';
 
 const PAGES = { explorer, streams, dashboard, api: apidoc };
 const DEFAULT = 'explorer';
@@ -39,5 +40,8 @@ function route() {
   document.body.dataset.page = name;
 }
 
-window.addEventListener('hashchange', route);
-route();
+// the filters' options come from the API's own description before any page starts
+fillOptions().finally(() => {
+  window.addEventListener('hashchange', route);
+  route();
+});

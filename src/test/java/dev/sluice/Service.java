@@ -56,6 +56,15 @@ public final class Service implements AutoCloseable {
 
   /** The service without the verticles of verticles.json named in {@code without} (a test deploys its own). */
   public static Service start(JsonObject config, Set<String> without) {
+    return start(config, without, null);
+  }
+
+  /** The service whose gateways and loaders serve {@code operations}, declared otherwise than the code does. */
+  public static Service start(JsonObject config, dev.sluice.plan.Operations operations) {
+    return start(config, Set.of(), operations);
+  }
+
+  private static Service start(JsonObject config, Set<String> without, dev.sluice.plan.Operations operations) {
     Node node = dev.sluice.launcher.Nodes.start(dev.sluice.config.SluiceConfig.from(config));
     try {
       JsonObject plan = Deployer.readPlan();
@@ -65,7 +74,7 @@ public final class Service implements AutoCloseable {
           kept.add(v);
         }
       });
-      List<String> ids = Deployer.deploy(node, plan.put("verticles", kept), config).timeout(2, TimeUnit.MINUTES).await();
+      List<String> ids = Deployer.deploy(node, plan.put("verticles", kept), config, operations).timeout(2, TimeUnit.MINUTES).await();
       java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
       for (int i = 0; i < ids.size(); i++) {
         byName.put(kept.getJsonObject(i).getString("name"), ids.get(i));

@@ -13,8 +13,8 @@ public enum CountMode {
 
   public static final List<String> NAMES = List.of("exact", "estimated", "none");
 
-  public static CountMode read(Params params, CountMode defaultMode) {
-    String value = params.oneOf("count", NAMES, null);
-    return value == null ? defaultMode : valueOf(value.toUpperCase(java.util.Locale.ROOT));
+  /** The mode of one of {@link #NAMES}; {@link #NONE} for null (a fault already recorded). */
+  public static CountMode named(String name) {
+    return name == null ? NONE : valueOf(name.toUpperCase(java.util.Locale.ROOT));
   }
 }

@@ -40,9 +40,49 @@ public final class Params {
 
   private final JsonObject raw;
   private final List<ParameterError> errors = new ArrayList<>();
+  private final java.util.Map<String, Parameter> declared = new java.util.LinkedHashMap<>();
+  /** What each declared parameter read as, once (a second read records no second fault). */
+  private final java.util.Map<String, Object> values = new java.util.HashMap<>();
 
   public Params(JsonObject raw) {
+    this(raw, List.of());
+  }
+
+  /** A request whose parameters {@code declared} describe: {@link #get} reads them as declared. */
+  public Params(JsonObject raw, List<Parameter> declared) {
     this.raw = raw == null ? new JsonObject() : raw;
+    declared.forEach(parameter -> this.declared.put(parameter.name(), parameter));
+  }
+
+  /**
+   * The value of a declared parameter, read as its declaration says (the default when absent, null after a fault,
+   * which is recorded once however often it is read).
+   *
+   * @throws IllegalArgumentException for a name no declaration has: a planner's mistake, not the client's
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T get(String name) {
+    if (values.containsKey(name)) {
+      return (T) values.get(name);
+    }
+    Parameter parameter = declared.get(name);
+    if (parameter == null) {
+      throw new IllegalArgumentException("no parameter " + name + " is declared; declared: " + declared.keySet());
+    }
+    Object value = parameter.read(this);
+    values.put(name, value);
+    return (T) value;
+  }
+
+  /** Whether {@code name} is a declared parameter. */
+  public boolean declares(String name) {
+    return declared.containsKey(name);
+  }
+
+  /** Reads every declared parameter, recording the faults of all of them. */
+  public Params readDeclared() {
+    declared.keySet().forEach(this::get);
+    return this;
   }
 
   /** Throws the collected faults as one problem. */
@@ -53,8 +93,12 @@ public final class Params {
     return this;
   }
 
+  /** Records a fault of parameter {@code name}; the same fault twice is recorded once. */
   public void fail(String name, String message) {
-    errors.add(new ParameterError(name, message));
+    ParameterError error = new ParameterError(name, message);
+    if (!errors.contains(error)) {
+      errors.add(error);
+    }
   }
 
   public boolean has(String name) {

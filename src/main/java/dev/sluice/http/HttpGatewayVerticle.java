@@ -5,6 +5,7 @@ import dev.sluice.api.Operation;
 import dev.sluice.bus.SluiceClient;
 import dev.sluice.cache.Cache;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.plan.Operations;
 import dev.sluice.plan.Planners;
 import dev.sluice.api.Failures;
 import dev.sluice.api.Problem;
@@ -50,7 +51,7 @@ import java.util.regex.Pattern;
 public final class HttpGatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
-  static final String API = "/api/v1";
+  static final String API = Operations.API;
   static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
   private SluiceClient client;
@@ -60,12 +61,22 @@ public final class HttpGatewayVerticle extends VerticleBase {
   /** Every member's view, on a clustered node; null on one that runs alone. */
   private ClusterViews views;
   private final Node node;
+  private final Operations declared;
   /** The routes this instance serves, as /openapi.json names them; empty until it started. */
   private volatile List<OpenApi.Served> served = List.of();
 
   /** A gateway of {@code node}. */
   public HttpGatewayVerticle(Node node) {
+    this(node, null);
+  }
+
+  /**
+   * A gateway of {@code node} serving the operations {@code declared} (null: as {@link Operations#create} declares
+   * them for the configuration it is deployed with).
+   */
+  public HttpGatewayVerticle(Node node, Operations declared) {
     this.node = node;
+    this.declared = declared;
   }
 
   /**
@@ -135,35 +146,20 @@ public final class HttpGatewayVerticle extends VerticleBase {
     // a page that no part answered in time is a 504 (the bus send timeout normally answers first); streams are exempt
     Handler<RoutingContext> pageTimeout = TimeoutHandler.create(settings.http().requestTimeoutSeconds() * 1000L,
       Failures.TIMEOUT);
-    Planners planners = Planners.create(settings);
-    OpenApiPaths descriptions = new OpenApiPaths(settings);
+    Operations operations = declared != null ? declared : Operations.create(settings);
+    Planners planners = Planners.create(operations);
+    OpenApiPaths descriptions = new OpenApiPaths(operations);
     PageResponder pages = new PageResponder(node, client, planners, cache, settings, descriptions::queryParameters);
-    Routes routes = new Routes(router, allowed, pageTimeout);
-    routes.get(API + "/users/{userId}/videos", pages.handler(Operation.USER_VIDEOS));
-    routes.get(API + "/videos", pages.handler(Operation.VIDEOS));
-    routes.get(API + "/videos/popular", pages.handler(Operation.POPULAR_VIDEOS));
-    routes.get(API + "/videos/{videoId}", pages.handler(Operation.VIDEO));
-    routes.get(API + "/videos/{videoId}/analytics", pages.handler(Operation.VIDEO_ANALYTICS));
-    routes.get(API + "/users", pages.handler(Operation.USERS));
-    routes.get(API + "/users/range", pages.handler(Operation.USER_RANGE));
-    routes.get(API + "/users/analytics", pages.handler(Operation.USER_ANALYTICS));
-    routes.get(API + "/users/{userId}", pages.handler(Operation.USER));
-    routes.get(API + "/users/{userId}/sessions", pages.handler(Operation.USER_SESSIONS));
-    routes.get(API + "/analytics/platform", pages.handler(Operation.PLATFORM_ANALYTICS));
-    routes.get(API + "/analytics/errors", pages.handler(Operation.ERROR_LOGS));
-    routes.get(API + "/analytics/reports/{reportType}", pages.handler(Operation.REPORT));
-    routes.get(API + "/templates", pages.handler(Operation.TEMPLATES));
-    routes.get(API + "/templates/{templateId}", pages.handler(Operation.TEMPLATE));
-    routes.get(API + "/templates/{templateId}/assets", pages.handler(Operation.TEMPLATE_ASSETS));
-    routes.get(API + "/search", pages.handler(Operation.SEARCH));
-    routes.get(API + "/search/suggestions", pages.handler(Operation.SUGGESTIONS));
-
     streams = new StreamResponder(node, client, settings, planners);
-    routes.stream(API + "/videos/stream", streams.handler(Operation.VIDEO_STREAM));
-    routes.stream(API + "/users/stream", streams.handler(Operation.USER_STREAM));
-    routes.stream(API + "/templates/stream", streams.handler(Operation.TEMPLATE_STREAM));
-    routes.stream(API + "/search/stream", streams.handler(Operation.SEARCH_STREAM));
-    routes.stream(API + "/analytics/performance/stream", streams.handler(Operation.PERFORMANCE_STREAM));
+    Routes routes = new Routes(router, allowed, pageTimeout);
+    // every operation at the route it is declared with
+    for (Operations.Spec spec : operations.all()) {
+      if (spec.operation().streaming()) {
+        routes.stream(spec.path(), streams.handler(spec.operation()));
+      } else {
+        routes.get(spec.path(), pages.handler(spec.operation()));
+      }
+    }
 
     views = node.cluster().map(cluster -> new ClusterViews(vertx, cluster)).orElse(null);
     routes.get(API + "/stats", this::stats);

@@ -86,7 +86,7 @@ final class OpenApi {
    * @throws IllegalStateException when a route has no description
    */
   static JsonObject document(SluiceConfig settings, List<Served> routes) {
-    return document(settings, routes, new OpenApiPaths(settings));
+    return document(settings, routes, new OpenApiPaths(dev.sluice.plan.Operations.create(settings)));
   }
 
   /** As {@link #document(SluiceConfig, List)}, with the descriptions the gateway holds already. */

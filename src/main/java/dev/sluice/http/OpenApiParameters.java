@@ -3,31 +3,22 @@ package dev.sluice.http;
 import static dev.sluice.http.OpenApiSchemas.enumOf;
 import static dev.sluice.http.OpenApiSchemas.type;
 
-import dev.sluice.stream.StreamProtocol;
-import dev.sluice.config.SluiceConfig;
-import dev.sluice.plan.Bounds;
-import dev.sluice.dataset.Dataset;
-import dev.sluice.dataset.Filter;
-import dev.sluice.plan.Bucket;
-import dev.sluice.api.CountMode;
+import dev.sluice.api.Parameter;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
- * The parameters of the OpenAPI document ({@link OpenApi}), each with the type, bounds, list and default the loaders
- * read it with ({@code loader.*Loads}, {@code FamilyPlanner}, {@code strategy.Params}): bounds set by the
- * configuration come from the {@link SluiceConfig} in effect, filters from the datasets ({@link Dataset#filters()}).
- * The bounds that are the planners' own (a page number, {@code days}, lengths of texts and cursors, the number of
- * ids) are read from {@link Bounds}, as the planners read them.
+ * The parameters of the OpenAPI document ({@link OpenApi}): each operation's as {@code plan.Operations} declares it
+ * (the declaration the planners read requests with, bounds from the configuration in effect), and the few of the
+ * operational routes.
  */
 final class OpenApiParameters {
 
 
-  private final SluiceConfig settings;
-
-  OpenApiParameters(SluiceConfig settings) {
-    this.settings = settings;
+  private OpenApiParameters() {
   }
 
   static JsonObject query(String name, JsonObject schema, String description) {
@@ -57,89 +48,38 @@ final class OpenApiParameters {
     return type("string").put("minLength", min).put("maxLength", max);
   }
 
-  // ---- the strategies' parameters
+  // ---- declared parameters
 
-  JsonObject page() {
-    return query("page", integer(1, Bounds.MAX_PAGE, 1L), "The page, from 1");
-  }
-
-  /** {@code per_page} of one family: at most {@code limits.max_page_size}, by default its {@code page_size}. */
-  JsonObject perPage(String family) {
-    int max = settings.limits().maxPageSize();
-    return query("per_page", integer(1, max, (long) Math.min(settings.policy(family).pageSize(), max)),
-      "Items a page (`limits.max_page_size` at most; a request over it is a 400, never clamped)");
-  }
-
-  JsonObject limit() {
-    return query("limit", integer(1, settings.limits().maxLimit(), (long) settings.limits().defaultLimit()),
-      "Items a page (`limits.max_limit` at most)");
-  }
-
-  JsonObject cursor() {
-    return query("cursor", text(1, Bounds.MAX_CURSOR), "The opaque `next_cursor` or `prev_cursor` of a previous reply of "
-      + "this query; an altered, foreign or expired one is a 400 `invalid-cursor`");
-  }
-
-  JsonObject count(CountMode defaultMode) {
-    return query("count", enumOf(CountMode.NAMES).put("default", defaultMode.name().toLowerCase(java.util.Locale.ROOT)),
-      "Which total to compute: `exact`, `estimated` (the planner's statistics) or `none`");
-  }
-
-  JsonObject ids() {
-    return query("ids", type("array").put("minItems", 1).put("maxItems", Bounds.MAX_IDS)
-        .put("items", type("string").put("format", "uuid")),
-      "1 to " + Bounds.MAX_IDS + " ids, comma separated, instead of every listing parameter: `data` in the order asked, "
-        + "null for an id that does not exist (`strategy: batch`)")
-      .put("style", "form").put("explode", false);
-  }
-
-  JsonObject days() {
-    return query("days", integer(1, Bounds.MAX_DAYS, (long) Bounds.DEFAULT_DAYS), "How many days back from now");
-  }
-
-  /** A filter of a dataset, as the loader reads it ({@link dev.sluice.api.Params#filter}). */
-  static JsonObject filter(Dataset dataset, String name) {
-    Filter filter = dataset.filter(name);
-    JsonObject schema = switch (filter.kind()) {
-      case ONE_OF -> enumOf(filter.values());
-      case BOOLEAN -> type("boolean");
+  /**
+   * A declared parameter ({@code plan.Operations}) as OpenAPI describes it: where it travels, its schema (kind,
+   * bounds, values, default) and, as {@code x-sluice-strategy}, the part of the contract it belongs to.
+   */
+  static JsonObject of(Parameter parameter) {
+    JsonObject schema = switch (parameter.kind()) {
+      case INTEGER -> integer(parameter.min(), parameter.max(), parameter.defaultValue() == null ? null
+        : ((Number) parameter.defaultValue()).longValue());
+      case TEXT, WORDS -> text((int) parameter.min(), (int) parameter.max());
       case UUID -> type("string").put("format", "uuid");
+      case UUIDS -> type("array").put("minItems", parameter.min()).put("maxItems", parameter.max())
+        .put("items", type("string").put("format", "uuid"));
+      case ONE_OF -> enumOf(parameter.values());
+      case SOME_OF -> type("array").put("items", enumOf(parameter.values())).put("uniqueItems", true);
+      case BOOLEAN -> type("boolean");
+      case TIME -> type("string");
     };
-    if (filter.defaultValue() != null) {
-      schema.put("default", filter.defaultValue());
+    Object defaultValue = parameter.defaultValue();
+    if (defaultValue != null && parameter.kind() != Parameter.Kind.INTEGER) {
+      schema.put("default", defaultValue instanceof List<?> list ? new JsonArray(List.copyOf(list)) : defaultValue);
     }
-    return query(name, schema, "Only items whose " + name + " is this");
-  }
-
-  static List<JsonObject> filters(Dataset dataset, String... names) {
-    return java.util.Arrays.stream(names).map(name -> filter(dataset, name)).toList();
-  }
-
-  /** A window's bounds and buckets: {@code start}/{@code end} or {@code start_date}/{@code end_date}. */
-  List<JsonObject> window(String startName, String endName) {
-    String time = "An ISO-8601 time with an offset (`2026-01-15T10:30:00Z`) or a date (`2026-01-15`, midnight UTC), "
-      + "between years 1 and 9999, read to the microsecond";
-    return List.of(
-      query(startName, type("string"), time + ". Without both bounds the window is the seven days before the next "
-        + "UTC midnight; with one, seven days from or to it"),
-      query(endName, type("string"), time + "; exclusive, after `" + startName + "`, at most "
-        + settings.limits().maxWindowDays() + " days after it (`limits.max_window_days`)"),
-      query("bucket", enumOf(Bucket.NAMES).put("default", Bucket.DAY.label()), "The buckets' width, aligned to the "
-        + "window's start; at most " + settings.limits().maxBuckets() + " buckets a window (`limits.max_buckets`)"));
-  }
-
-  /** What every stream takes to be placed and framed. */
-  static List<JsonObject> stream() {
-    return List.of(
-      query("after", text(1, Bounds.MAX_CURSOR), "Resume right after the item this resume cursor names (an SSE `id`, a "
-        + "`_checkpoint`, the `cursor` of `event: end` or `event: error`)"),
-      query(StreamProtocol.UNTIL, text(1, Bounds.MAX_CURSOR), "End with the item this resume cursor names, included"),
-      query(StreamProtocol.SNAPSHOT, text(1, Bounds.MAX_SNAPSHOT), "Read the listing as the snapshot the loader exported when it cut "
-        + "the listing into ranges (the typed client's parallel ranges)"),
-      query("checkpoints", type("boolean").put("default", false), "NDJSON only: a `_checkpoint` line at the end of "
-        + "the batch that crosses every `streaming.checkpoint_every`-th item"),
-      new JsonObject().put("name", StreamProtocol.LAST_EVENT_ID).put("in", "header")
-        .put("description", "SSE reconnect: resume right after this id; wins over `after`")
-        .put("schema", text(1, Bounds.MAX_CURSOR)));
+    JsonObject json = new JsonObject().put("name", parameter.name())
+      .put("in", parameter.in().name().toLowerCase(Locale.ROOT)).put("description", parameter.description());
+    if (parameter.required() || parameter.in() == Parameter.In.PATH) {
+      json.put("required", true);
+    }
+    json.put("schema", schema);
+    if (parameter.kind() == Parameter.Kind.UUIDS || parameter.kind() == Parameter.Kind.SOME_OF) {
+      json.put("style", "form").put("explode", false); // a comma-separated list in one value
+    }
+    return json.put("x-sluice-strategy", parameter.strategy());
   }
 }

@@ -1,10 +1,8 @@
 package dev.sluice.http;
 
-import static dev.sluice.http.OpenApiParameters.filters;
+import static dev.sluice.http.OpenApiParameters.path;
 import static dev.sluice.http.OpenApiParameters.path;
 import static dev.sluice.http.OpenApiParameters.query;
-import static dev.sluice.http.OpenApiParameters.required;
-import static dev.sluice.http.OpenApiParameters.uuidPath;
 import static dev.sluice.http.OpenApiSchemas.JSON;
 import static dev.sluice.http.OpenApiSchemas.NDJSON;
 import static dev.sluice.http.OpenApiSchemas.SSE;
@@ -21,7 +19,7 @@ import dev.sluice.api.Operation;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Datasets;
 import dev.sluice.dataset.Series;
-import dev.sluice.plan.Bounds;
+import dev.sluice.plan.Operations;
 import dev.sluice.api.CountMode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -41,14 +39,14 @@ final class OpenApiPaths {
   private static final String API = HttpGatewayVerticle.API;
 
   private final SluiceConfig settings;
-  private final OpenApiParameters params;
+  private final Operations declarations;
   private final Map<String, Map<HttpMethod, JsonObject>> operations = new LinkedHashMap<>();
   /** Each GET's query parameters, read from its description once, on first use (per gateway instance). */
   private final Map<String, java.util.Set<String>> queryParameters = new java.util.concurrent.ConcurrentHashMap<>();
 
-  OpenApiPaths(SluiceConfig settings) {
-    this.settings = settings;
-    this.params = new OpenApiParameters(settings);
+  OpenApiPaths(Operations operations) {
+    this.declarations = operations;
+    this.settings = operations.settings();
     videos();
     users();
     analytics();
@@ -86,127 +84,65 @@ final class OpenApiPaths {
     return operation == null ? null : operation.copy();
   }
 
-  // ---- the families
+  // ---- the families: what each operation answers; its route and parameters are declared in plan.Operations
 
   private void videos() {
-    var videos = Datasets.VIDEOS;
     JsonObject video = ref("Video");
-    page(API + "/users/{userId}/videos", "userVideos", "videos", "A user's videos, newest first")
-      .param(uuidPath("userId", "user")).params(filters(videos, "status"))
-      .param(params.page()).param(params.perPage("videos")).param(params.count(CountMode.NONE))
+    page(Operation.USER_VIDEOS, "userVideos", "A user's videos, newest first")
       .ok(envelopeOf("PaginationEnvelope", video));
-    page(API + "/videos", "videos", "videos", "Videos by cursor, or a batch by `ids`")
-      .params(filters(videos, "status", "category", "user_id"))
-      .param(query("sort", enumOf(videos.sortNames()).put("default", videos.defaultSort().name()), "The order; "
-        + "every order ends with the id"))
-      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE)).param(params.ids())
-      .ok(cursorOrBatch(video)).link();
-    page(API + "/videos/{videoId}", "video", "videos", "One video")
-      .param(uuidPath("videoId", "video")).ok(envelopeOf("SingleEnvelope", video)).notFound();
-    stream(API + "/videos/stream", "videoStream", "videos", "Every video, newest first", video)
-      .params(filters(videos, "status", "category", "user_id"));
-    page(API + "/videos/popular", "popularVideos", "videos", "`ready` videos of the last `days` days, most viewed "
-      + "first")
-      .params(filters(videos, "category")).param(params.days())
-      .param(params.page()).param(params.perPage("videos")).param(params.count(CountMode.NONE))
+    page(Operation.VIDEOS, "videos", "Videos by cursor, or a batch by `ids`").ok(cursorOrBatch(video)).link();
+    page(Operation.VIDEO, "video", "One video").ok(envelopeOf("SingleEnvelope", video)).notFound();
+    stream(Operation.VIDEO_STREAM, "videoStream", "Every video, newest first", video);
+    page(Operation.POPULAR_VIDEOS, "popularVideos", "`ready` videos of the last `days` days, most viewed first")
       .ok(envelopeOf("PaginationEnvelope", video));
-    page(API + "/videos/{videoId}/analytics", "videoAnalytics", "videos", "A video's views, likes, shares and watch "
-      + "seconds per bucket")
-      .param(uuidPath("videoId", "video")).params(params.window("start", "end"))
+    page(Operation.VIDEO_ANALYTICS, "videoAnalytics", "A video's views, likes, shares and watch seconds per bucket")
       .ok(envelopeOf("WindowEnvelope", bucketRow(List.of(Datasets.VIDEO_EVENTS), true))).notFound();
   }
 
   private void users() {
-    var users = Datasets.USERS;
     JsonObject user = ref("User");
-    page(API + "/users", "users", "users", "Users by cursor, newest first, or a batch by `ids`")
-      .params(filters(users, "role", "is_active"))
-      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE)).param(params.ids())
-      .ok(cursorOrBatch(user)).link();
-    page(API + "/users/{userId}", "user", "users", "One user")
-      .param(uuidPath("userId", "user")).ok(envelopeOf("SingleEnvelope", user)).notFound();
-    page(API + "/users/range", "userRange", "users", "An index range of the users, for a virtual scroll view: "
-      + "served by keyset seeks from remembered checkpoints, so a deep range costs what the first one does")
-      .params(filters(users, "role", "is_active"))
-      .param(required(query("start_index", OpenApiParameters.integer(0, Bounds.MAX_INDEX, null),
-        "The first index, from 0")))
-      .param(required(query("end_index", OpenApiParameters.integer(1, Bounds.MAX_INDEX, null),
-        "Where the range ends (exclusive): after `start_index`, at most " + settings.limits().maxLimit()
-          + " more (`limits.max_limit`)")))
-      .param(params.count(CountMode.ESTIMATED))
+    page(Operation.USERS, "users", "Users by cursor, newest first, or a batch by `ids`").ok(cursorOrBatch(user))
+      .link();
+    page(Operation.USER, "user", "One user").ok(envelopeOf("SingleEnvelope", user)).notFound();
+    page(Operation.USER_RANGE, "userRange", "An index range of the users, for a virtual scroll view: served by keyset "
+      + "seeks from remembered checkpoints, so a deep range costs what the first one does")
       .ok(envelopeOf("VirtualScrollEnvelope", user));
-    stream(API + "/users/stream", "userStream", "users", "Every user, newest first", user)
-      .params(filters(users, "role", "is_active"));
-    page(API + "/users/analytics", "userAnalytics", "users", "Sign-ups, active users and sessions per bucket")
-      .params(params.window("start", "end"))
+    stream(Operation.USER_STREAM, "userStream", "Every user, newest first", user);
+    page(Operation.USER_ANALYTICS, "userAnalytics", "Sign-ups, active users and sessions per bucket")
       .ok(envelopeOf("WindowEnvelope", bucketRow(Datasets.USER_ACTIVITY, true)));
-    page(API + "/users/{userId}/sessions", "userSessions", "users", "A user's sessions of the last `days` days, "
-      + "latest first")
-      .param(uuidPath("userId", "user")).param(params.days())
-      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE))
+    page(Operation.USER_SESSIONS, "userSessions", "A user's sessions of the last `days` days, latest first")
       .ok(envelopeOf("CursorEnvelope", ref("Session"))).link();
   }
 
   private void analytics() {
-    page(API + "/analytics/platform", "platformAnalytics", "analytics", "Platform metrics per bucket")
-      .params(params.window("start_date", "end_date"))
-      .param(query("metrics", type("array").put("items", enumOf(Series.names(Datasets.PLATFORM_METRICS)))
-          .put("uniqueItems", true).put("default", new JsonArray(Datasets.DEFAULT_PLATFORM_METRICS)),
-        "The metrics, comma separated; a row holds those asked").put("style", "form").put("explode", false))
+    page(Operation.PLATFORM_ANALYTICS, "platformAnalytics", "Platform metrics per bucket")
       .ok(envelopeOf("WindowEnvelope", bucketRow(Datasets.PLATFORM_METRICS, false)));
-    stream(API + "/analytics/performance/stream", "performanceStream", "analytics", "Performance metrics of the last "
-      + "`time_range`, oldest first", ref("PerformanceMetric"))
-      .params(filters(Datasets.PERFORMANCE_METRICS, "component"))
-      .param(query("time_range", enumOf(Datasets.METRIC_SPANS.stream().map(Datasets.Span::name).toList())
-        .put("default", "24h"), "How far back"))
-      .param(query("follow", type("boolean").put("default", false), "Keep the stream open and send metrics as they "
-        + "are written (not with `until` or `snapshot`)"));
-    page(API + "/analytics/errors", "errorLogs", "analytics", "Error log lines, latest first")
-      .params(filters(Datasets.ERROR_LOGS, "severity", "component"))
-      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE))
+    stream(Operation.PERFORMANCE_STREAM, "performanceStream", "Performance metrics of the last `time_range`, oldest "
+      + "first", ref("PerformanceMetric"));
+    page(Operation.ERROR_LOGS, "errorLogs", "Error log lines, latest first")
       .ok(envelopeOf("CursorEnvelope", ref("ErrorLog"))).link();
     JsonArray reports = new JsonArray();
     Datasets.REPORTS.forEach(report -> reports.add(bucketRow(List.of(report), true)));
-    page(API + "/analytics/reports/{reportType}", "report", "analytics", "A usage report per bucket")
-      .param(path("reportType", enumOf(Series.names(Datasets.REPORTS)), "The report"))
-      .params(params.window("start_date", "end_date"))
+    page(Operation.REPORT, "report", "A usage report per bucket")
       .ok(envelopeOf("WindowEnvelope", new JsonObject().put("anyOf", reports)));
   }
 
   private void templates() {
-    var templates = Datasets.TEMPLATES;
     JsonObject template = ref("Template");
-    page(API + "/templates", "templates", "templates", "Templates, most used first, or a batch by `ids`")
-      .params(filters(templates, "category", "is_public"))
-      .param(params.page()).param(params.perPage("templates")).param(params.count(CountMode.NONE))
-      .param(params.ids())
+    page(Operation.TEMPLATES, "templates", "Templates, most used first, or a batch by `ids`")
       .ok(new JsonObject().put("anyOf", new JsonArray().add(envelopeOf("PaginationEnvelope", template))
         .add(envelopeOf("BatchEnvelope", orNull(template)))));
-    page(API + "/templates/{templateId}", "template", "templates", "One template")
-      .param(uuidPath("templateId", "template")).ok(envelopeOf("SingleEnvelope", template)).notFound();
-    stream(API + "/templates/stream", "templateStream", "templates", "Every template, most used first", template)
-      .params(filters(templates, "category", "is_public"));
-    page(API + "/templates/{templateId}/assets", "templateAssets", "templates", "A template's assets by position")
-      .param(uuidPath("templateId", "template"))
-      .param(params.page()).param(params.perPage("templates")).param(params.count(CountMode.NONE))
+    page(Operation.TEMPLATE, "template", "One template").ok(envelopeOf("SingleEnvelope", template)).notFound();
+    stream(Operation.TEMPLATE_STREAM, "templateStream", "Every template, most used first", template);
+    page(Operation.TEMPLATE_ASSETS, "templateAssets", "A template's assets by position")
       .ok(envelopeOf("PaginationEnvelope", ref("TemplateAsset"))).notFound();
   }
 
   private void search() {
-    var hits = Datasets.SEARCH_HITS;
-    JsonObject query = required(query("query", OpenApiParameters.text(1, Bounds.MAX_QUERY), "The words to find "
-      + "(`websearch_to_tsquery('english', …)`), trimmed; not only white space"));
-    page(API + "/search", "search", "search", "Ready videos and public templates ranked by relevance, then id")
-      .param(query).params(filters(hits, "type", "category"))
-      .param(params.cursor()).param(params.limit()).param(params.count(CountMode.NONE))
+    page(Operation.SEARCH, "search", "Ready videos and public templates ranked by relevance, then id")
       .ok(envelopeOf("CursorEnvelope", ref("SearchHit"))).link();
-    stream(API + "/search/stream", "searchStream", "search", "Every hit of a search, by rank then id",
-      ref("SearchHit"))
-      .param(query.copy()).params(filters(hits, "type", "category"));
-    page(API + "/search/suggestions", "suggestions", "search", "Words that complete a prefix, then near misses "
-      + "(trigram similarity)")
-      .param(required(query("query", OpenApiParameters.text(1, Bounds.MAX_PREFIX), "The prefix, trimmed, in any case")))
-      .param(query("limit", OpenApiParameters.integer(1, Bounds.MAX_SUGGESTIONS, (long) Bounds.DEFAULT_SUGGESTIONS), "How many suggestions"))
+    stream(Operation.SEARCH_STREAM, "searchStream", "Every hit of a search, by rank then id", ref("SearchHit"));
+    page(Operation.SUGGESTIONS, "suggestions", "Words that complete a prefix, then near misses (trigram similarity)")
       .ok(envelopeOf("SingleEnvelope", ref("Suggestion")));
   }
 
@@ -276,18 +212,28 @@ final class OpenApiPaths {
     return op;
   }
 
-  /** A page: a JSON envelope with a strong ETag, conditional (304) and cacheable, that may be refused or time out. */
-  private Op page(String path, String id, String tag, String summary) {
-    return op(path, HttpMethod.GET, id, tag, summary).problems("304", "400", "503", "504");
+  /**
+   * A page: a JSON envelope with a strong ETag, conditional (304) and cacheable, that may be refused or time out; at
+   * the route and with the parameters {@code operation} is declared with.
+   */
+  private Op page(Operation operation, String id, String summary) {
+    return declared(operation, op(declarations.spec(operation).path(), HttpMethod.GET, id, operation.family(), summary))
+      .problems("304", "400", "503", "504");
   }
 
-  /** A stream: NDJSON or SSE of {@code item}s, with every stream's placing parameters. */
-  private Op stream(String path, String id, String tag, String summary, JsonObject item) {
-    Op op = op(path, HttpMethod.GET, id, tag, summary, "Parameter faults are answered as problems before any "
+  /** The parameters {@code operation} is declared with, described on {@code op}. */
+  private Op declared(Operation operation, Op op) {
+    declarations.spec(operation).parameters().forEach(p -> op.param(OpenApiParameters.of(p)));
+    return op;
+  }
+
+  /** A stream: NDJSON or SSE of {@code item}s, with its declared parameters (every stream's placing ones first). */
+  private Op stream(Operation operation, String id, String summary, JsonObject item) {
+    Op op = op(declarations.spec(operation).path(), HttpMethod.GET, id, operation.family(), summary, "Parameter faults are answered as problems before any "
       + "byte of the body; a failure mid-stream ends an NDJSON body without its last chunk (truncated, never "
       + "silently short) and an SSE body with `event: error`. A stream with nothing to send for "
       + "`streaming.keepalive_seconds` writes a keep-alive: an empty NDJSON line, an SSE comment (`: keep-alive`)");
-    OpenApiParameters.stream().forEach(op::param);
+    declared(operation, op);
     JsonObject ok = new JsonObject().put("description", "The items as they are read (chunked); a slow reader slows "
         + "the database cursor down, and one that reads nothing for " + settings.streaming().idleTimeoutSeconds()
         + " s is cut")

@@ -82,12 +82,8 @@ final class StreamResponder {
       Problems.send(ctx, Problem.unavailable("Memory is short; new streams are refused until it is not", 5));
       return;
     }
+    // read as declared (plan.Operations) when the stream is planned: here only whether to write checkpoints
     String checkpoints = ctx.request().getParam("checkpoints");
-    if (checkpoints != null && !checkpoints.equals("true") && !checkpoints.equals("false")) {
-      Problems.send(ctx, Problem.invalidParameters(List.of(
-        new Problem.ParameterError("checkpoints", "must be true or false"))));
-      return;
-    }
     JsonObject params = HttpGatewayVerticle.params(ctx);
     String lastEventId = ctx.request().getHeader(StreamProtocol.LAST_EVENT_ID);
     if (lastEventId != null && !lastEventId.isEmpty()) {

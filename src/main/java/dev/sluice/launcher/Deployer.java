@@ -5,6 +5,7 @@ import dev.sluice.http.HttpGatewayVerticle;
 import dev.sluice.load.LoaderVerticle;
 import dev.sluice.monitor.MonitorVerticle;
 import dev.sluice.node.Node;
+import dev.sluice.plan.Operations;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -80,23 +81,34 @@ public final class Deployer {
     return plan.copy().put("verticles", kept);
   }
 
-  /** What an entry of the plan named {@code name} deploys on {@code node}: one new verticle per call. */
-  public static java.util.function.Supplier<Deployable> part(Node node, String name) {
+  /**
+   * What an entry of the plan named {@code name} deploys on {@code node}: one new verticle per call, serving
+   * {@code operations} (null: as declared for the configuration).
+   */
+  public static java.util.function.Supplier<Deployable> part(Node node, String name, Operations operations) {
     return switch (name) {
-      case GATEWAY -> () -> new HttpGatewayVerticle(node);
+      case GATEWAY -> () -> new HttpGatewayVerticle(node, operations);
       case MONITOR -> () -> new MonitorVerticle(node);
       default -> {
         if (!Operation.families().contains(name)) {
           throw new IllegalArgumentException(FILE + " names '" + name + "': no such part (gateway, monitor, or a "
             + "loader of " + Operation.families() + ")");
         }
-        yield () -> new LoaderVerticle(node, name);
+        yield () -> new LoaderVerticle(node, name, operations);
       }
     };
   }
 
   /** Deploys the plan on {@code node} one entry after another; returns the deployment ids. */
   public static Future<List<String>> deploy(Node node, JsonObject plan, JsonObject config) {
+    return deploy(node, plan, config, null);
+  }
+
+  /**
+   * As {@link #deploy(Node, JsonObject, JsonObject)}, every gateway and loader serving {@code operations} (null: as
+   * declared for the configuration).
+   */
+  public static Future<List<String>> deploy(Node node, JsonObject plan, JsonObject config, Operations operations) {
     JsonArray verticles = plan.getJsonArray("verticles", new JsonArray());
     List<String> ids = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
@@ -106,7 +118,7 @@ public final class Deployer {
       int instances = entry.getInteger("instances", 1);
       java.util.function.Supplier<Deployable> part;
       try {
-        part = part(node, name);
+        part = part(node, name, operations);
       } catch (IllegalArgumentException e) {
         return Future.failedFuture(e);
       }

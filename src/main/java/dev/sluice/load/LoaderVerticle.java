@@ -1,6 +1,7 @@
 package dev.sluice.load;
 
 import dev.sluice.plan.Load;
+import dev.sluice.plan.Operations;
 import dev.sluice.plan.Planners;
 
 import dev.sluice.db.Faults;
@@ -64,11 +65,21 @@ public final class LoaderVerticle extends VerticleBase {
   /** What unregisters each following stream's listener still registered: done on stop at the latest. */
   private final java.util.Set<Runnable> unsubscribe = new java.util.LinkedHashSet<>();
   private final Node node;
+  private final Operations declared;
   private final String family;
   private final String address;
 
   /** A loader of {@code family} ({@code videos}, …) on {@code node}. */
   public LoaderVerticle(Node node, String family) {
+    this(node, family, null);
+  }
+
+  /**
+   * A loader of {@code family} on {@code node} that reads requests as {@code declared} says (null: as
+   * {@link Operations#create} declares them for the configuration it is deployed with).
+   */
+  public LoaderVerticle(Node node, String family, Operations declared) {
+    this.declared = declared;
     this.node = node;
     this.family = family;
     this.address = Operation.addressOf(family);
@@ -82,7 +93,7 @@ public final class LoaderVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = SluiceConfig.from(config());
-    planners = Planners.create(settings);
+    planners = Planners.create(declared != null ? declared : Operations.create(settings));
     long timeoutMs = settings.lazy().timeoutSeconds() * 1000L;
     pool = Database.pool(vertx, settings.database(), timeoutMs);
     // streams hold a connection for as long as they run: a pool of their own, whose short wait queue makes overload
@@ -275,7 +286,7 @@ public final class LoaderVerticle extends VerticleBase {
       return;
     }
     try {
-      Params params = new Params(message.body());
+      Params params = planners.params(operation, message.body());
       int parts = 0;
       try {
         parts = Integer.parseInt(message.headers().get(StreamProtocol.SPLITS));

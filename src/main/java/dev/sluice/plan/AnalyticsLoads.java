@@ -37,8 +37,7 @@ final class AnalyticsLoads extends FamilyPlanner {
 
   /** Performance metrics of the last {@code time_range}, oldest first, so that new ones follow on. */
   private ListQuery performance(Params params) {
-    List<String> names = Datasets.METRIC_SPANS.stream().map(Datasets.Span::name).toList();
-    String range = params.oneOf("time_range", names, "24h");
+    String range = params.get("time_range");
     String interval = Datasets.METRIC_SPANS.stream().filter(s -> s.name().equals(range)).findFirst()
       .map(Datasets.Span::interval).orElseThrow();
     return ListQuery.over(METRICS)
@@ -48,9 +47,8 @@ final class AnalyticsLoads extends FamilyPlanner {
   }
 
   private Load platform(Params params) {
-    TimeWindow window = TimeWindow.read(params, "start_date", "end_date", Bucket.DAY, settings.limits());
-    List<String> asked = params.listOf("metrics", Series.names(Datasets.PLATFORM_METRICS),
-      Datasets.DEFAULT_PLATFORM_METRICS);
+    TimeWindow window = TimeWindow.read(params, "start_date", "end_date", settings.limits());
+    List<String> asked = params.get("metrics");
     // in the catalog's order, whatever order they were asked in: one answer, one cache entry
     List<Series> series = new ArrayList<>();
     for (Series metric : Datasets.PLATFORM_METRICS) {
@@ -64,15 +62,12 @@ final class AnalyticsLoads extends FamilyPlanner {
   private Load errors(Params params) {
     ListQuery query = ListQuery.over(ERRORS).filters(params, ERRORS, "severity", "component").build();
     return Load.keyset(Operation.ERROR_LOGS, query, cursor(params), limit(params),
-      CountMode.read(params, CountMode.NONE));
+      count(params));
   }
 
   private Load report(Params params) {
-    String type = params.oneOf("reportType", Series.names(Datasets.REPORTS), null);
-    if (!params.has("reportType")) {
-      params.fail("reportType", "is required");
-    }
-    TimeWindow window = TimeWindow.read(params, "start_date", "end_date", Bucket.DAY, settings.limits());
+    String type = params.get("reportType");
+    TimeWindow window = TimeWindow.read(params, "start_date", "end_date", settings.limits());
     return Load.window(Operation.REPORT, window, List.of(Series.named(Datasets.REPORTS, type)), new Key(), null,
       null, null, null);
   }

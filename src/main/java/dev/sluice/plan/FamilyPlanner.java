@@ -1,12 +1,14 @@
 package dev.sluice.plan;
 
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.api.CountMode;
 import dev.sluice.api.Params;
 
-/** What every family's planner reads alike: page numbers, page sizes, limits, cursors, id lists. */
+/**
+ * What every family's planner reads alike: page numbers, page sizes, limits, cursors, id lists. Every value is read
+ * as {@link Operations} declares it, bounds and defaults included: nothing here restates them.
+ */
 abstract class FamilyPlanner {
-
-  /** Most ids one {@code ids=} batch may ask for (docs/API.md, section 4a). */
 
   protected final SluiceConfig settings;
 
@@ -20,20 +22,24 @@ abstract class FamilyPlanner {
   abstract void register(Planners.Registry registry);
 
   final int page(Params params) {
-    return params.integer("page", 1, Bounds.MAX_PAGE, 1);
+    return params.<Integer>get("page");
   }
 
   final int perPage(Params params) {
-    int max = settings.limits().maxPageSize();
-    return params.integer("per_page", 1, max, Math.min(settings.policy(family()).pageSize(), max));
+    return params.<Integer>get("per_page");
   }
 
   final int limit(Params params) {
-    return params.integer("limit", 1, settings.limits().maxLimit(), settings.limits().defaultLimit());
+    return params.<Integer>get("limit");
   }
 
   final String cursor(Params params) {
-    return params.string("cursor", 1, Bounds.MAX_CURSOR, false);
+    return params.get("cursor");
+  }
+
+  /** {@code count}, as declared (its default is the operation's). */
+  final CountMode count(Params params) {
+    return CountMode.named(params.get("count"));
   }
 
   /**
@@ -44,7 +50,7 @@ abstract class FamilyPlanner {
     if (!params.has("ids")) {
       return null;
     }
-    java.util.List<java.util.UUID> ids = params.uuids("ids", Bounds.MAX_IDS);
+    java.util.List<java.util.UUID> ids = params.get("ids");
     for (String name : listing) {
       if (params.has(name)) {
         params.fail("ids", "cannot be combined with " + name);

@@ -118,12 +118,8 @@ public record ListQuery(Sql from, List<Column> columns, Sql where, SortKey sort,
     }
   }
 
-  /** The value of a dataset's filter in {@code params}, as its kind reads it, or the filter's default when absent. */
+  /** The value of a dataset's filter in {@code params}, as the operation declares it ({@link Operations#filter}). */
   public static Object filterValue(Params params, Filter filter) {
-    return switch (filter.kind()) {
-      case ONE_OF -> params.oneOf(filter.name(), filter.values(), (String) filter.defaultValue());
-      case BOOLEAN -> params.bool(filter.name(), (Boolean) filter.defaultValue());
-      case UUID -> params.uuid(filter.name(), false);
-    };
+    return params.get(filter.name());
   }
 }

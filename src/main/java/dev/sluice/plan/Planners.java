@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every operation's planner, and the one place where a request's parameters are validated: a planner reads them
- * (collecting faults) and returns what to load; {@link #plan} throws the collected faults as one 400 before anything
- * is loaded, whichever planner forgot to. Pure: no database, no verticle, so the gateway plans with the same code to
+ * Every operation's planner, and the one place where a request's parameters are validated: every parameter the
+ * operation declares ({@link Operations}) is read as declared, then the planner reads the values (collecting the
+ * faults only it can see, such as an end before a start) and returns what to load; {@link #plan} throws the
+ * collected faults as one 400 before anything is loaded. Pure: no database, no verticle, so the gateway plans with the same code to
  * find a cached reply, and answers a bad request itself.
  */
 public final class Planners {
@@ -55,8 +56,11 @@ public final class Planners {
 
   private final Map<Operation, Planner> pages = new EnumMap<>(Operation.class);
   private final Map<Operation, StreamPlan> streams = new EnumMap<>(Operation.class);
+  private final Operations operations;
 
-  private Planners(SluiceConfig settings) {
+  private Planners(Operations operations) {
+    this.operations = operations;
+    SluiceConfig settings = operations.settings();
     Registry registry = new Registry();
     for (FamilyPlanner family : List.of(new VideoLoads(settings), new UserLoads(settings),
       new AnalyticsLoads(settings), new TemplateLoads(settings), new SearchLoads(settings))) {
@@ -64,8 +68,33 @@ public final class Planners {
     }
   }
 
+  /** The planners of the operations {@link Operations#create} declares for {@code settings}. */
   public static Planners create(SluiceConfig settings) {
-    return new Planners(settings);
+    return new Planners(Operations.create(settings));
+  }
+
+  /** The planners of {@code operations}: requests are read as they declare. */
+  public static Planners create(Operations operations) {
+    return new Planners(operations);
+  }
+
+  /** What the planners read requests with. */
+  public Operations operations() {
+    return operations;
+  }
+
+  /**
+   * A request's parameters as {@code operation} declares them, every declared one read (its faults recorded) before
+   * any planner looks at them: a parameter declared and never read by its planner is still checked.
+   */
+  public Params params(Operation operation, JsonObject request) {
+    return declared(operation, request, name -> false);
+  }
+
+  private Params declared(Operation operation, JsonObject request, java.util.function.Predicate<String> skip) {
+    List<dev.sluice.api.Parameter> parameters = operations.spec(operation).parameters().stream()
+      .filter(p -> !skip.test(p.name())).toList();
+    return new Params(request, parameters).readDeclared();
   }
 
   /** Whether {@code operation} is a request/reply operation planned here. */
@@ -79,7 +108,7 @@ public final class Planners {
     if (planner == null) {
       throw new ProblemException(Problem.notFound("No operation " + operation.qualifiedName()));
     }
-    Params params = new Params(request);
+    Params params = declared(operation, request, name -> false);
     return validated(params, () -> planner.plan(params));
   }
 
@@ -115,15 +144,16 @@ public final class Planners {
     if (plan == null) {
       throw new ProblemException(Problem.notFound("No stream " + operation.qualifiedName()));
     }
-    Params params = new Params(request);
     // a resume position from the SSE Last-Event-ID header travels under the header's name, so a bad one is reported
-    // as that header, not as the query parameter
-    String parameter = request.containsKey(StreamProtocol.LAST_EVENT_ID) ? StreamProtocol.LAST_EVENT_ID : "after";
-    String after = params.string(parameter, 1, Bounds.MAX_CURSOR, false);
-    String until = params.string(StreamProtocol.UNTIL, 1, Bounds.MAX_CURSOR, false);
-    String snapshot = params.string(StreamProtocol.SNAPSHOT, 1, Bounds.MAX_SNAPSHOT, false);
-    // follow is a parameter of the streams that can follow, and like any unknown parameter ignored by the others
-    boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.bool("follow", false));
+    // as that header, not as the query parameter; it wins over after, which is then not read at all
+    boolean header = request.containsKey(StreamProtocol.LAST_EVENT_ID);
+    String parameter = header ? StreamProtocol.LAST_EVENT_ID : "after";
+    Params params = declared(operation, request, name -> header && name.equals("after"));
+    String after = params.get(parameter);
+    String until = params.get(StreamProtocol.UNTIL);
+    String snapshot = params.get(StreamProtocol.SNAPSHOT);
+    // follow is declared by the streams that can follow, and like any unknown parameter ignored by the others
+    boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.get("follow"));
     if (following && until != null) {
       params.fail(StreamProtocol.UNTIL, "cannot be combined with follow=true");
     }

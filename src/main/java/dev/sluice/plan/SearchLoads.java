@@ -39,14 +39,14 @@ final class SearchLoads extends FamilyPlanner {
 
   private Load search(Params params) {
     return Load.keyset(Operation.SEARCH, hits(params), cursor(params), limit(params),
-      CountMode.read(params, CountMode.NONE));
+      count(params));
   }
 
   /** Ranked hits of the search parameters: the union of every source the {@code type} allows. */
   private ListQuery hits(Params params) {
-    String text = params.words("query", Bounds.MAX_QUERY, true);
-    String type = (String) ListQuery.filterValue(params, HITS.filter("type"));
-    String category = (String) ListQuery.filterValue(params, HITS.filter("category"));
+    String text = params.get("query");
+    String type = params.get("type");
+    String category = params.get("category");
     Sql union = new Sql().append("(");
     Set<String> tables = new LinkedHashSet<>();
     for (SearchSource source : Datasets.SEARCH_SOURCES) {
@@ -81,8 +81,8 @@ final class SearchLoads extends FamilyPlanner {
   }
 
   private Load suggestions(Params params) {
-    String text = params.words("query", Bounds.MAX_PREFIX, true);
-    int limit = params.integer("limit", 1, Bounds.MAX_SUGGESTIONS, Bounds.DEFAULT_SUGGESTIONS);
+    String text = params.get("query");
+    int limit = params.<Integer>get("limit");
     String prefix = text == null ? "" : text.toLowerCase(Locale.ROOT);
     // the words that complete the prefix, and the near misses (the words near it by pg_trgm similarity, through the
     // trigram index, see V5): completions first, then by closeness of the word or of its start, then by how common

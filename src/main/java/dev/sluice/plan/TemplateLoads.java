@@ -44,22 +44,22 @@ final class TemplateLoads extends FamilyPlanner {
       return Load.batch(Operation.TEMPLATES, Operation.TEMPLATE, TEMPLATES, ids);
     }
     return Load.offset(Operation.TEMPLATES, listing(params), page(params), perPage(params),
-      CountMode.read(params, CountMode.NONE));
+      count(params));
   }
 
   private Load template(Params params) {
-    UUID id = params.uuid("templateId", true);
+    UUID id = params.<UUID>get("templateId");
     return Load.item(Operation.TEMPLATE, TEMPLATES, id, "No template " + id);
   }
 
   private Load assets(Params params) {
-    UUID templateId = params.uuid("templateId", true);
+    UUID templateId = params.<UUID>get("templateId");
     ListQuery query = ListQuery.over(ASSETS)
       .equal(ASSETS.filter("template_id"), templateId)
       .reads(TEMPLATES.table())
       .build();
     return Load.offset(Operation.TEMPLATE_ASSETS, query, page(params), perPage(params),
-        CountMode.read(params, CountMode.NONE))
+        count(params))
       .requiring(Sql.of("SELECT EXISTS (SELECT 1 FROM templates WHERE id = ").param(templateId).append(")"),
         "No template " + templateId);
   }

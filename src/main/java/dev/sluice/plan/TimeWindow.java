@@ -20,11 +20,11 @@ public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket
 
   static final Duration DEFAULT_SPAN = Duration.ofDays(7);
 
-  public static TimeWindow read(Params params, String startName, String endName, Bucket defaultBucket,
-                                LimitsConfig limits) {
-    OffsetDateTime start = params.time(startName, false);
-    OffsetDateTime end = params.time(endName, false);
-    String bucketLabel = params.oneOf("bucket", Bucket.NAMES, defaultBucket.label());
+  /** The window a request asks for, its bounds and bucket read as declared ({@link Operations}). */
+  public static TimeWindow read(Params params, String startName, String endName, LimitsConfig limits) {
+    OffsetDateTime start = params.get(startName);
+    OffsetDateTime end = params.get(endName);
+    String bucketLabel = params.get("bucket");
     Bucket bucket = Bucket.of(bucketLabel);
     if (!params.has(startName) && !params.has(endName)) {
       end = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).plusDays(1);

@@ -49,24 +49,20 @@ final class UserLoads extends FamilyPlanner {
       return Load.batch(Operation.USERS, Operation.USER, USERS, ids);
     }
     return Load.keyset(Operation.USERS, listing(params), cursor(params), limit(params),
-      CountMode.read(params, CountMode.NONE));
+      count(params));
   }
 
   private Load user(Params params) {
-    UUID id = params.uuid("userId", true);
+    UUID id = params.<UUID>get("userId");
     return Load.item(Operation.USER, USERS, id, "No user " + id);
   }
 
   private Load range(Params params) {
     ListQuery query = listing(params);
-    long start = params.number("start_index", 0, Bounds.MAX_INDEX, -1);
-    long end = params.number("end_index", 1, Bounds.MAX_INDEX, -1);
-    if (!params.has("start_index")) {
-      params.fail("start_index", "is required");
-    }
-    if (!params.has("end_index")) {
-      params.fail("end_index", "is required");
-    }
+    Long startIndex = params.get("start_index");
+    Long endIndex = params.get("end_index");
+    long start = startIndex == null ? -1 : startIndex;
+    long end = endIndex == null ? -1 : endIndex;
     int max = settings.limits().maxLimit();
     if (start >= 0 && end >= 0) {
       if (end <= start) {
@@ -75,22 +71,22 @@ final class UserLoads extends FamilyPlanner {
         params.fail("end_index", "must be at most " + max + " more than start_index");
       }
     }
-    return Load.range(Operation.USER_RANGE, query, start, end, CountMode.read(params, CountMode.ESTIMATED));
+    return Load.range(Operation.USER_RANGE, query, start, end, count(params));
   }
 
   private Load analytics(Params params) {
-    TimeWindow window = TimeWindow.read(params, "start", "end", Bucket.DAY, settings.limits());
+    TimeWindow window = TimeWindow.read(params, "start", "end", settings.limits());
     return Load.window(Operation.USER_ANALYTICS, window, Datasets.USER_ACTIVITY, new Key(), null, null, null, null);
   }
 
   private Load sessions(Params params) {
-    UUID userId = params.uuid("userId", true);
-    int days = params.integer("days", 1, Bounds.MAX_DAYS, Bounds.DEFAULT_DAYS);
+    UUID userId = params.<UUID>get("userId");
+    int days = params.<Integer>get("days");
     ListQuery query = ListQuery.over(SESSIONS)
       .equal(SESSIONS.filter("user_id"), userId)
       .where("days", days, Sql.of("s.started_at >= now() - make_interval(days => ").param(days).append(")"))
       .build();
     return Load.keyset(Operation.USER_SESSIONS, query, cursor(params), limit(params),
-      CountMode.read(params, CountMode.NONE));
+      count(params));
   }
 }

@@ -38,13 +38,13 @@ final class VideoLoads extends FamilyPlanner {
   }
 
   private Load userVideos(Params params) {
-    UUID userId = params.uuid("userId", true);
+    UUID userId = params.<UUID>get("userId");
     ListQuery query = ListQuery.over(VIDEOS)
       .equal(VIDEOS.filter("user_id"), userId)
       .filters(params, VIDEOS, "status")
       .build();
     return Load.offset(Operation.USER_VIDEOS, query, page(params), perPage(params),
-      CountMode.read(params, CountMode.NONE));
+      count(params));
   }
 
   private Load videos(Params params) {
@@ -52,21 +52,21 @@ final class VideoLoads extends FamilyPlanner {
     if (ids != null) {
       return Load.batch(Operation.VIDEOS, Operation.VIDEO, VIDEOS, ids);
     }
-    String sort = params.oneOf("sort", VIDEOS.sortNames(), VIDEOS.defaultSort().name());
+    String sort = params.get("sort");
     ListQuery query = ListQuery.over(VIDEOS)
       .filters(params, VIDEOS, "status", "category", "user_id")
       .sort(VIDEOS.sort(sort))
       .build();
-    return Load.keyset(Operation.VIDEOS, query, cursor(params), limit(params), CountMode.read(params, CountMode.NONE));
+    return Load.keyset(Operation.VIDEOS, query, cursor(params), limit(params), count(params));
   }
 
   private Load video(Params params) {
-    UUID id = params.uuid("videoId", true);
+    UUID id = params.<UUID>get("videoId");
     return Load.item(Operation.VIDEO, VIDEOS, id, "No video " + id);
   }
 
   private Load popular(Params params) {
-    int days = params.integer("days", 1, Bounds.MAX_DAYS, Bounds.DEFAULT_DAYS);
+    int days = params.<Integer>get("days");
     ListQuery query = ListQuery.over(VIDEOS)
       .filters(params, VIDEOS, "category")
       .where("status", "ready", Sql.of("v.status = 'ready'"))
@@ -74,12 +74,12 @@ final class VideoLoads extends FamilyPlanner {
       .sort(VIDEOS.sort("-view_count"))
       .build();
     return Load.offset(Operation.POPULAR_VIDEOS, query, page(params), perPage(params),
-      CountMode.read(params, CountMode.NONE));
+      count(params));
   }
 
   private Load analytics(Params params) {
-    UUID videoId = params.uuid("videoId", true);
-    TimeWindow window = TimeWindow.read(params, "start", "end", Bucket.DAY, settings.limits());
+    UUID videoId = params.<UUID>get("videoId");
+    TimeWindow window = TimeWindow.read(params, "start", "end", settings.limits());
     return Load.window(Operation.VIDEO_ANALYTICS, window, List.of(Datasets.VIDEO_EVENTS),
       new Key().add("video_id", videoId), Sql.of("video_id = ").param(videoId),
       Sql.of("SELECT 1 FROM videos WHERE id = ").param(videoId), "videos", "No video " + videoId);

@@ -1,9 +1,7 @@
 package dev.sluice.api;
 
-import dev.sluice.plan.Bucket;
-import dev.sluice.plan.TimeWindow;
-
-import dev.sluice.config.LimitsConfig;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.plan.Planners;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,6 +23,12 @@ class ParamsTest {
     Params read = new Params(params);
     reader.accept(read);
     return assertThrows(ProblemException.class, read::validate).problem();
+  }
+
+  /** The problem planning a platform window (start_date, end_date, bucket as declared) with {@code params} gives. */
+  private static Problem window(JsonObject params) {
+    Planners planners = Planners.create(SluiceConfig.from(new JsonObject()));
+    return assertThrows(ProblemException.class, () -> planners.plan(Operation.PLATFORM_ANALYTICS, params)).problem();
   }
 
   private static String message(Problem problem, String parameter) {
@@ -87,17 +91,14 @@ class ParamsTest {
   @Test
   @DisplayName("a window given only its start at the last time a request may name blames the start, not the end")
   void windowAtTheEdge() {
-    LimitsConfig limits = LimitsConfig.from(new JsonObject());
-    Problem late = problem(new JsonObject().put("start_date", "9999-12-31T23:59:59.999999Z"),
-      p -> TimeWindow.read(p, "start_date", "end_date", Bucket.of("1h"), limits));
+    Problem late = window(new JsonObject().put("start_date", "9999-12-31T23:59:59.999999Z").put("bucket", "1h"));
     assertEquals(List.of("start_date"), late.errors().stream().map(Problem.ParameterError::parameter).toList(),
       late.toJson().encode());
-    Problem early = problem(new JsonObject().put("end_date", "0001-01-01T00:00:00Z"),
-      p -> TimeWindow.read(p, "start_date", "end_date", Bucket.of("1h"), limits));
+    Problem early = window(new JsonObject().put("end_date", "0001-01-01T00:00:00Z").put("bucket", "1h"));
     assertEquals(List.of("end_date"), early.errors().stream().map(Problem.ParameterError::parameter).toList(),
       early.toJson().encode());
-    Problem both = problem(new JsonObject().put("start_date", "2026-01-02").put("end_date", "2026-01-01"),
-      p -> TimeWindow.read(p, "start_date", "end_date", Bucket.of("1h"), limits));
+    Problem both = window(new JsonObject().put("start_date", "2026-01-02").put("end_date", "2026-01-01")
+      .put("bucket", "1h"));
     assertTrue(message(both, "end_date").contains("after start_date"), "both given: the end is at fault");
   }
 }

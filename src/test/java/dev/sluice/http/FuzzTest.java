@@ -1,7 +1,10 @@
 package dev.sluice.http;
 
 import dev.sluice.Service;
+import dev.sluice.api.Parameter;
 import dev.sluice.api.ProblemException;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.plan.Operations;
 import dev.sluice.plan.CursorCodec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -33,36 +36,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FuzzTest {
 
-  /** Each endpoint's path (with {@code {name}} for a path parameter) and its query parameters, as docs/API.md says. */
-  static final Map<String, List<String>> ENDPOINTS = Map.ofEntries(
-    Map.entry("/api/v1/users/{userId}/videos", List.of("status", "page", "per_page")),
-    Map.entry("/api/v1/videos", List.of("status", "category", "user_id", "sort", "cursor", "limit", "count", "ids")),
-    Map.entry("/api/v1/videos/{videoId}", List.of()),
-    Map.entry("/api/v1/videos/stream", List.of("status", "category", "user_id", "after", "checkpoints")),
-    Map.entry("/api/v1/videos/popular", List.of("category", "days", "page", "per_page")),
-    Map.entry("/api/v1/videos/{videoId}/analytics", List.of("start", "end", "bucket")),
-    Map.entry("/api/v1/users", List.of("role", "is_active", "cursor", "limit", "count", "ids")),
-    Map.entry("/api/v1/users/{userId}", List.of()),
-    Map.entry("/api/v1/users/range", List.of("role", "is_active", "start_index", "end_index", "count")),
-    Map.entry("/api/v1/users/stream", List.of("role", "is_active", "after")),
-    Map.entry("/api/v1/users/analytics", List.of("start", "end", "bucket")),
-    Map.entry("/api/v1/users/{userId}/sessions", List.of("days", "cursor", "limit")),
-    Map.entry("/api/v1/analytics/platform", List.of("start_date", "end_date", "metrics", "bucket")),
-    Map.entry("/api/v1/analytics/performance/stream", List.of("component", "time_range", "after")),
-    Map.entry("/api/v1/analytics/errors", List.of("severity", "component", "cursor", "limit")),
-    Map.entry("/api/v1/analytics/reports/{reportType}", List.of("start_date", "end_date", "bucket")),
-    Map.entry("/api/v1/templates", List.of("category", "is_public", "page", "per_page", "count", "ids")),
-    Map.entry("/api/v1/templates/{templateId}", List.of()),
-    Map.entry("/api/v1/templates/stream", List.of("category", "is_public", "after")),
-    Map.entry("/api/v1/templates/{templateId}/assets", List.of("page", "per_page")),
-    Map.entry("/api/v1/search", List.of("query", "type", "category", "cursor", "limit")),
-    Map.entry("/api/v1/search/stream", List.of("query", "type", "category", "after")),
-    Map.entry("/api/v1/search/suggestions", List.of("query", "limit")));
+  /** Each endpoint's path (with {@code {name}} for a path parameter) and its query parameters, as declared. */
+  static final Map<String, List<String>> ENDPOINTS = endpoints(Operations.create(SluiceConfig.from(
+    new JsonObject())));
 
   /** A valid value for each path parameter, so that a query parameter's fuzzing reaches its validation. */
-  static final Map<String, String> PATH_VALUES = Map.of("userId", "00000000-0000-0000-0000-000000000001",
-    "videoId", "00000000-0000-0000-0000-000000000001", "templateId", "00000000-0000-0000-0000-000000000001",
-    "reportType", "daily_active_users");
+  static final Map<String, String> PATH_VALUES = pathValues(Operations.create(SluiceConfig.from(
+    new JsonObject())));
+
+  /** What the fuzzing sends parameters to: every declared operation's route and query parameters. */
+  static Map<String, List<String>> endpoints(Operations operations) {
+    Map<String, List<String>> endpoints = new java.util.LinkedHashMap<>();
+    operations.all().forEach(spec -> endpoints.put(spec.path(), spec.queryParameters()));
+    return endpoints;
+  }
+
+  /** A valid value of every declared path parameter: a UUID, or the first of the values it takes. */
+  static Map<String, String> pathValues(Operations operations) {
+    Map<String, String> values = new java.util.HashMap<>();
+    operations.all().forEach(spec -> spec.parameters().stream().filter(p -> p.in() == Parameter.In.PATH)
+      .forEach(p -> values.put(p.name(), p.kind() == Parameter.Kind.UUID ? "00000000-0000-0000-0000-000000000001"
+        : p.values().get(0))));
+    return values;
+  }
 
   static Service service;
 
