@@ -112,8 +112,7 @@ final class SluiceClientImpl implements SluiceClient {
 
   @Override
   public void prefetched(Operation operation, JsonObject params) {
-    vertx.eventBus().send(operation.address(), params, options(operation).addHeader(Addresses.PREFETCH_HEADER,
-      "true"));
+    vertx.eventBus().send(Addresses.prefetchOf(operation.address()), params, options(operation));
   }
 
   private DeliveryOptions options(Operation operation) {

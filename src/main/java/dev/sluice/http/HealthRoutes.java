@@ -83,7 +83,7 @@ final class HealthRoutes {
   }
 
   private void loader(String family, boolean judged, Promise<Status> promise) {
-    Future<JsonObject> ping = ask(Operation.addressOf(family), Addresses.PING);
+    Future<JsonObject> ping = ask(Addresses.pingOf(Operation.addressOf(family)), null);
     Future<JsonObject> judgement = judged ? ask(monitor(), Addresses.HEALTH)
       : Future.succeededFuture(new JsonObject());
     Future.join(ping, judgement).onComplete(ar -> {
@@ -138,8 +138,11 @@ final class HealthRoutes {
 
   private Future<JsonObject> ask(String address, String action) {
     // sent again if its consumer is stopping or its node is lost: a ping lost with a node is no verdict
-    return dev.sluice.bus.Delivery.<JsonObject>request(vertx, node.membership(), address, new JsonObject(), new DeliveryOptions()
-        .setSendTimeout(ASK_TIMEOUT_MS).addHeader(Addresses.ACTION_HEADER, action))
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MS);
+    if (action != null) {
+      options.addHeader(Addresses.ACTION_HEADER, action);
+    }
+    return dev.sluice.bus.Delivery.<JsonObject>request(vertx, node.membership(), address, new JsonObject(), options)
       .map(Message::body);
   }
 

@@ -101,7 +101,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
     }
     stream.outstanding = stream.window;
     return stream.consumer.completion()
-      .compose(v -> vertx.eventBus().request(operation.address(), params, options))
+      .compose(v -> vertx.eventBus().request(Addresses.streamOpenOf(operation.address()), params, options))
       .transform(ar -> {
         if (ar.failed()) {
           stream.release();

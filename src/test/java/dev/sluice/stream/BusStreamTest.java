@@ -1,6 +1,7 @@
 package dev.sluice.stream;
 
 import dev.sluice.Service;
+import dev.sluice.api.Addresses;
 import dev.sluice.api.Operation;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +38,7 @@ class BusStreamTest {
     vertx.close().timeout(30, TimeUnit.SECONDS).await();
   }
 
-  /** A producer at the videos stream's address that sends {@code items} one-line items, one a batch, then its end. */
+  /** A producer at the videos family's stream-open address that sends {@code items} one-line items, one a batch, then its end. */
   private void producer(int items) {
     BusWriteStream.ItemEncoder<Integer> encoder = new BusWriteStream.ItemEncoder<>() {
       @Override
@@ -50,7 +51,7 @@ class BusStreamTest {
         return List.of(item.toString());
       }
     };
-    vertx.eventBus().<JsonObject>consumer(Operation.VIDEO_STREAM.address(), open -> BusWriteStream.open(vertx,
+    vertx.eventBus().<JsonObject>consumer(Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()), open -> BusWriteStream.open(vertx,
         dev.sluice.node.Membership.NONE, open.headers().get(StreamProtocol.STREAM_ADDRESS), Long.parseLong(open.headers().get(StreamProtocol.CREDIT)),
         1, IDLE_MS, encoder, key -> "after-" + key.get(0))
       .onSuccess(out -> {
@@ -120,7 +121,7 @@ class BusStreamTest {
     + "timeout (the check that can fail)")
   void quietProducerIsSilent() throws Exception {
     // it accepts the stream and never sends, nor heartbeats: no BusWriteStream behind it
-    vertx.eventBus().<JsonObject>consumer(Operation.VIDEO_STREAM.address(), open -> open.reply(new JsonObject()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()), open -> open.reply(new JsonObject()));
     BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), 4, 0.8, IDLE_MS)
       .timeout(10, TimeUnit.SECONDS).await();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
