@@ -181,12 +181,6 @@ public final class Addresses {
     return monitor + REPORT_HEALTH_SUFFIX;
   }
 
-  /** The monitor's actions, until it has an address per question. */
-  public static final String PING = "ping";
-  public static final String HEALTH = "health";
-  public static final String NODE = "node";
-  public static final String NODE_HEALTH = "node-health";
-
   private Addresses() {
   }
 }
