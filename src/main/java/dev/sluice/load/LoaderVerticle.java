@@ -116,7 +116,7 @@ public final class LoaderVerticle extends VerticleBase {
           settings.limits().scrollCheckpointTtlSeconds() * 1000L);
         items = new Items(vertx, pool, limiter, resilience, settings.items(), stats,
           settings.lazy().rowEncoding());
-        runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache,
+        runner = new LoadRunner(cache, cache, new Pages(pool, cursors, scroll, items, cache,
           settings.lazy().rowEncoding()), limiter, resilience, stats,
           settings);
         // one address per kind of message (docs/EVENT_BUS.md): loads at the family's own, the others beside it

@@ -6,7 +6,8 @@ import dev.sluice.node.NodeState;
 
 import dev.sluice.node.Node;
 import dev.sluice.api.Addresses;
-import dev.sluice.cache.Cache;
+import dev.sluice.cache.CachePressure;
+import dev.sluice.cache.CacheStatistics;
 import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.MonitorConfig;
 import dev.sluice.db.Database;
@@ -50,7 +51,10 @@ public class MonitorVerticle extends VerticleBase {
   private final Node node;
   private final LongSupplier heapUsed;
   private SluiceConfig settings;
-  private Cache cache;
+  /** The node cache's figures, for the meters, the statistics and the health judgements. */
+  private CacheStatistics cache;
+  /** The node cache's memory pressure, which this monitor sets. */
+  private CachePressure pressure;
   private Statistics statistics;
   private Alerts alerts;
   private MemoryLevel level = MemoryLevel.NORMAL;
@@ -79,7 +83,8 @@ public class MonitorVerticle extends VerticleBase {
     node.memoryLevel(MemoryLevel.NORMAL);
     return node.cache().compose(c -> {
       cache = c;
-      statistics = new Statistics(node, settings, cache, heapUsed);
+      pressure = c;
+      statistics = new Statistics(node, settings, cache, pressure, heapUsed);
       bindMeters();
       statistics.sample(); // the baseline that throughput is first measured from
       alerts = new Alerts(settings.monitor());
@@ -237,10 +242,10 @@ public class MonitorVerticle extends VerticleBase {
     MemoryLevel previous = level;
     level = next;
     node.memoryLevel(next);
-    cache.pressure(switch (next) {
-      case NORMAL -> Cache.Pressure.NONE;
-      case HIGH -> Cache.Pressure.HIGH;
-      case CRITICAL -> Cache.Pressure.CRITICAL;
+    pressure.pressure(switch (next) {
+      case NORMAL -> CachePressure.Pressure.NONE;
+      case HIGH -> CachePressure.Pressure.HIGH;
+      case CRITICAL -> CachePressure.Pressure.CRITICAL;
     });
     long usedMb = used / (1024 * 1024);
     long limitMb = limit / (1024 * 1024);
