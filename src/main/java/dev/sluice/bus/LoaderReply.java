@@ -2,7 +2,7 @@ package dev.sluice.bus;
 
 import dev.sluice.api.Bodies;
 
-import dev.sluice.cache.Cache;
+import dev.sluice.cache.CacheLookup;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -19,7 +19,7 @@ import io.vertx.core.json.JsonObject;
  */
 public record LoaderReply(Buffer body, boolean gzipped, String etag, String nextCursor, String prevCursor, int items,
                           boolean hasMore, String item, long validUntil, boolean prefetched)
-  implements Cache.Value {
+  implements CacheLookup.Value {
 
   /** A reply as a strategy wrote it: plain, not yet tagged. */
   public static LoaderReply of(Buffer body, String nextCursor, String prevCursor, int items, boolean hasMore) {

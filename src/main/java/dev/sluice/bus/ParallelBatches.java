@@ -21,9 +21,9 @@ import java.util.List;
 
 /**
  * One listing processed as concurrent keyset ranges ({@link SluiceClient#processBatches}): asks the loader where to
- * cut it ({@link StreamProtocol#SPLITS}), opens one stream per range ({@code after} the cut before it,
- * {@code until} the cut after it), and hands each range's batches to the handler one at a time, the next only once
- * the handler's future for the previous one completed. Done when every range has ended and every batch was handled;
+ * cut it (at {@link Addresses#splitsOf its splits address}), opens one stream per range ({@code after} the cut before
+ * it, {@code until} the cut after it), and hands each range's batches to the handler one at a time, the next only
+ * once the handler's future for the previous one completed. Done when every range has ended and every batch was handled;
  * the first failure (of a range, of the handler, of the cut) fails it and cancels every range still open. Everything
  * runs on one context: the caller's, or one of its own for a caller outside Vert.x.
  */
@@ -70,7 +70,8 @@ final class ParallelBatches {
     if (client.requestId() != null) {
       options.addHeader(Addresses.REQUEST_ID_HEADER, client.requestId());
     }
-    return Delivery.<JsonObject>request(vertx, client.membership(), operation.address(), params, options).transform(ar -> ar.succeeded()
+    return Delivery.<JsonObject>request(vertx, client.membership(), Addresses.splitsOf(operation.address()), params,
+        options).transform(ar -> ar.succeeded()
       ? Future.succeededFuture(ar.result().body())
       : Future.failedFuture(Failures.problemOf(ar.cause())));
   }
@@ -103,8 +104,7 @@ final class ParallelBatches {
    * {@code deadline}; the snapshot it reads is held for as long.
    */
   private void openRange(Range range, JsonObject rangeParams, long deadline) {
-    BusReadStream.open(vertx, client.membership(), operation, rangeParams, client.window(), client.threshold(), client.idleTimeoutMs(),
-        client.sendTimeoutMs(), client.requestId())
+    BusReadStream.open(vertx, client.membership(), operation, rangeParams, client.rangeOptions())
       .onSuccess(range::read)
       .onFailure(err -> {
         boolean full = err instanceof ProblemException p && p.problem().status() == Failures.TOO_MANY_REQUESTS;

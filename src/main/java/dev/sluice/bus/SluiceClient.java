@@ -82,8 +82,9 @@ public interface SluiceClient {
    */
   default Future<BusReadStream> stream(Operation operation, JsonObject params, int window, double threshold,
                                        long idleTimeoutMs) {
-    return BusReadStream.open(vertx(), membership(), operation, params, window, threshold, idleTimeoutMs,
-      sendTimeoutMs(), requestId());
+    return BusReadStream.open(vertx(), membership(), operation, params,
+      BusReadStream.Options.of(window, threshold, idleTimeoutMs).withOpenTimeoutMs(sendTimeoutMs())
+        .withRequestId(requestId()));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.sluice.api.Addresses;
 import dev.sluice.node.Membership;
 import dev.sluice.api.Operation;
 
+import dev.sluice.stream.BusReadStream;
 import dev.sluice.stream.StreamProtocol;
 import dev.sluice.config.LazyLoadingConfig;
 import dev.sluice.config.StreamingConfig;
@@ -68,16 +69,10 @@ final class SluiceClientImpl implements SluiceClient {
     return new ParallelBatches(this, streamOperation, params, maxConcurrentBatches, handler).run();
   }
 
-  int window() {
-    return streams.window();
-  }
-
-  double threshold() {
-    return streams.threshold();
-  }
-
-  long idleTimeoutMs() {
-    return streams.idleTimeoutMs();
+  /** How this client reads the ranges of {@link #processBatches}: as the gateway reads its streams. */
+  BusReadStream.Options rangeOptions() {
+    return BusReadStream.Options.of(streams.window(), streams.threshold(), streams.idleTimeoutMs())
+      .withOpenTimeoutMs(timeoutMs).withRequestId(requestId);
   }
 
   @Override
@@ -112,8 +107,7 @@ final class SluiceClientImpl implements SluiceClient {
 
   @Override
   public void prefetched(Operation operation, JsonObject params) {
-    vertx.eventBus().send(operation.address(), params, options(operation).addHeader(Addresses.PREFETCH_HEADER,
-      "true"));
+    vertx.eventBus().send(Addresses.prefetchOf(operation.address()), params, options(operation));
   }
 
   private DeliveryOptions options(Operation operation) {

@@ -1,6 +1,6 @@
 package dev.sluice.http;
 
-import dev.sluice.cache.Cache;
+import dev.sluice.cache.CacheInvalidation;
 import dev.sluice.api.Problem;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -21,11 +21,11 @@ final class CacheAdmin {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheAdmin.class);
 
-  private final Cache cache;
+  private final CacheInvalidation cache;
   private final byte[] token;
   private final List<String> loaders;
 
-  CacheAdmin(Cache cache, String token, List<String> loaders) {
+  CacheAdmin(CacheInvalidation cache, String token, List<String> loaders) {
     this.cache = cache;
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     this.loaders = loaders;

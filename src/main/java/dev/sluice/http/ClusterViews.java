@@ -1,23 +1,25 @@
 package dev.sluice.http;
 
 import dev.sluice.api.Addresses;
+import dev.sluice.bus.MonitorClient;
+import dev.sluice.node.Membership;
 import dev.sluice.node.Cluster;
 import dev.sluice.api.Problem;
 import dev.sluice.api.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The cluster as a gateway reports it (docs/API.md section 7, "Cluster"): every member the cluster manager lists is
- * asked on its own monitor's address ({@link Addresses#monitorOf}), each within {@value #NODE_TIMEOUT_MS} ms, all at
- * once; a member that does not answer in time, or runs no monitor, is listed as {@code unreachable}. The member list
+ * asked by its own monitor's addresses ({@link Addresses#monitorOf}, through {@link MonitorClient#ofNode}), each
+ * within {@value #NODE_TIMEOUT_MS} ms, all at once; a member that does not answer in time, or runs no monitor, is listed as {@code unreachable}. The member list
  * is Hazelcast's own: it is what the event bus routes by, and a member that dies leaves it by itself, where a
  * registry the monitors kept would need a lease to forget one.
  */
@@ -25,11 +27,12 @@ final class ClusterViews {
 
   static final long NODE_TIMEOUT_MS = 1_500;
 
-  private final Vertx vertx;
+  private final MonitorClient monitors;
   private final Cluster cluster;
 
   ClusterViews(Vertx vertx, Cluster cluster) {
-    this.vertx = vertx;
+    // a member's monitor asked once: one that is silent is shown as it is, within the timeout
+    this.monitors = MonitorClient.create(vertx, Membership.NONE, NODE_TIMEOUT_MS);
     this.cluster = cluster;
   }
 
@@ -39,7 +42,7 @@ final class ClusterViews {
    * when no member's monitor answered.
    */
   Future<JsonObject> stats() {
-    return ask(Addresses.NODE).compose(nodes -> {
+    return ask(MonitorClient::report).compose(nodes -> {
       JsonObject top = nodes.stream().filter(n -> up(n) && cluster.nodeId().equals(n.getString("id"))).findFirst()
         .or(() -> nodes.stream().filter(ClusterViews::up).findFirst()).orElse(null);
       if (top == null) {
@@ -63,7 +66,7 @@ final class ClusterViews {
    */
   Future<Status> health() {
     Future<JsonObject> state = cluster.state();
-    Future<List<JsonObject>> nodes = ask(Addresses.NODE_HEALTH);
+    Future<List<JsonObject>> nodes = ask(MonitorClient::reportHealth);
     return Future.join(state, nodes).transform(ar -> {
       JsonObject data = state.result().copy().put("nodes", new JsonArray(List.copyOf(nodes.result())));
       boolean up = "ACTIVE".equals(data.getString("state")) && Boolean.TRUE.equals(data.getBoolean("safe"));
@@ -71,12 +74,10 @@ final class ClusterViews {
     });
   }
 
-  /** Every member's answer to {@code action}, in the cluster's member order; never fails. */
-  private Future<List<JsonObject>> ask(String action) {
-    List<Future<JsonObject>> answers = cluster.members().stream().map(id -> vertx.eventBus()
-      .<JsonObject>request(Addresses.monitorOf(id), new JsonObject(), new DeliveryOptions()
-        .setSendTimeout(NODE_TIMEOUT_MS).addHeader(Addresses.ACTION_HEADER, action))
-      .map(reply -> new JsonObject().put("id", id).put("status", "up").mergeIn(reply.body()))
+  /** Every member's monitor's answer to {@code question}, in the cluster's member order; never fails. */
+  private Future<List<JsonObject>> ask(Function<MonitorClient, Future<JsonObject>> question) {
+    List<Future<JsonObject>> answers = cluster.members().stream().map(id -> question.apply(monitors.ofNode(id))
+      .map(reply -> new JsonObject().put("id", id).put("status", "up").mergeIn(reply))
       .otherwise(err -> unreachable(id, err))).toList();
     return Future.join(answers).transform(ar -> Future.succeededFuture(answers.stream().map(Future::result).toList()));
   }

@@ -3,6 +3,8 @@ package dev.sluice.http;
 import dev.sluice.node.Node;
 import dev.sluice.api.Addresses;
 import dev.sluice.api.Operation;
+import dev.sluice.bus.Delivery;
+import dev.sluice.bus.MonitorClient;
 import dev.sluice.node.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,13 +46,18 @@ final class HealthRoutes {
   private final List<String> loaders = Operation.families();
   /** Every member's view, on a clustered node; null on one that runs alone. */
   private final ClusterViews views;
-  private final String ownMonitor;
+  /** Whichever monitor the bus picks. */
+  private final MonitorClient anyMonitor;
+  /** This node's own monitor, on a clustered node; null on one that runs alone. */
+  private final MonitorClient ownMonitor;
 
   HealthRoutes(Node node, ClusterViews views) {
     this.node = node;
     this.vertx = node.vertx();
     this.views = views;
-    this.ownMonitor = node.cluster().map(cluster -> Addresses.monitorOf(cluster.nodeId())).orElse(null);
+    // sent again if its consumer is stopping or its node is lost: an answer lost with a node is no verdict
+    this.anyMonitor = MonitorClient.create(vertx, node.membership(), ASK_TIMEOUT_MS);
+    this.ownMonitor = node.cluster().map(cluster -> anyMonitor.ofNode(cluster.nodeId())).orElse(null);
   }
 
   void mount(HttpGatewayVerticle.Routes routes) {
@@ -76,15 +83,15 @@ final class HealthRoutes {
   }
 
   private void database(Promise<Status> promise) {
-    ask(monitor(), Addresses.PING).onComplete(ar -> {
+    monitor().database().onComplete(ar -> {
       JsonObject database = ar.succeeded() ? ar.result() : unanswered("monitor", ar.cause());
       promise.complete(Boolean.TRUE.equals(database.getBoolean("up")) ? Status.OK(database) : Status.KO(database));
     });
   }
 
   private void loader(String family, boolean judged, Promise<Status> promise) {
-    Future<JsonObject> ping = ask(Operation.addressOf(family), Addresses.PING);
-    Future<JsonObject> judgement = judged ? ask(monitor(), Addresses.HEALTH)
+    Future<JsonObject> ping = ping(family);
+    Future<JsonObject> judgement = judged ? monitor().health()
       : Future.succeededFuture(new JsonObject());
     Future.join(ping, judgement).onComplete(ar -> {
       if (ping.failed()) {
@@ -111,7 +118,7 @@ final class HealthRoutes {
   }
 
   private void memory(Promise<Status> promise) {
-    ask(monitor(), Addresses.HEALTH).onComplete(ar -> {
+    monitor().health().onComplete(ar -> {
       if (ar.failed()) {
         promise.complete(Status.KO(unanswered("monitor", ar.cause())));
         return;
@@ -131,15 +138,15 @@ final class HealthRoutes {
    * The monitor of this node when it runs one (on a clustered node the bus would pick any member's, and memory is
    * this node's), else whichever the bus picks.
    */
-  private String monitor() {
-    return ownMonitor != null && node.state().running().contains(NodeState.MONITOR) ? ownMonitor
-      : Addresses.MONITOR;
+  private MonitorClient monitor() {
+    return ownMonitor != null && node.state().running().contains(NodeState.MONITOR) ? ownMonitor : anyMonitor;
   }
 
-  private Future<JsonObject> ask(String address, String action) {
+  /** The loader of {@code family}'s answer to its ping ({@link Addresses#pingOf}): {@code {breaker}}. */
+  private Future<JsonObject> ping(String family) {
     // sent again if its consumer is stopping or its node is lost: a ping lost with a node is no verdict
-    return dev.sluice.bus.Delivery.<JsonObject>request(vertx, node.membership(), address, new JsonObject(), new DeliveryOptions()
-        .setSendTimeout(ASK_TIMEOUT_MS).addHeader(Addresses.ACTION_HEADER, action))
+    return Delivery.<JsonObject>request(vertx, node.membership(), Addresses.pingOf(Operation.addressOf(family)),
+        new JsonObject(), new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MS))
       .map(Message::body);
   }
 

@@ -2,7 +2,9 @@ package dev.sluice.http;
 
 import dev.sluice.api.Addresses;
 import dev.sluice.api.Operation;
+import dev.sluice.bus.MonitorClient;
 import dev.sluice.bus.SluiceClient;
+import dev.sluice.node.Membership;
 import dev.sluice.cache.Cache;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.plan.Operations;
@@ -19,8 +21,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -55,6 +55,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
   static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
   private SluiceClient client;
+  /** Whichever monitor the bus picks, for the statistics of a node that runs alone. */
+  private MonitorClient monitor;
   private HttpServer server;
   private StreamResponder streams;
 
@@ -92,6 +94,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     SluiceConfig settings = SluiceConfig.from(config());
     // the bus waits a little longer than the database may run, so a slow load surfaces as the loader's 504
     client = SluiceClient.create(vertx, settings.lazy().timeoutSeconds() * 1000L + 2_000, node.membership());
+    monitor = MonitorClient.create(vertx, Membership.NONE, 5_000);
     return node.cache().compose(cache -> {
       Router router = router(settings, cache);
       // a graceful shutdown: open streams end as failures do, with their resume cursor, so clients go elsewhere
@@ -299,9 +302,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
    * ({@link ClusterViews#stats}).
    */
   private void stats(RoutingContext ctx) {
-    Future<JsonObject> document = views != null ? views.stats()
-      : vertx.eventBus().<JsonObject>request(Addresses.MONITOR, new JsonObject(),
-        new DeliveryOptions().setSendTimeout(5_000).addHeader(Addresses.ACTION_HEADER, "stats")).map(Message::body);
+    Future<JsonObject> document = views != null ? views.stats() : monitor.statistics();
     document
       .onSuccess(body -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PageResponder.JSON)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

@@ -5,7 +5,7 @@ import dev.sluice.api.Bodies;
 import dev.sluice.bus.LoaderReply;
 import dev.sluice.api.Operation;
 import dev.sluice.bus.SluiceClient;
-import dev.sluice.cache.Cache;
+import dev.sluice.cache.CacheLookup;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.plan.Load;
 import dev.sluice.plan.Planners;
@@ -43,13 +43,13 @@ final class PageResponder {
   private final Node node;
   private final SluiceClient client;
   private final Planners planners;
-  private final Cache cache;
+  private final CacheLookup cache;
   private final SluiceConfig settings;
   private final boolean serverCompresses;
   /** The query parameters each route reads, by its template: what a {@code Link} carries over. */
   private final Function<String, Set<String>> queryParameters;
 
-  PageResponder(Node node, SluiceClient client, Planners planners, Cache cache, SluiceConfig settings,
+  PageResponder(Node node, SluiceClient client, Planners planners, CacheLookup cache, SluiceConfig settings,
                 Function<String, Set<String>> queryParameters) {
     this.node = node;
     this.queryParameters = queryParameters;

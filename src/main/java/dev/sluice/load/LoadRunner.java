@@ -4,7 +4,8 @@ import dev.sluice.plan.Load;
 
 import dev.sluice.db.Faults;
 import dev.sluice.bus.LoaderReply;
-import dev.sluice.cache.Cache;
+import dev.sluice.cache.CacheLookup;
+import dev.sluice.cache.CachePressure;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.node.LoaderStats;
 import dev.sluice.api.Problem;
@@ -29,17 +30,20 @@ final class LoadRunner {
   record Served(LoaderReply reply, boolean fromCache) {
   }
 
-  private final Cache cache;
+  private final CacheLookup cache;
+  /** Read before loading ahead: never under memory pressure. */
+  private final CachePressure pressure;
   private final Pages pages;
   private final Limiter limiter;
   private final LoaderStats stats;
   private final SluiceConfig settings;
   private final Resilience resilience;
 
-  LoadRunner(Cache cache, Pages pages, Limiter limiter, Resilience resilience, LoaderStats stats,
-             SluiceConfig settings) {
+  LoadRunner(CacheLookup cache, CachePressure pressure, Pages pages, Limiter limiter, Resilience resilience,
+             LoaderStats stats, SluiceConfig settings) {
     this.resilience = resilience;
     this.cache = cache;
+    this.pressure = pressure;
     this.pages = pages;
     this.limiter = limiter;
     this.stats = stats;
@@ -55,7 +59,7 @@ final class LoadRunner {
     if (!cache.enabled(load.key().family())) {
       served = execute(load).map(reply -> new Served(reply, false));
     } else {
-      Future<Cache.Value> held = lookedUp ? Future.succeededFuture() : cache.get(load.key());
+      Future<CacheLookup.Value> held = lookedUp ? Future.succeededFuture() : cache.get(load.key());
       served = held.compose(value -> {
         if (value instanceof LoaderReply reply) {
           return Future.succeededFuture(new Served(reply, true));
@@ -83,7 +87,7 @@ final class LoadRunner {
    */
   private void prefetch(Load load, LoaderReply reply, int remaining) {
     if (remaining <= 0 || !settings.lazy().enablePrefetching() || !cache.enabled(load.key().family())
-      || cache.pressure() != Cache.Pressure.NONE) {
+      || pressure.pressure() != CachePressure.Pressure.NONE) {
       return;
     }
     Load next = load.next(reply);

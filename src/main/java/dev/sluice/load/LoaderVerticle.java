@@ -26,7 +26,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -34,13 +35,15 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * What every loader does: owns its pools, consumes its family's address and serves each operation the
  * {@link Planners} plan for it. A request is planned (and so validated) first, then run through the
  * {@link LoadRunner}, which answers from the node cache when it can; the reply carries the encoded envelope and its
- * ETag, cursors and encoding as headers. A failure is a problem with an HTTP-like code. Stream requests open a
- * cursor stream ({@link Streams}). One class for every family: which one it serves is given when it is made.
+ * ETag, cursors and encoding as headers. A failure is a problem with an HTTP-like code. Each kind of message has its
+ * own address and consumer ({@link Addresses}): loads, pings, prefetches, stream opens (a cursor stream,
+ * {@link Streams}) and splits. One class for every family: which one it serves is given when it is made.
  */
 public final class LoaderVerticle extends VerticleBase {
 
@@ -124,11 +127,17 @@ public final class LoaderVerticle extends VerticleBase {
           settings.limits().scrollCheckpointTtlSeconds() * 1000L);
         items = new Items(vertx, pool, limiter, resilience, settings.items(), stats,
           settings.lazy().rowEncoding());
-        runner = new LoadRunner(cache, new Pages(pool, cursors, scroll, items, cache,
+        runner = new LoadRunner(cache, cache, new Pages(pool, cursors, scroll, items, cache,
           settings.lazy().rowEncoding()), limiter, resilience, stats,
           settings);
-        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(), this::dispatch);
-        return consumer.completion();
+        // one address per kind of message (docs/EVENT_BUS.md): loads at the family's own, the others beside it
+        EventBus bus = vertx.eventBus();
+        return Future.all(List.of(
+          bus.<JsonObject>consumer(address(), this::load).completion(),
+          bus.consumer(Addresses.pingOf(address()), this::ping).completion(),
+          bus.<JsonObject>consumer(Addresses.prefetchOf(address()), this::prefetch).completion(),
+          bus.<JsonObject>consumer(Addresses.streamOpenOf(address()), unlessStopping(this::openStream)).completion(),
+          bus.<JsonObject>consumer(Addresses.splitsOf(address()), unlessStopping(this::split)).completion()));
       })
       .onSuccess(v -> {
         node.state().partStarted(family);
@@ -169,42 +178,22 @@ public final class LoaderVerticle extends VerticleBase {
     return Future.join(closing);
   }
 
-  private void dispatch(Message<JsonObject> message) {
-    String action = message.headers().get(Addresses.ACTION_HEADER);
-    Operation operation = action == null ? null : Operation.find(address(), action);
-    if (Addresses.PING.equals(action)) {
-      // the health checks' question "is this loader deployed and answering?", with its breaker's state
-      message.reply(new JsonObject().put("breaker", resilience.state().name()));
-      return;
-    }
+  /** The health checks' question "is this loader deployed and answering?", answered with its breaker's state. */
+  private void ping(Message<Object> message) {
+    message.reply(new JsonObject().put("breaker", resilience.state().name()));
+  }
+
+  /** A load: planned (a bad request is answered 400 here), then served through the node cache. */
+  private void load(Message<JsonObject> message) {
     if (stopping) {
       leaving(message);
       return;
     }
-    if (message.headers().contains(StreamProtocol.STREAM_ADDRESS)) {
-      openStream(operation, message);
+    Load load = planned(message);
+    if (load == null) {
       return;
     }
-    if (message.headers().contains(StreamProtocol.SPLITS)) {
-      split(operation, message);
-      return;
-    }
-    if (operation == null || !planners.plans(operation)) {
-      fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
-        "No action '" + action + "' at " + address()));
-      return;
-    }
-    Load load;
-    try {
-      load = planners.plan(operation, message.body());
-    } catch (ProblemException e) {
-      fail(message, e.problem());
-      return;
-    }
-    if ("true".equals(message.headers().get(Addresses.PREFETCH_HEADER))) {
-      runner.prefetchAfter(load);
-      return;
-    }
+    String action = message.headers().get(Addresses.ACTION_HEADER);
     long started = System.nanoTime();
     runner.serve(load, "true".equals(message.headers().get(Addresses.LOOKED_UP_HEADER)))
       .onSuccess(served -> {
@@ -219,6 +208,50 @@ public final class LoaderVerticle extends VerticleBase {
           fail(message, problemOf(message, err));
         }
       });
+  }
+
+  /** A prefetched reply of this load was just used (a one-way send): the pages after it are loaded ahead too. */
+  private void prefetch(Message<JsonObject> message) {
+    if (stopping) {
+      return;
+    }
+    Load load = planned(message);
+    if (load != null) {
+      runner.prefetchAfter(load);
+    }
+  }
+
+  /** The load a request asks for, or null once it is answered with why there is none (404 or 400). */
+  private Load planned(Message<JsonObject> message) {
+    Operation operation = operationOf(message);
+    if (operation == null || !planners.plans(operation)) {
+      fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
+        "No action '" + message.headers().get(Addresses.ACTION_HEADER) + "' at " + address()));
+      return null;
+    }
+    try {
+      return planners.plan(operation, message.body());
+    } catch (ProblemException e) {
+      fail(message, e.problem());
+      return null;
+    }
+  }
+
+  /** The operation a request's {@link Addresses#ACTION_HEADER} names at this family, or null. */
+  private Operation operationOf(Message<?> message) {
+    String action = message.headers().get(Addresses.ACTION_HEADER);
+    return action == null ? null : Operation.find(address(), action);
+  }
+
+  /** A stream request ({@code openStream}, {@code split}) with its operation, or "leaving" while this stops. */
+  private Handler<Message<JsonObject>> unlessStopping(BiConsumer<Operation, Message<JsonObject>> handler) {
+    return message -> {
+      if (stopping) {
+        leaving(message);
+      } else {
+        handler.accept(operationOf(message), message);
+      }
+    };
   }
 
   /** Says this loader is stopping (docs/EVENT_BUS.md): the sender may find another instance. */

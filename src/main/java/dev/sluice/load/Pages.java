@@ -8,7 +8,7 @@ import dev.sluice.plan.Load;
 
 import dev.sluice.bus.LoaderReply;
 import dev.sluice.api.Operation;
-import dev.sluice.cache.Cache;
+import dev.sluice.cache.CacheLookup;
 import dev.sluice.cache.CacheKey;
 import dev.sluice.dataset.Column;
 import dev.sluice.dataset.Dataset;
@@ -54,10 +54,10 @@ final class Pages implements Reader {
   private final CursorCodec cursors;
   private final ScrollIndex scroll;
   private final Items items;
-  private final Cache cache;
+  private final CacheLookup cache;
   private final RowEncoding encoding;
 
-  Pages(Pool pool, CursorCodec cursors, ScrollIndex scroll, Items items, Cache cache, RowEncoding encoding) {
+  Pages(Pool pool, CursorCodec cursors, ScrollIndex scroll, Items items, CacheLookup cache, RowEncoding encoding) {
     this.encoding = encoding;
     this.pool = pool;
     this.cursors = cursors;
@@ -231,7 +231,7 @@ final class Pages implements Reader {
     Map<UUID, String> found = new HashMap<>();
     Set<UUID> missing = new LinkedHashSet<>();
     for (UUID id : ids) {
-      Cache.Value held = cache == null ? null : cache.peek(itemKey.apply(id));
+      CacheLookup.Value held = cache == null ? null : cache.peek(itemKey.apply(id));
       if (held instanceof LoaderReply reply && reply.item() != null) {
         found.put(id, reply.item());
       } else {
@@ -239,7 +239,7 @@ final class Pages implements Reader {
       }
     }
     // taken before the query: an item is kept only if no write to its table came while it was read
-    Cache.Freshness before = cache == null ? null : cache.freshness(Set.of(dataset.table()));
+    CacheLookup.Freshness before = cache == null ? null : cache.freshness(Set.of(dataset.table()));
     Future<Map<UUID, String>> loaded = missing.isEmpty() ? Future.succeededFuture(Map.of())
       : items.load(dataset, missing);
     return loaded.map(rows -> {

@@ -1,7 +1,7 @@
 package dev.sluice.load;
 
 import dev.sluice.api.Operation;
-import dev.sluice.cache.Cache;
+import dev.sluice.cache.CacheLookup;
 import dev.sluice.cache.CacheOptions;
 import dev.sluice.cache.CacheKey;
 import dev.sluice.db.Sql;
@@ -48,7 +48,7 @@ final class ScrollIndex {
   }
 
   /** One listing's checkpoints, walked at one moment; never changed, replaced whole. */
-  static final class Checkpoints implements Cache.Value {
+  static final class Checkpoints implements CacheLookup.Value {
     final long[] indexes;
     final List<List<String>> keys;
     /** The walk reached the end of the listing: no checkpoint lies beyond the last. */
@@ -105,13 +105,13 @@ final class ScrollIndex {
   }
 
   private final Pool pool;
-  private final Cache cache;
+  private final CacheLookup cache;
   private final int step;
   private final long ttlMillis;
   private final Map<String, Future<Checkpoints>> walks = new HashMap<>();
   private long walked;
 
-  ScrollIndex(Pool pool, Cache cache, int step, long ttlMillis) {
+  ScrollIndex(Pool pool, CacheLookup cache, int step, long ttlMillis) {
     this.pool = pool;
     this.cache = cache;
     this.step = Math.max(1, step);

@@ -5,7 +5,7 @@ import dev.sluice.plan.Planners;
 import dev.sluice.node.Node;
 import dev.sluice.api.Operation;
 import dev.sluice.stream.BusWriteStream;
-import dev.sluice.stream.StreamProtocol;
+import dev.sluice.stream.OpenRequest;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.db.Sql;
 import dev.sluice.node.LoaderStats;
@@ -88,23 +88,22 @@ final class Streams {
    * {@code until}, included, when it is given) to the consumer. With {@code follow}, the stream then stays open and
    * sends the rows that come after, whenever {@code follow} fires (never with {@code until}).
    */
-  void run(Operation op, Planners.StreamRequest request, Message<JsonObject> open, Wakeups follow) {
+  void run(Operation op, Planners.StreamRequest request, Message<JsonObject> message, Wakeups follow) {
     ListQuery q = request.query();
     List<String> from = request.after();
-    String address = open.headers().get(StreamProtocol.STREAM_ADDRESS);
-    String requestId = open.headers().get(dev.sluice.api.Addresses.REQUEST_ID_HEADER);
-    long credit = Long.parseLong(open.headers().get(StreamProtocol.CREDIT));
+    OpenRequest open = OpenRequest.of(message);
+    String address = open.dataAddress();
     String binding = CursorCodec.binding(q.canonical());
     Function<List<String>, String> positions = key -> cursors.encode(op.qualifiedName(), binding, false, key);
     int batch = batchItems(op);
     RowFormat rows = q.rows(settings.lazy().rowEncoding());
     BusWriteStream.ItemEncoder<Row> encoder = encoder(rows, rows.keys(q.sort()));
-    BusWriteStream.open(vertx, node.membership(), address, credit, batch, settings.streaming().idleTimeoutSeconds() * 1000L, encoder,
-        positions)
-      .onFailure(err -> open.fail(500, Problem.internal().toJson().encode()))
+    BusWriteStream.open(vertx, node.membership(), open, new BusWriteStream.Options<>(batch,
+        settings.streaming().idleTimeoutSeconds() * 1000L, encoder, positions))
+      .onFailure(err -> open.refuse(Problem.internal()))
       .onSuccess(out -> {
         out.startAfter(from);
-        Run run = new Run(op, out, open, requestId);
+        Run run = new Run(op, out, open);
         pump(Plans.stream(q, rows, from, request.until()), request.snapshot(), batch, out, address, follow == null, run::accept)
           .compose(v -> follow == null ? Future.succeededFuture()
             : new Follower(q, rows, from, batch, out, follow).done())
@@ -130,35 +129,34 @@ final class Streams {
   /**
    * One stream on the producer's side, from its open request to its end: accepted once it holds its connection and
    * transaction (so a full pool is a 503 answer to the open request, never a 200 with an empty body), and ended in
-   * one place however it ends.
+   * one place however it ends. The open request's answer is the stream package's ({@link OpenRequest}); the loader's
+   * figures are kept here.
    */
   private final class Run {
     private final Operation op;
     private final BusWriteStream<Row> out;
-    private final Message<JsonObject> open;
+    private final OpenRequest open;
     private final String requestId;
     private final long started = System.nanoTime();
     private final java.util.function.LongSupplier inFlight;
-    private boolean accepted;
 
-    Run(Operation op, BusWriteStream<Row> out, Message<JsonObject> open, String requestId) {
+    Run(Operation op, BusWriteStream<Row> out, OpenRequest open) {
       this.op = op;
       this.out = out;
       this.open = open;
-      this.requestId = requestId;
+      this.requestId = open.requestId();
       this.inFlight = out::inFlight;
       out.sentHandler(batch -> stats.streamSent(batch.count(), batch.lines().length()));
     }
 
     void accept() {
-      accepted = true;
       stats.streamOpened(inFlight);
-      open.reply(new JsonObject());
+      open.accept();
     }
 
     void end(AsyncResult<?> ar) {
-      node.streams().fetched().remove(open.headers().get(StreamProtocol.STREAM_ADDRESS));
-      if (accepted) {
+      node.streams().fetched().remove(open.dataAddress());
+      if (open.accepted()) {
         stats.streamClosed(inFlight);
       }
       stats.served(out.items());
@@ -177,11 +175,11 @@ final class Streams {
       } else {
         Problem problem = resilience.problemOf(ar.cause());
         out.fail(problem);
-        if (accepted) {
+        if (open.accepted()) {
           LOG.warn("stream.failed op={} rows={} status={} cause={} request_id={}", name, out.items(),
             problem.status(), Faults.of(ar.cause()).cause(), requestId);
         } else {
-          open.fail(problem.status(), problem.toJson().encode());
+          open.refuse(problem);
           if (problem.status() < 500) {
             // the requester's to report (the access log has it; a parallel range asks again): not an event here
             LOG.debug("stream.refused op={} status={} detail=\"{}\" request_id={}", name, problem.status(),

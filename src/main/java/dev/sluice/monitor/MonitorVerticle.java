@@ -6,7 +6,8 @@ import dev.sluice.node.NodeState;
 
 import dev.sluice.node.Node;
 import dev.sluice.api.Addresses;
-import dev.sluice.cache.Cache;
+import dev.sluice.cache.CachePressure;
+import dev.sluice.cache.CacheStatistics;
 import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.MonitorConfig;
 import dev.sluice.db.Database;
@@ -14,6 +15,7 @@ import dev.sluice.db.Faults;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import dev.sluice.config.SluiceConfig;
@@ -34,10 +36,10 @@ import java.util.function.LongSupplier;
  * Watches the node: samples heap use against {@code memory_limit_mb} every {@code monitor.sample_interval_ms}, and
  * when the level changes tells the cache (shed half on high, clear on critical), records it for the gateway (which
  * refuses new streams while critical) and publishes it on {@link Addresses#MEMORY_LEVEL}. Checks each loader's
- * figures against the alert thresholds and logs an alert once when it starts and once when it ends. Answers
- * {@link Addresses#MONITOR} with the statistics document, the database probe and the health judgements; on a
- * clustered node also {@link Addresses#monitorOf its node's own address}, where it says who the node is
- * ({@link NodeReport}).
+ * figures against the alert thresholds and logs an alert once when it starts and once when it ends. Answers one
+ * question per address of the {@link Addresses#MONITOR} family: the statistics document, the database probe and the
+ * health judgements; on a clustered node the same, and who the node is ({@link NodeReport}), in
+ * {@link Addresses#monitorOf its node's own family}. {@code dev.sluice.bus.MonitorClient} asks them.
  */
 public class MonitorVerticle extends VerticleBase {
 
@@ -49,7 +51,10 @@ public class MonitorVerticle extends VerticleBase {
   private final Node node;
   private final LongSupplier heapUsed;
   private SluiceConfig settings;
-  private Cache cache;
+  /** The node cache's figures, for the meters, the statistics and the health judgements. */
+  private CacheStatistics cache;
+  /** The node cache's memory pressure, which this monitor sets. */
+  private CachePressure pressure;
   private Statistics statistics;
   private Alerts alerts;
   private MemoryLevel level = MemoryLevel.NORMAL;
@@ -78,7 +83,8 @@ public class MonitorVerticle extends VerticleBase {
     node.memoryLevel(MemoryLevel.NORMAL);
     return node.cache().compose(c -> {
       cache = c;
-      statistics = new Statistics(node, settings, cache, heapUsed);
+      pressure = c;
+      statistics = new Statistics(node, settings, cache, pressure, heapUsed);
       bindMeters();
       statistics.sample(); // the baseline that throughput is first measured from
       alerts = new Alerts(settings.monitor());
@@ -90,17 +96,20 @@ public class MonitorVerticle extends VerticleBase {
         LOG.info("monitor.off key=lazy_loading.enable_monitoring: memory is not watched, alerts are not raised");
       }
       timer = vertx.setPeriodic(Math.max(10, settings.monitor().sampleIntervalMs()), id -> sample());
-      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.MONITOR, this::answer);
+      Future<Void> questions = answer(Addresses.MONITOR);
       Optional<Cluster> cluster = node.cluster();
       if (cluster.isEmpty()) {
-        return consumer.completion();
+        return questions;
       }
-      // clustered: also at this node's own address, so that a gateway can ask every member
+      // clustered: also at this node's own family of addresses, so that a gateway can ask every member
       return hostName().compose(host -> {
         report = new NodeReport(node, cluster.get(), host);
-        MessageConsumer<JsonObject> own = vertx.eventBus().consumer(Addresses.monitorOf(cluster.get().nodeId()),
-          this::answer);
-        return Future.all(consumer.completion(), own.completion()).<Void>mapEmpty();
+        String own = Addresses.monitorOf(cluster.get().nodeId());
+        return Future.all(questions, answer(own),
+          consumer(Addresses.reportOf(own), message -> message.reply(report.identity()
+            .put("stats", statistics.document(level)))),
+          consumer(Addresses.reportHealthOf(own), message -> ping().onComplete(ar -> message.reply(report.identity()
+            .put("health", report.health(judgement(), ar.result())))))).mapEmpty();
       });
     }).onSuccess(v -> {
       node.state().partStarted(NodeState.MONITOR);
@@ -127,20 +136,18 @@ public class MonitorVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void answer(Message<JsonObject> message) {
-    String action = message.headers().get(Addresses.ACTION_HEADER);
-    if (Addresses.PING.equals(action)) {
-      ping().onComplete(ar -> message.reply(ar.result()));
-    } else if (Addresses.HEALTH.equals(action)) {
-      message.reply(judgement());
-    } else if (Addresses.NODE.equals(action) && report != null) {
-      message.reply(report.identity().put("stats", statistics.document(level)));
-    } else if (Addresses.NODE_HEALTH.equals(action) && report != null) {
-      ping().onComplete(ar -> message.reply(report.identity()
-        .put("health", report.health(judgement(), ar.result()))));
-    } else {
-      message.reply(statistics.document(level));
-    }
+  /** Answers the questions every monitor answers, each at its own address of the monitor family {@code family}. */
+  private Future<Void> answer(String family) {
+    return Future.all(
+      consumer(Addresses.statsOf(family), message -> message.reply(statistics.document(level))),
+      consumer(Addresses.databaseOf(family), message -> ping().onComplete(ar -> message.reply(ar.result()))),
+      consumer(Addresses.healthOf(family), message -> message.reply(judgement()))).mapEmpty();
+  }
+
+  /** A consumer of one question (its body is empty), registered once {@code completion} completes. */
+  private Future<Void> consumer(String address, Handler<Message<Object>> handler) {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, handler);
+    return consumer.completion();
   }
 
   /**
@@ -235,10 +242,10 @@ public class MonitorVerticle extends VerticleBase {
     MemoryLevel previous = level;
     level = next;
     node.memoryLevel(next);
-    cache.pressure(switch (next) {
-      case NORMAL -> Cache.Pressure.NONE;
-      case HIGH -> Cache.Pressure.HIGH;
-      case CRITICAL -> Cache.Pressure.CRITICAL;
+    pressure.pressure(switch (next) {
+      case NORMAL -> CachePressure.Pressure.NONE;
+      case HIGH -> CachePressure.Pressure.HIGH;
+      case CRITICAL -> CachePressure.Pressure.CRITICAL;
     });
     long usedMb = used / (1024 * 1024);
     long limitMb = limit / (1024 * 1024);

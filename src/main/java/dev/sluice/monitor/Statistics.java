@@ -4,7 +4,8 @@ import dev.sluice.node.LoaderStats;
 import dev.sluice.node.MemoryLevel;
 
 import dev.sluice.api.Operation;
-import dev.sluice.cache.Cache;
+import dev.sluice.cache.CachePressure;
+import dev.sluice.cache.CacheStatistics;
 import dev.sluice.cache.CacheStats;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.node.Node;
@@ -44,14 +45,16 @@ final class Statistics {
 
   private final Node node;
   private final SluiceConfig settings;
-  private final Cache cache;
+  private final CacheStatistics cache;
+  private final CachePressure pressure;
   private final LongSupplier heapUsed;
   private final Deque<Sample> samples = new ArrayDeque<>();
 
-  Statistics(Node node, SluiceConfig settings, Cache cache, LongSupplier heapUsed) {
+  Statistics(Node node, SluiceConfig settings, CacheStatistics cache, CachePressure pressure, LongSupplier heapUsed) {
     this.node = node;
     this.settings = settings;
     this.cache = cache;
+    this.pressure = pressure;
     this.heapUsed = heapUsed;
   }
 
@@ -113,7 +116,7 @@ final class Statistics {
         .put("critical_mb", round(limit * settings.monitor().criticalPercent() / 100.0 / MB))
         .put("level", level.label()))
       .put("cache", new JsonObject()
-        .put("pressure", cache.pressure().name().toLowerCase(java.util.Locale.ROOT))
+        .put("pressure", pressure.pressure().name().toLowerCase(java.util.Locale.ROOT))
         .put("max_weight_bytes", settings.cacheMaxBytes())
         .put("scroll_checkpoints", scroll.toJson()));
   }

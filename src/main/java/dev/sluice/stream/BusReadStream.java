@@ -34,6 +34,31 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
 
   static final long OPEN_TIMEOUT_MS = 30_000;
 
+  /**
+   * How a stream is read: {@code window} batches granted at once (the most that can be in flight or waiting here),
+   * more granted once the reader has taken {@code 1 - threshold} of the window, the producer failed after
+   * {@code idleTimeoutMs} of silence while credit is out, the loader's acceptance awaited at least
+   * {@code openTimeoutMs} (it may retry its opening until its deadline), and the HTTP request it serves named by
+   * {@code requestId} (or null) in the loader's log lines.
+   */
+  public record Options(int window, double threshold, long idleTimeoutMs, long openTimeoutMs, String requestId) {
+
+    /** A window, threshold and idle timeout; the acceptance awaited 30 s at least; no request id. */
+    public static Options of(int window, double threshold, long idleTimeoutMs) {
+      return new Options(window, threshold, idleTimeoutMs, OPEN_TIMEOUT_MS, null);
+    }
+
+    /** These options, waiting at least {@code openTimeoutMs} for the loader to accept the stream. */
+    public Options withOpenTimeoutMs(long openTimeoutMs) {
+      return new Options(window, threshold, idleTimeoutMs, openTimeoutMs, requestId);
+    }
+
+    /** These options, naming the HTTP request the stream serves ({@code X-Request-Id}), or none. */
+    public Options withRequestId(String requestId) {
+      return new Options(window, threshold, idleTimeoutMs, openTimeoutMs, requestId);
+    }
+  }
+
   private final Vertx vertx;
   private final String dataAddress;
   private final int window;
@@ -59,55 +84,43 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
 
-  private BusReadStream(Vertx vertx, int window, double threshold, long idleTimeoutMs) {
+  private BusReadStream(Vertx vertx, Options options) {
     this.vertx = vertx;
     this.dataAddress = StreamProtocol.ADDRESS_PREFIX + UUID.randomUUID();
-    this.window = Math.max(1, window);
+    this.window = Math.max(1, options.window());
     // grant in steps once (1 - threshold) of the window is free, so a busy stream sends few credit messages
-    this.grantStep = Math.max(1, (int) Math.round(this.window * (1.0 - threshold)));
-    this.idleTimeoutMs = idleTimeoutMs;
+    this.grantStep = Math.max(1, (int) Math.round(this.window * (1.0 - options.threshold())));
+    this.idleTimeoutMs = options.idleTimeoutMs();
   }
 
   /**
    * Opens a stream of {@code operation} with {@code params}: completes once the loader accepted it (or fails with
    * its problem, a 400 for bad parameters, before any data).
-   *
-   * @param window    batches granted at once: the most that can be in flight or waiting here
-   * @param threshold fraction of the window in use below which more credit is granted
    */
-  public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, int window,
-                                           double threshold, long idleTimeoutMs) {
-    return open(vertx, Membership.NONE, operation, params, window, threshold, idleTimeoutMs, OPEN_TIMEOUT_MS, null);
+  public static Future<BusReadStream> open(Vertx vertx, Operation operation, JsonObject params, Options options) {
+    return open(vertx, Membership.NONE, operation, params, options);
   }
 
   /**
-   * As {@link #open(Vertx, Operation, JsonObject, int, double, long)}, naming the request it serves (or null),
-   * waiting at least {@code openTimeoutMs} for the loader to accept (it may retry its opening until its deadline),
-   * and probing the producer when {@code membership} tells of a member that left.
+   * As {@link #open(Vertx, Operation, JsonObject, Options)}, probing the producer when {@code membership} tells of a
+   * member that left.
    */
-  public static Future<BusReadStream> open(Vertx vertx, Membership membership, Operation operation, JsonObject params, int window,
-                                           double threshold, long idleTimeoutMs, long openTimeoutMs,
-                                           String requestId) {
-    BusReadStream stream = new BusReadStream(vertx, window, threshold, idleTimeoutMs);
+  public static Future<BusReadStream> open(Vertx vertx, Membership membership, Operation operation, JsonObject params,
+                                           Options options) {
+    BusReadStream stream = new BusReadStream(vertx, options);
     stream.consumer = vertx.eventBus().consumer(stream.dataAddress, stream::onMessage);
-    DeliveryOptions options = new DeliveryOptions()
+    DeliveryOptions request = OpenRequest.headers(operation, stream.dataAddress, stream.window, options.requestId())
       // the producer answers once it holds a connection and has prepared the query, which may wait for the pool
-      .setSendTimeout(Math.max(idleTimeoutMs, openTimeoutMs))
-      .addHeader(Addresses.ACTION_HEADER, operation.action())
-      .addHeader(StreamProtocol.STREAM_ADDRESS, stream.dataAddress)
-      .addHeader(StreamProtocol.CREDIT, Integer.toString(stream.window));
-    if (requestId != null) {
-      options.addHeader(Addresses.REQUEST_ID_HEADER, requestId);
-    }
+      .setSendTimeout(Math.max(options.idleTimeoutMs(), options.openTimeoutMs()));
     stream.outstanding = stream.window;
     return stream.consumer.completion()
-      .compose(v -> vertx.eventBus().request(operation.address(), params, options))
+      .compose(v -> vertx.eventBus().request(Addresses.streamOpenOf(operation.address()), params, request))
       .transform(ar -> {
         if (ar.failed()) {
           stream.release();
           return Future.failedFuture(Failures.problemOf(ar.cause()));
         }
-        stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
+        stream.timer = vertx.setPeriodic(Math.max(50, stream.idleTimeoutMs / 4), id -> stream.checkIdle());
         stream.unwatch = membership.onMemberLeft(stream::probeProducer);
         return Future.succeededFuture(stream);
       });
@@ -124,8 +137,7 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
       return;
     }
     vertx.eventBus().send(dataAddress + StreamProtocol.CONTROL_SUFFIX, Buffer.buffer(),
-      new DeliveryOptions().addHeader(StreamProtocol.TYPE, StreamProtocol.CANCEL)
-        .addHeader(StreamProtocol.REASON, reason));
+      StreamProtocol.Kind.CANCEL.options().addHeader(StreamProtocol.REASON, reason));
     release();
   }
 
@@ -179,7 +191,8 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   }
 
   private void onMessage(Message<Buffer> message) {
-    if (StreamProtocol.PROBE.equals(message.headers().get(StreamProtocol.TYPE))) {
+    StreamProtocol.Kind kind = StreamProtocol.Kind.of(message);
+    if (kind == StreamProtocol.Kind.PROBE) {
       message.reply(Buffer.buffer());
       return;
     }
@@ -194,26 +207,34 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
       return;
     }
     expectedSeq++;
-    String type = message.headers().get(StreamProtocol.TYPE);
-    switch (type) {
-      case StreamProtocol.DATA -> {
+    if (kind == null) {
+      unknown(message);
+      return;
+    }
+    switch (kind) {
+      case DATA -> {
         outstanding--;
         queue.add(new StreamBatch(message.body(), Integer.parseInt(message.headers().get(StreamProtocol.COUNT)),
           message.headers().get(StreamProtocol.POSITION)));
         drain();
       }
-      case StreamProtocol.END -> {
+      case END -> {
         lastTaken = System.currentTimeMillis();
         end = new End(Long.parseLong(message.headers().get(StreamProtocol.COUNT)),
           message.headers().get(StreamProtocol.POSITION));
         drain();
       }
-      case StreamProtocol.HEARTBEAT -> {
+      case HEARTBEAT -> {
         // nothing to hand on: it only proves the producer is alive
       }
-      case StreamProtocol.ERROR -> fail(new ProblemException(Problem.fromJson(message.body().toString())), null);
-      default -> fail(new IllegalStateException("unknown stream message " + type), "unknown stream message " + type);
+      case ERROR -> fail(new ProblemException(Problem.fromJson(message.body().toString())), null);
+      default -> unknown(message); // a consumer-to-producer kind, which never comes this way
     }
+  }
+
+  private void unknown(Message<Buffer> message) {
+    String type = message.headers().get(StreamProtocol.TYPE);
+    fail(new IllegalStateException("unknown stream message " + type), "unknown stream message " + type);
   }
 
   private void drain() {
@@ -244,9 +265,8 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
     long free = window - outstanding - queue.size();
     if (end == null && !done && free >= grantStep) {
       outstanding += free;
-      vertx.eventBus().send(dataAddress + StreamProtocol.CONTROL_SUFFIX, Buffer.buffer(), new DeliveryOptions()
-        .addHeader(StreamProtocol.TYPE, StreamProtocol.CREDIT_GRANT)
-        .addHeader(StreamProtocol.CREDIT, Long.toString(free)));
+      vertx.eventBus().send(dataAddress + StreamProtocol.CONTROL_SUFFIX, Buffer.buffer(),
+        StreamProtocol.Kind.CREDIT.options().addHeader(StreamProtocol.CREDIT, Long.toString(free)));
     }
   }
 

@@ -37,6 +37,15 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     List<String> key(T item);
   }
 
+  /**
+   * How a stream is written: {@code batchItems} items per batch, the stream given up after {@code idleTimeoutMs}
+   * without credit while batches wait, each item written by {@code encoder}, and the keyset values of an item made
+   * an opaque resume position by {@code positions}. The credit is the consumer's ({@link OpenRequest#credit()}).
+   */
+  public record Options<T>(int batchItems, long idleTimeoutMs, ItemEncoder<T> encoder,
+                           Function<List<String>, String> positions) {
+  }
+
   private final Vertx vertx;
   private final String dataAddress;
   private final int batchItems;
@@ -72,33 +81,29 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   private Handler<StreamBatch> sentHandler;
   private Runnable unwatch = () -> { };
 
-  private BusWriteStream(Vertx vertx, String dataAddress, long credit, int batchItems, long idleTimeoutMs,
-                         ItemEncoder<T> encoder, Function<List<String>, String> positions) {
-    this.encoder = encoder;
+  private BusWriteStream(Vertx vertx, OpenRequest request, Options<T> options) {
+    this.encoder = options.encoder();
     this.vertx = vertx;
-    this.dataAddress = dataAddress;
-    this.credit = credit;
-    this.window = credit;
-    this.batchItems = Math.max(1, batchItems);
-    this.idleTimeoutMs = idleTimeoutMs;
-    this.positions = positions;
+    this.dataAddress = request.dataAddress();
+    this.credit = request.credit();
+    this.window = request.credit();
+    this.batchItems = Math.max(1, options.batchItems());
+    this.idleTimeoutMs = options.idleTimeoutMs();
+    this.positions = options.positions();
   }
 
   /**
-   * Registers the control address of a stream to {@code dataAddress}; completes once credit and cancel can arrive.
+   * The producer's end of the stream {@code request} opens, with the credit it grants: registers the stream's control
+   * address and completes once credit and cancel can arrive. The request is not answered here: the producer accepts
+   * it once it is ready to send ({@link OpenRequest#accept()}).
    *
    * @param membership tells of members that leave: the reader is probed then
-   * @param credit     batches the consumer granted when it opened the stream
-   * @param batchItems items per batch
-   * @param positions  encodes the keyset values of an item into an opaque resume position
    */
-  public static <T> Future<BusWriteStream<T>> open(Vertx vertx, Membership membership, String dataAddress, long credit, int batchItems,
-                                                   long idleTimeoutMs, ItemEncoder<T> encoder,
-                                                   Function<List<String>, String> positions) {
-    BusWriteStream<T> stream = new BusWriteStream<>(vertx, dataAddress, credit, batchItems, idleTimeoutMs, encoder,
-      positions);
-    stream.control = vertx.eventBus().consumer(dataAddress + StreamProtocol.CONTROL_SUFFIX, stream::onControl);
-    stream.timer = vertx.setPeriodic(Math.max(50, idleTimeoutMs / 4), id -> stream.checkIdle());
+  public static <T> Future<BusWriteStream<T>> open(Vertx vertx, Membership membership, OpenRequest request,
+                                                   Options<T> options) {
+    BusWriteStream<T> stream = new BusWriteStream<>(vertx, request, options);
+    stream.control = vertx.eventBus().consumer(stream.dataAddress + StreamProtocol.CONTROL_SUFFIX, stream::onControl);
+    stream.timer = vertx.setPeriodic(Math.max(50, stream.idleTimeoutMs / 4), id -> stream.checkIdle());
     stream.unwatch = membership.onMemberLeft(stream::probeReader);
     return stream.control.completion().map(stream);
   }
@@ -217,7 +222,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     if (closed) {
       return;
     }
-    send(StreamProtocol.ERROR, Buffer.buffer(problem.toJson().encode()), new DeliveryOptions());
+    send(StreamProtocol.Kind.ERROR, Buffer.buffer(problem.toJson().encode()), new DeliveryOptions());
     close(new ProblemException(problem));
   }
 
@@ -264,7 +269,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     while (credit > 0 && !queue.isEmpty() && !closed) {
       StreamBatch batch = queue.poll();
       credit--;
-      send(StreamProtocol.DATA, batch.lines(), new DeliveryOptions()
+      send(StreamProtocol.Kind.DATA, batch.lines(), new DeliveryOptions()
         .addHeader(StreamProtocol.COUNT, Integer.toString(batch.count()))
         .addHeader(StreamProtocol.POSITION, batch.position()));
       if (sentHandler != null) {
@@ -279,7 +284,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       if (position() != null) {
         options.addHeader(StreamProtocol.POSITION, position());
       }
-      send(StreamProtocol.END, Buffer.buffer(), options);
+      send(StreamProtocol.Kind.END, Buffer.buffer(), options);
       Promise<Void> done = ending;
       close(null);
       done.tryComplete();
@@ -292,23 +297,23 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     }
   }
 
-  private void send(String type, Buffer body, DeliveryOptions options) {
-    options.addHeader(StreamProtocol.TYPE, type).addHeader(StreamProtocol.SEQ, Long.toString(seq++));
+  private void send(StreamProtocol.Kind kind, Buffer body, DeliveryOptions options) {
+    options.addHeader(StreamProtocol.TYPE, kind.wire()).addHeader(StreamProtocol.SEQ, Long.toString(seq++));
     lastSent = System.currentTimeMillis();
     vertx.eventBus().send(dataAddress, body, options);
   }
 
   private void onControl(Message<Buffer> message) {
-    String type = message.headers().get(StreamProtocol.TYPE);
-    if (StreamProtocol.CREDIT_GRANT.equals(type)) {
+    StreamProtocol.Kind kind = StreamProtocol.Kind.of(message);
+    if (kind == StreamProtocol.Kind.CREDIT) {
       lastProgress = System.currentTimeMillis();
       credit += Long.parseLong(message.headers().get(StreamProtocol.CREDIT));
       flush();
-    } else if (StreamProtocol.CANCEL.equals(type)) {
+    } else if (kind == StreamProtocol.Kind.CANCEL) {
       String reason = message.headers().get(StreamProtocol.REASON);
       close(new ProblemException(reason == null ? Problem.cancelled()
         : Problem.cancelled("The consumer cancelled the stream: " + reason)));
-    } else if (StreamProtocol.PROBE.equals(type)) {
+    } else if (kind == StreamProtocol.Kind.PROBE) {
       message.reply(Buffer.buffer());
     }
   }
@@ -327,7 +332,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   private void checkIdle() {
     if (!closed && ending == null && System.currentTimeMillis() - lastSent > idleTimeoutMs / 3) {
       // a stream that has had nothing to send for a while (a follower waiting for new rows) says it is alive
-      send(StreamProtocol.HEARTBEAT, Buffer.buffer(), new DeliveryOptions());
+      send(StreamProtocol.Kind.HEARTBEAT, Buffer.buffer(), new DeliveryOptions());
     }
     if (!closed && !queue.isEmpty() && credit == 0
       && System.currentTimeMillis() - lastProgress > idleTimeoutMs) {

@@ -4,6 +4,7 @@ import dev.sluice.Service;
 import dev.sluice.TwoNodes;
 import dev.sluice.api.Addresses;
 import dev.sluice.node.Cluster;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -185,9 +186,12 @@ class ClusterViewsTest {
   @DisplayName("a member whose monitor does not answer is listed unreachable within the nodes' timeout, never a 500")
   void silentMember() {
     b.vertx.undeploy(b.deployments.get("monitor")).timeout(30, TimeUnit.SECONDS).await();
-    // a monitor that has stopped answering: B's address is served, and nothing replies
-    MessageConsumer<Object> silent = b.vertx.eventBus().consumer(Addresses.monitorOf(idB), message -> { });
-    silent.completion().timeout(30, TimeUnit.SECONDS).await();
+    // a monitor that has stopped answering: B's addresses are served, and nothing replies
+    String monitorB = Addresses.monitorOf(idB);
+    MessageConsumer<Object> silent = b.vertx.eventBus().consumer(Addresses.reportOf(monitorB), message -> { });
+    MessageConsumer<Object> silentHealth = b.vertx.eventBus().consumer(Addresses.reportHealthOf(monitorB),
+      message -> { });
+    Future.all(silent.completion(), silentHealth.completion()).timeout(30, TimeUnit.SECONDS).await();
 
     long started = System.nanoTime();
     HttpResponse<Buffer> stats = a.get("/api/v1/stats");
@@ -211,7 +215,7 @@ class ClusterViewsTest {
     assertEquals(200, health.statusCode(), "B's loaders still answer: A can serve");
 
     // no monitor on B at all: unreachable at once
-    silent.unregister().timeout(30, TimeUnit.SECONDS).await();
+    Future.all(silent.unregister(), silentHealth.unregister()).timeout(30, TimeUnit.SECONDS).await();
     assertTrue(Service.eventually(10_000, () -> "no_monitor".equals(node(a.getJson("/api/v1/stats")
       .getJsonObject("cluster"), idB).getString("cause"))));
     started = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.sluice.stream;
 
 import dev.sluice.Service;
+import dev.sluice.api.Addresses;
 import dev.sluice.api.Operation;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BusStreamTest {
 
   static final long IDLE_MS = 1_000;
+  static final BusReadStream.Options OPTIONS = BusReadStream.Options.of(4, 0.8, IDLE_MS);
 
   Vertx vertx;
 
@@ -37,7 +39,10 @@ class BusStreamTest {
     vertx.close().timeout(30, TimeUnit.SECONDS).await();
   }
 
-  /** A producer at the videos stream's address that sends {@code items} one-line items, one a batch, then its end. */
+  /**
+   * A producer at the videos family's stream-open address that sends {@code items} one-line items, one a batch, then
+   * its end.
+   */
   private void producer(int items) {
     BusWriteStream.ItemEncoder<Integer> encoder = new BusWriteStream.ItemEncoder<>() {
       @Override
@@ -50,16 +55,18 @@ class BusStreamTest {
         return List.of(item.toString());
       }
     };
-    vertx.eventBus().<JsonObject>consumer(Operation.VIDEO_STREAM.address(), open -> BusWriteStream.open(vertx,
-        dev.sluice.node.Membership.NONE, open.headers().get(StreamProtocol.STREAM_ADDRESS), Long.parseLong(open.headers().get(StreamProtocol.CREDIT)),
-        1, IDLE_MS, encoder, key -> "after-" + key.get(0))
-      .onSuccess(out -> {
-        open.reply(new JsonObject());
-        for (int i = 1; i <= items; i++) {
-          out.write(i);
-        }
-        out.end();
-      }));
+    vertx.eventBus().<JsonObject>consumer(Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()), message -> {
+      OpenRequest open = OpenRequest.of(message);
+      BusWriteStream.open(vertx, dev.sluice.node.Membership.NONE, open,
+          new BusWriteStream.Options<>(1, IDLE_MS, encoder, key -> "after-" + key.get(0)))
+        .onSuccess(out -> {
+          open.accept();
+          for (int i = 1; i <= items; i++) {
+            out.write(i);
+          }
+          out.end();
+        });
+    });
   }
 
   @Test
@@ -67,7 +74,7 @@ class BusStreamTest {
     + "gets every batch and the end when it reads on, long after the idle timeout")
   void finishedProducerIsNotSilent() throws Exception {
     producer(3);
-    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), 4, 0.8, IDLE_MS)
+    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
       .timeout(10, TimeUnit.SECONDS).await();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     List<StreamBatch> batches = new CopyOnWriteArrayList<>();
@@ -89,7 +96,7 @@ class BusStreamTest {
   @DisplayName("a short stream read whole by its handler before its end handler is set still calls the end handler")
   void endHandlerSetAfterTheEnd() throws Exception {
     producer(3);
-    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), 4, 0.8, IDLE_MS)
+    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
       .timeout(10, TimeUnit.SECONDS).await();
     Thread.sleep(200); // every batch and the end are waiting in the stream by now
     List<StreamBatch> batches = new CopyOnWriteArrayList<>();
@@ -104,7 +111,7 @@ class BusStreamTest {
   @DisplayName("a reader that takes nothing of an ended stream for twice the idle timeout is released, saying so")
   void idleReaderOfAnEndedStreamIsReleased() throws Exception {
     producer(3);
-    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), 4, 0.8, IDLE_MS)
+    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
       .timeout(10, TimeUnit.SECONDS).await();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     long opened = System.currentTimeMillis();
@@ -120,8 +127,9 @@ class BusStreamTest {
     + "timeout (the check that can fail)")
   void quietProducerIsSilent() throws Exception {
     // it accepts the stream and never sends, nor heartbeats: no BusWriteStream behind it
-    vertx.eventBus().<JsonObject>consumer(Operation.VIDEO_STREAM.address(), open -> open.reply(new JsonObject()));
-    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), 4, 0.8, IDLE_MS)
+    vertx.eventBus().<JsonObject>consumer(Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()),
+      open -> open.reply(new JsonObject()));
+    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
       .timeout(10, TimeUnit.SECONDS).await();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     vertx.runOnContext(v -> stream.exceptionHandler(failures::add).handler(batch -> { }));

@@ -283,7 +283,8 @@ class ParallelBatchesTest {
     List<String> before = ids("SELECT id::text FROM videos ORDER BY created_at DESC, id DESC");
     String oldest = before.get(before.size() - 1);
     String at = service.sql("SELECT created_at::text FROM videos WHERE id = $1::uuid", oldest).get(0).getString(0);
-    JsonObject cut = service.vertx.eventBus().<JsonObject>request(Operation.VIDEO_STREAM.address(), new JsonObject(),
+    JsonObject cut = service.vertx.eventBus().<JsonObject>request(
+        dev.sluice.api.Addresses.splitsOf(Operation.VIDEO_STREAM.address()), new JsonObject(),
         new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.sluice.api.Addresses.ACTION_HEADER,
           Operation.VIDEO_STREAM.action()).addHeader(StreamProtocol.SPLITS, "2"))
       .timeout(1, TimeUnit.MINUTES).await().body();
