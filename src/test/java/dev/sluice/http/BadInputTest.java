@@ -1,12 +1,13 @@
 package dev.sluice.http;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
+import dev.sluice.Waits;
 import dev.sluice.plan.CursorCodec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,23 +23,13 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("Bad input gets a clear 400 naming the parameter, never a 500")
 class BadInputTest {
 
-  static Service service;
+  @Boot static Service service;
   static final String USER = "00000000-0000-0000-0000-000000000001";
-
-  @BeforeAll
-  static void start() {
-    service = Service.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   static JsonObject problem(String path, int status) {
     HttpResponse<Buffer> response = service.get(path);
@@ -194,7 +185,7 @@ class BadInputTest {
     problem("/api/v1/nothing-here", 404);
     problem("/api/v2/videos", 404);
     problem("/nothing-here", 404); // "/" is the console
-    HttpResponse<Buffer> post = service.http.post("/api/v1/videos").send().timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> post = Waits.request(service.http.post("/api/v1/videos").send());
     assertEquals(405, post.statusCode());
     assertEquals("application/problem+json", post.getHeader("Content-Type"));
   }

@@ -1,13 +1,13 @@
 package dev.sluice.http;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @DisplayName("Every endpoint answers with the envelope and the rows PostgreSQL holds")
 class EndpointsTest {
 
@@ -31,17 +32,7 @@ class EndpointsTest {
     "total_count", "total_count_type", "has_more", "page", "per_page", "next_cursor", "prev_cursor", "window",
     "next_window", "range");
 
-  static Service service;
-
-  @BeforeAll
-  static void start() {
-    service = Service.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @Boot static Service service;
 
   static JsonObject envelope(String path, String strategy) {
     HttpResponse<Buffer> response = service.get(path);
