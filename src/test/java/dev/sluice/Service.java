@@ -17,7 +17,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The whole service as a user meets it: every verticle of verticles.json deployed on the test database, a real HTTP
@@ -42,7 +41,7 @@ public final class Service implements AutoCloseable {
     // enough connections that "concurrent" requests in a test really are
     this.http = WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1")
-      .setDefaultPort(config.getJsonObject("http").getInteger("port")), new PoolOptions().setHttp1MaxSize(256));
+      .setDefaultPort(port()), new PoolOptions().setHttp1MaxSize(256));
     this.db = TestDatabase.pool(vertx);
   }
 
@@ -74,16 +73,21 @@ public final class Service implements AutoCloseable {
           kept.add(v);
         }
       });
-      List<String> ids = Deployer.deploy(node, plan.put("verticles", kept), config, operations).timeout(2, TimeUnit.MINUTES).await();
+      List<String> ids = Waits.lifecycle(Deployer.deploy(node, plan.put("verticles", kept), config, operations));
       java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
       for (int i = 0; i < ids.size(); i++) {
         byName.put(kept.getJsonObject(i).getString("name"), ids.get(i));
       }
       return new Service(node, config, byName);
     } catch (Exception e) {
-      node.close().timeout(2, TimeUnit.MINUTES).await();
+      Waits.lifecycle(node.close());
       throw new IllegalStateException("the service did not start", e);
     }
+  }
+
+  /** The port the gateway listens on, on 127.0.0.1. */
+  public int port() {
+    return config.getJsonObject("http").getInteger("port");
   }
 
   /** The test configuration with {@code overrides} merged in, section by section. */
@@ -97,7 +101,7 @@ public final class Service implements AutoCloseable {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.putHeader(headers[i], headers[i + 1]);
     }
-    return request.send().timeout(2, TimeUnit.MINUTES).await();
+    return Waits.request(request.send());
   }
 
   /** The statistics document's figures for one loader. */
@@ -124,7 +128,7 @@ public final class Service implements AutoCloseable {
 
   /** GETs a path (with its query string) and waits for the whole response. */
   public HttpResponse<Buffer> get(String pathAndQuery) {
-    return http.get(pathAndQuery).send().timeout(2, TimeUnit.MINUTES).await();
+    return Waits.request(http.get(pathAndQuery).send());
   }
 
   /** Waits until {@code condition} holds, at most {@code millis}; false when it never did. */
@@ -155,7 +159,7 @@ public final class Service implements AutoCloseable {
 
   public List<Row> sql(String sql, Object... args) {
     List<Row> rows = new ArrayList<>();
-    db.preparedQuery(sql).execute(Tuple.from(args)).timeout(2, TimeUnit.MINUTES).await().forEach(rows::add);
+    Waits.statement(db.preparedQuery(sql).execute(Tuple.from(args))).forEach(rows::add);
     return rows;
   }
 
@@ -173,7 +177,7 @@ public final class Service implements AutoCloseable {
     }
     closed = true;
     http.close();
-    db.close().timeout(2, TimeUnit.MINUTES).await();
-    node.close().timeout(2, TimeUnit.MINUTES).await();
+    Waits.lifecycle(db.close());
+    Waits.lifecycle(node.close());
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.plan.Planners;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -100,5 +101,86 @@ class ParamsTest {
     Problem both = window(new JsonObject().put("start_date", "2026-01-02").put("end_date", "2026-01-01")
       .put("bucket", "1h"));
     assertTrue(message(both, "end_date").contains("after start_date"), "both given: the end is at fault");
+  }
+
+  @Test
+  @DisplayName("a parameter given twice, or as an object, is refused; one given once in a list is read")
+  void givenOnce() {
+    Problem twice = problem(new JsonObject().put("status", new JsonArray().add("ready").add("draft")),
+      p -> p.text("status"));
+    assertEquals("must be given once", message(twice, "status"));
+    Problem object = problem(new JsonObject().put("status", new JsonObject().put("a", 1)), p -> p.text("status"));
+    assertEquals("must be a single value", message(object, "status"));
+    assertEquals("ready", new Params(new JsonObject().put("status", new JsonArray().add("ready"))).text("status"));
+  }
+
+  @ParameterizedTest(name = "U+{0}")
+  @ValueSource(ints = {0x0, 0x1, 0x1B, 0x7F, 0x85, 0xFFFD, 0xD800})
+  @DisplayName("a control character, U+FFFD or half a surrogate pair is refused in any parameter")
+  void illegible(int c) {
+    String value = "gui" + (char) c + "tar";
+    Problem problem = problem(new JsonObject().put("query", value), p -> p.words("query", 200, true));
+    assertEquals(List.of("query"), problem.errors().stream().map(Problem.ParameterError::parameter).toList());
+    assertTrue(message(problem, "query").contains(c == 0xFFFD || c == 0xD800 ? "UTF-8" : "control characters"),
+      problem.toJson().encode());
+  }
+
+  @Test
+  @DisplayName("tab, line feed and carriage return are text; words are trimmed, white space alone is refused")
+  void words() {
+    Params params = new Params(new JsonObject().put("query", " \tguitar\r\nriffs ").put("blank", " \t\n"));
+    assertEquals("guitar\r\nriffs", params.words("query", 200, true));
+    assertEquals(null, params.words("blank", 200, true));
+    Problem problem = assertThrows(ProblemException.class, params::validate).problem();
+    assertEquals("must not be blank", message(problem, "blank"));
+  }
+
+  @Test
+  @DisplayName("a length counts characters, not UTF-16 units: three emoji are three characters")
+  void lengthInCharacters() {
+    assertEquals("🎸🎸🎸", new Params(new JsonObject().put("q", "🎸🎸🎸")).string("q", 1, 3, true));
+    Problem problem = problem(new JsonObject().put("q", "🎸🎸🎸🎸"), p -> p.string("q", 1, 3, true));
+    assertEquals("must be 1 to 3 characters long", message(problem, "q"));
+  }
+
+  @Test
+  @DisplayName("a required parameter left out is named, once; an optional one is null")
+  void required() {
+    Problem problem = problem(new JsonObject(), p -> {
+      p.uuid("videoId", true);
+      p.time("start", true);
+      p.string("query", 1, 10, true);
+      p.uuid("user_id", false);
+    });
+    assertEquals(List.of("videoId", "start", "query"), problem.errors().stream()
+      .map(Problem.ParameterError::parameter).toList());
+    problem.errors().forEach(e -> assertEquals("is required", e.message()));
+  }
+
+  @Test
+  @DisplayName("every fault is collected: one problem names them all, its detail the first and how many more")
+  void everyFault() {
+    Problem problem = problem(new JsonObject().put("limit", "0").put("status", "bogus").put("is_active", "yes"), p -> {
+      p.integer("limit", 1, 1000, 50);
+      p.oneOf("status", List.of("ready", "draft"), null);
+      p.bool("is_active", true);
+    });
+    assertEquals(400, problem.status());
+    assertEquals("invalid-parameter", problem.type());
+    assertEquals("must be one of: ready, draft", message(problem, "status"));
+    assertEquals("must be true or false", message(problem, "is_active"));
+    assertEquals("limit must be between 1 and 1000 (and 2 more)", problem.detail());
+  }
+
+  @Test
+  @DisplayName("a time is read in UTC at microseconds: a bare date is its midnight, an offset is moved, nanoseconds "
+    + "are cut")
+  void times() {
+    Params params = new Params(new JsonObject().put("date", "2026-01-15").put("offset", "2026-01-15T10:30:00+05:30")
+      .put("nanos", "2026-01-15T00:00:00.123456789Z"));
+    assertEquals(java.time.OffsetDateTime.parse("2026-01-15T00:00:00Z"), params.time("date", true));
+    assertEquals(java.time.OffsetDateTime.parse("2026-01-15T05:00:00Z"), params.time("offset", true));
+    assertEquals(java.time.OffsetDateTime.parse("2026-01-15T00:00:00.123456Z"), params.time("nanos", true));
+    params.validate();
   }
 }

@@ -1,36 +1,30 @@
 package dev.sluice.cache;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
+import dev.sluice.Waits;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("The cache keeps to its bounds: TTL, bytes, entries; its admin endpoints are off without a token")
 class CacheBoundsTest {
 
-  static Service service;
+  @Boot(config = "bounded") static Service service;
 
-  @BeforeAll
-  static void start() {
-    JsonObject config = Service.config(new JsonObject()
+  static JsonObject bounded() {
+    return new JsonObject()
       .put("cache", new JsonObject().put("max_mb", 1))
       .put("lazy_loading", new JsonObject().put("enable_prefetching", false))
-      .put("data_types", new JsonObject().put("templates", new JsonObject().put("ttl_seconds", 1))));
-    config.getJsonObject("admin").putNull("token");
-    service = Service.start(config);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
+      .put("data_types", new JsonObject().put("templates", new JsonObject().put("ttl_seconds", 1)))
+      .put("admin", new JsonObject().putNull("token"));
   }
 
   @Test
@@ -74,10 +68,10 @@ class CacheBoundsTest {
   @Test
   @DisplayName("with no admin token configured the cache endpoints answer 403")
   void noToken() {
-    HttpResponse<Buffer> response = service.http.delete("/api/v1/cache")
-      .putHeader("Authorization", "Bearer anything").send().timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> response = Waits.request(service.http.delete("/api/v1/cache")
+      .putHeader("Authorization", "Bearer anything").send());
     assertEquals(403, response.statusCode());
     assertEquals("https://sluice.dev/problems/forbidden", response.bodyAsJsonObject().getString("type"));
-    assertEquals(403, service.http.delete("/api/v1/cache/videos").send().timeout(2, TimeUnit.MINUTES).await().statusCode());
+    assertEquals(403, Waits.request(service.http.delete("/api/v1/cache/videos").send()).statusCode());
   }
 }

@@ -1,8 +1,8 @@
 package dev.sluice.cache;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -12,20 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @DisplayName("While the cache cannot hear of writes it answers nothing from memory, and it misses none of them")
 class CacheOutageTest {
 
-  static Service service;
-
-  @BeforeAll
-  static void start() {
-    service = Service.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @Boot static Service service;
 
   static final String LISTENER = "FROM pg_stat_activity WHERE datname = 'sluice' AND application_name = 'sluice' "
     + "AND (query LIKE 'LISTEN%' OR query LIKE 'NOTIFY sluice_changes%')";

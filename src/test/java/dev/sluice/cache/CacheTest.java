@@ -1,17 +1,18 @@
 package dev.sluice.cache;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
+import dev.sluice.Waits;
 import dev.sluice.api.Bodies;
-import dev.sluice.bus.LoaderReply;
 import dev.sluice.api.Operation;
+import dev.sluice.bus.LoaderReply;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.plan.Planners;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -27,22 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("The node cache answers repeated requests, stays true to the database, and speaks HTTP caching")
 class CacheTest {
 
-  static Service service;
-
-  @BeforeAll
-  static void start() {
-    service = Service.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @Boot static Service service;
 
   static String cacheStatus(HttpResponse<Buffer> response) {
     return response.getHeader("Cache-Status");
@@ -179,7 +170,7 @@ class CacheTest {
     for (int i = 0; i < 100; i++) {
       replies.add(service.http.get(path).send());
     }
-    Future.all(replies).timeout(2, TimeUnit.MINUTES).await();
+    Waits.request(Future.all(replies));
     Set<String> bodies = new HashSet<>();
     for (Future<HttpResponse<Buffer>> reply : replies) {
       bodies.add(ok(reply.result()).bodyAsString());
@@ -263,14 +254,14 @@ class CacheTest {
   void admin() {
     ok(service.get("/api/v1/templates?per_page=4"));
     ok(service.get("/api/v1/templates?per_page=5"));
-    HttpResponse<Buffer> missing = service.http.delete("/api/v1/cache").send().timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> missing = Waits.request(service.http.delete("/api/v1/cache").send());
     assertEquals(401, missing.statusCode());
     assertEquals("application/problem+json", missing.getHeader("Content-Type"));
     assertEquals("Bearer realm=\"sluice\"", missing.getHeader("WWW-Authenticate"));
-    assertEquals(401, service.http.delete("/api/v1/cache/templates").putHeader("Authorization", "Bearer wrong")
-      .send().timeout(2, TimeUnit.MINUTES).await().statusCode());
-    HttpResponse<Buffer> unknown = service.http.delete("/api/v1/cache/nothing")
-      .putHeader("Authorization", "Bearer test-admin-token").send().timeout(2, TimeUnit.MINUTES).await();
+    assertEquals(401, Waits.request(service.http.delete("/api/v1/cache/templates")
+      .putHeader("Authorization", "Bearer wrong").send()).statusCode());
+    HttpResponse<Buffer> unknown = Waits.request(service.http.delete("/api/v1/cache/nothing")
+      .putHeader("Authorization", "Bearer test-admin-token").send());
     assertEquals(404, unknown.statusCode());
     assertEquals("https://sluice.dev/problems/not-found", unknown.bodyAsJsonObject().getString("type"));
     // the pages prefetched after those two land in the background: count once they have
@@ -288,14 +279,14 @@ class CacheTest {
     }));
     long held = size[0];
     assertTrue(held >= 2);
-    HttpResponse<Buffer> cleared = service.http.delete("/api/v1/cache/templates")
-      .putHeader("Authorization", "Bearer test-admin-token").send().timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> cleared = Waits.request(service.http.delete("/api/v1/cache/templates")
+      .putHeader("Authorization", "Bearer test-admin-token").send());
     assertEquals(200, cleared.statusCode());
     assertEquals(held, cleared.bodyAsJsonObject().getLong("dropped"));
     assertEquals(0, service.stats("templates").getJsonObject("cache_stats").getLong("size"));
     assertEquals("sluice; fwd=miss", cacheStatus(ok(service.get("/api/v1/templates?per_page=4"))));
-    HttpResponse<Buffer> all = service.http.delete("/api/v1/cache")
-      .putHeader("Authorization", "Bearer test-admin-token").send().timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> all = Waits.request(service.http.delete("/api/v1/cache")
+      .putHeader("Authorization", "Bearer test-admin-token").send());
     assertEquals(200, all.statusCode());
     assertTrue(all.bodyAsJsonObject().getLong("dropped") >= 1);
     assertEquals(Set.of("videos", "users", "analytics", "templates", "search"),

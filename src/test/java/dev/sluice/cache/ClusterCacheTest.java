@@ -1,5 +1,6 @@
 package dev.sluice.cache;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import dev.sluice.TwoNodes;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * hit through the other; an operator's clear and a write to the table reach every node within a second; concurrent
  * misses on two loader nodes load once.
  */
+@EndToEnd
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @DisplayName("Clustered: the cache's cluster tier")
 class ClusterCacheTest {

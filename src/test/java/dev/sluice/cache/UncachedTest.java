@@ -1,34 +1,28 @@
 package dev.sluice.cache;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
-import dev.sluice.bus.LoaderReply;
+import dev.sluice.Waits;
 import dev.sluice.api.Operation;
+import dev.sluice.bus.LoaderReply;
 import dev.sluice.bus.SluiceClient;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("With enable_caching=false every request is loaded, and nothing is compressed only to be decompressed")
 class UncachedTest {
 
-  static Service service;
+  @Boot(config = "uncached") static Service service;
 
-  @BeforeAll
-  static void start() {
-    service = Service.start(Service.config(new JsonObject()
-      .put("lazy_loading", new JsonObject().put("enable_caching", false))));
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
+  static JsonObject uncached() {
+    return new JsonObject().put("lazy_loading", new JsonObject().put("enable_caching", false));
   }
 
   @Test
@@ -49,8 +43,8 @@ class UncachedTest {
   @Test
   @DisplayName("a compressed family's reply is not gzip'd when it is not kept; gzip clients still get gzip")
   void noPointlessCompression() {
-    LoaderReply reply = SluiceClient.create(service.vertx, 10_000)
-      .request(Operation.VIDEOS, new JsonObject().put("limit", "40")).timeout(2, TimeUnit.MINUTES).await();
+    LoaderReply reply = Waits.request(SluiceClient.create(service.vertx, 10_000)
+      .request(Operation.VIDEOS, new JsonObject().put("limit", "40")));
     assertFalse(reply.gzipped(), "sent plain over the bus: nobody keeps the compressed copy");
     assertEquals(40, reply.json().getJsonArray("data").size());
     assertEquals("gzip", service.get("/api/v1/videos?limit=40", "Accept-Encoding", "gzip")

@@ -1,5 +1,6 @@
 package dev.sluice.cluster;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -58,6 +59,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * with an error); then a new loader process with L's settings restores service. Every figure measured is printed as a
  * line starting {@code cluster-process:}.
  */
+@EndToEnd
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("Clustered, real processes: two gateway nodes, two loader nodes killed one after the other and replaced")

@@ -1,5 +1,6 @@
 package dev.sluice.cluster;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import dev.sluice.TwoNodes;
 import io.vertx.core.buffer.Buffer;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two clustered nodes in one JVM, each its own Hazelcast member on 127.0.0.1: node A runs the gateway (and a
  * monitor), node B the loaders (and a monitor), both on the test database.
  */
+@EndToEnd
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("Clustered: a gateway node and a loader node")

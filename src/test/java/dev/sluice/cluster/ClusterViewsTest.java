@@ -1,5 +1,6 @@
 package dev.sluice.cluster;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import dev.sluice.TwoNodes;
 import dev.sluice.api.Addresses;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a monitor. {@code /api/v1/stats} and {@code /health} on A report both nodes, each with what it runs and its own
  * figures; a member that does not answer is listed as unreachable, quickly.
  */
+@EndToEnd
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("Clustered views: stats and health on the gateway node report every node")

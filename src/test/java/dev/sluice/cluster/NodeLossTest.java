@@ -1,9 +1,10 @@
 package dev.sluice.cluster;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import dev.sluice.TwoNodes;
-import dev.sluice.node.Membership;
 import dev.sluice.fault.SteadyLoad;
+import dev.sluice.node.Membership;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fast with 503 when no loader is left, streams in flight end with an error, another loader node restores service,
  * and with two loader nodes the survivor serves everything.
  */
+@EndToEnd
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @DisplayName("Clustered: a loader node is lost")
 class NodeLossTest {

@@ -1,7 +1,9 @@
 package dev.sluice.console;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
-import dev.sluice.TestDatabase;
+import dev.sluice.Waits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -21,9 +23,9 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -44,7 +46,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 
@@ -57,6 +58,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The web console in a real browser (the system's Chromium, headless) against the whole service on the test
  * database: what a developer sees on each page, checked against PostgreSQL and the server's own figures.
  */
+@EndToEnd
 @DisplayName("The web console, in a real browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
@@ -81,24 +83,26 @@ class ConsoleBrowserTest {
   static final int OVERSCAN_ALLOWED = 2 * 12;
   static final int IDLE_SECONDS = 15;
 
-  static Service service;
+  @Boot(config = "smallPlainBatches") static Service service;
   static WebDriver browser;
   static String base;
+
+  static JsonObject smallPlainBatches() {
+    return new JsonObject()
+      // small batches and buffers on the server, so that a paused reader stops the cursor soon; bodies plain, so that
+      // the stream's bytes, not gzip's tenth of them, fill the socket (Chrome asks for gzip and a page cannot say no)
+      .put("lazy_loading", new JsonObject().put("batch_size", 500).put("buffer_size", 2000)
+        .put("enable_compression", false))
+      // a reader paused this long is cut by the server: how the resume test breaks a stream
+      .put("streaming", new JsonObject().put("idle_timeout_seconds", IDLE_SECONDS));
+  }
 
   @BeforeAll
   static void start() throws Exception {
     if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
       fail("Chromium is missing: apt-get install -y chromium chromium-driver");
     }
-    JsonObject config = TestDatabase.config();
-    // small batches and buffers on the server, so that a paused reader stops the cursor soon; bodies plain, so that
-    // the stream's bytes, not gzip's tenth of them, fill the socket (Chrome asks for gzip and a page cannot say no)
-    config.put("lazy_loading", new JsonObject().put("batch_size", 500).put("buffer_size", 2000)
-      .put("enable_compression", false));
-    // a reader paused this long is cut by the server: how the resume test breaks a stream
-    config.put("streaming", new JsonObject().put("idle_timeout_seconds", IDLE_SECONDS));
-    service = Service.start(config);
-    base = "http://127.0.0.1:" + config.getJsonObject("http").getInteger("port");
+    base = "http://127.0.0.1:" + service.port();
     // ids in insertion order, so that every index is appended to rather than written all over
     long started = System.nanoTime();
     service.sql("""
@@ -144,14 +148,13 @@ class ConsoleBrowserTest {
         // nothing refers to the rows this class made: the per-row foreign-key checks (three tables refer to users)
         // would take a minute for 905,000 users, so they are skipped for this transaction, and the change
         // notification the skipped statement triggers would have sent is sent by hand
-        service.db.withTransaction(conn -> conn.query("SET LOCAL session_replication_role = replica").execute()
+        Waits.statement(service.db.withTransaction(conn -> conn.query("SET LOCAL session_replication_role = replica")
+            .execute()
             .compose(v -> conn.preparedQuery("DELETE FROM videos WHERE description LIKE $1").execute(Tuple.of(MARK + " %")))
             .compose(v -> conn.preparedQuery("DELETE FROM users WHERE username LIKE $1").execute(Tuple.of(MARK + "-%")))
             .compose(v -> conn.query("SELECT pg_notify('sluice_changes', 'videos'), pg_notify('sluice_changes', 'users')")
-              .execute()))
-          .timeout(2, TimeUnit.MINUTES).await();
+              .execute())));
         LOG.info("extra rows deleted in {} ms", (System.nanoTime() - started) / 1_000_000);
-        service.close();
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.sluice.dataset;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * data and on rows made to be hard (quotes, backslashes, every control character, emoji, NULLs, extreme numbers,
  * timestamps with and without fractions).
  */
+@EndToEnd
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @DisplayName("Rows encoded on the JVM are PostgreSQL's row_to_json, byte for byte")
 class RowEncoderTest {

@@ -1,9 +1,9 @@
 package dev.sluice.db;
 
+import dev.sluice.EndToEnd;
+import dev.sluice.TestDatabase;
 import dev.sluice.api.Problem;
 import dev.sluice.api.ProblemException;
-
-import dev.sluice.TestDatabase;
 import dev.sluice.db.Faults.Kind;
 import dev.sluice.db.Faults.Rule;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -54,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 @DisplayName("One table says what a failed load means: retried or not, and what the client is told")

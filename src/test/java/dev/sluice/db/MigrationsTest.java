@@ -1,6 +1,7 @@
 package dev.sluice.db;
 
 import ch.qos.logback.classic.Level;
+import dev.sluice.EndToEnd;
 import dev.sluice.LogCapture;
 import dev.sluice.TestDatabase;
 import dev.sluice.config.DatabaseConfig;
@@ -14,11 +15,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("Migrations apply once, in order, from any number of nodes at once")
 class MigrationsTest {
 

@@ -1,9 +1,11 @@
 package dev.sluice.fault;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
+import dev.sluice.Waits;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * loader, no loader, a loader that never answers. Each test records its figures in the log line
  * {@code fault.figures}, which docs/RELIABILITY.md quotes.
  */
+@EndToEnd
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @DisplayName("Faults: Sluice keeps answering, truthfully and fast, and recovers by itself")
 class FaultTest {
@@ -215,9 +218,9 @@ class FaultTest {
       }
       Pool admin = adminPool();
       try {
-        assertTrue(Service.eventually(5_000, () -> admin.query("SELECT count(*) FROM pg_stat_activity WHERE "
-            + "application_name = 'sluice' AND state LIKE 'idle in transaction%'").execute()
-          .toCompletionStage().toCompletableFuture().join().iterator().next().getLong(0) == 0),
+        assertTrue(Service.eventually(5_000, () -> Waits.statement(admin.query("SELECT count(*) FROM pg_stat_activity "
+            + "WHERE application_name = 'sluice' AND state LIKE 'idle in transaction%'").execute())
+          .iterator().next().getLong(0) == 0),
           "no connection left idle in a transaction");
       } finally {
         admin.close();

@@ -1,5 +1,6 @@
 package dev.sluice.fault;
 
+import dev.sluice.EndToEnd;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The real process ({@code java … dev.sluice.launcher.Main}, embedded PostgreSQL and all) stopped with SIGTERM under
  * load and with streams open.
  */
+@EndToEnd
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayName("Graceful shutdown of the real process on SIGTERM")
 class ShutdownTest {

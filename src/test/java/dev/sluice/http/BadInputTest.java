@@ -1,12 +1,13 @@
 package dev.sluice.http;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
+import dev.sluice.Waits;
 import dev.sluice.plan.CursorCodec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,23 +23,13 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("Bad input gets a clear 400 naming the parameter, never a 500")
 class BadInputTest {
 
-  static Service service;
+  @Boot static Service service;
   static final String USER = "00000000-0000-0000-0000-000000000001";
-
-  @BeforeAll
-  static void start() {
-    service = Service.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   static JsonObject problem(String path, int status) {
     HttpResponse<Buffer> response = service.get(path);
@@ -194,7 +185,7 @@ class BadInputTest {
     problem("/api/v1/nothing-here", 404);
     problem("/api/v2/videos", 404);
     problem("/nothing-here", 404); // "/" is the console
-    HttpResponse<Buffer> post = service.http.post("/api/v1/videos").send().timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> post = Waits.request(service.http.post("/api/v1/videos").send());
     assertEquals(405, post.statusCode());
     assertEquals("application/problem+json", post.getHeader("Content-Type"));
   }
@@ -210,5 +201,78 @@ class BadInputTest {
       assertEquals(200, service.get("/api/v1/search/suggestions?query=" + q).statusCode(), q);
     }
     assertTrue(service.count("SELECT count(*) FROM videos") > 0, "nothing was dropped");
+  }
+
+  @ParameterizedTest(name = "{0} is refused naming {1}")
+  @CsvSource(delimiter = '|', value = {
+    "/api/v1/search?query=gui%00tar | query",
+    "/api/v1/search?query=%00 | query",
+    "/api/v1/search?query=guitar%01 | query",
+    "/api/v1/search?query=guitar%1B%5B2J | query",
+    "/api/v1/search?query=guitar%7F | query",
+    "/api/v1/search?query=guitar%C2%85 | query",
+    "/api/v1/search/stream?query=gui%00tar | query",
+    "/api/v1/search/suggestions?query=gu%00 | query",
+    "/api/v1/search/suggestions?query=%00 | query",
+    "/api/v1/videos?cursor=abc%00def | cursor",
+    "/api/v1/videos/stream?after=abc%00def | after",
+    "/api/v1/videos?status=ready%00 | status",
+    "/api/v1/templates?page=1%00 | page",
+    "/api/v1/users?is_active=true%00 | is_active",
+    "/api/v1/analytics/reports/watch_time%00 | reportType",
+    "/api/v1/users/analytics?start=2026-01-10%00 | start",
+  })
+  @DisplayName("a NUL or another control character in any parameter is a 400 naming it")
+  void controlCharacters(String path, String parameter) {
+    rejects(path, parameter);
+  }
+
+  @ParameterizedTest(name = "query={0}")
+  @ValueSource(strings = {"%C3%28", "%FF", "guitar%E2%82", "%ED%A0%80", "%C0%AF", "%EF%BF%BD"})
+  @DisplayName("text that was not UTF-8 (it decodes to U+FFFD) is a 400 naming the parameter")
+  void invalidUtf8(String query) {
+    rejects("/api/v1/search?query=" + query, "query");
+    rejects("/api/v1/search/stream?query=" + query, "query");
+    rejects("/api/v1/search/suggestions?query=" + query, "query");
+  }
+
+  @Test
+  @DisplayName("tabs and line breaks in a search are white space, not faults")
+  void whiteSpaceControls() {
+    for (String query : List.of("guitar%09riffs", "guitar%0Ariffs", "guitar%0D%0Ariffs")) {
+      service.getJson("/api/v1/search?query=" + query);
+      service.getJson("/api/v1/search/suggestions?query=" + query);
+    }
+  }
+
+  @ParameterizedTest(name = "query=\"{0}\"")
+  @ValueSource(strings = {"%20", "%20%20", "%09%0A"})
+  @DisplayName("a query that is only white space is a 400 naming query")
+  void blankQuery(String query) {
+    rejects("/api/v1/search/suggestions?query=" + query, "query");
+    rejects("/api/v1/search?query=" + query, "query");
+    rejects("/api/v1/search/stream?query=" + query, "query");
+  }
+
+  @ParameterizedTest(name = "{0} is refused naming {1}")
+  @CsvSource(delimiter = '|', value = {
+    "/api/v1/users/analytics?start=0000-12-31 | start",
+    "/api/v1/users/analytics?start=0000-12-31T12:00Z | start",
+    "/api/v1/users/analytics?start=0001-01-01T00:00%2B14:00 | start",
+    "/api/v1/users/analytics?start=-0001-01-01T00:00Z | start",
+    "/api/v1/users/analytics?start=%2B100000-01-01T00:00Z | start",
+    "/api/v1/users/analytics?start=%2B10000-01-01T00:00Z | start",
+    "/api/v1/users/analytics?end=9999-12-31T12:00-12:00 | end",
+    "/api/v1/users/analytics?start=9999-12-31T23:59:59.999999999-00:01 | start",
+    "/api/v1/users/analytics?start=999999999-01-01T00:00Z | start",
+    "/api/v1/users/analytics?start=%2B999999999-12-31T23:59:59-18:00 | start",
+    "/api/v1/users/analytics?end=-999999999-01-01T00:00%2B18:00 | end",
+    "/api/v1/users/analytics?start=2026-01-10T00:00%2B18:01 | start",
+    "/api/v1/analytics/platform?start_date=0000-01-01 | start_date",
+    "/api/v1/videos/00000000-0000-0000-0000-000000000001/analytics?end=%2B100000-01-01 | end",
+  })
+  @DisplayName("times outside years 1 to 9999 (in UTC) are a 400 naming the parameter")
+  void extremeTimes(String path, String parameter) {
+    rejects(path, parameter);
   }
 }

@@ -1,9 +1,10 @@
 package dev.sluice.http;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -17,20 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @DisplayName("Walking a listing by cursor returns every matching row exactly once")
 class CursorWalkTest {
 
-  static Service service;
-
-  @BeforeAll
-  static void start() {
-    service = Service.start();
-  }
+  @Boot static Service service;
 
   @AfterAll
-  static void stop() {
+  static void clean() {
     service.sql("DELETE FROM videos WHERE title LIKE 'walk-test %'");
-    service.close();
   }
 
   /** Follows next_cursor from the first page to the end; returns the ids in the order served. */

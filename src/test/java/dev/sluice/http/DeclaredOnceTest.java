@@ -1,5 +1,6 @@
 package dev.sluice.http;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import dev.sluice.api.Operation;
 import dev.sluice.api.Parameter;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An operation's parameters are declared once ({@link Operations}): a parameter added to a declaration, with no other
  * line written, is validated by the planners, described in {@code /openapi.json} and sent values by the fuzz tests.
  */
+@EndToEnd // boots its own service: its gateways and loaders serve the changed declarations
 @DisplayName("A parameter declared once is validated, documented and fuzzed")
 class DeclaredOnceTest {
 

@@ -1,13 +1,13 @@
 package dev.sluice.http;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.LogCapture;
 import dev.sluice.Service;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,24 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @DisplayName("The HTTP edge: request ids, limits as problems, HEAD, OPTIONS and Allow, Accept qualities, CORS")
 class EdgeTest {
 
-  static Service service;
-  static Service cors;
+  @Boot static Service service;
+  @Boot(config = "withCors") static Service cors;
 
-  @BeforeAll
-  static void start() {
-    service = Service.start();
-    cors = Service.start(Service.config(new JsonObject().put("http", new JsonObject()
-      .put("cors_origins", List.of("https://console.example")))));
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-    cors.close();
+  static JsonObject withCors() {
+    return new JsonObject().put("http", new JsonObject().put("cors_origins", List.of("https://console.example")));
   }
 
   private static HttpResponse<Buffer> send(Service on, HttpMethod method, String path, String... headers) {

@@ -1,16 +1,20 @@
 package dev.sluice.http;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @DisplayName("Every endpoint answers with the envelope and the rows PostgreSQL holds")
 class EndpointsTest {
 
@@ -31,17 +36,7 @@ class EndpointsTest {
     "total_count", "total_count_type", "has_more", "page", "per_page", "next_cursor", "prev_cursor", "window",
     "next_window", "range");
 
-  static Service service;
-
-  @BeforeAll
-  static void start() {
-    service = Service.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @Boot static Service service;
 
   static JsonObject envelope(String path, String strategy) {
     HttpResponse<Buffer> response = service.get(path);
@@ -344,5 +339,134 @@ class EndpointsTest {
     JsonObject fuzzy = envelope("/api/v1/search/suggestions?query=" + typo + "&limit=5", "single");
     assertTrue(fuzzy.getJsonArray("data").stream().anyMatch(s -> ((JsonObject) s).getString("term").equals(term)),
       typo + " -> " + fuzzy.encode());
+  }
+
+  /** The terms suggested for {@code query}, best first. */
+  static List<String> terms(String query, int limit) {
+    JsonArray data = service.getJson("/api/v1/search/suggestions?query=" + query + "&limit=" + limit)
+      .getJsonArray("data");
+    return data.stream().map(s -> ((JsonObject) s).getString("term")).toList();
+  }
+
+  @ParameterizedTest(name = "type={0}")
+  @ValueSource(strings = {"template", "video", ""})
+  @DisplayName("search pages and streams answer for templates, for videos and for both")
+  void searchByType(String type) {
+    String word = service.sql("SELECT lower(substring(name FROM '^[A-Za-z]+')) FROM templates WHERE is_public "
+      + "ORDER BY usage_count DESC, id LIMIT 1").get(0).getString(0);
+    for (String query : List.of("guitar", word)) {
+      String filters = "?query=" + query + (type.isEmpty() ? "" : "&type=" + type);
+      JsonArray hits = service.getJson("/api/v1/search" + filters + "&limit=100").getJsonArray("data");
+      for (Object hit : hits) {
+        JsonObject json = (JsonObject) hit;
+        assertNotNull(json.getString("title"), json::encode);
+        assertTrue(type.isEmpty() || type.equals(json.getString("type")), json::encode);
+      }
+      HttpResponse<Buffer> stream = service.get("/api/v1/search/stream" + filters);
+      assertEquals(200, stream.statusCode(), () -> filters + " -> " + stream.bodyAsString());
+      long lines = stream.body() == null ? 0 : stream.bodyAsString().lines().count();
+      long expected = service.sql("SELECT (SELECT count(*) FROM videos WHERE status = 'ready' AND $2 <> 'template' "
+        + "AND search_vector @@ websearch_to_tsquery('english', $1)) + (SELECT count(*) FROM templates WHERE is_public "
+        + "AND $2 <> 'video' AND search_vector @@ websearch_to_tsquery('english', $1))", query, type).get(0).getLong(0);
+      assertEquals(expected, lines, filters);
+    }
+    long templates = service.sql("SELECT count(*) FROM templates WHERE is_public AND search_vector @@ "
+      + "websearch_to_tsquery('english', $1)", word).get(0).getLong(0);
+    assertTrue(templates > 0, "the template word finds templates");
+  }
+
+  @Test
+  @DisplayName("suggestions forgive two letters swapped: keybaord finds the keyboard words, guiatr finds guitar")
+  void transpositions() {
+    List<String> keyboards = service.sql("SELECT term FROM search_terms WHERE term IN ('keyboard', 'keyboards') "
+      + "ORDER BY term")
+      .stream().map(r -> r.getString(0)).toList();
+    assertFalse(keyboards.isEmpty(), "the seeded words include keyboard(s)");
+    assertTrue(terms("keybaord", 10).containsAll(keyboards), () -> "keybaord -> " + terms("keybaord", 10));
+    assertEquals(1, service.sql("SELECT count(*) FROM search_terms WHERE term = 'guitar'").get(0).getLong(0));
+    assertTrue(terms("guiatr", 10).contains("guitar"), () -> "guiatr -> " + terms("guiatr", 10));
+  }
+
+  @Test
+  @DisplayName("every word of six letters or more is suggested for itself with two inner letters swapped")
+  void everyTransposition() {
+    List<String> missed = new ArrayList<>();
+    for (Row row : service.sql("SELECT term FROM search_terms WHERE length(term) >= 6 ORDER BY term")) {
+      String term = row.getString(0);
+      int i = term.length() / 2;
+      String typo = term.substring(0, i - 1) + term.charAt(i) + term.charAt(i - 1) + term.substring(i + 1);
+      if (!typo.equals(term) && !terms(typo, 10).contains(term)) {
+        missed.add(typo + " -> " + term);
+      }
+    }
+    assertEquals(List.of(), missed);
+  }
+
+  @Test
+  @DisplayName("words that start with the prefix come first, then near misses")
+  void prefixFirst() {
+    List<String> completions = service.sql("SELECT term FROM search_terms WHERE term LIKE 'gui%'").stream()
+      .map(r -> r.getString(0)).toList();
+    assertTrue(completions.size() >= 2, "guide, guitar");
+    List<String> suggested = terms("gui", 10);
+    assertEquals(Set.copyOf(completions), Set.copyOf(suggested.subList(0, completions.size())), suggested::toString);
+    List<String> typo = terms("guitra", 10);
+    assertEquals("guitar", typo.get(0), typo::toString);
+  }
+
+  @Test
+  @DisplayName("a window starting within a second labels its first bucket with its start, not before it")
+  void fractionalStart() {
+    JsonObject reply = service.getJson("/api/v1/users/analytics?start=2026-01-10T00:00:00.123Z"
+      + "&end=2026-01-10T01:00:00Z&bucket=5m");
+    JsonArray buckets = reply.getJsonArray("data");
+    assertEquals(12, buckets.size());
+    Instant start = Instant.parse(reply.getJsonObject("window").getString("start"));
+    assertEquals(Instant.parse("2026-01-10T00:00:00.123Z"), start);
+    for (int i = 0; i < buckets.size(); i++) {
+      assertEquals(start.plus(Duration.ofMinutes(5L * i)),
+        Instant.parse(buckets.getJsonObject(i).getString("bucket_start")), buckets::encode);
+    }
+    assertEquals("2026-01-10T00:00:00.123Z", buckets.getJsonObject(0).getString("bucket_start"));
+    JsonArray micros = service.getJson("/api/v1/analytics/platform?start_date=2026-01-10T05:30:00.000250%2B05:30"
+      + "&end_date=2026-01-11&bucket=1h").getJsonArray("data");
+    assertEquals("2026-01-10T00:00:00.000250Z", micros.getJsonObject(0).getString("bucket_start"));
+  }
+
+  @Test
+  @DisplayName("a window at the end of time slides on to a window the server accepts, or to none")
+  void nextWindowAtTheEnd() {
+    JsonObject reply = service.getJson("/api/v1/users/analytics?start=9999-12-30T23:59Z&end=9999-12-31T23:59Z"
+      + "&bucket=1h");
+    JsonObject next = reply.getJsonObject("next_window");
+    assertEquals(new JsonObject().put("start", "9999-12-31T23:59:00Z").put("end", "9999-12-31T23:59:59.999999Z"), next);
+    JsonObject last = service.getJson("/api/v1/users/analytics?start=" + next.getString("start") + "&end="
+      + next.getString("end") + "&bucket=1m");
+    assertEquals(next.getString("end"), last.getJsonObject("window").getString("end"));
+    assertNull(last.getValue("next_window"), last::encode);
+    assertNull(service.getJson("/api/v1/users/analytics?start=9999-12-31").getValue("next_window"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+    "/api/v1/users/analytics?start=0001-01-01&end=0001-01-02",
+    "/api/v1/users/analytics?start=0001-01-01T00:00Z&end=0001-01-01T01:00Z&bucket=1m",
+    "/api/v1/users/analytics?start=0001-01-01T00:00-12:00",
+    "/api/v1/users/analytics?end=0001-01-03",
+    "/api/v1/users/analytics?start=9999-12-31T10:00%2B14:00",
+    "/api/v1/users/analytics?start=9999-12-31",
+    "/api/v1/analytics/platform?start_date=9999-12-25&end_date=9999-12-31T23:59:59.999999999Z",
+    "/api/v1/analytics/reports/error_rate?end_date=0001-01-01T00:00:01Z&bucket=1m",
+  })
+  @DisplayName("windows at the first and last accepted times answer, and slide on only to accepted windows")
+  void extremeWindows(String path) {
+    JsonObject reply = service.getJson(path);
+    JsonObject next = reply.getJsonObject("next_window");
+    if (next != null) {
+      String base = path.substring(0, path.indexOf('?'));
+      String names = base.contains("/analytics/platform") || base.contains("/reports/") ? "_date" : "";
+      service.getJson(base + "?start" + names + "=" + next.getString("start") + "&end" + names + "="
+        + next.getString("end"));
+    }
   }
 }

@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and overflowing numbers, odd dates and lists) and random bytes at the cursor decoder: no answer is a 5xx, every
  * 4xx is problem+json that leaks nothing.
  */
+@net.jqwik.api.Tag(dev.sluice.EndToEnd.TAG) // a jqwik container: JUnit's @EndToEnd does not reach it
 class FuzzTest {
 
   /** Each endpoint's path (with {@code {name}} for a path parameter) and its query parameters, as declared. */

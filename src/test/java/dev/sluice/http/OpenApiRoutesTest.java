@@ -1,5 +1,7 @@
 package dev.sluice.http;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -48,11 +50,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * list and required parameter the document states is refused with a 400 the operation lists, naming the parameter.
  */
 @DisplayName("Every route the gateway serves is in /openapi.json, and answers as it says")
+@EndToEnd
 class OpenApiRoutesTest {
 
   static final String TOKEN = "openapi-admin-token";
 
-  static Service service;
+  @Boot(config = "configured") static Service service;
   static HttpClient client;
   static JsonObject document;
   static OpenAPIContract contract;
@@ -60,11 +63,12 @@ class OpenApiRoutesTest {
   /** A real value of each path parameter, and of each required query parameter. */
   static final Map<String, String> samples = new HashMap<>();
 
+  static JsonObject configured() {
+    return new JsonObject().put("admin", new JsonObject().put("token", TOKEN)).put("limits", OpenApiTest.LIMITS);
+  }
+
   @BeforeAll
   static void start() {
-    service = Service.start(Service.config(new JsonObject()
-      .put("admin", new JsonObject().put("token", TOKEN))
-      .put("limits", OpenApiTest.LIMITS)));
     client = service.vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
       .setDefaultPort(service.config.getJsonObject("http").getInteger("port")));
     document = service.getJson(Console.OPENAPI);
@@ -86,7 +90,6 @@ class OpenApiRoutesTest {
   @AfterAll
   static void stop() {
     client.close().timeout(1, TimeUnit.MINUTES).await();
-    service.close();
   }
 
   // ---- the walk

@@ -1,5 +1,7 @@
 package dev.sluice.http;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Column;
@@ -9,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.OpenAPIContract;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @DisplayName("GET /openapi.json is a valid OpenAPI 3.1 document of the configuration in effect")
+@EndToEnd
 class OpenApiTest {
 
   /**
@@ -33,23 +35,21 @@ class OpenApiTest {
   static final JsonObject LIMITS = new JsonObject().put("max_page_size", 77).put("max_limit", 333)
     .put("default_limit", 21).put("max_window_days", 40).put("max_buckets", 5000);
 
-  static Service service;
+  @Boot(config = "configured") static Service service;
   static JsonObject document;
+
+  static JsonObject configured() {
+    return new JsonObject().put("limits", LIMITS)
+      .put("admin", new JsonObject().put("token", ""))
+      .put("http", new JsonObject().put("benchmark_reply_bytes", 64));
+  }
 
   @BeforeAll
   static void start() {
-    service = Service.start(Service.config(new JsonObject().put("limits", LIMITS)
-      .put("admin", new JsonObject().put("token", ""))
-      .put("http", new JsonObject().put("benchmark_reply_bytes", 64))));
     var response = service.get(Console.OPENAPI);
     assertEquals(200, response.statusCode());
     assertEquals("application/json", response.getHeader("Content-Type"));
     document = response.bodyAsJsonObject();
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.sluice.http;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * data: quotes, backslashes, every control character, emoji, NULLs, extreme integers, floats that are NaN or
  * infinite, timestamps with and without fractions of a second. Each is inserted before and deleted after.
  */
+@EndToEnd
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayName("Every endpoint replies the same bytes whether the JVM or PostgreSQL writes the rows")
 class RowEncodingTest {
@@ -36,31 +39,35 @@ class RowEncodingTest {
   private static final String COMPONENT = "database";
   private static final Pattern CURSORS = Pattern.compile("\"(next_cursor|prev_cursor)\":\"[^\"]+\"");
 
-  static Service postgres;
-  static Service jvm;
+  @Boot(config = "writtenByPostgres") static Service postgres;
+  @Boot(config = "writtenOnTheJvm") static Service jvm;
   static UUID user = UUID.randomUUID();
   static UUID video = UUID.randomUUID();
   static UUID template = UUID.randomUUID();
 
+  static JsonObject writtenByPostgres() {
+    return rowEncoding("postgres");
+  }
+
+  static JsonObject writtenOnTheJvm() {
+    return rowEncoding("jvm");
+  }
+
+  private static JsonObject rowEncoding(String encoding) {
+    return new JsonObject()
+      .put("lazy_loading", new JsonObject().put("row_encoding", encoding).put("enable_prefetching", false))
+      .put("streaming", new JsonObject().put("checkpoint_every", 50));
+  }
+
   @BeforeAll
-  static void start() {
-    postgres = Service.start(Service.config(new JsonObject()
-      .put("lazy_loading", new JsonObject().put("row_encoding", "postgres").put("enable_prefetching", false))
-      .put("streaming", new JsonObject().put("checkpoint_every", 50))));
-    jvm = Service.start(Service.config(new JsonObject()
-      .put("lazy_loading", new JsonObject().put("row_encoding", "jvm").put("enable_prefetching", false))
-      .put("streaming", new JsonObject().put("checkpoint_every", 50))));
+  static void insert() {
     insertHardRows();
   }
 
   @AfterAll
-  static void stop() {
+  static void delete() {
     if (jvm != null) {
       deleteHardRows();
-      jvm.close();
-    }
-    if (postgres != null) {
-      postgres.close();
     }
   }
 

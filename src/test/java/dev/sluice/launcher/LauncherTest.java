@@ -1,6 +1,8 @@
 package dev.sluice.launcher;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.TestDatabase;
+import dev.sluice.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,8 +19,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("The service starts on its defaults and keeps its data")
 class LauncherTest {
 
@@ -38,11 +40,11 @@ class LauncherTest {
   static JsonObject get(int port, String path) {
     Vertx vertx = Vertx.vertx();
     try {
-      HttpResponse<Buffer> response = WebClient.create(vertx).get(port, "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
+      HttpResponse<Buffer> response = Waits.request(WebClient.create(vertx).get(port, "127.0.0.1", path).send());
       assertEquals(200, response.statusCode(), response::bodyAsString);
       return response.bodyAsJsonObject();
     } finally {
-      vertx.close().timeout(2, TimeUnit.MINUTES).await();
+      Waits.lifecycle(vertx.close());
     }
   }
 
@@ -60,9 +62,9 @@ class LauncherTest {
       assertTrue(first.embedded() != null, "no database configured means embedded");
       assertEquals(50, get(port, "/api/v1/videos").getInteger("count"), "seeded at first start");
       Pool pool = first.pool();
-      pool.query("INSERT INTO users (id, username, email, display_name, role, created_at) VALUES ('" + marker
-        + "', 'marker', 'marker@example.com', 'Marker', 'viewer', now() + interval '1 day')").execute().timeout(2, TimeUnit.MINUTES).await();
-      pool.close().timeout(2, TimeUnit.MINUTES).await();
+      Waits.statement(pool.query("INSERT INTO users (id, username, email, display_name, role, created_at) VALUES ('"
+        + marker + "', 'marker', 'marker@example.com', 'Marker', 'viewer', now() + interval '1 day')").execute());
+      Waits.lifecycle(pool.close());
     } finally {
       first.close();
     }

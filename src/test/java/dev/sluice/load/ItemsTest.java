@@ -1,17 +1,18 @@
 package dev.sluice.load;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
+import dev.sluice.Waits;
 import dev.sluice.api.Operation;
-import dev.sluice.bus.SluiceClient;
 import dev.sluice.api.ProblemException;
+import dev.sluice.bus.SluiceClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,23 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("Single items and ids= batches, loaded together as a DataLoader would")
 class ItemsTest {
 
-  static Service service;
+  @Boot static Service service;
   static final String BATCH_SQL = ".id = ANY(";
-
-  @BeforeAll
-  static void start() {
-    service = Service.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   static List<UUID> ids(String table, int n) {
     return service.sql("SELECT id FROM " + table + " ORDER BY md5(id::text) LIMIT " + n).stream()
@@ -49,8 +40,8 @@ class ItemsTest {
   }
 
   static void clearCache() {
-    HttpResponse<Buffer> cleared = service.http.delete("/api/v1/cache")
-      .putHeader("Authorization", "Bearer test-admin-token").send().timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> cleared = Waits.request(service.http.delete("/api/v1/cache")
+      .putHeader("Authorization", "Bearer test-admin-token").send());
     assertEquals(200, cleared.statusCode());
   }
 
@@ -136,14 +127,14 @@ class ItemsTest {
     for (int i = 0; i < 200; i++) {
       warm.add(service.http.get("/api/v1/nothing-here").send());
     }
-    Future.all(warm).timeout(2, TimeUnit.MINUTES).await();
+    Waits.request(Future.all(warm));
     clearCache();
     service.resetStatements();
     List<Future<HttpResponse<Buffer>>> replies = new ArrayList<>();
     for (UUID id : ids) {
       replies.add(service.http.get("/api/v1/videos/" + id).send());
     }
-    Future.all(replies).timeout(2, TimeUnit.MINUTES).await();
+    Waits.request(Future.all(replies));
     for (int i = 0; i < ids.size(); i++) {
       HttpResponse<Buffer> reply = replies.get(i).result();
       assertEquals(200, reply.statusCode());
@@ -182,13 +173,13 @@ class ItemsTest {
     for (int i = 0; i < 500; i++) {
       items.add(client.item(Operation.USER, ids.get(i % ids.size())));
     }
-    Future.all(items).timeout(2, TimeUnit.MINUTES).await();
+    Waits.request(Future.all(items));
     for (int i = 0; i < 500; i++) {
       assertEquals(ids.get(i % ids.size()).toString(), items.get(i).result().getString("id"));
     }
     long queries = service.calls("FROM users u", BATCH_SQL);
     assertTrue(queries >= 1 && queries <= 10, queries + " queries for 500 loads");
-    List<JsonObject> batch = client.items(Operation.USERS, List.of(ids.get(3), new UUID(0, 1))).timeout(2, TimeUnit.MINUTES).await();
+    List<JsonObject> batch = Waits.request(client.items(Operation.USERS, List.of(ids.get(3), new UUID(0, 1))));
     assertEquals(ids.get(3).toString(), batch.get(0).getString("id"));
     assertNull(batch.get(1));
     Future<JsonObject> missing = client.item(Operation.VIDEO, new UUID(0, 3));

@@ -1,13 +1,14 @@
 package dev.sluice.load;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.TestDatabase;
+import dev.sluice.api.Problem;
+import dev.sluice.api.ProblemException;
 import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.ResilienceConfig;
 import dev.sluice.db.Database;
-import dev.sluice.node.LoaderStats;
 import dev.sluice.db.Faults;
-import dev.sluice.api.Problem;
-import dev.sluice.api.ProblemException;
+import dev.sluice.node.LoaderStats;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 @DisplayName("A loader's database work is retried while that is safe and cut off while the database is failing")

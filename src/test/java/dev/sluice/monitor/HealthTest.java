@@ -1,13 +1,13 @@
 package dev.sluice.monitor;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import dev.sluice.db.Faults;
-import dev.sluice.config.MonitorConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,51 +21,15 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @DisplayName("Health: the seed's thresholds, and /health, /health/ready, /health/live as the API says")
 class HealthTest {
 
   static final long MB = 1024 * 1024;
+  /** Each test starts the service as it needs it; closed after the test. */
+  @AutoClose
   Service service;
-
-  @AfterEach
-  void stop() {
-    if (service != null) {
-      service.close();
-    }
-  }
-
-  @Test
-  @DisplayName("memory healthy under 80 %, warning under 95 %, else critical")
-  void memoryThresholds() {
-    Health health = new Health(MonitorConfig.from(new JsonObject()));
-    assertEquals(Health.Level.HEALTHY, health.memory(79, 100));
-    assertEquals(Health.Level.WARNING, health.memory(80, 100));
-    assertEquals(Health.Level.WARNING, health.memory(949, 1000));
-    assertEquals(Health.Level.CRITICAL, health.memory(95, 100));
-  }
-
-  @Test
-  @DisplayName("hit rate healthy over 0.8, warning over 0.6, else critical, once there are enough lookups")
-  void hitRateThresholds() {
-    Health health = new Health(MonitorConfig.from(new JsonObject()));
-    assertEquals(Health.Level.HEALTHY, health.hitRate(0, 99), "too few lookups to judge");
-    assertEquals(Health.Level.CRITICAL, health.hitRate(0, 100));
-    assertEquals(Health.Level.HEALTHY, health.hitRate(81, 100));
-    assertEquals(Health.Level.WARNING, health.hitRate(80, 100));
-    assertEquals(Health.Level.WARNING, health.hitRate(61, 100));
-    assertEquals(Health.Level.CRITICAL, health.hitRate(60, 100));
-  }
-
-  @Test
-  @DisplayName("errors in the last minute: healthy at 0, warning under 5, else critical")
-  void errorThresholds() {
-    Health health = new Health(MonitorConfig.from(new JsonObject()));
-    assertEquals(Health.Level.HEALTHY, health.errors(0));
-    assertEquals(Health.Level.WARNING, health.errors(1));
-    assertEquals(Health.Level.WARNING, health.errors(4));
-    assertEquals(Health.Level.CRITICAL, health.errors(5));
-  }
 
   private static JsonObject check(JsonObject health, String id) {
     return health.getJsonArray("checks").stream().map(JsonObject.class::cast)

@@ -1,12 +1,14 @@
 package dev.sluice.monitor;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
+import dev.sluice.Waits;
 import dev.sluice.api.Addresses;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -21,26 +23,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("The monitor watches memory against its limit, sheds the caches, and reports every loader's figures")
 class MonitorTest {
 
   static final long MB = 1024 * 1024;
+  /** Each test starts the service as it needs it; closed after the test. */
+  @AutoClose
   Service service;
-
-  @AfterEach
-  void stop() {
-    if (service != null) {
-      service.close();
-    }
-  }
 
   /** The service with a monitor that reads heap use from {@code heap} instead of the JVM. */
   Service withGauge(AtomicLong heap, JsonObject overrides) {
     JsonObject config = Service.config(overrides);
     Service started = Service.start(config, Set.of("monitor"));
-    started.vertx.deployVerticle(new MonitorVerticle(started.node, heap::get), new DeploymentOptions().setConfig(config)).timeout(2, TimeUnit.MINUTES).await();
+    Waits.lifecycle(started.vertx.deployVerticle(new MonitorVerticle(started.node, heap::get),
+      new DeploymentOptions().setConfig(config)));
     return started;
   }
 
@@ -66,8 +64,8 @@ class MonitorTest {
       .put("cache", new JsonObject().put("max_mb", 64))
       .put("monitor", new JsonObject().put("sample_interval_ms", 20)));
     List<String> published = new CopyOnWriteArrayList<>();
-    service.vertx.eventBus().<JsonObject>consumer(Addresses.MEMORY_LEVEL, m -> published.add(m.body().getString("level")))
-      .completion().timeout(2, TimeUnit.MINUTES).await();
+    Waits.lifecycle(service.vertx.eventBus().<JsonObject>consumer(Addresses.MEMORY_LEVEL,
+      m -> published.add(m.body().getString("level"))).completion());
     for (int limit = 60; limit < 100; limit++) {
       assertEquals(200, service.get("/api/v1/users?limit=" + limit).statusCode());
     }

@@ -108,6 +108,23 @@ class BusStreamTest {
   }
 
   @Test
+  @DisplayName("an empty stream whose end came before any handler was set still calls the end handler set after it "
+    + "(how ParallelBatchesTest.untilBounds once waited 120 s for the end of 'until before after: nothing')")
+  void emptyStreamEndedBeforeItsHandlers() throws Exception {
+    producer(0);
+    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
+      .timeout(10, TimeUnit.SECONDS).await();
+    Thread.sleep(200); // the end is in the stream by now, and nothing to hand it to
+    List<StreamBatch> batches = new CopyOnWriteArrayList<>();
+    List<Boolean> ended = new CopyOnWriteArrayList<>();
+    vertx.runOnContext(v -> stream.handler(batches::add).endHandler(e -> ended.add(true)));
+    assertTrue(Service.eventually(5_000, () -> !ended.isEmpty()), "the end handler was called");
+    assertEquals(List.of(), batches);
+    assertEquals(List.of(true), ended, "the end, once");
+    assertEquals(0, stream.end().count());
+  }
+
+  @Test
   @DisplayName("a reader that takes nothing of an ended stream for twice the idle timeout is released, saying so")
   void idleReaderOfAnEndedStreamIsReleased() throws Exception {
     producer(3);

@@ -1,5 +1,6 @@
 package dev.sluice.stream;
 
+import dev.sluice.EndToEnd;
 import dev.sluice.TwoNodes;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayName("Streams across nodes: the loader on B, a slow client of the gateway on A")
 class ClusteredStreamTest {

@@ -1,6 +1,9 @@
 package dev.sluice.stream;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
+import dev.sluice.Waits;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -22,27 +25,28 @@ import java.util.zip.Inflater;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("A stream goes gzip'd to a client that takes it, flushed batch by batch")
 class GzipStreamTest {
 
   static final int BATCH = 100;
-  static Service service;
+  @Boot(config = "smallBatches") static Service service;
   static HttpClient client;
 
+  static JsonObject smallBatches() {
+    return new JsonObject().put("lazy_loading", new JsonObject().put("batch_size", BATCH).put("buffer_size", BATCH * 2));
+  }
+
   @BeforeAll
-  static void start() {
-    service = Service.start(Service.config(new JsonObject()
-      .put("lazy_loading", new JsonObject().put("batch_size", BATCH).put("buffer_size", BATCH * 2))));
+  static void rawClient() {
     // raw bytes: the client neither asks for nor decodes gzip by itself
     client = service.vertx.createHttpClient(new HttpClientOptions().setDecompressionSupported(false));
   }
 
   @AfterAll
-  static void stop() {
-    client.close().timeout(2, TimeUnit.MINUTES).await();
-    service.close();
+  static void closeClient() {
+    Waits.lifecycle(client.close());
   }
 
   /**
@@ -51,14 +55,13 @@ class GzipStreamTest {
    */
   <T> T open(String path, boolean gzip, java.util.function.Function<HttpClientResponse, io.vertx.core.Future<T>> reading) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-      .setPort(service.config.getJsonObject("http").getInteger("port")).setURI(path);
+      .setPort(service.port()).setURI(path);
     if (gzip) {
       options.putHeader("Accept-Encoding", "gzip");
     }
     // chained to send() inside the callback that sends (on the event loop), not from this thread, where a response
     // could come before the chain is complete
-    return client.request(options).compose(request -> request.send().compose(reading))
-      .timeout(2, TimeUnit.MINUTES).await();
+    return Waits.request(client.request(options).compose(request -> request.send().compose(reading)));
   }
 
   @Test
@@ -99,12 +102,12 @@ class GzipStreamTest {
         response.endHandler(v -> ended[0] = true);
         return io.vertx.core.Future.succeededFuture();
       });
-    listed.future().timeout(2, TimeUnit.MINUTES).await();
+    Waits.request(listed.future());
     List<String> lines = decoded.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(rows, lines.size(), "every listed row decoded");
     assertTrue(new JsonObject(lines.get(0)).containsKey("metric"));
     assertTrue(!ended[0], "while the stream is still open: its gzip was flushed, not held for more");
-    client.close().timeout(2, TimeUnit.MINUTES).await();
+    Waits.lifecycle(client.close());
     client = service.vertx.createHttpClient(new HttpClientOptions().setDecompressionSupported(false));
   }
 

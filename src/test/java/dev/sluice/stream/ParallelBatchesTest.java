@@ -1,15 +1,17 @@
 package dev.sluice.stream;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
-import dev.sluice.TestDatabase;
+import dev.sluice.Waits;
 import dev.sluice.api.Operation;
+import dev.sluice.api.Problem;
+import dev.sluice.api.ProblemException;
 import dev.sluice.bus.Processed;
 import dev.sluice.bus.RangeBatch;
 import dev.sluice.bus.SluiceClient;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.node.LoaderStats;
-import dev.sluice.api.Problem;
-import dev.sluice.api.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -22,8 +24,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,12 +31,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EndToEnd
 @DisplayName("Parallel batches: a whole listing read as concurrent keyset ranges through the typed client")
 class ParallelBatchesTest {
 
@@ -44,17 +45,19 @@ class ParallelBatchesTest {
   static final int WINDOW = 4;
   static final int METRICS = 200_000;
 
-  static Service service;
+  @Boot(config = "smallBatches") static Service service;
   static SluiceClient client;
 
+  static JsonObject smallBatches() {
+    return new JsonObject()
+      .put("lazy_loading", new JsonObject().put("batch_size", BATCH).put("buffer_size", BATCH * WINDOW))
+      // long enough that a range left open by mistake would still be open when a test looks
+      .put("streaming", new JsonObject().put("idle_timeout_seconds", 30));
+  }
+
   @BeforeAll
-  static void start() {
-    JsonObject config = TestDatabase.config();
-    config.put("lazy_loading", new JsonObject().put("batch_size", BATCH).put("buffer_size", BATCH * WINDOW));
-    // long enough that a range left open by mistake would still be open when a test looks
-    config.put("streaming", new JsonObject().put("idle_timeout_seconds", 30));
-    service = Service.start(config);
-    client = SluiceClient.create(service.vertx, SluiceConfig.from(config));
+  static void insertMetrics() {
+    client = SluiceClient.create(service.vertx, SluiceConfig.from(service.config));
     // enough metrics that the performance stream (a filtered listing) is cut from a sample of the table's pages
     service.sql("INSERT INTO performance_metrics (component, metric, value, recorded_at) "
       + "SELECT 'database', 'parallel_test', g, now() - interval '12 hours' + g * interval '100 ms' "
@@ -64,10 +67,9 @@ class ParallelBatchesTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void deleteMetrics() {
     service.sql("DELETE FROM performance_metrics WHERE metric = 'parallel_test'");
     service.sql("ANALYZE performance_metrics");
-    service.close();
   }
 
   /** What one parallel processing handed over: its result and every batch, in the order they arrived. */
@@ -85,10 +87,10 @@ class ParallelBatchesTest {
 
   static Run processed(Operation op, JsonObject params, int ranges) {
     List<RangeBatch> batches = Collections.synchronizedList(new ArrayList<>());
-    Processed processed = client.processBatches(op, params, ranges, batch -> {
+    Processed processed = Waits.request(client.processBatches(op, params, ranges, batch -> {
       batches.add(batch);
       return Future.succeededFuture();
-    }).timeout(2, TimeUnit.MINUTES).await();
+    }));
     return new Run(processed, batches);
   }
 
@@ -268,13 +270,13 @@ class ParallelBatchesTest {
    * thread, they could miss the end of a short stream.
    */
   static void read(Operation op, JsonObject params, java.util.function.Consumer<StreamBatch> each) {
-    client.stream(op, params, WINDOW, 0.8, 30_000).compose(stream -> {
+    Waits.request(client.stream(op, params, WINDOW, 0.8, 30_000).compose(stream -> {
       Promise<Void> ended = Promise.promise();
       stream.handler(each::accept);
       stream.exceptionHandler(ended::tryFail);
       stream.endHandler(v -> ended.tryComplete());
       return ended.future();
-    }).timeout(2, TimeUnit.MINUTES).await();
+    }));
   }
 
   @Test
@@ -283,11 +285,10 @@ class ParallelBatchesTest {
     List<String> before = ids("SELECT id::text FROM videos ORDER BY created_at DESC, id DESC");
     String oldest = before.get(before.size() - 1);
     String at = service.sql("SELECT created_at::text FROM videos WHERE id = $1::uuid", oldest).get(0).getString(0);
-    JsonObject cut = service.vertx.eventBus().<JsonObject>request(
-        dev.sluice.api.Addresses.splitsOf(Operation.VIDEO_STREAM.address()), new JsonObject(),
-        new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.sluice.api.Addresses.ACTION_HEADER,
-          Operation.VIDEO_STREAM.action()).addHeader(StreamProtocol.SPLITS, "2"))
-      .timeout(1, TimeUnit.MINUTES).await().body();
+    JsonObject cut = Waits.request(service.vertx.eventBus().<JsonObject>request(
+      dev.sluice.api.Addresses.splitsOf(Operation.VIDEO_STREAM.address()), new JsonObject(),
+      new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.sluice.api.Addresses.ACTION_HEADER,
+        Operation.VIDEO_STREAM.action()).addHeader(StreamProtocol.SPLITS, "2"))).body();
     String position = cut.getJsonArray("positions").getString(0);
     String move = "UPDATE videos SET created_at = now() + interval '1 day' WHERE id = $1::uuid";
     String back = "UPDATE videos SET created_at = $1::text::timestamptz WHERE id = $2::uuid";
@@ -351,19 +352,16 @@ class ParallelBatchesTest {
   }
 
   static Problem refused(Operation op, JsonObject params) {
-    CompletionException e = assertThrows(CompletionException.class, () -> client.stream(op, params, WINDOW, 0.8,
-      30_000).toCompletionStage().toCompletableFuture().join());
-    return ((ProblemException) e.getCause()).problem();
+    return assertThrows(ProblemException.class, () -> Waits.request(client.stream(op, params, WINDOW, 0.8, 30_000)))
+      .problem();
   }
 
   @Test
   @DisplayName("bad parameters, or a position given, fail the processing with the loader's 400")
   void badParameters() {
     for (JsonObject params : List.of(new JsonObject().put("status", "bogus"), new JsonObject().put("after", "x"))) {
-      CompletionException e = assertThrows(CompletionException.class, () -> client.processBatches(
-        Operation.VIDEO_STREAM, params, 4, batch -> Future.succeededFuture()).toCompletionStage()
-        .toCompletableFuture().join());
-      Problem problem = ((ProblemException) e.getCause()).problem();
+      Problem problem = assertThrows(ProblemException.class, () -> Waits.request(client.processBatches(
+        Operation.VIDEO_STREAM, params, 4, batch -> Future.succeededFuture()))).problem();
       assertEquals(400, problem.status());
       assertEquals(params.fieldNames().iterator().next(), problem.errors().get(0).parameter());
     }
@@ -378,7 +376,7 @@ class ParallelBatchesTest {
     AtomicInteger held = new AtomicInteger();
     Promise<Void> gate = Promise.promise();
     java.util.Map<String, Long> fetched = service.node.streams().fetched();
-    Processed processed = client.processBatches(Operation.VIDEO_STREAM, new JsonObject(), 2, batch -> {
+    Processed processed = Waits.request(client.processBatches(Operation.VIDEO_STREAM, new JsonObject(), 2, batch -> {
       if (busy.put(batch.range(), true) != null) {
         overlapped.set(true);
       }
@@ -394,7 +392,7 @@ class ParallelBatchesTest {
         }
       }
       return handled.andThen(ar -> busy.remove(batch.range()));
-    }).timeout(2, TimeUnit.MINUTES).await();
+    }));
     assertEquals(2, processed.ranges());
     assertEquals(service.count("SELECT count(*) FROM videos"), processed.rows());
     assertFalse(overlapped.get(), "never two batches of one range with the handler at once");
@@ -423,9 +421,8 @@ class ParallelBatchesTest {
       }
       return Promise.promise().future(); // never done: the range waits for it
     });
-    CompletionException e = assertThrows(CompletionException.class,
-      () -> processing.timeout(60, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().join());
-    assertEquals("the handler failed", e.getCause().getMessage());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Waits.request(processing));
+    assertEquals("the handler failed", e.getMessage());
     assertEquals(4, activeWhenFailing.get(), "four ranges were open when the handler failed");
     assertTrue(Service.eventually(3_000, () -> service.node.loaderStats("videos").activeStreams() == 0),
       "every range closed: " + service.node.loaderStats("videos").activeStreams() + " streams still active");

@@ -1,5 +1,7 @@
 package dev.sluice.stream;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.LogCapture;
 import dev.sluice.Service;
 import dev.sluice.monitor.PrometheusText;
@@ -29,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * per-client limit plays no part): capacity is not a database fault. The surplus is refused at once, the breaker
  * stays closed, and the family's pages go on being served.
  */
+@EndToEnd
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @DisplayName("A burst of slow streams beyond a loader's connections is refused at once and leaves its pages alone")
 class StreamCapacityTest {
@@ -39,18 +42,18 @@ class StreamCapacityTest {
   static final String METRIC = "capacity_test";
   static final String STREAM = "/api/v1/analytics/performance/stream?time_range=7d";
 
-  static Service service;
-  static int port;
+  @Boot(config = "smallPool") static Service service;
 
-  @BeforeAll
-  static void start() {
-    JsonObject config = Service.config(new JsonObject()
+  static JsonObject smallPool() {
+    return new JsonObject()
       .put("database", new JsonObject().put("pool_size", POOL))
       // small batches and a window of two: a reader that reads nothing holds its cursor with little in flight
       .put("lazy_loading", new JsonObject().put("batch_size", 100).put("buffer_size", 200))
-      .put("streaming", new JsonObject().put("idle_timeout_seconds", 60)));
-    service = Service.start(config);
-    port = config.getJsonObject("http").getInteger("port");
+      .put("streaming", new JsonObject().put("idle_timeout_seconds", 60));
+  }
+
+  @BeforeAll
+  static void insertMetrics() {
     // more than the socket buffers of a stalled reader hold (about 8 MB of NDJSON against 4 MB at most)
     service.sql("INSERT INTO performance_metrics (component, metric, value, recorded_at) "
       + "SELECT 'database', $1, g, now() - interval '6 days' + g * interval '1 ms' FROM generate_series(1, 60000) g",
@@ -58,10 +61,9 @@ class StreamCapacityTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void deleteMetrics() {
     service.sql("DELETE FROM performance_metrics WHERE metric = $1", METRIC);
     service.sql("VACUUM performance_metrics"); // no dead pages left for another test's TABLESAMPLE
-    service.close();
   }
 
   /** One stream's answer: its status, Retry-After, how long the answer took, and the client holding it open. */
@@ -123,7 +125,7 @@ class StreamCapacityTest {
     HttpClient client = service.vertx.createHttpClient(new HttpClientOptions().setLocalAddress(address)
       .setReceiveBufferSize(4096));
     long started = System.nanoTime();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(service.port())
       .setURI(STREAM);
     return client.request(options).compose(request -> request.send().map((HttpClientResponse response) -> {
       response.pause();

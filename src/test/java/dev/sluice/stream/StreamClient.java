@@ -1,5 +1,6 @@
 package dev.sluice.stream;
 
+import dev.sluice.Waits;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -9,9 +10,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 
-import java.util.List;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -47,7 +48,7 @@ public final class StreamClient {
     // chained to send() inside the callback that sends, on the connection's event loop. (Chained from this thread, a
     // response that arrives before the chain is complete would have its first chunks dropped: Vert.x drops body
     // chunks that come before a handler.)
-    stream.response = client.request(options).compose(request -> request.send().map(response -> {
+    stream.response = Waits.request(client.request(options).compose(request -> request.send().map(response -> {
       RecordParser parser = RecordParser.newDelimited("\n", line -> {
         String text = line.toString();
         stream.lines.add(text);
@@ -65,7 +66,7 @@ public final class StreamClient {
         stream.ended.tryFail(new IllegalStateException("connection closed before the end of the body"));
       });
       return response;
-    })).timeout(2, TimeUnit.MINUTES).await();
+    })));
     return stream;
   }
 
@@ -99,6 +100,6 @@ public final class StreamClient {
   }
 
   public void close() {
-    client.close().timeout(2, TimeUnit.MINUTES).await();
+    Waits.lifecycle(client.close());
   }
 }

@@ -1,10 +1,11 @@
 package dev.sluice.stream;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.LogCapture;
 import dev.sluice.Service;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A following stream stays open for as long as its client reads, however long nothing new comes: it writes
  * keep-alives below the server's idle timeout (configured short here: 2 s), and when it ends the log says why.
  */
+@EndToEnd
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @DisplayName("A following stream with nothing new stays open past every idle timeout, kept alive")
 class StreamKeepAliveTest {
@@ -29,22 +31,17 @@ class StreamKeepAliveTest {
   static final int IDLE_SECONDS = 2;
   static final String METRIC = "keepalive_test";
 
-  static Service service;
-  static int port;
+  @Boot(config = "shortIdleTimeout") static Service service;
 
-  @BeforeAll
-  static void start() {
-    JsonObject config = Service.config(new JsonObject()
+  static JsonObject shortIdleTimeout() {
+    return new JsonObject()
       .put("http", new JsonObject().put("idle_timeout_seconds", IDLE_SECONDS))
-      .put("streaming", new JsonObject().put("keepalive_seconds", 15)));
-    service = Service.start(config);
-    port = config.getJsonObject("http").getInteger("port");
+      .put("streaming", new JsonObject().put("keepalive_seconds", 15));
   }
 
   @AfterAll
-  static void stop() {
+  static void deleteMetrics() {
     service.sql("DELETE FROM performance_metrics WHERE metric = $1", METRIC);
-    service.close();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -55,7 +52,7 @@ class StreamKeepAliveTest {
     boolean sse = format.equals("text/event-stream");
     try (LogCapture gateway = LogCapture.of("dev.sluice.http.StreamResponder");
          LogCapture loader = LogCapture.of("dev.sluice.load.Streams")) {
-      StreamClient stream = StreamClient.open(service.vertx, port,
+      StreamClient stream = StreamClient.open(service.vertx, service.port(),
         "/api/v1/analytics/performance/stream?follow=true&time_range=1h&component=gateway", format, null, null);
       assertEquals(200, stream.status());
       Thread.sleep(3 * IDLE_SECONDS * 1000L);
@@ -90,7 +87,7 @@ class StreamKeepAliveTest {
     + "but items comes")
   void keepAlivesAreNoItems(String format) throws Exception {
     boolean sse = format.equals("text/event-stream");
-    StreamClient stream = StreamClient.open(service.vertx, port,
+    StreamClient stream = StreamClient.open(service.vertx, service.port(),
       "/api/v1/analytics/performance/stream?follow=true&time_range=1h&component=database", format, null, null);
     Thread.sleep(2 * IDLE_SECONDS * 1000L);
     List<String> lines = List.copyOf(stream.lines);

@@ -1,7 +1,9 @@
 package dev.sluice.stream;
 
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
 import dev.sluice.Service;
-import dev.sluice.TestDatabase;
+import dev.sluice.Waits;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.concurrent.TimeUnit;
 
+@EndToEnd
 @DisplayName("Streams: a whole result set at the speed the client reads, with the server's memory flat")
 class StreamingTest {
 
@@ -29,29 +32,28 @@ class StreamingTest {
   static final int WINDOW = 4;
   static final String METRICS = "/api/v1/analytics/performance/stream?time_range=7d";
 
-  static Service service;
-  static int port;
+  @Boot(config = "smallBatches") static Service service;
+
+  static JsonObject smallBatches() {
+    return new JsonObject()
+      .put("lazy_loading", new JsonObject().put("batch_size", BATCH).put("buffer_size", BATCH * WINDOW))
+      .put("streaming", new JsonObject().put("idle_timeout_seconds", 10).put("max_streams_per_client", 3));
+  }
 
   @BeforeAll
-  static void start() {
-    JsonObject config = TestDatabase.config();
-    config.put("lazy_loading", new JsonObject().put("batch_size", BATCH).put("buffer_size", BATCH * WINDOW));
-    config.put("streaming", new JsonObject().put("idle_timeout_seconds", 10).put("max_streams_per_client", 3));
-    service = Service.start(config);
-    port = config.getJsonObject("http").getInteger("port");
+  static void insertMetrics() {
     service.sql("INSERT INTO performance_metrics (component, metric, value, recorded_at) "
       + "SELECT 'database', 'stream_test', g, now() - interval '6 days' + g * interval '100 ms' "
       + "FROM generate_series(1, $1) g", ROWS);
   }
 
   @AfterAll
-  static void stop() {
+  static void deleteMetrics() {
     service.sql("DELETE FROM performance_metrics WHERE metric = 'stream_test'");
-    service.close();
   }
 
   static StreamClient open(String path, String accept, String lastEventId, java.util.function.Predicate<String> pause) {
-    return StreamClient.open(service.vertx, port, path, accept, lastEventId, pause);
+    return StreamClient.open(service.vertx, service.port(), path, accept, lastEventId, pause);
   }
 
   /** The items of an NDJSON or SSE body, as JSON objects, in order. */
@@ -100,7 +102,7 @@ class StreamingTest {
 
   /** The analytics loader's value of a Sluice meter, scraped from /metrics. */
   static double metric(String name) {
-    String text = service.http.get("/metrics").send().await().bodyAsString();
+    String text = service.get("/metrics").bodyAsString();
     return dev.sluice.monitor.PrometheusText.parse(text).value(name, "loader", "analytics");
   }
 
@@ -268,7 +270,7 @@ class StreamingTest {
     String tampered = checkpoint.substring(0, 10) + (checkpoint.charAt(10) == 'x' ? 'y' : 'x') + checkpoint.substring(11);
     assertEquals(400, service.get("/api/v1/videos/stream?after=" + tampered).statusCode());
     assertEquals(400, service.get("/api/v1/users/stream?after=" + checkpoint).statusCode(), "another endpoint's");
-    var withHeader = service.http.get("/api/v1/videos/stream").putHeader("Last-Event-ID", "nope").send().timeout(2, TimeUnit.MINUTES).await();
+    var withHeader = Waits.request(service.http.get("/api/v1/videos/stream").putHeader("Last-Event-ID", "nope").send());
     assertEquals(400, withHeader.statusCode());
   }
 
@@ -313,10 +315,9 @@ class StreamingTest {
   @Test
   @DisplayName("too many streams from one client get 429 with Retry-After; a stalled client is cut at the idle timeout")
   void limits() throws Exception {
-    JsonObject config = TestDatabase.config();
-    config.put("streaming", new JsonObject().put("idle_timeout_seconds", 1).put("max_streams_per_client", 3));
-    Service strict = Service.start(config);
-    int strictPort = config.getJsonObject("http").getInteger("port");
+    Service strict = Service.start(Service.config(new JsonObject()
+      .put("streaming", new JsonObject().put("idle_timeout_seconds", 1).put("max_streams_per_client", 3))));
+    int strictPort = strict.port();
     try {
       double connectionsBefore = activeConnections(strict);
       // three clients that send their request and then read nothing at all (plain sockets: nothing reads for them)
@@ -397,8 +398,9 @@ class StreamingTest {
   @DisplayName("another verticle streams through the typed client, and its slow reading holds the cursor back")
   void typedClientInAnotherVerticle() throws Exception {
     io.vertx.core.Promise<long[]> result = io.vertx.core.Promise.promise();
-    service.vertx.deployVerticle(new SlowReader(result, service.node.streams().fetched())).timeout(2, TimeUnit.MINUTES).await();
-    long[] figures = result.future().timeout(2, TimeUnit.MINUTES).await(); // {items, max lead of fetched over read, batches read slowly}
+    Waits.lifecycle(service.vertx.deployVerticle(new SlowReader(result, service.node.streams().fetched())));
+    // {items, max lead of fetched over read, batches read slowly}: a million rows, the first 200 batches slowly
+    long[] figures = Waits.await(result.future(), Duration.ofMinutes(2));
     assertTrue(figures[0] >= ROWS, "every row: " + figures[0]);
     assertTrue(figures[1] <= (long) (WINDOW + 3) * BATCH,
       "while reading slowly, PostgreSQL was at most " + figures[1] + " rows ahead");
@@ -448,10 +450,9 @@ class StreamingTest {
   @Test
   @DisplayName("a format the stream does not speak is a 406; bad parameters are a 400 before any byte of body")
   void formatsAndParameters() {
-    var html = service.http.get("/api/v1/videos/stream").putHeader("Accept", "text/html").send().timeout(2, TimeUnit.MINUTES).await();
+    var html = Waits.request(service.http.get("/api/v1/videos/stream").putHeader("Accept", "text/html").send());
     assertEquals(406, html.statusCode());
-    assertEquals(200, service.http.get("/api/v1/templates/stream").putHeader("Accept", "*/*").send().timeout(2, TimeUnit.MINUTES).await()
-      .statusCode());
+    assertEquals(200, service.get("/api/v1/templates/stream", "Accept", "*/*").statusCode());
     assertEquals(400, service.get("/api/v1/videos/stream?status=bogus").statusCode());
     assertEquals(400, service.get("/api/v1/search/stream").statusCode());
     assertEquals(400, service.get("/api/v1/analytics/performance/stream?time_range=2y").statusCode());
