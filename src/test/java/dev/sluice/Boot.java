@@ -1,16 +1,16 @@
 package dev.sluice;
 
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The whole service for an {@link EndToEnd} test class, booted once before the class's {@code @BeforeAll} methods
- * and closed after its {@code @AfterAll} methods ({@link SluiceExtension}):
+ * The whole service for an {@link EndToEnd} test class, booted once before the class's
+ * {@code @BeforeAll} methods and closed after its {@code @AfterAll} methods ({@link
+ * SluiceExtension}):
  *
  * <pre>{@code
  * @EndToEnd
@@ -32,8 +32,9 @@ import java.lang.annotation.Target;
 public @interface Boot {
 
   /**
-   * The name of a static method of the test class that returns this service's configuration overrides, merged into
-   * the test configuration section by section ({@link Service#config}); none when empty.
+   * The name of a static method of the test class that returns this service's configuration
+   * overrides, merged into the test configuration section by section ({@link Service#config}); none
+   * when empty.
    */
   String config() default "";
 

@@ -1,17 +1,17 @@
 package dev.sluice;
 
-import org.junit.jupiter.api.Tag;
-
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
 
 /**
- * Marks an end-to-end test class: one that boots the service, an embedded PostgreSQL, a cluster or a browser. It
- * runs in {@code ./mvnw verify} only; {@code ./mvnw test} runs the fast tier, every class without this tag.
+ * Marks an end-to-end test class: one that boots the service, an embedded PostgreSQL, a cluster or
+ * a browser. It runs in {@code ./mvnw verify} only; {@code ./mvnw test} runs the fast tier, every
+ * class without this tag.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

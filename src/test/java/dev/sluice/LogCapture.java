@@ -4,16 +4,15 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
 
 /**
- * The lines one logger writes while a test runs, as a log reader would see them (level and formatted message): attach
- * it, act, read, close. Thread-safe, since the service logs from its event loops and the access log from its
- * asynchronous appender's thread.
+ * The lines one logger writes while a test runs, as a log reader would see them (level and
+ * formatted message): attach it, act, read, close. Thread-safe, since the service logs from its
+ * event loops and the access log from its asynchronous appender's thread.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -27,14 +26,15 @@ public final class LogCapture implements AutoCloseable {
 
   private final Logger logger;
   private final List<Line> lines = new ArrayList<>();
-  private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-    @Override
-    protected void append(ILoggingEvent event) {
-      synchronized (lines) {
-        lines.add(new Line(event.getLevel(), event.getFormattedMessage()));
-      }
-    }
-  };
+  private final AppenderBase<ILoggingEvent> appender =
+      new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+          synchronized (lines) {
+            lines.add(new Line(event.getLevel(), event.getFormattedMessage()));
+          }
+        }
+      };
 
   private LogCapture(String name) {
     logger = (Logger) LoggerFactory.getLogger(name);
@@ -66,7 +66,9 @@ public final class LogCapture implements AutoCloseable {
   /** Waits up to {@code millis} for a line that matches; it, or null. */
   public Line await(long millis, Predicate<Line> matches) {
     Line[] found = new Line[1];
-    Service.eventually(millis, () -> (found[0] = lines().stream().filter(matches).findFirst().orElse(null)) != null);
+    Service.eventually(
+        millis,
+        () -> (found[0] = lines().stream().filter(matches).findFirst().orElse(null)) != null);
     return found[0];
   }
 

@@ -13,23 +13,26 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The whole service as a user meets it: every verticle of verticles.json deployed on the test database, a real HTTP
- * client on the gateway's port, and a pool to read expectations from PostgreSQL. One per test class.
+ * The whole service as a user meets it: every verticle of verticles.json deployed on the test
+ * database, a real HTTP client on the gateway's port, and a pool to read expectations from
+ * PostgreSQL. One per test class.
  */
 public final class Service implements AutoCloseable {
 
   public final Vertx vertx;
+
   /** The node the service runs on: its cache, figures, state and stream progress. */
   public final Node node;
+
   public final JsonObject config;
   public final WebClient http;
   public final Pool db;
+
   /** The deployment id of each verticle deployed, by its name in verticles.json. */
   public final java.util.Map<String, String> deployments;
 
@@ -39,9 +42,11 @@ public final class Service implements AutoCloseable {
     this.config = config;
     this.deployments = deployments;
     // enough connections that "concurrent" requests in a test really are
-    this.http = WebClient.create(vertx, new WebClientOptions()
-      .setDefaultHost("127.0.0.1")
-      .setDefaultPort(port()), new PoolOptions().setHttp1MaxSize(256));
+    this.http =
+        WebClient.create(
+            vertx,
+            new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port()),
+            new PoolOptions().setHttp1MaxSize(256));
     this.db = TestDatabase.pool(vertx);
   }
 
@@ -53,27 +58,37 @@ public final class Service implements AutoCloseable {
     return start(config, Set.of());
   }
 
-  /** The service without the verticles of verticles.json named in {@code without} (a test deploys its own). */
+  /**
+   * The service without the verticles of verticles.json named in {@code without} (a test deploys
+   * its own).
+   */
   public static Service start(JsonObject config, Set<String> without) {
     return start(config, without, null);
   }
 
-  /** The service whose gateways and loaders serve {@code operations}, declared otherwise than the code does. */
+  /**
+   * The service whose gateways and loaders serve {@code operations}, declared otherwise than the
+   * code does.
+   */
   public static Service start(JsonObject config, dev.sluice.plan.Operations operations) {
     return start(config, Set.of(), operations);
   }
 
-  private static Service start(JsonObject config, Set<String> without, dev.sluice.plan.Operations operations) {
+  private static Service start(
+      JsonObject config, Set<String> without, dev.sluice.plan.Operations operations) {
     Node node = dev.sluice.launcher.Nodes.start(dev.sluice.config.SluiceConfig.from(config));
     try {
       JsonObject plan = Deployer.readPlan();
       JsonArray kept = new JsonArray();
-      plan.getJsonArray("verticles").forEach(v -> {
-        if (!without.contains(((JsonObject) v).getString("name"))) {
-          kept.add(v);
-        }
-      });
-      List<String> ids = Waits.lifecycle(Deployer.deploy(node, plan.put("verticles", kept), config, operations));
+      plan.getJsonArray("verticles")
+          .forEach(
+              v -> {
+                if (!without.contains(((JsonObject) v).getString("name"))) {
+                  kept.add(v);
+                }
+              });
+      List<String> ids =
+          Waits.lifecycle(Deployer.deploy(node, plan.put("verticles", kept), config, operations));
       java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
       for (int i = 0; i < ids.size(); i++) {
         byName.put(kept.getJsonObject(i).getString("name"), ids.get(i));
@@ -114,10 +129,15 @@ public final class Service implements AutoCloseable {
     sql("SELECT pg_stat_statements_reset()");
   }
 
-  /** How many times statements whose text contains every one of {@code fragments} ran since the last reset. */
+  /**
+   * How many times statements whose text contains every one of {@code fragments} ran since the last
+   * reset.
+   */
   public long calls(String... fragments) {
-    StringBuilder where = new StringBuilder("SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE "
-      + "query NOT LIKE '%pg_stat_statements%'");
+    StringBuilder where =
+        new StringBuilder(
+            "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE "
+                + "query NOT LIKE '%pg_stat_statements%'");
     Object[] args = new Object[fragments.length];
     for (int i = 0; i < fragments.length; i++) {
       where.append(" AND strpos(query, $").append(i + 1).append(") > 0");
@@ -151,8 +171,13 @@ public final class Service implements AutoCloseable {
   public JsonObject getJson(String pathAndQuery) {
     HttpResponse<Buffer> response = get(pathAndQuery);
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + pathAndQuery + " gave " + response.statusCode() + ": "
-        + response.bodyAsString());
+      throw new AssertionError(
+          "GET "
+              + pathAndQuery
+              + " gave "
+              + response.statusCode()
+              + ": "
+              + response.bodyAsString());
     }
     return response.bodyAsJsonObject();
   }

@@ -11,22 +11,20 @@ import dev.sluice.demo.Seeder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One real PostgreSQL for the whole test run: started on first use in {@code target/test-pg} (wiped first),
- * migrated, and seeded with the deterministic {@code tiny} scale. Tests read expectations from it with SQL
- * rather than hard-coding figures.
+ * One real PostgreSQL for the whole test run: started on first use in {@code target/test-pg} (wiped
+ * first), migrated, and seeded with the deterministic {@code tiny} scale. Tests read expectations
+ * from it with SQL rather than hard-coding figures.
  */
 public final class TestDatabase {
 
   private static EmbeddedDatabase database;
 
-  private TestDatabase() {
-  }
+  private TestDatabase() {}
 
   public static synchronized String url() {
     if (database == null) {
@@ -37,22 +35,30 @@ public final class TestDatabase {
         database = EmbeddedDatabase.start(dir, 0);
         Vertx vertx = Vertx.vertx();
         try {
-          Pool pool = Database.pool(vertx, DatabaseConfig.from(new JsonObject().put("url", database.url())), 0);
+          Pool pool =
+              Database.pool(
+                  vertx, DatabaseConfig.from(new JsonObject().put("url", database.url())), 0);
           Migrations.migrate(pool).timeout(2, TimeUnit.MINUTES).await();
-          new Seeder(pool, Progress.none()).seed(SeedScale.TINY).timeout(2, TimeUnit.MINUTES).await();
+          new Seeder(pool, Progress.none())
+              .seed(SeedScale.TINY)
+              .timeout(2, TimeUnit.MINUTES)
+              .await();
           pool.close().timeout(2, TimeUnit.MINUTES).await();
         } finally {
           vertx.close().timeout(2, TimeUnit.MINUTES).await();
         }
         EmbeddedDatabase started = database;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            started.close();
-            deleteRecursively(dir);
-          } catch (Exception ignored) {
-            // the JVM is going away
-          }
-        }));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        started.close();
+                        deleteRecursively(dir);
+                      } catch (Exception ignored) {
+                        // the JVM is going away
+                      }
+                    }));
       } catch (Exception e) {
         throw new IllegalStateException("could not start the test database", e);
       }
@@ -60,23 +66,28 @@ public final class TestDatabase {
     return database.url();
   }
 
-  /** The service configuration the tests run with: the test database, a fixed cursor secret, a random port. */
+  /**
+   * The service configuration the tests run with: the test database, a fixed cursor secret, a
+   * random port.
+   */
   public static JsonObject config() {
-    JsonObject json = new JsonObject()
-      .put("http", new JsonObject().put("port", freePort()).put("host", "127.0.0.1"))
-      .put("database", new JsonObject().put("url", url()).put("pool_size", 4))
-      .put("cursor", new JsonObject().put("secret", "test-secret-0123456789"))
-      .put("admin", new JsonObject().put("token", "test-admin-token"));
+    JsonObject json =
+        new JsonObject()
+            .put("http", new JsonObject().put("port", freePort()).put("host", "127.0.0.1"))
+            .put("database", new JsonObject().put("url", url()).put("pool_size", 4))
+            .put("cursor", new JsonObject().put("secret", "test-secret-0123456789"))
+            .put("admin", new JsonObject().put("token", "test-admin-token"));
     return ConfigLoader.withEnvironment(json, Map.of());
   }
 
   /**
-   * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel hands out for "any port" (an
-   * outbound connection, an event bus bound to port 0 in another node) could be taken again before a child process
-   * binds the one returned here, as a cluster test saw.
+   * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel hands out for
+   * "any port" (an outbound connection, an event bus bound to port 0 in another node) could be
+   * taken again before a child process binds the one returned here, as a cluster test saw.
    */
   public static synchronized int freePort() {
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = random.nextInt(20_000, 32_000);
       if (!PORTS_GIVEN.add(port)) {
@@ -97,7 +108,8 @@ public final class TestDatabase {
 
   /** A pool on the test database, for reading expectations and making changes. */
   public static Pool pool(Vertx vertx) {
-    return Database.pool(vertx, DatabaseConfig.from(new JsonObject().put("url", url()).put("pool_size", 2)), 0);
+    return Database.pool(
+        vertx, DatabaseConfig.from(new JsonObject().put("url", url()).put("pool_size", 2)), 0);
   }
 
   private static void deleteRecursively(Path dir) throws java.io.IOException {

@@ -1,16 +1,14 @@
 package dev.sluice.api;
 
-
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 
 /**
- * The reply envelope of docs/API.md section 2, written once into bytes, with no JSON tree of it: the rows arrive as
- * JSON already ({@link dev.sluice.dataset.RowFormat}) and are copied in as they are. Every field is always present; the
- * ones that do not apply to the strategy are {@code null}.
+ * The reply envelope of docs/API.md section 2, written once into bytes, with no JSON tree of it:
+ * the rows arrive as JSON already ({@link dev.sluice.dataset.RowFormat}) and are copied in as they
+ * are. Every field is always present; the ones that do not apply to the strategy are {@code null}.
  */
 public final class Envelope {
 
@@ -91,11 +89,15 @@ public final class Envelope {
 
   public Buffer toBuffer() {
     Buffer buffer = Buffer.buffer(data.length() + 512);
-    buffer.appendString("{\"success\":true,\"message\":")
-      .appendString(Json.encode(message))
-      .appendString(",\"strategy\":\"").appendString(strategy)
-      .appendString("\",\"data\":[").appendBuffer(data)
-      .appendString("],\"count\":").appendString(Integer.toString(count));
+    buffer
+        .appendString("{\"success\":true,\"message\":")
+        .appendString(Json.encode(message))
+        .appendString(",\"strategy\":\"")
+        .appendString(strategy)
+        .appendString("\",\"data\":[")
+        .appendBuffer(data)
+        .appendString("],\"count\":")
+        .appendString(Integer.toString(count));
     field(buffer, "total_count", total.value());
     text(buffer, "total_count_type", total.type());
     field(buffer, "has_more", hasMore);
@@ -109,9 +111,16 @@ public final class Envelope {
     return buffer.appendByte((byte) '}');
   }
 
-  /** {@code ,"name":value}, the value's own text (a number, a boolean, a JSON object) or {@code null}. */
+  /**
+   * {@code ,"name":value}, the value's own text (a number, a boolean, a JSON object) or {@code
+   * null}.
+   */
   private static void field(Buffer buffer, String name, Object value) {
-    buffer.appendString(",\"").appendString(name).appendString("\":").appendString(String.valueOf(value));
+    buffer
+        .appendString(",\"")
+        .appendString(name)
+        .appendString("\":")
+        .appendString(String.valueOf(value));
   }
 
   /** {@code ,"name":"value"} or {@code ,"name":null}. */

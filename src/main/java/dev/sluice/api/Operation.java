@@ -1,13 +1,13 @@
 package dev.sluice.api;
 
-
 import java.util.List;
 
 /**
- * The operations the loaders serve: which address, which action. The {@code *_STREAM} operations are streams
- * (opened with {@code SluiceClient.stream}, see {@code dev.sluice.stream.StreamProtocol}); the others are
- * request/reply. {@link #VIDEO}, {@link #USER} and {@link #TEMPLATE} load one item by its {@code id}; the listings
- * {@link #VIDEOS}, {@link #USERS} and {@link #TEMPLATES} also take {@code ids} (a batch).
+ * The operations the loaders serve: which address, which action. The {@code *_STREAM} operations
+ * are streams (opened with {@code SluiceClient.stream}, see {@code
+ * dev.sluice.stream.StreamProtocol}); the others are request/reply. {@link #VIDEO}, {@link #USER}
+ * and {@link #TEMPLATE} load one item by its {@code id}; the listings {@link #VIDEOS}, {@link
+ * #USERS} and {@link #TEMPLATES} also take {@code ids} (a batch).
  */
 public enum Operation {
   USER_VIDEOS(Addresses.VIDEOS, "user-videos", "User videos retrieved successfully"),
@@ -57,7 +57,10 @@ public enum Operation {
     return message;
   }
 
-  /** The data family the operation belongs to ({@code videos}, …): whose cache policy and statistics apply. */
+  /**
+   * The data family the operation belongs to ({@code videos}, …): whose cache policy and statistics
+   * apply.
+   */
   public String family() {
     return familyOf(address);
   }
@@ -67,15 +70,21 @@ public enum Operation {
     return address.substring(address.lastIndexOf('.') + 1);
   }
 
-  /** Every data family a loader serves, in the order of the operations: {@code videos}, {@code users}, … */
+  /**
+   * Every data family a loader serves, in the order of the operations: {@code videos}, {@code
+   * users}, …
+   */
   public static List<String> families() {
     return FAMILIES;
   }
 
-  private static final List<String> FAMILIES = java.util.Arrays.stream(values()).map(Operation::family).distinct()
-    .toList();
+  private static final List<String> FAMILIES =
+      java.util.Arrays.stream(values()).map(Operation::family).distinct().toList();
 
-  /** The loader address that serves a data family: {@code videos} is served at {@code sluice.videos}. */
+  /**
+   * The loader address that serves a data family: {@code videos} is served at {@code
+   * sluice.videos}.
+   */
   public static String addressOf(String family) {
     for (Operation op : values()) {
       if (op.family().equals(family)) {

@@ -3,7 +3,6 @@ package dev.sluice.api;
 import dev.sluice.api.Problem.ParameterError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -17,30 +16,40 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Reads request parameters into typed values, collecting every fault so one 400 names them all. Values arrive as
- * strings from HTTP query strings, or as JSON values from event-bus clients; both are accepted. A parameter given
- * twice is a fault. Call {@link #validate()} after reading: it throws a {@link ProblemException} if anything was
- * wrong.
+ * Reads request parameters into typed values, collecting every fault so one 400 names them all.
+ * Values arrive as strings from HTTP query strings, or as JSON values from event-bus clients; both
+ * are accepted. A parameter given twice is a fault. Call {@link #validate()} after reading: it
+ * throws a {@link ProblemException} if anything was wrong.
  *
- * <p>No value may hold a control character other than tab, line feed and carriage return (PostgreSQL refuses NUL in
- * text, and none of them means anything in a parameter), U+FFFD (what bytes that were not UTF-8 decode to) or half of
- * a surrogate pair. Times are read at PostgreSQL's precision, microseconds, between {@link #EARLIEST} and
- * {@link #LATEST}.
+ * <p>No value may hold a control character other than tab, line feed and carriage return
+ * (PostgreSQL refuses NUL in text, and none of them means anything in a parameter), U+FFFD (what
+ * bytes that were not UTF-8 decode to) or half of a surrogate pair. Times are read at PostgreSQL's
+ * precision, microseconds, between {@link #EARLIEST} and {@link #LATEST}.
  */
 public final class Params {
 
-  /** The first instant a time parameter may name: PostgreSQL has no year 0, where ISO-8601 puts 1 BC. */
-  public static final OffsetDateTime EARLIEST = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
-  /** The last instant a time parameter may name, the end of year 9999 at PostgreSQL's precision. */
-  public static final OffsetDateTime LATEST = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC);
+  /**
+   * The first instant a time parameter may name: PostgreSQL has no year 0, where ISO-8601 puts 1
+   * BC.
+   */
+  public static final OffsetDateTime EARLIEST =
+      OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
-  /** A time whose {@code +hh:mm} offset was sent unencoded, so that the query string read its {@code +} as a space. */
-  private static final java.util.regex.Pattern UNENCODED_PLUS = java.util.regex.Pattern.compile(
-    "\\d{4}-\\d{2}-\\d{2}T[0-9:.]+ \\d{2}(:?\\d{2})?");
+  /** The last instant a time parameter may name, the end of year 9999 at PostgreSQL's precision. */
+  public static final OffsetDateTime LATEST =
+      OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC);
+
+  /**
+   * A time whose {@code +hh:mm} offset was sent unencoded, so that the query string read its {@code
+   * +} as a space.
+   */
+  private static final java.util.regex.Pattern UNENCODED_PLUS =
+      java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+ \\d{2}(:?\\d{2})?");
 
   private final JsonObject raw;
   private final List<ParameterError> errors = new ArrayList<>();
   private final java.util.Map<String, Parameter> declared = new java.util.LinkedHashMap<>();
+
   /** What each declared parameter read as, once (a second read records no second fault). */
   private final java.util.Map<String, Object> values = new java.util.HashMap<>();
 
@@ -55,10 +64,11 @@ public final class Params {
   }
 
   /**
-   * The value of a declared parameter, read as its declaration says (the default when absent, null after a fault,
-   * which is recorded once however often it is read).
+   * The value of a declared parameter, read as its declaration says (the default when absent, null
+   * after a fault, which is recorded once however often it is read).
    *
-   * @throws IllegalArgumentException for a name no declaration has: a planner's mistake, not the client's
+   * @throws IllegalArgumentException for a name no declaration has: a planner's mistake, not the
+   *     client's
    */
   @SuppressWarnings("unchecked")
   public <T> T get(String name) {
@@ -67,7 +77,8 @@ public final class Params {
     }
     Parameter parameter = declared.get(name);
     if (parameter == null) {
-      throw new IllegalArgumentException("no parameter " + name + " is declared; declared: " + declared.keySet());
+      throw new IllegalArgumentException(
+          "no parameter " + name + " is declared; declared: " + declared.keySet());
     }
     Object value = parameter.read(this);
     values.put(name, value);
@@ -106,8 +117,8 @@ public final class Params {
   }
 
   /**
-   * The raw text of a parameter, or null; a parameter given more than once, or holding a character no parameter may
-   * hold, is a fault.
+   * The raw text of a parameter, or null; a parameter given more than once, or holding a character
+   * no parameter may hold, is a fault.
    */
   public String text(String name) {
     Object value = raw.getValue(name);
@@ -164,15 +175,19 @@ public final class Params {
     }
     int length = value.codePointCount(0, value.length());
     if (length < min || length > max) {
-      fail(name, min == max ? "must be " + min + " characters" : "must be " + min + " to " + max + " characters long");
+      fail(
+          name,
+          min == max
+              ? "must be " + min + " characters"
+              : "must be " + min + " to " + max + " characters long");
       return null;
     }
     return value;
   }
 
   /**
-   * A string of {@code 1..max} characters that is not only white space, trimmed of the white space around it; null
-   * when absent and not required.
+   * A string of {@code 1..max} characters that is not only white space, trimmed of the white space
+   * around it; null when absent and not required.
    */
   public String words(String name, int max, boolean required) {
     String value = string(name, 1, max, required);
@@ -190,8 +205,16 @@ public final class Params {
       return defaultValue;
     }
     if (!decimal(value)) {
-      fail(name, "must be a whole number between " + min + " and " + max + ", in ASCII digits"
-        + (min < 0 ? " (a minus sign allowed, no plus, no spaces)" : " (no sign, no spaces)"));
+      fail(
+          name,
+          "must be a whole number between "
+              + min
+              + " and "
+              + max
+              + ", in ASCII digits"
+              + (min < 0
+                  ? " (a minus sign allowed, no plus, no spaces)"
+                  : " (no sign, no spaces)"));
       return defaultValue;
     }
     long parsed;
@@ -209,9 +232,9 @@ public final class Params {
   }
 
   /**
-   * Whether {@code value} is written in ASCII digits only, a minus first allowed (a negative number is then out of
-   * range or not, by the bounds): Java would also read {@code +5}, {@code ٥} and {@code ５}, which no client means as
-   * a number on purpose.
+   * Whether {@code value} is written in ASCII digits only, a minus first allowed (a negative number
+   * is then out of range or not, by the bounds): Java would also read {@code +5}, {@code ٥} and
+   * {@code ５}, which no client means as a number on purpose.
    */
   private static boolean decimal(String value) {
     int start = value.startsWith("-") ? 1 : 0;
@@ -260,7 +283,10 @@ public final class Params {
     return value;
   }
 
-  /** A comma-separated list of values from a fixed list, without repeats, or the default when absent. */
+  /**
+   * A comma-separated list of values from a fixed list, without repeats, or the default when
+   * absent.
+   */
   public List<String> listOf(String name, List<String> allowed, List<String> defaultValue) {
     String value = text(name);
     if (value == null) {
@@ -306,7 +332,10 @@ public final class Params {
     }
   }
 
-  /** A comma-separated list of 1 to {@code max} UUIDs, in the order given; null when absent or faulty. */
+  /**
+   * A comma-separated list of 1 to {@code max} UUIDs, in the order given; null when absent or
+   * faulty.
+   */
   public List<UUID> uuids(String name, int max) {
     String value = text(name);
     if (value == null) {
@@ -347,8 +376,8 @@ public final class Params {
   }
 
   /**
-   * An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC, cut to microseconds, and
-   * between {@link #EARLIEST} and {@link #LATEST}.
+   * An ISO-8601 time with an offset, or a bare date meaning midnight UTC; normalized to UTC, cut to
+   * microseconds, and between {@link #EARLIEST} and {@link #LATEST}.
    */
   public OffsetDateTime time(String name, boolean required) {
     String value = text(name);
@@ -360,16 +389,24 @@ public final class Params {
     }
     OffsetDateTime time;
     try {
-      time = value.length() == 10
-        ? LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC)
-        : OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+      time =
+          value.length() == 10
+              ? LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC)
+              : OffsetDateTime.parse(value)
+                  .withOffsetSameInstant(ZoneOffset.UTC)
+                  .truncatedTo(ChronoUnit.MICROS);
     } catch (DateTimeParseException e) {
-      fail(name, "must be an ISO-8601 time with an offset (2026-01-15T10:30:00Z) or a date (2026-01-15)"
-        + (UNENCODED_PLUS.matcher(value).matches() ? "; its offset arrived as a space: a + in a query string means a "
-          + "space, write it %2B (2026-01-15T10:30:00%2B05:00)" : ""));
+      fail(
+          name,
+          "must be an ISO-8601 time with an offset (2026-01-15T10:30:00Z) or a date (2026-01-15)"
+              + (UNENCODED_PLUS.matcher(value).matches()
+                  ? "; its offset arrived as a space: a + in a query string means a "
+                      + "space, write it %2B (2026-01-15T10:30:00%2B05:00)"
+                  : ""));
       return null;
     } catch (DateTimeException e) {
-      time = null; // parsed, but past the years Java holds once moved to UTC (+999999999-12-31T23:59:59-18:00)
+      time = null; // parsed, but past the years Java holds once moved to UTC
+      // (+999999999-12-31T23:59:59-18:00)
     }
     if (time == null || time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
       fail(name, "must be between years 1 and 9999 (in UTC)");

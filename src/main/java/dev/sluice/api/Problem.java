@@ -2,36 +2,51 @@ package dev.sluice.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 
 /**
- * An RFC 9457 problem: what the client did wrong, or what went wrong, in words fit for the client. Never carries
- * a stack trace or SQL.
+ * An RFC 9457 problem: what the client did wrong, or what went wrong, in words fit for the client.
+ * Never carries a stack trace or SQL.
  *
- * @param type   the last segment of the problem type URI ({@code invalid-parameter}, {@code invalid-cursor}, …)
+ * @param type the last segment of the problem type URI ({@code invalid-parameter}, {@code
+ *     invalid-cursor}, …)
  * @param errors the parameters at fault, each with what is wrong with it
  */
-public record Problem(String type, String title, int status, String detail, List<ParameterError> errors,
-                      Integer retryAfterSeconds) {
+public record Problem(
+    String type,
+    String title,
+    int status,
+    String detail,
+    List<ParameterError> errors,
+    Integer retryAfterSeconds) {
 
   public static final String TYPE_BASE = "https://sluice.dev/problems/";
 
-  public record ParameterError(String parameter, String message) {
-  }
+  public record ParameterError(String parameter, String message) {}
 
   public static Problem invalidParameters(List<ParameterError> errors) {
     ParameterError first = errors.get(0);
-    String detail = errors.size() == 1
-      ? first.parameter() + " " + first.message()
-      : first.parameter() + " " + first.message() + " (and " + (errors.size() - 1) + " more)";
-    return new Problem("invalid-parameter", "Invalid parameter", Failures.BAD_REQUEST, detail, List.copyOf(errors),
-      null);
+    String detail =
+        errors.size() == 1
+            ? first.parameter() + " " + first.message()
+            : first.parameter() + " " + first.message() + " (and " + (errors.size() - 1) + " more)";
+    return new Problem(
+        "invalid-parameter",
+        "Invalid parameter",
+        Failures.BAD_REQUEST,
+        detail,
+        List.copyOf(errors),
+        null);
   }
 
   public static Problem invalidCursor(String parameter, String message) {
-    return new Problem("invalid-cursor", "Invalid cursor", Failures.BAD_REQUEST, parameter + " " + message,
-      List.of(new ParameterError(parameter, message)), null);
+    return new Problem(
+        "invalid-cursor",
+        "Invalid cursor",
+        Failures.BAD_REQUEST,
+        parameter + " " + message,
+        List.of(new ParameterError(parameter, message)),
+        null);
   }
 
   public static Problem notFound(String detail) {
@@ -39,8 +54,13 @@ public record Problem(String type, String title, int status, String detail, List
   }
 
   public static Problem unavailable(String detail, int retryAfterSeconds) {
-    return new Problem("unavailable", "Service unavailable", Failures.UNAVAILABLE, detail, List.of(),
-      retryAfterSeconds);
+    return new Problem(
+        "unavailable",
+        "Service unavailable",
+        Failures.UNAVAILABLE,
+        detail,
+        List.of(),
+        retryAfterSeconds);
   }
 
   public static Problem timeout(String detail) {
@@ -73,7 +93,8 @@ public record Problem(String type, String title, int status, String detail, List
 
   /** A stream refused for want of capacity (not a fault): 429 with {@code Retry-After: 1}. */
   public static Problem tooManyStreams(String detail) {
-    return new Problem("too-many-streams", "Too many streams", Failures.TOO_MANY_REQUESTS, detail, List.of(), 1);
+    return new Problem(
+        "too-many-streams", "Too many streams", Failures.TOO_MANY_REQUESTS, detail, List.of(), 1);
   }
 
   /** A stream its consumer cancelled; ends the producer, never reaches an HTTP client. */
@@ -87,8 +108,13 @@ public record Problem(String type, String title, int status, String detail, List
   }
 
   public static Problem internal() {
-    return new Problem("internal", "Internal error", Failures.INTERNAL,
-      "The request could not be served; it has been logged", List.of(), null);
+    return new Problem(
+        "internal",
+        "Internal error",
+        Failures.INTERNAL,
+        "The request could not be served; it has been logged",
+        List.of(),
+        null);
   }
 
   public static Problem of(int status, String type, String title, String detail) {
@@ -96,11 +122,12 @@ public record Problem(String type, String title, int status, String detail, List
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-      .put("type", TYPE_BASE + type)
-      .put("title", title)
-      .put("status", status)
-      .put("detail", detail);
+    JsonObject json =
+        new JsonObject()
+            .put("type", TYPE_BASE + type)
+            .put("title", title)
+            .put("status", status)
+            .put("detail", detail);
     if (!errors.isEmpty()) {
       JsonArray array = new JsonArray();
       for (ParameterError e : errors) {
@@ -125,7 +152,10 @@ public record Problem(String type, String title, int status, String detail, List
     return fromJson(status, text);
   }
 
-  /** Reads a problem sent by {@link #toJson()}; anything else becomes a generic problem of that status. */
+  /**
+   * Reads a problem sent by {@link #toJson()}; anything else becomes a generic problem of that
+   * status.
+   */
   public static Problem fromJson(int status, String text) {
     try {
       JsonObject json = new JsonObject(text);
@@ -136,9 +166,13 @@ public record Problem(String type, String title, int status, String detail, List
         JsonObject e = array.getJsonObject(i);
         errors.add(new ParameterError(e.getString("parameter"), e.getString("message")));
       }
-      return new Problem(type.startsWith(TYPE_BASE) ? type.substring(TYPE_BASE.length()) : type,
-        json.getString("title", "Error"), status, json.getString("detail", ""), errors,
-        json.getInteger("retry_after_seconds"));
+      return new Problem(
+          type.startsWith(TYPE_BASE) ? type.substring(TYPE_BASE.length()) : type,
+          json.getString("title", "Error"),
+          status,
+          json.getString("detail", ""),
+          errors,
+          json.getInteger("retry_after_seconds"));
     } catch (RuntimeException e) {
       return status >= 500 ? internal() : of(status, "error", "Error", "The request failed");
     }

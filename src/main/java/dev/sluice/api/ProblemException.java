@@ -1,6 +1,9 @@
 package dev.sluice.api;
 
-/** Carries a {@link Problem} from where it is found to where it is answered; an expected failure, so no stack. */
+/**
+ * Carries a {@link Problem} from where it is found to where it is answered; an expected failure, so
+ * no stack.
+ */
 public final class ProblemException extends RuntimeException {
 
   private final Problem problem;

@@ -21,8 +21,9 @@ public record Total(Long value, String type) {
   }
 
   /**
-   * Corrects a total with what a read has seen: rows up to {@code seen} exist, and more exist if {@code more}.
-   * An estimate below what was seen becomes a lower bound; a read that reached the end knows the exact total.
+   * Corrects a total with what a read has seen: rows up to {@code seen} exist, and more exist if
+   * {@code more}. An estimate below what was seen becomes a lower bound; a read that reached the
+   * end knows the exact total.
    */
   public Total reconcile(long seen, boolean more) {
     if (value == null) {

@@ -14,6 +14,7 @@ final class MonitorClientImpl implements MonitorClient {
   private final Vertx vertx;
   private final Membership membership;
   private final long timeoutMs;
+
   /** {@link Addresses#MONITOR}, or one node's {@link Addresses#monitorOf family}. */
   private final String family;
 
@@ -55,7 +56,12 @@ final class MonitorClientImpl implements MonitorClient {
   }
 
   private Future<JsonObject> ask(String address) {
-    return Delivery.<JsonObject>request(vertx, membership, address, new JsonObject(),
-      new DeliveryOptions().setSendTimeout(timeoutMs)).map(Message::body);
+    return Delivery.<JsonObject>request(
+            vertx,
+            membership,
+            address,
+            new JsonObject(),
+            new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(Message::body);
   }
 }

@@ -1,13 +1,12 @@
 package dev.sluice.bus;
 
 import dev.sluice.api.Addresses;
+import dev.sluice.api.Failures;
 import dev.sluice.api.Operation;
-
+import dev.sluice.api.ProblemException;
 import dev.sluice.stream.BusReadStream;
 import dev.sluice.stream.StreamBatch;
 import dev.sluice.stream.StreamProtocol;
-import dev.sluice.api.Failures;
-import dev.sluice.api.ProblemException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,17 +14,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One listing processed as concurrent keyset ranges ({@link SluiceClient#processBatches}): asks the loader where to
- * cut it (at {@link Addresses#splitsOf its splits address}), opens one stream per range ({@code after} the cut before
- * it, {@code until} the cut after it), and hands each range's batches to the handler one at a time, the next only
- * once the handler's future for the previous one completed. Done when every range has ended and every batch was handled;
- * the first failure (of a range, of the handler, of the cut) fails it and cancels every range still open. Everything
- * runs on one context: the caller's, or one of its own for a caller outside Vert.x.
+ * One listing processed as concurrent keyset ranges ({@link SluiceClient#processBatches}): asks the
+ * loader where to cut it (at {@link Addresses#splitsOf its splits address}), opens one stream per
+ * range ({@code after} the cut before it, {@code until} the cut after it), and hands each range's
+ * batches to the handler one at a time, the next only once the handler's future for the previous
+ * one completed. Done when every range has ended and every batch was handled; the first failure (of
+ * a range, of the handler, of the cut) fails it and cancels every range still open. Everything runs
+ * on one context: the caller's, or one of its own for a caller outside Vert.x.
  */
 final class ParallelBatches {
 
@@ -43,7 +42,12 @@ final class ParallelBatches {
   private final List<Range> ranges = new ArrayList<>();
   private String cutFrom;
 
-  ParallelBatches(SluiceClientImpl client, Operation operation, JsonObject params, int parts, BatchHandler handler) {
+  ParallelBatches(
+      SluiceClientImpl client,
+      Operation operation,
+      JsonObject params,
+      int parts,
+      BatchHandler handler) {
     this.client = client;
     this.vertx = client.vertx();
     this.context = vertx.getOrCreateContext();
@@ -59,21 +63,26 @@ final class ParallelBatches {
   }
 
   /**
-   * The cut positions, asked of the loader even for one range: it checks the parameters as it would for any number
-   * of ranges (a resume position or {@code follow} is a 400), and answers one range at once.
+   * The cut positions, asked of the loader even for one range: it checks the parameters as it would
+   * for any number of ranges (a resume position or {@code follow} is a 400), and answers one range
+   * at once.
    */
   private Future<JsonObject> cuts() {
-    DeliveryOptions options = new DeliveryOptions()
-      .setSendTimeout(client.sendTimeoutMs())
-      .addHeader(Addresses.ACTION_HEADER, operation.action())
-      .addHeader(StreamProtocol.SPLITS, Integer.toString(parts));
+    DeliveryOptions options =
+        new DeliveryOptions()
+            .setSendTimeout(client.sendTimeoutMs())
+            .addHeader(Addresses.ACTION_HEADER, operation.action())
+            .addHeader(StreamProtocol.SPLITS, Integer.toString(parts));
     if (client.requestId() != null) {
       options.addHeader(Addresses.REQUEST_ID_HEADER, client.requestId());
     }
-    return Delivery.<JsonObject>request(vertx, client.membership(), Addresses.splitsOf(operation.address()), params,
-        options).transform(ar -> ar.succeeded()
-      ? Future.succeededFuture(ar.result().body())
-      : Future.failedFuture(Failures.problemOf(ar.cause())));
+    return Delivery.<JsonObject>request(
+            vertx, client.membership(), Addresses.splitsOf(operation.address()), params, options)
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? Future.succeededFuture(ar.result().body())
+                    : Future.failedFuture(Failures.problemOf(ar.cause())));
   }
 
   private void open(JsonObject reply) {
@@ -99,21 +108,27 @@ final class ParallelBatches {
   }
 
   /**
-   * Opens a range's stream. A loader sends as many streams at once as it has stream connections and refuses the next
-   * with 429: a range refused so waits for a place (one frees as another range or stream ends) and asks again, until
-   * {@code deadline}; the snapshot it reads is held for as long.
+   * Opens a range's stream. A loader sends as many streams at once as it has stream connections and
+   * refuses the next with 429: a range refused so waits for a place (one frees as another range or
+   * stream ends) and asks again, until {@code deadline}; the snapshot it reads is held for as long.
    */
   private void openRange(Range range, JsonObject rangeParams, long deadline) {
     BusReadStream.open(vertx, client.membership(), operation, rangeParams, client.rangeOptions())
-      .onSuccess(range::read)
-      .onFailure(err -> {
-        boolean full = err instanceof ProblemException p && p.problem().status() == Failures.TOO_MANY_REQUESTS;
-        if (full && !done.future().isComplete() && System.currentTimeMillis() + RETRY_MS < deadline) {
-          vertx.setTimer(RETRY_MS, t -> onContext(() -> openRange(range, rangeParams, deadline)));
-        } else {
-          fail(err);
-        }
-      });
+        .onSuccess(range::read)
+        .onFailure(
+            err -> {
+              boolean full =
+                  err instanceof ProblemException p
+                      && p.problem().status() == Failures.TOO_MANY_REQUESTS;
+              if (full
+                  && !done.future().isComplete()
+                  && System.currentTimeMillis() + RETRY_MS < deadline) {
+                vertx.setTimer(
+                    RETRY_MS, t -> onContext(() -> openRange(range, rangeParams, deadline)));
+              } else {
+                fail(err);
+              }
+            });
   }
 
   private void fail(Throwable cause) {
@@ -132,7 +147,10 @@ final class ParallelBatches {
     done.tryComplete(new Processed(rows.stream().mapToLong(Long::longValue).sum(), rows, cutFrom));
   }
 
-  /** Runs {@code action} on this processing's context (a handler's future may complete on another thread). */
+  /**
+   * Runs {@code action} on this processing's context (a handler's future may complete on another
+   * thread).
+   */
   private void onContext(Runnable action) {
     if (Vertx.currentContext() == context) {
       action.run();
@@ -141,7 +159,10 @@ final class ParallelBatches {
     }
   }
 
-  /** One range: its stream once open, the items handed over, and whether a batch is with the handler. */
+  /**
+   * One range: its stream once open, the items handed over, and whether a batch is with the
+   * handler.
+   */
   private final class Range {
     private final int index;
     private final int count;
@@ -164,18 +185,26 @@ final class ParallelBatches {
       }
       opened.pause();
       opened.exceptionHandler(ParallelBatches.this::fail);
-      opened.endHandler(v -> {
-        ended = true;
-        BusReadStream.End end = opened.end();
-        if (end != null && end.count() != rows) {
-          fail(new IllegalStateException("range " + index + " ended at " + end.count() + " items, " + rows
-            + " were handed over"));
-          return;
-        }
-        if (!handling) {
-          rangeDone();
-        }
-      });
+      opened.endHandler(
+          v -> {
+            ended = true;
+            BusReadStream.End end = opened.end();
+            if (end != null && end.count() != rows) {
+              fail(
+                  new IllegalStateException(
+                      "range "
+                          + index
+                          + " ended at "
+                          + end.count()
+                          + " items, "
+                          + rows
+                          + " were handed over"));
+              return;
+            }
+            if (!handling) {
+              rangeDone();
+            }
+          });
       opened.handler(this::handle);
       opened.fetch(1);
     }
@@ -189,18 +218,22 @@ final class ParallelBatches {
       } catch (RuntimeException e) {
         handled = Future.failedFuture(e);
       }
-      (handled == null ? Future.succeededFuture() : handled).onComplete(ar -> onContext(() -> {
-        handling = false;
-        if (ar.failed()) {
-          fail(ar.cause());
-        } else if (!done.future().isComplete()) {
-          if (ended) {
-            rangeDone();
-          } else {
-            stream.fetch(1);
-          }
-        }
-      }));
+      (handled == null ? Future.succeededFuture() : handled)
+          .onComplete(
+              ar ->
+                  onContext(
+                      () -> {
+                        handling = false;
+                        if (ar.failed()) {
+                          fail(ar.cause());
+                        } else if (!done.future().isComplete()) {
+                          if (ended) {
+                            rangeDone();
+                          } else {
+                            stream.fetch(1);
+                          }
+                        }
+                      }));
     }
 
     boolean finished() {

@@ -1,14 +1,13 @@
 package dev.sluice.bus;
 
 import dev.sluice.api.Addresses;
-import dev.sluice.node.Membership;
+import dev.sluice.api.Failures;
 import dev.sluice.api.Operation;
-
-import dev.sluice.stream.BusReadStream;
-import dev.sluice.stream.StreamProtocol;
 import dev.sluice.config.LazyLoadingConfig;
 import dev.sluice.config.StreamingConfig;
-import dev.sluice.api.Failures;
+import dev.sluice.node.Membership;
+import dev.sluice.stream.BusReadStream;
+import dev.sluice.stream.StreamProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,12 +24,19 @@ final class SluiceClientImpl implements SluiceClient {
   private final StreamSettings streams;
 
   /** What the client's own streams (those of {@link #processBatches}) are opened with. */
-  record StreamSettings(int window, double threshold, long idleTimeoutMs, int maxConcurrentBatches) {
+  record StreamSettings(
+      int window, double threshold, long idleTimeoutMs, int maxConcurrentBatches) {
 
-    /** From the configuration's {@code lazy_loading} and {@code streaming} sections, as the gateway reads them. */
+    /**
+     * From the configuration's {@code lazy_loading} and {@code streaming} sections, as the gateway
+     * reads them.
+     */
     static StreamSettings of(LazyLoadingConfig lazy, StreamingConfig streaming) {
-      return new StreamSettings(lazy.creditWindow(),
-        lazy.backpressureThreshold(), streaming.idleTimeoutSeconds() * 1000L, lazy.maxConcurrentBatches());
+      return new StreamSettings(
+          lazy.creditWindow(),
+          lazy.backpressureThreshold(),
+          streaming.idleTimeoutSeconds() * 1000L,
+          lazy.maxConcurrentBatches());
     }
 
     static StreamSettings defaults() {
@@ -38,7 +44,12 @@ final class SluiceClientImpl implements SluiceClient {
     }
   }
 
-  SluiceClientImpl(Vertx vertx, Membership membership, long timeoutMs, String requestId, StreamSettings streams) {
+  SluiceClientImpl(
+      Vertx vertx,
+      Membership membership,
+      long timeoutMs,
+      String requestId,
+      StreamSettings streams) {
     this.vertx = vertx;
     this.membership = membership;
     this.timeoutMs = timeoutMs;
@@ -57,22 +68,33 @@ final class SluiceClientImpl implements SluiceClient {
   }
 
   @Override
-  public Future<Processed> processBatches(Operation streamOperation, JsonObject params, int maxConcurrentBatches,
-                                          BatchHandler handler) {
+  public Future<Processed> processBatches(
+      Operation streamOperation,
+      JsonObject params,
+      int maxConcurrentBatches,
+      BatchHandler handler) {
     if (!streamOperation.streaming()) {
-      return Future.failedFuture(new IllegalArgumentException(streamOperation + " is not a stream operation"));
+      return Future.failedFuture(
+          new IllegalArgumentException(streamOperation + " is not a stream operation"));
     }
     if (maxConcurrentBatches < 1 || maxConcurrentBatches > StreamProtocol.MAX_SPLITS) {
-      return Future.failedFuture(new IllegalArgumentException("maxConcurrentBatches must be between 1 and "
-        + StreamProtocol.MAX_SPLITS + ", not " + maxConcurrentBatches));
+      return Future.failedFuture(
+          new IllegalArgumentException(
+              "maxConcurrentBatches must be between 1 and "
+                  + StreamProtocol.MAX_SPLITS
+                  + ", not "
+                  + maxConcurrentBatches));
     }
     return new ParallelBatches(this, streamOperation, params, maxConcurrentBatches, handler).run();
   }
 
-  /** How this client reads the ranges of {@link #processBatches}: as the gateway reads its streams. */
+  /**
+   * How this client reads the ranges of {@link #processBatches}: as the gateway reads its streams.
+   */
   BusReadStream.Options rangeOptions() {
     return BusReadStream.Options.of(streams.window(), streams.threshold(), streams.idleTimeoutMs())
-      .withOpenTimeoutMs(timeoutMs).withRequestId(requestId);
+        .withOpenTimeoutMs(timeoutMs)
+        .withRequestId(requestId);
   }
 
   @Override
@@ -102,7 +124,8 @@ final class SluiceClientImpl implements SluiceClient {
 
   @Override
   public Future<LoaderReply> requestAfterLookup(Operation operation, JsonObject params) {
-    return send(operation, params, options(operation).addHeader(Addresses.LOOKED_UP_HEADER, "true"));
+    return send(
+        operation, params, options(operation).addHeader(Addresses.LOOKED_UP_HEADER, "true"));
   }
 
   @Override
@@ -111,29 +134,43 @@ final class SluiceClientImpl implements SluiceClient {
   }
 
   private DeliveryOptions options(Operation operation) {
-    DeliveryOptions options = new DeliveryOptions()
-      .setSendTimeout(timeoutMs)
-      .addHeader(Addresses.ACTION_HEADER, operation.action());
+    DeliveryOptions options =
+        new DeliveryOptions()
+            .setSendTimeout(timeoutMs)
+            .addHeader(Addresses.ACTION_HEADER, operation.action());
     if (requestId != null) {
       options.addHeader(Addresses.REQUEST_ID_HEADER, requestId);
     }
     return options;
   }
 
-  private Future<LoaderReply> send(Operation operation, JsonObject params, DeliveryOptions options) {
-    return Delivery.<Buffer>request(vertx, membership, operation.address(), params, options).transform(ar -> ar.succeeded()
-      ? Future.succeededFuture(toReply(ar.result()))
-      : Future.failedFuture(Failures.problemOf(ar.cause())));
+  private Future<LoaderReply> send(
+      Operation operation, JsonObject params, DeliveryOptions options) {
+    return Delivery.<Buffer>request(vertx, membership, operation.address(), params, options)
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? Future.succeededFuture(toReply(ar.result()))
+                    : Future.failedFuture(Failures.problemOf(ar.cause())));
   }
 
-  /** The reply a loader sent: its body and the headers {@code LoaderVerticle} writes (docs/EVENT_BUS.md). */
+  /**
+   * The reply a loader sent: its body and the headers {@code LoaderVerticle} writes
+   * (docs/EVENT_BUS.md).
+   */
   private static LoaderReply toReply(Message<Buffer> message) {
     var headers = message.headers();
     String items = headers.get(Addresses.ITEMS_HEADER);
-    return new LoaderReply(message.body(), "gzip".equals(headers.get(Addresses.ENCODING_HEADER)),
-      headers.get(Addresses.ETAG_HEADER), headers.get(Addresses.NEXT_CURSOR_HEADER),
-      headers.get(Addresses.PREV_CURSOR_HEADER), items == null ? 0 : Integer.parseInt(items),
-      "true".equals(headers.get(Addresses.HAS_MORE_HEADER)), null, Long.MAX_VALUE,
-      "true".equals(headers.get(Addresses.PREFETCHED_HEADER)));
+    return new LoaderReply(
+        message.body(),
+        "gzip".equals(headers.get(Addresses.ENCODING_HEADER)),
+        headers.get(Addresses.ETAG_HEADER),
+        headers.get(Addresses.NEXT_CURSOR_HEADER),
+        headers.get(Addresses.PREV_CURSOR_HEADER),
+        items == null ? 0 : Integer.parseInt(items),
+        "true".equals(headers.get(Addresses.HAS_MORE_HEADER)),
+        null,
+        Long.MAX_VALUE,
+        "true".equals(headers.get(Addresses.PREFETCHED_HEADER)));
   }
 }

@@ -1,13 +1,12 @@
 package dev.sluice.cache;
 
 import io.vertx.core.Future;
-
 import java.util.List;
 
 /**
- * The node cache as what drops entries sees it: a write heard from PostgreSQL ({@code dev.sluice.db.Changes}) drops
- * the entries read from its table, an operator clears a family or all ({@code DELETE /api/v1/cache[/{loader}]}).
- * Part of {@link Cache}.
+ * The node cache as what drops entries sees it: a write heard from PostgreSQL ({@code
+ * dev.sluice.db.Changes}) drops the entries read from its table, an operator clears a family or all
+ * ({@code DELETE /api/v1/cache[/{loader}]}). Part of {@link Cache}.
  */
 public interface CacheInvalidation {
 
@@ -24,8 +23,9 @@ public interface CacheInvalidation {
   long invalidateAll();
 
   /**
-   * An operator's clear of {@code family}: on a clustered node the cluster tier too and, once it is empty, every
-   * node's local tier (told over the event bus); completes then, with how many entries this node dropped.
+   * An operator's clear of {@code family}: on a clustered node the cluster tier too and, once it is
+   * empty, every node's local tier (told over the event bus); completes then, with how many entries
+   * this node dropped.
    */
   default Future<Long> clear(String family) {
     return Future.succeededFuture(invalidate(family));

@@ -2,20 +2,28 @@ package dev.sluice.cache;
 
 import dev.sluice.config.DataTypePolicy;
 import dev.sluice.config.SluiceConfig;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * How the cache is bounded: whether it runs at all, the node-wide byte bound and each family's policy (TTL, entry
- * count, compression). A family the configuration does not name gets {@code fallback}.
+ * How the cache is bounded: whether it runs at all, the node-wide byte bound and each family's
+ * policy (TTL, entry count, compression). A family the configuration does not name gets {@code
+ * fallback}.
  */
-public record CacheOptions(boolean enabled, long maxBytes, Map<String, DataTypePolicy> policies,
-                           DataTypePolicy fallback, Set<String> alwaysOn) {
+public record CacheOptions(
+    boolean enabled,
+    long maxBytes,
+    Map<String, DataTypePolicy> policies,
+    DataTypePolicy fallback,
+    Set<String> alwaysOn) {
 
-  /** The family of virtual-scroll checkpoints: an index the loaders need, kept whether replies are cached or not. */
+  /**
+   * The family of virtual-scroll checkpoints: an index the loaders need, kept whether replies are
+   * cached or not.
+   */
   public static final String SCROLL = "scroll";
+
   static final int SCROLL_ENTRIES = 256;
 
   public CacheOptions {
@@ -25,9 +33,16 @@ public record CacheOptions(boolean enabled, long maxBytes, Map<String, DataTypeP
 
   public static CacheOptions from(SluiceConfig settings) {
     Map<String, DataTypePolicy> policies = new TreeMap<>(settings.dataTypes());
-    policies.put(SCROLL, new DataTypePolicy(0, settings.limits().scrollCheckpointTtlSeconds(), SCROLL_ENTRIES, false));
-    return new CacheOptions(settings.lazy().enableCaching(), settings.cacheMaxBytes(), policies,
-      settings.policy("default"), Set.of(SCROLL));
+    policies.put(
+        SCROLL,
+        new DataTypePolicy(
+            0, settings.limits().scrollCheckpointTtlSeconds(), SCROLL_ENTRIES, false));
+    return new CacheOptions(
+        settings.lazy().enableCaching(),
+        settings.cacheMaxBytes(),
+        policies,
+        settings.policy("default"),
+        Set.of(SCROLL));
   }
 
   public DataTypePolicy policy(String family) {

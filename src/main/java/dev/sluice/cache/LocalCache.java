@@ -9,9 +9,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +17,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The node-local tier: one Caffeine cache (W-TinyLFU) per data family, bounded by its entry count and its share of
- * the node's bytes, expiring entries after the family's TTL. Thread-safe: every verticle of the node uses it from its
- * own event loop.
+ * The node-local tier: one Caffeine cache (W-TinyLFU) per data family, bounded by its entry count
+ * and its share of the node's bytes, expiring entries after the family's TTL. Thread-safe: every
+ * verticle of the node uses it from its own event loop.
  *
- * <p>Both bounds come from one weight: a family may hold {@code max_entries / Σ max_entries} of the node's bytes and
- * every entry weighs at least {@code node bytes / Σ max_entries}, so a family never holds more than its
- * {@code max_entries} entries nor more than its share of bytes.
+ * <p>Both bounds come from one weight: a family may hold {@code max_entries / Σ max_entries} of the
+ * node's bytes and every entry weighs at least {@code node bytes / Σ max_entries}, so a family
+ * never holds more than its {@code max_entries} entries nor more than its share of bytes.
  */
 final class LocalCache implements Cache {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCache.class);
+
   /** What an entry costs beyond its value: the key, the map's nodes, the value's object. */
   static final int ENTRY_OVERHEAD = 160;
 
@@ -42,8 +42,13 @@ final class LocalCache implements Cache {
   private final Map<CacheKey, Flight<?>> flights = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
   private final Map<String, Long> lastWrites = new ConcurrentHashMap<>();
-  /** Bumped when changes may have been missed (listening resumed): every snapshot taken before is stale. */
+
+  /**
+   * Bumped when changes may have been missed (listening resumed): every snapshot taken before is
+   * stale.
+   */
   private final AtomicLong epoch = new AtomicLong();
+
   private final List<Runnable> subscriptions = new ArrayList<>();
   private volatile Pressure pressure = Pressure.NONE;
 
@@ -55,15 +60,18 @@ final class LocalCache implements Cache {
     }
     if (changes != null) {
       subscriptions.add(changes.onChange(this::invalidateTable));
-      subscriptions.add(changes.onResubscribed(() -> {
-        epoch.incrementAndGet();
-        flights.forEach((key, flight) -> {
-          flight.stale = true;
-          flights.remove(key, flight);
-        });
-        long dropped = invalidateAll();
-        LOG.info("cache.cleared reason=notifications-resumed entries={}", dropped);
-      }));
+      subscriptions.add(
+          changes.onResubscribed(
+              () -> {
+                epoch.incrementAndGet();
+                flights.forEach(
+                    (key, flight) -> {
+                      flight.stale = true;
+                      flights.remove(key, flight);
+                    });
+                long dropped = invalidateAll();
+                LOG.info("cache.cleared reason=notifications-resumed entries={}", dropped);
+              }));
     }
   }
 
@@ -93,30 +101,37 @@ final class LocalCache implements Cache {
       this.maxWeight = Math.max(1, options.maxBytes() * count / total);
       this.minWeight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, options.maxBytes() / total));
       long ttlNanos = TimeUnit.SECONDS.toNanos(Math.max(1, policy.ttlSeconds()));
-      this.entries = Caffeine.newBuilder()
-        .executor(Runnable::run)
-        .maximumWeight(maxWeight)
-        .weigher((CacheKey key, Value value) -> Math.max(minWeight, bytes(key, value)))
-        .expireAfter(new Expiry<CacheKey, Value>() {
-          @Override
-          public long expireAfterCreate(CacheKey key, Value value, long currentTime) {
-            long untilValid = value.validUntil() == Long.MAX_VALUE ? Long.MAX_VALUE
-              : TimeUnit.MILLISECONDS.toNanos(Math.max(0, value.validUntil() - System.currentTimeMillis()));
-            return Math.min(ttlNanos, untilValid);
-          }
+      this.entries =
+          Caffeine.newBuilder()
+              .executor(Runnable::run)
+              .maximumWeight(maxWeight)
+              .weigher((CacheKey key, Value value) -> Math.max(minWeight, bytes(key, value)))
+              .expireAfter(
+                  new Expiry<CacheKey, Value>() {
+                    @Override
+                    public long expireAfterCreate(CacheKey key, Value value, long currentTime) {
+                      long untilValid =
+                          value.validUntil() == Long.MAX_VALUE
+                              ? Long.MAX_VALUE
+                              : TimeUnit.MILLISECONDS.toNanos(
+                                  Math.max(0, value.validUntil() - System.currentTimeMillis()));
+                      return Math.min(ttlNanos, untilValid);
+                    }
 
-          @Override
-          public long expireAfterUpdate(CacheKey key, Value value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-          }
+                    @Override
+                    public long expireAfterUpdate(
+                        CacheKey key, Value value, long currentTime, long currentDuration) {
+                      return expireAfterCreate(key, value, currentTime);
+                    }
 
-          @Override
-          public long expireAfterRead(CacheKey key, Value value, long currentTime, long currentDuration) {
-            return currentDuration;
-          }
-        })
-        .recordStats()
-        .build();
+                    @Override
+                    public long expireAfterRead(
+                        CacheKey key, Value value, long currentTime, long currentDuration) {
+                      return currentDuration;
+                    }
+                  })
+              .recordStats()
+              .build();
     }
 
     Policy.Eviction<CacheKey, Value> eviction() {
@@ -134,8 +149,9 @@ final class LocalCache implements Cache {
   }
 
   /**
-   * Whether the family's entries may be read and stored now: on, memory not critical, changes being heard. The
-   * always-on families (virtual-scroll checkpoints: an index, not answers) depend on neither.
+   * Whether the family's entries may be read and stored now: on, memory not critical, changes being
+   * heard. The always-on families (virtual-scroll checkpoints: an index, not answers) depend on
+   * neither.
    */
   boolean active(String family) {
     if (!enabled(family)) {
@@ -149,7 +165,8 @@ final class LocalCache implements Cache {
 
   @Override
   public boolean enabled(String family) {
-    return (options.enabled() || options.alwaysOn().contains(family)) && family(family).policy.maxEntries() > 0;
+    return (options.enabled() || options.alwaysOn().contains(family))
+        && family(family).policy.maxEntries() > 0;
   }
 
   @Override
@@ -172,7 +189,10 @@ final class LocalCache implements Cache {
     return Future.succeededFuture(value);
   }
 
-  /** Counts a lookup the node-local tier could not answer and the cluster tier did ({@code hit}) or did not. */
+  /**
+   * Counts a lookup the node-local tier could not answer and the cluster tier did ({@code hit}) or
+   * did not.
+   */
   void counted(String family, boolean hit) {
     (hit ? family(family).hits : family(family).misses).increment();
   }
@@ -204,20 +224,23 @@ final class LocalCache implements Cache {
         return Future.succeededFuture((V) held);
       }
     }
-    // single-flight even while nothing may be stored (memory critical, changes not heard): one load per key
+    // single-flight even while nothing may be stored (memory critical, changes not heard): one load
+    // per key
     Flight<V> mine = new Flight<>();
     Flight<V> flight = (Flight<V>) flights.putIfAbsent(key, mine);
     if (flight != null) {
       return onCallerContext(flight.promise.future());
     }
     Freshness before = freshness(key.tables());
-    start(loader).onComplete(ar -> {
-      flights.remove(key, mine);
-      if (ar.succeeded() && ar.result() != null && !mine.stale) {
-        putIfFresh(key, ar.result(), before);
-      }
-      mine.promise.handle(ar);
-    });
+    start(loader)
+        .onComplete(
+            ar -> {
+              flights.remove(key, mine);
+              if (ar.succeeded() && ar.result() != null && !mine.stale) {
+                putIfFresh(key, ar.result(), before);
+              }
+              mine.promise.handle(ar);
+            });
     return onCallerContext(mine.promise.future());
   }
 
@@ -246,7 +269,8 @@ final class LocalCache implements Cache {
     }
     Family family = family(key.family());
     family.entries.put(key, value);
-    // a write heard between the check and the put bumped a generation before dropping entries: look again
+    // a write heard between the check and the put bumped a generation before dropping entries: look
+    // again
     if (!before.equals(freshness(before.tables()))) {
       family.entries.asMap().remove(key, value);
     }
@@ -267,13 +291,14 @@ final class LocalCache implements Cache {
       return future;
     }
     Promise<V> promise = Promise.promise();
-    future.onComplete(ar -> {
-      if (Vertx.currentContext() == context) {
-        promise.handle(ar);
-      } else {
-        context.runOnContext(v -> promise.handle(ar));
-      }
-    });
+    future.onComplete(
+        ar -> {
+          if (Vertx.currentContext() == context) {
+            promise.handle(ar);
+          } else {
+            context.runOnContext(v -> promise.handle(ar));
+          }
+        });
     return promise.future();
   }
 
@@ -292,13 +317,14 @@ final class LocalCache implements Cache {
   public long invalidateTable(String table) {
     generations.computeIfAbsent(table, t -> new AtomicLong()).incrementAndGet();
     lastWrites.put(table, System.currentTimeMillis());
-    flights.forEach((key, flight) -> {
-      if (key.tables().contains(table)) {
-        // later requests must not join a load that may have read the rows before this write
-        flight.stale = true;
-        flights.remove(key, flight);
-      }
-    });
+    flights.forEach(
+        (key, flight) -> {
+          if (key.tables().contains(table)) {
+            // later requests must not join a load that may have read the rows before this write
+            flight.stale = true;
+            flights.remove(key, flight);
+          }
+        });
     long dropped = 0;
     for (Family family : families.values()) {
       long before = family.entries.estimatedSize();
@@ -306,13 +332,18 @@ final class LocalCache implements Cache {
         continue;
       }
       long[] count = {0};
-      family.entries.asMap().keySet().removeIf(key -> {
-        boolean stale = key.tables().contains(table);
-        if (stale) {
-          count[0]++;
-        }
-        return stale;
-      });
+      family
+          .entries
+          .asMap()
+          .keySet()
+          .removeIf(
+              key -> {
+                boolean stale = key.tables().contains(table);
+                if (stale) {
+                  count[0]++;
+                }
+                return stale;
+              });
       family.invalidations.add(count[0]);
       dropped += count[0];
     }
@@ -360,7 +391,8 @@ final class LocalCache implements Cache {
       switch (next) {
         case NONE -> eviction.setMaximum(family.maxWeight);
         case HIGH -> {
-          // Caffeine evicts down to the new bound in its own order: the least valuable entries go first; then the
+          // Caffeine evicts down to the new bound in its own order: the least valuable entries go
+          // first; then the
           // family keeps to half its bound while memory stays high
           long weight = eviction.weightedSize().orElse(0);
           if (previous == Pressure.NONE) {
@@ -404,10 +436,17 @@ final class LocalCache implements Cache {
         bytes += bytes(entry.getKey(), entry.getValue());
       }
     }
-    return new CacheStats(family.entries.estimatedSize(), Math.max(0, family.policy.maxEntries()),
-      bytes, family.maxWeight, items, family.hits.sum(), family.misses.sum(),
-      family.entries.stats().evictionCount() + family.cleared.sum(), family.invalidations.sum(),
-      family.prefetched.sum());
+    return new CacheStats(
+        family.entries.estimatedSize(),
+        Math.max(0, family.policy.maxEntries()),
+        bytes,
+        family.maxWeight,
+        items,
+        family.hits.sum(),
+        family.misses.sum(),
+        family.entries.stats().evictionCount() + family.cleared.sum(),
+        family.invalidations.sum(),
+        family.prefetched.sum());
   }
 
   @Override

@@ -9,7 +9,9 @@ public enum RowEncoding {
   /** PostgreSQL, with {@code row_to_json}. */
   POSTGRES;
 
-  /** {@code jvm} or {@code postgres}; anything else is a configuration error naming {@code setting}. */
+  /**
+   * {@code jvm} or {@code postgres}; anything else is a configuration error naming {@code setting}.
+   */
   public static RowEncoding of(String name, String setting) {
     for (RowEncoding encoding : values()) {
       if (encoding.name().toLowerCase(Locale.ROOT).equals(name)) {

@@ -1,18 +1,27 @@
 package dev.sluice.config;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.Map;
 
 /**
- * The whole configuration, read once from {@code conf/} (see {@link ConfigLoader}) and handed to every verticle
- * as its JSON config; each part takes the section it needs through {@link #from(JsonObject)}.
+ * The whole configuration, read once from {@code conf/} (see {@link ConfigLoader}) and handed to
+ * every verticle as its JSON config; each part takes the section it needs through {@link
+ * #from(JsonObject)}.
  */
-public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoadingConfig lazy, LimitsConfig limits,
-                           StreamingConfig streaming, CursorConfig cursor, String adminToken,
-                           Map<String, DataTypePolicy> dataTypes, Integer cacheMaxMb, MonitorConfig monitor,
-                           ItemsConfig items, ResilienceConfig resilience,
-                           ClusterConfig cluster) {
+public record SluiceConfig(
+    HttpConfig http,
+    DatabaseConfig database,
+    LazyLoadingConfig lazy,
+    LimitsConfig limits,
+    StreamingConfig streaming,
+    CursorConfig cursor,
+    String adminToken,
+    Map<String, DataTypePolicy> dataTypes,
+    Integer cacheMaxMb,
+    MonitorConfig monitor,
+    ItemsConfig items,
+    ResilienceConfig resilience,
+    ClusterConfig cluster) {
 
   public static final String HTTP = "http";
   public static final String DATABASE = "database";
@@ -32,19 +41,19 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
     LazyLoadingConfig lazy = LazyLoadingConfig.from(section(json, LAZY_LOADING));
     String token = section(json, ADMIN).getString("token");
     return new SluiceConfig(
-      HttpConfig.from(section(json, HTTP)),
-      DatabaseConfig.from(section(json, DATABASE)),
-      lazy,
-      LimitsConfig.from(section(json, LIMITS)),
-      StreamingConfig.from(section(json, STREAMING)),
-      CursorConfig.from(section(json, CURSOR)),
-      token == null || token.isEmpty() ? null : token,
-      DataTypePolicy.all(section(json, DATA_TYPES), lazy.cacheSize()),
-      section(json, CACHE).getInteger("max_mb"),
-      MonitorConfig.from(section(json, MONITOR)),
-      ItemsConfig.from(section(json, ITEMS)),
-      ResilienceConfig.from(section(json, RESILIENCE)),
-      ClusterConfig.from(section(json, CLUSTER)));
+        HttpConfig.from(section(json, HTTP)),
+        DatabaseConfig.from(section(json, DATABASE)),
+        lazy,
+        LimitsConfig.from(section(json, LIMITS)),
+        StreamingConfig.from(section(json, STREAMING)),
+        CursorConfig.from(section(json, CURSOR)),
+        token == null || token.isEmpty() ? null : token,
+        DataTypePolicy.all(section(json, DATA_TYPES), lazy.cacheSize()),
+        section(json, CACHE).getInteger("max_mb"),
+        MonitorConfig.from(section(json, MONITOR)),
+        ItemsConfig.from(section(json, ITEMS)),
+        ResilienceConfig.from(section(json, RESILIENCE)),
+        ClusterConfig.from(section(json, CLUSTER)));
   }
 
   /** The policy of one data family; a family the configuration does not name gets the fallback. */
@@ -53,16 +62,21 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
   }
 
   /**
-   * How long an HTTP stream may write nothing before it writes a keep-alive: {@code streaming.keepalive_seconds}, and
-   * at most half of {@code http.idle_timeout_seconds} (when there is one), so the server's own idle timeout never
-   * cuts a stream whose client reads.
+   * How long an HTTP stream may write nothing before it writes a keep-alive: {@code
+   * streaming.keepalive_seconds}, and at most half of {@code http.idle_timeout_seconds} (when there
+   * is one), so the server's own idle timeout never cuts a stream whose client reads.
    */
   public long keepaliveMillis() {
     long configured = streaming.keepaliveSeconds() * 1000L;
-    return http.idleTimeoutSeconds() > 0 ? Math.min(configured, http.idleTimeoutSeconds() * 500L) : configured;
+    return http.idleTimeoutSeconds() > 0
+        ? Math.min(configured, http.idleTimeoutSeconds() * 500L)
+        : configured;
   }
 
-  /** The memory the monitor measures heap use against: {@code memory_limit_mb}, else the JVM's max heap. */
+  /**
+   * The memory the monitor measures heap use against: {@code memory_limit_mb}, else the JVM's max
+   * heap.
+   */
   public long memoryLimitBytes() {
     Integer mb = lazy.memoryLimitMb();
     return mb != null && mb > 0 ? mb * 1024L * 1024L : Runtime.getRuntime().maxMemory();
@@ -70,7 +84,9 @@ public record SluiceConfig(HttpConfig http, DatabaseConfig database, LazyLoading
 
   /** The node cache's byte bound: {@code cache.max_mb}, else a quarter of the memory limit. */
   public long cacheMaxBytes() {
-    return cacheMaxMb != null && cacheMaxMb > 0 ? cacheMaxMb * 1024L * 1024L : memoryLimitBytes() / 4;
+    return cacheMaxMb != null && cacheMaxMb > 0
+        ? cacheMaxMb * 1024L * 1024L
+        : memoryLimitBytes() / 4;
   }
 
   static JsonObject section(JsonObject json, String name) {

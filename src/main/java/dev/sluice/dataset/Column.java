@@ -3,9 +3,9 @@ package dev.sluice.dataset;
 import java.util.List;
 
 /**
- * One field of a dataset's rows: its JSON name, the select-list expression that yields it, and its JSON kind, so a
- * listing can select plain columns and the loader write each row's JSON itself ({@link RowEncoder}), byte for byte
- * what PostgreSQL's {@code row_to_json} writes for it.
+ * One field of a dataset's rows: its JSON name, the select-list expression that yields it, and its
+ * JSON kind, so a listing can select plain columns and the loader write each row's JSON itself
+ * ({@link RowEncoder}), byte for byte what PostgreSQL's {@code row_to_json} writes for it.
  */
 public record Column(String name, String expression, Kind kind) {
 
@@ -21,15 +21,21 @@ public record Column(String name, String expression, Kind kind) {
     BIGINT,
     /** {@code boolean}: {@code true} or {@code false}. */
     BOOLEAN,
-    /** {@code timestamptz}: a string, ISO 8601 in UTC with the fraction PostgreSQL prints ({@code +00:00}). */
+    /**
+     * {@code timestamptz}: a string, ISO 8601 in UTC with the fraction PostgreSQL prints ({@code
+     * +00:00}).
+     */
     TIMESTAMP,
     /**
-     * {@code double precision} or {@code real}: PostgreSQL's own shortest text of the value (float8out), selected as
-     * text and copied as a number ({@code NaN} and the infinities as strings, as {@code row_to_json} does), since
-     * Java's and PostgreSQL's float texts differ.
+     * {@code double precision} or {@code real}: PostgreSQL's own shortest text of the value
+     * (float8out), selected as text and copied as a number ({@code NaN} and the infinities as
+     * strings, as {@code row_to_json} does), since Java's and PostgreSQL's float texts differ.
      */
     FLOAT,
-    /** {@code numeric}: PostgreSQL's text of the value, selected as text and copied as a number, as {@code FLOAT}. */
+    /**
+     * {@code numeric}: PostgreSQL's text of the value, selected as text and copied as a number, as
+     * {@code FLOAT}.
+     */
     NUMERIC
   }
 
@@ -38,9 +44,14 @@ public record Column(String name, String expression, Kind kind) {
     return new Column(expression.substring(expression.lastIndexOf('.') + 1), expression, kind);
   }
 
-  /** The expression, named as the field when its own name is another ({@code coalesce(s0.m0, 0) AS views}). */
+  /**
+   * The expression, named as the field when its own name is another ({@code coalesce(s0.m0, 0) AS
+   * views}).
+   */
   public String named() {
-    return expression.equals(name) || expression.endsWith("." + name) ? expression : expression + " AS " + name;
+    return expression.equals(name) || expression.endsWith("." + name)
+        ? expression
+        : expression + " AS " + name;
   }
 
   /** What the plain select list holds for it: the expression, as text for a float or a numeric. */
@@ -48,18 +59,28 @@ public record Column(String name, String expression, Kind kind) {
     return kind == Kind.FLOAT || kind == Kind.NUMERIC ? textOf(expression) : expression;
   }
 
-  /** {@code expression::text}, in parentheses unless it is a plain column ({@code ::} binds tighter than operators). */
+  /**
+   * {@code expression::text}, in parentheses unless it is a plain column ({@code ::} binds tighter
+   * than operators).
+   */
   private static String textOf(String expression) {
-    return expression.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?") ? expression + "::text"
-      : "(" + expression + ")::text";
+    return expression.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?")
+        ? expression + "::text"
+        : "(" + expression + ")::text";
   }
 
-  /** The expressions of {@code columns} as one select list, named as the fields: {@code row_to_json}'s record. */
+  /**
+   * The expressions of {@code columns} as one select list, named as the fields: {@code
+   * row_to_json}'s record.
+   */
   public static String selectList(List<Column> columns) {
     return String.join(", ", columns.stream().map(Column::named).toList());
   }
 
-  /** The plain select list {@link RowEncoder} reads {@code columns} from (floats and numerics as PostgreSQL's text). */
+  /**
+   * The plain select list {@link RowEncoder} reads {@code columns} from (floats and numerics as
+   * PostgreSQL's text).
+   */
   public static String plainSelectList(List<Column> columns) {
     return String.join(", ", columns.stream().map(Column::selectItem).toList());
   }

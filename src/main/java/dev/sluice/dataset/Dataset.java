@@ -1,15 +1,16 @@
 package dev.sluice.dataset;
 
 import dev.sluice.config.RowEncoding;
-
 import java.util.List;
 
 /**
- * What a listing reads: a table under an alias, the typed columns of each row (select-list expressions over the
- * alias), the orders it may be read in (the first is the default) and the filters it accepts. Everything SQL is built from
- * comes from these descriptions, never from a request.
+ * What a listing reads: a table under an alias, the typed columns of each row (select-list
+ * expressions over the alias), the orders it may be read in (the first is the default) and the
+ * filters it accepts. Everything SQL is built from comes from these descriptions, never from a
+ * request.
  */
-public record Dataset(String table, String alias, List<Column> columns, List<SortKey> sorts, List<Filter> filters) {
+public record Dataset(
+    String table, String alias, List<Column> columns, List<SortKey> sorts, List<Filter> filters) {
 
   public Dataset {
     columns = List.copyOf(columns);
@@ -27,7 +28,10 @@ public record Dataset(String table, String alias, List<Column> columns, List<Sor
     return RowFormat.of(columns, encoding);
   }
 
-  /** The order called {@code name}; throws for a name the dataset does not have (a bug, not a request fault). */
+  /**
+   * The order called {@code name}; throws for a name the dataset does not have (a bug, not a
+   * request fault).
+   */
   public SortKey sort(String name) {
     for (SortKey sort : sorts) {
       if (sort.name().equals(name)) {

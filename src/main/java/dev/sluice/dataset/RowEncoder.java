@@ -2,7 +2,6 @@ package dev.sluice.dataset;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
-
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,21 +10,24 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Writes a row of plain columns as the compact JSON object PostgreSQL's {@code row_to_json} gives the same row, byte
- * for byte: the fields in the columns' order; strings escaped as PostgreSQL's {@code escape_json} does (quote and
- * backslash, the short escapes of backspace, form feed, newline, return and tab, other control characters as a
- * six-character escape in lowercase hex, everything else as UTF-8); timestamps as ISO 8601 in UTC with PostgreSQL's
- * fraction (microseconds, trailing zeros dropped) and {@code +00:00}; floats and numerics as PostgreSQL's own text of
- * them. A row is written into a byte array of the encoder's own and appended to the buffer in one copy (a
- * {@link Buffer}'s per-byte appends cost more than the encoding itself), so an encoder is used by one thread at a
- * time: one per request or stream.
+ * Writes a row of plain columns as the compact JSON object PostgreSQL's {@code row_to_json} gives
+ * the same row, byte for byte: the fields in the columns' order; strings escaped as PostgreSQL's
+ * {@code escape_json} does (quote and backslash, the short escapes of backspace, form feed,
+ * newline, return and tab, other control characters as a six-character escape in lowercase hex,
+ * everything else as UTF-8); timestamps as ISO 8601 in UTC with PostgreSQL's fraction
+ * (microseconds, trailing zeros dropped) and {@code +00:00}; floats and numerics as PostgreSQL's
+ * own text of them. A row is written into a byte array of the encoder's own and appended to the
+ * buffer in one copy (a {@link Buffer}'s per-byte appends cost more than the encoding itself), so
+ * an encoder is used by one thread at a time: one per request or stream.
  */
 public final class RowEncoder {
 
   private final Column.Kind[] kinds;
   private final int first;
+
   /** {@code {"name":} for the first field, {@code ,"name":} for the others, as bytes. */
   private final byte[][] prefixes;
+
   private final Sink sink = new Sink();
 
   /** Reads {@code columns} from the row's positions {@code first}, {@code first + 1}, … */
@@ -34,11 +36,16 @@ public final class RowEncoder {
     this.first = first;
     this.prefixes = new byte[columns.size()][];
     for (int i = 0; i < columns.size(); i++) {
-      prefixes[i] = ((i == 0 ? "{" : ",") + "\"" + columns.get(i).name() + "\":").getBytes(StandardCharsets.UTF_8);
+      prefixes[i] =
+          ((i == 0 ? "{" : ",") + "\"" + columns.get(i).name() + "\":")
+              .getBytes(StandardCharsets.UTF_8);
     }
   }
 
-  /** Appends the row's JSON object to {@code out}; a row is a {@link Tuple} of the values as the pg client decodes them. */
+  /**
+   * Appends the row's JSON object to {@code out}; a row is a {@link Tuple} of the values as the pg
+   * client decodes them.
+   */
   public Buffer encode(Tuple row, Buffer out) {
     Sink s = sink.reset();
     for (int i = 0; i < prefixes.length; i++) {
@@ -72,16 +79,23 @@ public final class RowEncoder {
   private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] UTC = "+00:00".getBytes(StandardCharsets.US_ASCII);
+
   /**
-   * What vertx-pg-client 5.0.7 decodes PostgreSQL's binary {@code -infinity} timestamptz to: its epoch (2000-01-01)
-   * plus {@code Long.MIN_VALUE} microseconds, a day 290,279 years BC (it maps {@code infinity} to
-   * {@code OffsetDateTime.MAX}, but misses its own sentinel for {@code -infinity}). No finite timestamptz is that early.
+   * What vertx-pg-client 5.0.7 decodes PostgreSQL's binary {@code -infinity} timestamptz to: its
+   * epoch (2000-01-01) plus {@code Long.MIN_VALUE} microseconds, a day 290,279 years BC (it maps
+   * {@code infinity} to {@code OffsetDateTime.MAX}, but misses its own sentinel for {@code
+   * -infinity}). No finite timestamptz is that early.
    */
-  private static final OffsetDateTime PG_MINUS_INFINITY = OffsetDateTime.of(java.time.LocalDateTime.of(2000, 1, 1, 0,
-    0).plus(Long.MIN_VALUE, java.time.temporal.ChronoUnit.MICROS), ZoneOffset.UTC);
+  private static final OffsetDateTime PG_MINUS_INFINITY =
+      OffsetDateTime.of(
+          java.time.LocalDateTime.of(2000, 1, 1, 0, 0)
+              .plus(Long.MIN_VALUE, java.time.temporal.ChronoUnit.MICROS),
+          ZoneOffset.UTC);
+
   private static final byte[] BC = " BC".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] INFINITY = "infinity".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MINUS_INFINITY = "-infinity".getBytes(StandardCharsets.US_ASCII);
+
   /** {@code POWERS[n]} is 10^n, up to 10^18. */
   private static final long[] POWERS = new long[19];
 
@@ -92,25 +106,35 @@ public final class RowEncoder {
     }
   }
 
-  private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MIN_LONG =
+      Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
 
   /** A JSON string as PostgreSQL's {@code escape_json} writes it. */
   static void string(String s, Buffer out) {
     new Sink().string(s).to(out);
   }
 
-  /** {@code "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00"}, the fraction's trailing zeros dropped, as PostgreSQL writes it. */
+  /**
+   * {@code "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00"}, the fraction's trailing zeros dropped, as
+   * PostgreSQL writes it.
+   */
   static void timestamp(OffsetDateTime value, Buffer out) {
     new Sink().timestamp(value, true).to(out);
   }
 
-  /** The timestamp as {@link #timestamp} writes it, without the quotes: ISO 8601, which PostgreSQL reads back. */
+  /**
+   * The timestamp as {@link #timestamp} writes it, without the quotes: ISO 8601, which PostgreSQL
+   * reads back.
+   */
   public static String timestampText(OffsetDateTime value) {
     Sink s = new Sink().timestamp(value, false);
     return new String(s.bytes, 0, s.length, StandardCharsets.US_ASCII);
   }
 
-  /** PostgreSQL's text of a float as a JSON number; {@code NaN} and the infinities as strings, as it writes them. */
+  /**
+   * PostgreSQL's text of a float as a JSON number; {@code NaN} and the infinities as strings, as it
+   * writes them.
+   */
   static void number(String text, Buffer out) {
     new Sink().numberText(text).to(out);
   }
@@ -186,14 +210,17 @@ public final class RowEncoder {
         } else if (c < 0x800) {
           b[at++] = (byte) (0xc0 | (c >> 6));
           b[at++] = (byte) (0x80 | (c & 0x3f));
-        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           int cp = Character.toCodePoint(c, s.charAt(++i));
           b[at++] = (byte) (0xf0 | (cp >> 18));
           b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
           b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
           b[at++] = (byte) (0x80 | (cp & 0x3f));
         } else if (Character.isSurrogate(c)) {
-          b[at++] = '?'; // as String.getBytes writes a lone surrogate (PostgreSQL's text never holds one)
+          b[at++] =
+              '?'; // as String.getBytes writes a lone surrogate (PostgreSQL's text never holds one)
         } else {
           b[at++] = (byte) (0xe0 | (c >> 12));
           b[at++] = (byte) (0x80 | ((c >> 6) & 0x3f));
@@ -236,7 +263,10 @@ public final class RowEncoder {
       return this;
     }
 
-    /** PostgreSQL's text of a float or numeric: a number, or {@code NaN} and the infinities as strings. */
+    /**
+     * PostgreSQL's text of a float or numeric: a number, or {@code NaN} and the infinities as
+     * strings.
+     */
     Sink numberText(String text) {
       boolean word = text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity");
       room(text.length() + 2);
@@ -278,9 +308,10 @@ public final class RowEncoder {
     }
 
     /**
-     * {@code YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00} in UTC, the fraction's trailing zeros dropped, as PostgreSQL's XSD
-     * style writes it: {@code infinity} and {@code -infinity} for the infinite timestamps (as the pg client hands them
-     * over: {@code OffsetDateTime.MAX}, and {@link #PG_MINUS_INFINITY} or {@code MIN}), and a year before 1 AD as its BC year with {@code " BC"}
+     * {@code YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00} in UTC, the fraction's trailing zeros dropped, as
+     * PostgreSQL's XSD style writes it: {@code infinity} and {@code -infinity} for the infinite
+     * timestamps (as the pg client hands them over: {@code OffsetDateTime.MAX}, and {@link
+     * #PG_MINUS_INFINITY} or {@code MIN}), and a year before 1 AD as its BC year with {@code " BC"}
      * after the offset; maybe quoted.
      */
     Sink timestamp(OffsetDateTime value, boolean quoted) {
@@ -293,8 +324,10 @@ public final class RowEncoder {
       } else if (value.equals(OffsetDateTime.MIN) || value.equals(PG_MINUS_INFINITY)) {
         bytes(MINUS_INFINITY);
       } else {
-        OffsetDateTime t = value.getOffset().equals(ZoneOffset.UTC) ? value
-          : value.withOffsetSameInstant(ZoneOffset.UTC);
+        OffsetDateTime t =
+            value.getOffset().equals(ZoneOffset.UTC)
+                ? value
+                : value.withOffsetSameInstant(ZoneOffset.UTC);
         int year = t.getYear();
         boolean bc = year <= 0;
         int shown = bc ? 1 - year : year;

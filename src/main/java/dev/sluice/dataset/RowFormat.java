@@ -1,19 +1,18 @@
 package dev.sluice.dataset;
 
 import dev.sluice.config.RowEncoding;
-
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
-
 import java.util.List;
 
 /**
- * How the rows of a query over typed columns become JSON, the same bytes either way: PostgreSQL writes each row
- * ({@code row_to_json} over the columns as a record {@code j}, one text column), or the query selects the plain
- * columns and {@link RowEncoder} writes them on the JVM. A query is {@code SELECT }{@link #selectList()}{@code <keys>,
- * <extra values> FROM <from>}{@link #lateral()}{@code  …}: the keyset values of a row come from its own columns when
- * they are among them and the JVM writes the row ({@link #keys}), else they are selected as text after it; extra values
- * (ids) start at {@link Keys#next()}.
+ * How the rows of a query over typed columns become JSON, the same bytes either way: PostgreSQL
+ * writes each row ({@code row_to_json} over the columns as a record {@code j}, one text column), or
+ * the query selects the plain columns and {@link RowEncoder} writes them on the JVM. A query is
+ * {@code SELECT }{@link #selectList()}{@code <keys>, <extra values> FROM <from>}{@link
+ * #lateral()}{@code …}: the keyset values of a row come from its own columns when they are among
+ * them and the JVM writes the row ({@link #keys}), else they are selected as text after it; extra
+ * values (ids) start at {@link Keys#next()}.
  */
 public final class RowFormat {
 
@@ -26,19 +25,24 @@ public final class RowFormat {
   }
 
   public static RowFormat of(List<Column> columns, RowEncoding encoding) {
-    return new RowFormat(List.copyOf(columns), encoding == RowEncoding.JVM ? new RowEncoder(columns, 0) : null);
+    return new RowFormat(
+        List.copyOf(columns), encoding == RowEncoding.JVM ? new RowEncoder(columns, 0) : null);
   }
 
   public boolean jvm() {
     return encoder != null;
   }
 
-  /** The select-list items that yield the row: its plain columns, or its {@code row_to_json} text. */
+  /**
+   * The select-list items that yield the row: its plain columns, or its {@code row_to_json} text.
+   */
   public String selectList() {
     return jvm() ? Column.plainSelectList(columns) : "row_to_json(j)::text";
   }
 
-  /** What follows the FROM clause's relations: nothing, or the row's fields as the record {@code j}. */
+  /**
+   * What follows the FROM clause's relations: nothing, or the row's fields as the record {@code j}.
+   */
   public String lateral() {
     return jvm() ? "" : " CROSS JOIN LATERAL (SELECT " + Column.selectList(columns) + ") j";
   }
@@ -49,9 +53,10 @@ public final class RowFormat {
   }
 
   /**
-   * The keyset values of a row of this format in the order of {@code sort}, as text a keyset seek takes back
-   * ({@code $1::text::<type>}): read from the row's own columns when the JVM writes the row and both are among them
-   * (PostgreSQL sends nothing more), else selected as text after the row.
+   * The keyset values of a row of this format in the order of {@code sort}, as text a keyset seek
+   * takes back ({@code $1::text::<type>}): read from the row's own columns when the JVM writes the
+   * row and both are among them (PostgreSQL sends nothing more), else selected as text after the
+   * row.
    */
   public Keys keys(SortKey sort) {
     int value = jvm() ? indexOf(sort.column()) : -1;
@@ -59,8 +64,13 @@ public final class RowFormat {
     if (value >= 0 && id >= 0) {
       return new Keys("", value, id, width(), columns.get(value).kind(), columns.get(id).kind());
     }
-    return new Keys(", " + sort.column() + "::text, " + sort.idColumn() + "::text", width(), width() + 1,
-      width() + 2, Column.Kind.TEXT, Column.Kind.TEXT);
+    return new Keys(
+        ", " + sort.column() + "::text, " + sort.idColumn() + "::text",
+        width(),
+        width() + 1,
+        width() + 2,
+        Column.Kind.TEXT,
+        Column.Kind.TEXT);
   }
 
   private int indexOf(String expression) {
@@ -75,10 +85,12 @@ public final class RowFormat {
   /**
    * Where a row's keyset values are and how they become text.
    *
-   * @param select what the select list adds after the row for them (nothing when they are among its columns)
-   * @param next   the position of the first value a query selects after the row and its keys
+   * @param select what the select list adds after the row for them (nothing when they are among its
+   *     columns)
+   * @param next the position of the first value a query selects after the row and its keys
    */
-  public record Keys(String select, int value, int id, int next, Column.Kind valueKind, Column.Kind idKind) {
+  public record Keys(
+      String select, int value, int id, int next, Column.Kind valueKind, Column.Kind idKind) {
 
     /** The row's keyset values as text. */
     public List<String> of(Row row) {
@@ -87,8 +99,9 @@ public final class RowFormat {
 
     private static String text(Row row, int at, Column.Kind kind) {
       Object value = row.getValue(at);
-      return kind == Column.Kind.TIMESTAMP ? RowEncoder.timestampText((java.time.OffsetDateTime) value)
-        : value.toString();
+      return kind == Column.Kind.TIMESTAMP
+          ? RowEncoder.timestampText((java.time.OffsetDateTime) value)
+          : value.toString();
     }
   }
 

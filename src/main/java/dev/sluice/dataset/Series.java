@@ -3,12 +3,13 @@ package dev.sluice.dataset;
 import java.util.List;
 
 /**
- * A table aggregated per time bucket on {@code timeColumn}, optionally filtered by a fixed {@code condition}: the
- * dataset description of a window.
+ * A table aggregated per time bucket on {@code timeColumn}, optionally filtered by a fixed {@code
+ * condition}: the dataset description of a window.
  *
  * @param name the API's name of the series (a metric or a report type)
  */
-public record Series(String name, String table, String timeColumn, String condition, List<Measure> measures) {
+public record Series(
+    String name, String table, String timeColumn, String condition, List<Measure> measures) {
 
   public Series {
     measures = List.copyOf(measures);

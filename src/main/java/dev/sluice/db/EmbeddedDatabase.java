@@ -1,9 +1,6 @@
 package dev.sluice.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +8,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL 17 run by this process, its data kept in a directory across restarts. Used when no external
- * database is configured, and by the tests.
+ * A real PostgreSQL 17 run by this process, its data kept in a directory across restarts. Used when
+ * no external database is configured, and by the tests.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -36,49 +35,57 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   /**
-   * Starts PostgreSQL on {@code dataDir} (created if missing, kept if present) and makes sure the {@code sluice}
-   * database exists.
+   * Starts PostgreSQL on {@code dataDir} (created if missing, kept if present) and makes sure the
+   * {@code sluice} database exists.
    *
    * @param port 0 picks a free port
    */
   public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
     EmbeddedDatabase database = new EmbeddedDatabase(dataDir, launch(dataDir, port));
-    // our own hook rather than zonky's: the supervisor must know it is closing before the server stops
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        database.close();
-      } catch (IOException e) {
-        LOG.warn("database.embedded.close-failed", e);
-      }
-    }, "sluice-postgres-stop"));
+    // our own hook rather than zonky's: the supervisor must know it is closing before the server
+    // stops
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    database.close();
+                  } catch (IOException e) {
+                    LOG.warn("database.embedded.close-failed", e);
+                  }
+                },
+                "sluice-postgres-stop"));
     return database;
   }
 
   private static EmbeddedPostgres launch(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-      .setRegisterShutdownHook(false)
-      .setDataDirectory(dataDir)
-      .setCleanDataDirectory(false)
-      .setServerConfig("max_connections", "300")
-      .setServerConfig("shared_buffers", "256MB")
-      .setServerConfig("work_mem", "16MB")
-      .setServerConfig("maintenance_work_mem", "256MB")
-      .setServerConfig("max_wal_size", "4GB")
-      .setServerConfig("synchronous_commit", "off")
-      .setServerConfig("timezone", "UTC")
-      // statement statistics for operators and for the tests that count the queries a request causes
-      .setServerConfig("shared_preload_libraries", "pg_stat_statements")
-      .setServerConfig("log_min_messages", "warning");
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder()
+            .setRegisterShutdownHook(false)
+            .setDataDirectory(dataDir)
+            .setCleanDataDirectory(false)
+            .setServerConfig("max_connections", "300")
+            .setServerConfig("shared_buffers", "256MB")
+            .setServerConfig("work_mem", "16MB")
+            .setServerConfig("maintenance_work_mem", "256MB")
+            .setServerConfig("max_wal_size", "4GB")
+            .setServerConfig("synchronous_commit", "off")
+            .setServerConfig("timezone", "UTC")
+            // statement statistics for operators and for the tests that count the queries a request
+            // causes
+            .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+            .setServerConfig("log_min_messages", "warning");
     if (port > 0) {
       builder.setPort(port);
     }
     EmbeddedPostgres postgres = builder.start();
     try (Connection connection = postgres.getPostgresDatabase().getConnection();
-         Statement statement = connection.createStatement()) {
+        Statement statement = connection.createStatement()) {
       boolean exists;
-      try (ResultSet rs = statement.executeQuery(
-        "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE_NAME + "'")) {
+      try (ResultSet rs =
+          statement.executeQuery(
+              "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE_NAME + "'")) {
         exists = rs.next();
       }
       if (!exists) {
@@ -89,44 +96,54 @@ public final class EmbeddedDatabase implements AutoCloseable {
       throw new IOException("could not prepare the embedded database", e);
     }
     try (Connection connection = postgres.getDatabase("postgres", DATABASE_NAME).getConnection();
-         Statement statement = connection.createStatement()) {
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     } catch (SQLException e) {
       postgres.close();
       throw new IOException("could not prepare the embedded database", e);
     }
-    LOG.info("database.embedded started=true version=17 port={} data_dir={}", postgres.getPort(),
-      dataDir.toAbsolutePath());
+    LOG.info(
+        "database.embedded started=true version=17 port={} data_dir={}",
+        postgres.getPort(),
+        dataDir.toAbsolutePath());
     return postgres;
   }
 
   /**
-   * Watches the server process from now on: when it dies (killed, crashed), it is started again on the same data
-   * directory and port, so that pools reconnect to the same URL; PostgreSQL's own crash recovery brings the data
-   * back. Tries again every second until it starts or this is closed.
+   * Watches the server process from now on: when it dies (killed, crashed), it is started again on
+   * the same data directory and port, so that pools reconnect to the same URL; PostgreSQL's own
+   * crash recovery brings the data back. Tries again every second until it starts or this is
+   * closed.
    */
   public synchronized void supervise() {
     if (supervisor != null) {
       return;
     }
-    supervisor = new Thread(() -> {
-      while (!closing) {
-        long pid = pid();
-        try {
-          while (!closing && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            Thread.sleep(SUPERVISE_EVERY_MS);
-          }
-        } catch (InterruptedException e) {
-          return;
-        }
-        if (closing) {
-          return;
-        }
-        up = false;
-        LOG.error("database.embedded.died pid={}; restarting on {}", pid, dataDir.toAbsolutePath());
-        restart();
-      }
-    }, "sluice-postgres-supervisor");
+    supervisor =
+        new Thread(
+            () -> {
+              while (!closing) {
+                long pid = pid();
+                try {
+                  while (!closing
+                      && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    Thread.sleep(SUPERVISE_EVERY_MS);
+                  }
+                } catch (InterruptedException e) {
+                  return;
+                }
+                if (closing) {
+                  return;
+                }
+                up = false;
+                LOG.error(
+                    "database.embedded.died pid={}; restarting on {}",
+                    pid,
+                    dataDir.toAbsolutePath());
+                restart();
+              }
+            },
+            "sluice-postgres-supervisor");
     supervisor.setDaemon(true);
     supervisor.start();
   }
@@ -167,7 +184,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return up && ProcessHandle.of(pid()).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** The server's (the postmaster's) process id, as its {@code postmaster.pid} file says; -1 when there is none. */
+  /**
+   * The server's (the postmaster's) process id, as its {@code postmaster.pid} file says; -1 when
+   * there is none.
+   */
   public long pid() {
     try {
       return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
@@ -189,7 +209,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return "postgresql://postgres@localhost:" + port() + "/" + DATABASE_NAME;
   }
 
-  /** Stops watching the server: whatever stops it from now on (a shutdown) is not a death to repair. */
+  /**
+   * Stops watching the server: whatever stops it from now on (a shutdown) is not a death to repair.
+   */
   public void stopSupervising() {
     closing = true;
     Thread watching = supervisor;
@@ -198,7 +220,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  /** Stops the server cleanly (a fast shutdown: a checkpoint, so the next start needs no recovery). Idempotent. */
+  /**
+   * Stops the server cleanly (a fast shutdown: a checkpoint, so the next start needs no recovery).
+   * Idempotent.
+   */
   @Override
   public synchronized void close() throws IOException {
     stopSupervising();

@@ -1,18 +1,16 @@
 package dev.sluice.db;
 
-import dev.sluice.dataset.Column;
-
 import io.vertx.sqlclient.Tuple;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * SQL text built from fragments written in code, with every value bound as a parameter. A value never becomes
- * SQL text: {@link #param(Object)} appends the next {@code $n} and remembers the value, and {@link #bind(Object)}
- * hands out that placeholder for a value used more than once. Placeholders are numbered here only, never by hand:
- * appending one fragment to another renumbers its placeholders after the first's. Column and table names come only
- * from dataset descriptions in code, never from a request.
+ * SQL text built from fragments written in code, with every value bound as a parameter. A value
+ * never becomes SQL text: {@link #param(Object)} appends the next {@code $n} and remembers the
+ * value, and {@link #bind(Object)} hands out that placeholder for a value used more than once.
+ * Placeholders are numbered here only, never by hand: appending one fragment to another renumbers
+ * its placeholders after the first's. Column and table names come only from dataset descriptions in
+ * code, never from a request.
  */
 public final class Sql {
 
@@ -34,15 +32,18 @@ public final class Sql {
   }
 
   /**
-   * Binds {@code value} to the next placeholder and returns it ({@code $n}) without appending it, for SQL that uses
-   * one value in several places of this same fragment.
+   * Binds {@code value} to the next placeholder and returns it ({@code $n}) without appending it,
+   * for SQL that uses one value in several places of this same fragment.
    */
   public String bind(Object value) {
     args.add(value);
     return "$" + args.size();
   }
 
-  /** Appends a placeholder for a value sent as text and cast by PostgreSQL, so its Java type never matters. */
+  /**
+   * Appends a placeholder for a value sent as text and cast by PostgreSQL, so its Java type never
+   * matters.
+   */
   public Sql textParam(String value, String sqlType) {
     return param(value).append("::text::").append(sqlType);
   }

@@ -5,9 +5,10 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Receives the progress of a {@link Seeder} run. The seeder calls {@link #update} once with {@code done = 0} when
- * it starts a table, then after every chunk it inserted, and {@link #finished} when the table is complete. Calls
- * come from a Vert.x event-loop thread: implementations must not block.
+ * Receives the progress of a {@link Seeder} run. The seeder calls {@link #update} once with {@code
+ * done = 0} when it starts a table, then after every chunk it inserted, and {@link #finished} when
+ * the table is complete. Calls come from a Vert.x event-loop thread: implementations must not
+ * block.
  */
 public interface Progress {
 
@@ -23,23 +24,26 @@ public interface Progress {
   }
 
   /**
-   * A progress bar on {@code out}, one line per table, redrawn in place with {@code \r}:
-   * {@code videos    [#######.....]  42%  420,000/1,000,000 rows  85,000 rows/s  ETA 7s}; when the table is done the
-   * line is replaced by a final one ending in a newline.
+   * A progress bar on {@code out}, one line per table, redrawn in place with {@code \r}: {@code
+   * videos [#######.....] 42% 420,000/1,000,000 rows 85,000 rows/s ETA 7s}; when the table is done
+   * the line is replaced by a final one ending in a newline.
    */
   static Progress terminal(PrintStream out) {
     return new Terminal(out);
   }
 
   /**
-   * What the launcher reports on standard output: the redrawn bar on a terminal, else (a log file, a pipe, a
-   * container's log) one plain line per finished table, never carriage-return frames.
+   * What the launcher reports on standard output: the redrawn bar on a terminal, else (a log file,
+   * a pipe, a container's log) one plain line per finished table, never carriage-return frames.
    */
   static Progress console(PrintStream out, boolean terminal) {
     return terminal ? terminal(out) : lines(out);
   }
 
-  /** One line per finished table on {@code out}, as the bar's last frame reads, and nothing while it runs. */
+  /**
+   * One line per finished table on {@code out}, as the bar's last frame reads, and nothing while it
+   * runs.
+   */
   static Progress lines(PrintStream out) {
     return new Progress() {
       @Override
@@ -97,11 +101,21 @@ public interface Progress {
       StringBuilder line = new StringBuilder(120);
       line.append(String.format(Locale.ROOT, "%-" + NAME_WIDTH + "s ", table));
       line.append(bar(fraction));
-      line.append(String.format(Locale.ROOT, " %3d%%  %s/%s %s", (int) Math.floor(fraction * 100),
-        number(done), number(total), unit(table)));
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " %3d%%  %s/%s %s",
+              (int) Math.floor(fraction * 100),
+              number(done),
+              number(total),
+              unit(table)));
       if (done > 0 && seconds > 0.05) {
         double rate = done / seconds;
-        line.append("  ").append(number(Math.round(rate))).append(' ').append(unit(table)).append("/s");
+        line.append("  ")
+            .append(number(Math.round(rate)))
+            .append(' ')
+            .append(unit(table))
+            .append("/s");
         line.append("  ETA ").append(eta(Math.max(0, total - done) / rate));
       }
       draw(line.toString(), false);
@@ -120,9 +134,19 @@ public interface Progress {
     /** The line a finished table ends with. */
     static String summary(String table, long rows, Duration took) {
       double seconds = Math.max(1, took.toMillis()) / 1000.0;
-      return String.format(Locale.ROOT, "%-" + NAME_WIDTH + "s ", table) + bar(1.0)
-        + " 100%  " + number(rows) + " " + unit(table) + " in " + duration(took)
-        + "  " + number(Math.round(rows / seconds)) + " " + unit(table) + "/s";
+      return String.format(Locale.ROOT, "%-" + NAME_WIDTH + "s ", table)
+          + bar(1.0)
+          + " 100%  "
+          + number(rows)
+          + " "
+          + unit(table)
+          + " in "
+          + duration(took)
+          + "  "
+          + number(Math.round(rows / seconds))
+          + " "
+          + unit(table)
+          + "/s";
     }
 
     private void draw(String line, boolean last) {
@@ -140,9 +164,14 @@ public interface Progress {
       out.flush();
     }
 
-    /** What {@code done} and {@code total} count: rows, indexes for {@link Seeder#INDEXES}, tables for {@link Seeder#CLUSTER}. */
+    /**
+     * What {@code done} and {@code total} count: rows, indexes for {@link Seeder#INDEXES}, tables
+     * for {@link Seeder#CLUSTER}.
+     */
     static String unit(String table) {
-      return Seeder.INDEXES.equals(table) ? "indexes" : Seeder.CLUSTER.equals(table) ? "tables" : "rows";
+      return Seeder.INDEXES.equals(table)
+          ? "indexes"
+          : Seeder.CLUSTER.equals(table) ? "tables" : "rows";
     }
 
     static String bar(double fraction) {

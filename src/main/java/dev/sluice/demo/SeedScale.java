@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * How much demo data {@link Seeder} generates. Every scale has fixed row counts, so a scale always produces the same
- * amount of data (and, with the seeder's fixed random seed, the same data).
+ * How much demo data {@link Seeder} generates. Every scale has fixed row counts, so a scale always
+ * produces the same amount of data (and, with the seeder's fixed random seed, the same data).
  */
 public enum SeedScale {
   TINY(300, 2_000, 20_000, 3_000, 100, 5_000, 2_000),
@@ -25,8 +25,14 @@ public enum SeedScale {
   private final long performanceMetrics;
   private final long errorLogs;
 
-  SeedScale(long users, long videos, long videoEvents, long userSessions, long templates, long performanceMetrics,
-            long errorLogs) {
+  SeedScale(
+      long users,
+      long videos,
+      long videoEvents,
+      long userSessions,
+      long templates,
+      long performanceMetrics,
+      long errorLogs) {
     this.users = users;
     this.videos = videos;
     this.videoEvents = videoEvents;
@@ -46,11 +52,14 @@ public enum SeedScale {
         }
       }
     }
-    throw new IllegalArgumentException("unknown seed scale '" + s + "': expected one of " + allowed());
+    throw new IllegalArgumentException(
+        "unknown seed scale '" + s + "': expected one of " + allowed());
   }
 
   private static String allowed() {
-    return Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+    return Arrays.stream(values())
+        .map(v -> v.name().toLowerCase(Locale.ROOT))
+        .collect(Collectors.joining(", "));
   }
 
   public long users() {

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a {@link Seeder#seed(SeedScale)} run wrote: rows per table, in the order the tables were filled, and the
- * time the whole run took.
+ * What a {@link Seeder#seed(SeedScale)} run wrote: rows per table, in the order the tables were
+ * filled, and the time the whole run took.
  */
 public record SeedSummary(Map<String, Long> rows, Duration took) {
 

@@ -3,16 +3,18 @@ package dev.sluice.http;
 import dev.sluice.api.Bodies;
 
 /**
- * The request headers that shape a reply: whether the client takes gzip ({@code Accept-Encoding}, RFC 9110 12.5.3,
- * with its quality values) and whether the representation it holds is still current ({@code If-None-Match}, weak
- * comparison as RFC 9110 13.1.2 asks).
+ * The request headers that shape a reply: whether the client takes gzip ({@code Accept-Encoding},
+ * RFC 9110 12.5.3, with its quality values) and whether the representation it holds is still
+ * current ({@code If-None-Match}, weak comparison as RFC 9110 13.1.2 asks).
  */
 final class Conditional {
 
-  private Conditional() {
-  }
+  private Conditional() {}
 
-  /** Whether {@code acceptEncoding} allows gzip: {@code gzip} (or {@code x-gzip}, or {@code *}) with q > 0. */
+  /**
+   * Whether {@code acceptEncoding} allows gzip: {@code gzip} (or {@code x-gzip}, or {@code *}) with
+   * q > 0.
+   */
   static boolean acceptsGzip(String acceptEncoding) {
     if (acceptEncoding == null || acceptEncoding.isEmpty()) {
       return false;
@@ -43,8 +45,9 @@ final class Conditional {
   }
 
   /**
-   * The tag of {@code ifNoneMatch} that names the content tagged {@code etag} (its plain or its gzip'd
-   * representation), so a 304 can confirm the one the client holds; {@code current} for {@code *}; null if none.
+   * The tag of {@code ifNoneMatch} that names the content tagged {@code etag} (its plain or its
+   * gzip'd representation), so a 304 can confirm the one the client holds; {@code current} for
+   * {@code *}; null if none.
    */
   static String matching(String ifNoneMatch, String etag, String current) {
     if (ifNoneMatch == null || etag == null) {

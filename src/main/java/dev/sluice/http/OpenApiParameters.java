@@ -6,24 +6,24 @@ import static dev.sluice.http.OpenApiSchemas.type;
 import dev.sluice.api.Parameter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The parameters of the OpenAPI document ({@link OpenApi}): each operation's as {@code plan.Operations} declares it
- * (the declaration the planners read requests with, bounds from the configuration in effect), and the few of the
- * operational routes.
+ * The parameters of the OpenAPI document ({@link OpenApi}): each operation's as {@code
+ * plan.Operations} declares it (the declaration the planners read requests with, bounds from the
+ * configuration in effect), and the few of the operational routes.
  */
 final class OpenApiParameters {
 
-
-  private OpenApiParameters() {
-  }
+  private OpenApiParameters() {}
 
   static JsonObject query(String name, JsonObject schema, String description) {
-    return new JsonObject().put("name", name).put("in", "query").put("description", description)
-      .put("schema", schema);
+    return new JsonObject()
+        .put("name", name)
+        .put("in", "query")
+        .put("description", description)
+        .put("schema", schema);
   }
 
   static JsonObject required(JsonObject parameter) {
@@ -31,8 +31,12 @@ final class OpenApiParameters {
   }
 
   static JsonObject path(String name, JsonObject schema, String description) {
-    return new JsonObject().put("name", name).put("in", "path").put("required", true)
-      .put("description", description).put("schema", schema);
+    return new JsonObject()
+        .put("name", name)
+        .put("in", "path")
+        .put("required", true)
+        .put("description", description)
+        .put("schema", schema);
   }
 
   static JsonObject uuidPath(String name, String what) {
@@ -51,28 +55,44 @@ final class OpenApiParameters {
   // ---- declared parameters
 
   /**
-   * A declared parameter ({@code plan.Operations}) as OpenAPI describes it: where it travels, its schema (kind,
-   * bounds, values, default) and, as {@code x-sluice-strategy}, the part of the contract it belongs to.
+   * A declared parameter ({@code plan.Operations}) as OpenAPI describes it: where it travels, its
+   * schema (kind, bounds, values, default) and, as {@code x-sluice-strategy}, the part of the
+   * contract it belongs to.
    */
   static JsonObject of(Parameter parameter) {
-    JsonObject schema = switch (parameter.kind()) {
-      case INTEGER -> integer(parameter.min(), parameter.max(), parameter.defaultValue() == null ? null
-        : ((Number) parameter.defaultValue()).longValue());
-      case TEXT, WORDS -> text((int) parameter.min(), (int) parameter.max());
-      case UUID -> type("string").put("format", "uuid");
-      case UUIDS -> type("array").put("minItems", parameter.min()).put("maxItems", parameter.max())
-        .put("items", type("string").put("format", "uuid"));
-      case ONE_OF -> enumOf(parameter.values());
-      case SOME_OF -> type("array").put("items", enumOf(parameter.values())).put("uniqueItems", true);
-      case BOOLEAN -> type("boolean");
-      case TIME -> type("string");
-    };
+    JsonObject schema =
+        switch (parameter.kind()) {
+          case INTEGER ->
+              integer(
+                  parameter.min(),
+                  parameter.max(),
+                  parameter.defaultValue() == null
+                      ? null
+                      : ((Number) parameter.defaultValue()).longValue());
+          case TEXT, WORDS -> text((int) parameter.min(), (int) parameter.max());
+          case UUID -> type("string").put("format", "uuid");
+          case UUIDS ->
+              type("array")
+                  .put("minItems", parameter.min())
+                  .put("maxItems", parameter.max())
+                  .put("items", type("string").put("format", "uuid"));
+          case ONE_OF -> enumOf(parameter.values());
+          case SOME_OF ->
+              type("array").put("items", enumOf(parameter.values())).put("uniqueItems", true);
+          case BOOLEAN -> type("boolean");
+          case TIME -> type("string");
+        };
     Object defaultValue = parameter.defaultValue();
     if (defaultValue != null && parameter.kind() != Parameter.Kind.INTEGER) {
-      schema.put("default", defaultValue instanceof List<?> list ? new JsonArray(List.copyOf(list)) : defaultValue);
+      schema.put(
+          "default",
+          defaultValue instanceof List<?> list ? new JsonArray(List.copyOf(list)) : defaultValue);
     }
-    JsonObject json = new JsonObject().put("name", parameter.name())
-      .put("in", parameter.in().name().toLowerCase(Locale.ROOT)).put("description", parameter.description());
+    JsonObject json =
+        new JsonObject()
+            .put("name", parameter.name())
+            .put("in", parameter.in().name().toLowerCase(Locale.ROOT))
+            .put("description", parameter.description());
     if (parameter.required() || parameter.in() == Parameter.In.PATH) {
       json.put("required", true);
     }

@@ -5,13 +5,14 @@ import dev.sluice.api.ProblemException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
-/** Writes problems as {@code application/problem+json}: the only way an error leaves the gateway. */
+/**
+ * Writes problems as {@code application/problem+json}: the only way an error leaves the gateway.
+ */
 final class Problems {
 
   static final String CONTENT_TYPE = "application/problem+json";
 
-  private Problems() {
-  }
+  private Problems() {}
 
   static void send(RoutingContext ctx, Throwable failure) {
     Problem problem = failure instanceof ProblemException p ? p.problem() : Problem.internal();

@@ -12,8 +12,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * A streaming HTTP body in one of the formats of docs/API.md section 3: a {@link WriteStream} of batches over the
- * response, so a pipe from the bus stream pauses while the client's socket is full.
+ * A streaming HTTP body in one of the formats of docs/API.md section 3: a {@link WriteStream} of
+ * batches over the response, so a pipe from the bus stream pauses while the client's socket is
+ * full.
  */
 abstract class StreamBody implements WriteStream<StreamBatch> {
 
@@ -26,8 +27,13 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   final HttpServerRequest request;
   final HttpServerResponse response;
   long items;
-  /** When a batch was last written: a body that stays full past the idle timeout belongs to a stalled client. */
+
+  /**
+   * When a batch was last written: a body that stays full past the idle timeout belongs to a
+   * stalled client.
+   */
   long lastWrite = System.currentTimeMillis();
+
   private Handler<Long> progressHandler;
 
   StreamBody(HttpServerRequest request) {
@@ -55,8 +61,9 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   abstract Buffer keepAlive();
 
   /**
-   * Writes a keep-alive: a stream that waits (a following one with nothing new) still moves bytes, so no idle timeout
-   * on the way (this server's, a proxy's, the client's) takes it for a dead connection.
+   * Writes a keep-alive: a stream that waits (a following one with nothing new) still moves bytes,
+   * so no idle timeout on the way (this server's, a proxy's, the client's) takes it for a dead
+   * connection.
    */
   void writeKeepAlive() {
     lastWrite = System.currentTimeMillis();
@@ -66,7 +73,10 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   /** The resume position after the last batch written, null before the first. */
   String position;
 
-  /** NDJSON: the producer's lines as they are, and with checkpoints a resume line every {@code every} items. */
+  /**
+   * NDJSON: the producer's lines as they are, and with checkpoints a resume line every {@code
+   * every} items.
+   */
   static StreamBody ndjson(HttpServerRequest request, int checkpointEvery) {
     return new StreamBody(request) {
       @Override
@@ -81,9 +91,14 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
         if (checkpointEvery <= 0 || before / checkpointEvery == items / checkpointEvery) {
           return batch.lines();
         }
-        // at the end of the batch that crosses a multiple of checkpointEvery: where to resume from here
-        return batch.lines().copy().appendString(new JsonObject().put("_checkpoint", batch.position())
-          .put("count", items).encode()).appendByte((byte) '\n');
+        // at the end of the batch that crosses a multiple of checkpointEvery: where to resume from
+        // here
+        return batch
+            .lines()
+            .copy()
+            .appendString(
+                new JsonObject().put("_checkpoint", batch.position()).put("count", items).encode())
+            .appendByte((byte) '\n');
       }
 
       @Override
@@ -93,7 +108,8 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
 
       @Override
       Buffer keepAlive() {
-        return NEWLINE.copy(); // an empty line: white space between JSON texts, which NDJSON readers skip
+        return NEWLINE
+            .copy(); // an empty line: white space between JSON texts, which NDJSON readers skip
       }
 
       @Override
@@ -104,10 +120,14 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
     };
   }
 
-  /** Server-Sent Events: one {@code item} event per line, the batch's resume position as the id of its last. */
+  /**
+   * Server-Sent Events: one {@code item} event per line, the batch's resume position as the id of
+   * its last.
+   */
   static StreamBody sse(HttpServerRequest request) {
     return new StreamBody(request) {
-      private static final byte[] ITEM = "event: item\ndata: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      private static final byte[] ITEM =
+          "event: item\ndata: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
       @Override
       String contentType() {
@@ -146,7 +166,8 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
 
       @Override
       void fail(Problem problem, String requestId) {
-        // where to resume: the id of the last item sent, also in the event for clients that do not keep ids
+        // where to resume: the id of the last item sent, also in the event for clients that do not
+        // keep ids
         JsonObject data = problem.toJson().put("request_id", requestId).put("cursor", position);
         response.end("event: error\ndata: " + data.encode() + "\n\n");
       }
@@ -154,12 +175,13 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
   }
 
   /**
-   * Closes the connection under a response at once. Vert.x 5.0.7 has no public way to: {@code reset()} on HTTP/1.x,
-   * {@code close()} and even {@code shutdown(0)} all write an empty buffer and close once it is flushed, after what is
-   * queued, which a client that stopped reading never lets happen (VertxConnection#writeClose); a close of the Netty
-   * channel goes the same way, since Vert.x's handler in the pipeline turns it into that close (VertxHandler#close).
-   * So this closes the channel below the pipeline, discarding what is queued (on the connection's event loop, where
-   * this runs).
+   * Closes the connection under a response at once. Vert.x 5.0.7 has no public way to: {@code
+   * reset()} on HTTP/1.x, {@code close()} and even {@code shutdown(0)} all write an empty buffer
+   * and close once it is flushed, after what is queued, which a client that stopped reading never
+   * lets happen (VertxConnection#writeClose); a close of the Netty channel goes the same way, since
+   * Vert.x's handler in the pipeline turns it into that close (VertxHandler#close). So this closes
+   * the channel below the pipeline, discarding what is queued (on the connection's event loop,
+   * where this runs).
    */
   static void abort(HttpServerRequest request) {
     if (request.response().closed()) {
@@ -186,7 +208,8 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
 
   @Override
   public Future<Void> end() {
-    return Future.succeededFuture(); // the responder ends the body with finish(), knowing the stream's end
+    return Future
+        .succeededFuture(); // the responder ends the body with finish(), knowing the stream's end
   }
 
   @Override

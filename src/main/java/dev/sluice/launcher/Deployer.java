@@ -11,9 +11,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Deploys what {@code verticles.json} lists, in its order, each with the whole configuration: loaders before the
- * gateway, so the gateway never answers before the loaders listen. An entry's {@code name} says what it is:
- * {@code gateway}, {@code monitor}, or a data family's loader ({@code videos}, …); {@code instances} how many. The
- * file in the working directory wins over the one packaged in the jar.
+ * Deploys what {@code verticles.json} lists, in its order, each with the whole configuration:
+ * loaders before the gateway, so the gateway never answers before the loaders listen. An entry's
+ * {@code name} says what it is: {@code gateway}, {@code monitor}, or a data family's loader ({@code
+ * videos}, …); {@code instances} how many. The file in the working directory wins over the one
+ * packaged in the jar.
  */
 public final class Deployer {
 
@@ -35,8 +35,7 @@ public final class Deployer {
   static final String GATEWAY = "gateway";
   static final String MONITOR = "monitor";
 
-  private Deployer() {
-  }
+  private Deployer() {}
 
   public static JsonObject readPlan() throws IOException {
     Path local = Path.of(FILE);
@@ -52,8 +51,9 @@ public final class Deployer {
   }
 
   /**
-   * The part of a plan a node's role names: {@code all}; {@code gateway}, {@code monitor} and {@code loaders} (every
-   * loader) by what they are; loaders by name ({@code videos}); or a comma list of those. Order is kept.
+   * The part of a plan a node's role names: {@code all}; {@code gateway}, {@code monitor} and
+   * {@code loaders} (every loader) by what they are; loaders by name ({@code videos}); or a comma
+   * list of those. Order is kept.
    */
   public static JsonObject forRole(JsonObject plan, String role) {
     java.util.Set<String> parts = new java.util.HashSet<>();
@@ -75,24 +75,35 @@ public final class Deployer {
     }
     parts.removeAll(known);
     if (!parts.isEmpty() || kept.isEmpty()) {
-      throw new IllegalArgumentException("cluster.role '" + role + "' names " + (parts.isEmpty() ? "nothing to deploy"
-        : "no part " + parts) + ": use all, gateway, monitor, loaders, loader names, or a comma list of them");
+      throw new IllegalArgumentException(
+          "cluster.role '"
+              + role
+              + "' names "
+              + (parts.isEmpty() ? "nothing to deploy" : "no part " + parts)
+              + ": use all, gateway, monitor, loaders, loader names, or a comma list of them");
     }
     return plan.copy().put("verticles", kept);
   }
 
   /**
-   * What an entry of the plan named {@code name} deploys on {@code node}: one new verticle per call, serving
-   * {@code operations} (null: as declared for the configuration).
+   * What an entry of the plan named {@code name} deploys on {@code node}: one new verticle per
+   * call, serving {@code operations} (null: as declared for the configuration).
    */
-  public static java.util.function.Supplier<Deployable> part(Node node, String name, Operations operations) {
+  public static java.util.function.Supplier<Deployable> part(
+      Node node, String name, Operations operations) {
     return switch (name) {
       case GATEWAY -> () -> new HttpGatewayVerticle(node, operations);
       case MONITOR -> () -> new MonitorVerticle(node);
       default -> {
         if (!Operation.families().contains(name)) {
-          throw new IllegalArgumentException(FILE + " names '" + name + "': no such part (gateway, monitor, or a "
-            + "loader of " + Operation.families() + ")");
+          throw new IllegalArgumentException(
+              FILE
+                  + " names '"
+                  + name
+                  + "': no such part (gateway, monitor, or a "
+                  + "loader of "
+                  + Operation.families()
+                  + ")");
         }
         yield () -> new LoaderVerticle(node, name, operations);
       }
@@ -105,10 +116,11 @@ public final class Deployer {
   }
 
   /**
-   * As {@link #deploy(Node, JsonObject, JsonObject)}, every gateway and loader serving {@code operations} (null: as
-   * declared for the configuration).
+   * As {@link #deploy(Node, JsonObject, JsonObject)}, every gateway and loader serving {@code
+   * operations} (null: as declared for the configuration).
    */
-  public static Future<List<String>> deploy(Node node, JsonObject plan, JsonObject config, Operations operations) {
+  public static Future<List<String>> deploy(
+      Node node, JsonObject plan, JsonObject config, Operations operations) {
     JsonArray verticles = plan.getJsonArray("verticles", new JsonArray());
     List<String> ids = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
@@ -122,13 +134,19 @@ public final class Deployer {
       } catch (IllegalArgumentException e) {
         return Future.failedFuture(e);
       }
-      chain = chain.compose(v -> node.vertx().deployVerticle(part,
-          new DeploymentOptions().setInstances(instances).setConfig(config))
-        .onSuccess(id -> LOG.info("verticle.deployed name={} instances={}", name, instances))
-        .map(id -> {
-          ids.add(id);
-          return null;
-        }));
+      chain =
+          chain.compose(
+              v ->
+                  node.vertx()
+                      .deployVerticle(
+                          part, new DeploymentOptions().setInstances(instances).setConfig(config))
+                      .onSuccess(
+                          id -> LOG.info("verticle.deployed name={} instances={}", name, instances))
+                      .map(
+                          id -> {
+                            ids.add(id);
+                            return null;
+                          }));
     }
     return chain.map(v -> ids);
   }

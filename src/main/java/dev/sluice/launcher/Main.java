@@ -1,5 +1,6 @@
 package dev.sluice.launcher;
 
+import dev.sluice.api.Addresses;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.db.Database;
@@ -9,34 +10,32 @@ import dev.sluice.demo.Progress;
 import dev.sluice.demo.SeedScale;
 import dev.sluice.demo.SeedSummary;
 import dev.sluice.demo.Seeder;
-import dev.sluice.api.Addresses;
 import dev.sluice.node.Node;
 import io.vertx.core.Vertx;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
- * {@code java -jar sluice.jar [run [--cluster]]} starts the service (clustered: with Hazelcast, deploying what
- * {@code cluster.role} names); {@code seed --scale tiny|small|medium|large [--force]}
- * fills the database with demo data and exits; {@code migrate} applies migrations and exits.
+ * {@code java -jar sluice.jar [run [--cluster]]} starts the service (clustered: with Hazelcast,
+ * deploying what {@code cluster.role} names); {@code seed --scale tiny|small|medium|large
+ * [--force]} fills the database with demo data and exits; {@code migrate} applies migrations and
+ * exits.
  */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     List<String> arguments = Arrays.asList(args);
@@ -45,7 +44,10 @@ public final class Main {
       switch (command) {
         case "run" -> run(arguments.contains("--cluster"));
         case "seed" -> {
-          seed(System.getenv(), option(arguments, "--scale", "small"), arguments.contains("--force"));
+          seed(
+              System.getenv(),
+              option(arguments, "--scale", "small"),
+              arguments.contains("--force"));
           System.exit(0);
         }
         case "migrate" -> {
@@ -53,7 +55,8 @@ public final class Main {
           System.exit(0);
         }
         default -> {
-          System.err.println("usage: sluice [run [--cluster]] | seed --scale tiny|small|medium|large [--force] | migrate");
+          System.err.println(
+              "usage: sluice [run [--cluster]] | seed --scale tiny|small|medium|large [--force] | migrate");
           System.exit(2);
         }
       }
@@ -66,8 +69,12 @@ public final class Main {
     }
   }
 
-  /** The process's node, its configuration and, when no external database is configured, the embedded one. */
-  public record Runtime(Node node, JsonObject config, EmbeddedDatabase embedded, AtomicBoolean closed) {
+  /**
+   * The process's node, its configuration and, when no external database is configured, the
+   * embedded one.
+   */
+  public record Runtime(
+      Node node, JsonObject config, EmbeddedDatabase embedded, AtomicBoolean closed) {
 
     Runtime(Node node, JsonObject config, EmbeddedDatabase embedded) {
       this(node, config, embedded, new AtomicBoolean());
@@ -78,7 +85,8 @@ public final class Main {
     }
 
     static Runtime start(Map<String, String> environment) throws Exception {
-      // the configuration decides how Vert.x is built (metrics now, clustering next): read it with a Vert.x of its own
+      // the configuration decides how Vert.x is built (metrics now, clustering next): read it with
+      // a Vert.x of its own
       Vertx reader = Nodes.forConfiguration();
       JsonObject config;
       try {
@@ -87,14 +95,19 @@ public final class Main {
         reader.close().await();
       }
       SluiceConfig settings = SluiceConfig.from(config);
-      if (settings.cluster().enabled() && settings.database().embedded() && !settings.cluster().hostsDatabase()) {
-        throw new UsageException("A clustered node without database.url (SLUICE_DATABASE_URL) would start a database "
-          + "of its own and serve other data than its peers: give it the cluster's database URL, or make it the one "
-          + "node that hosts the embedded database (cluster.hosts_database, SLUICE_HOSTS_DATABASE=true)");
+      if (settings.cluster().enabled()
+          && settings.database().embedded()
+          && !settings.cluster().hostsDatabase()) {
+        throw new UsageException(
+            "A clustered node without database.url (SLUICE_DATABASE_URL) would start a database "
+                + "of its own and serve other data than its peers: give it the cluster's database URL, or make it the one "
+                + "node that hosts the embedded database (cluster.hosts_database, SLUICE_HOSTS_DATABASE=true)");
       }
       EmbeddedDatabase embedded = null;
       if (settings.database().embedded()) {
-        embedded = EmbeddedDatabase.start(Path.of(settings.database().dataDir()), settings.database().embeddedPort());
+        embedded =
+            EmbeddedDatabase.start(
+                Path.of(settings.database().dataDir()), settings.database().embeddedPort());
         config.getJsonObject(SluiceConfig.DATABASE).put("url", embedded.url());
         settings = SluiceConfig.from(config);
       } else {
@@ -120,7 +133,9 @@ public final class Main {
       return Database.pool(vertx(), settings().database(), 0);
     }
 
-    /** Stops Vert.x (every verticle, every pool), then the embedded PostgreSQL cleanly. Runs once. */
+    /**
+     * Stops Vert.x (every verticle, every pool), then the embedded PostgreSQL cleanly. Runs once.
+     */
     public void close() {
       if (!closed.compareAndSet(false, true)) {
         return;
@@ -139,9 +154,9 @@ public final class Main {
     }
 
     /**
-     * A graceful shutdown: readiness turns DOWN and new requests get 503 at once, open streams end as a failure
-     * mid-stream ends them (with their resume cursor), requests in flight get up to {@code http.drain_seconds} to
-     * finish, then everything closes ({@link #close}).
+     * A graceful shutdown: readiness turns DOWN and new requests get 503 at once, open streams end
+     * as a failure mid-stream ends them (with their resume cursor), requests in flight get up to
+     * {@code http.drain_seconds} to finish, then everything closes ({@link #close}).
      */
     public void shutDown() {
       long started = System.currentTimeMillis();
@@ -175,31 +190,37 @@ public final class Main {
     if (runtime.embedded() != null) {
       runtime.embedded().supervise();
     }
-    // SIGTERM and SIGINT drain and stop the node, then exit 0; any other way out still closes it (the hook)
+    // SIGTERM and SIGINT drain and stop the node, then exit 0; any other way out still closes it
+    // (the hook)
     AtomicBoolean stopping = new AtomicBoolean();
-    SignalHandler graceful = signal -> {
-      if (stopping.compareAndSet(false, true)) {
-        new Thread(() -> {
-          LOG.info("sluice.signal name={}", signal.getName());
-          int status = 0;
-          try {
-            runtime.shutDown();
-          } catch (RuntimeException e) {
-            LOG.error("sluice.shutdown-failed", e);
-            status = 1;
+    SignalHandler graceful =
+        signal -> {
+          if (stopping.compareAndSet(false, true)) {
+            new Thread(
+                    () -> {
+                      LOG.info("sluice.signal name={}", signal.getName());
+                      int status = 0;
+                      try {
+                        runtime.shutDown();
+                      } catch (RuntimeException e) {
+                        LOG.error("sluice.shutdown-failed", e);
+                        status = 1;
+                      }
+                      System.exit(status);
+                    },
+                    "sluice-shutdown")
+                .start();
           }
-          System.exit(status);
-        }, "sluice-shutdown").start();
-      }
-    };
+        };
     Signal.handle(new Signal("TERM"), graceful);
     Signal.handle(new Signal("INT"), graceful);
     java.lang.Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "sluice-close"));
   }
 
   /**
-   * Starts the service as {@code run} does, configured by {@code environment} instead of the process's: database,
-   * migrations, first-start seeding, then every verticle. The caller closes the returned runtime.
+   * Starts the service as {@code run} does, configured by {@code environment} instead of the
+   * process's: database, migrations, first-start seeding, then every verticle. The caller closes
+   * the returned runtime.
    */
   public static Runtime boot(Map<String, String> environment) throws Exception {
     Runtime runtime = Runtime.start(environment);
@@ -223,9 +244,13 @@ public final class Main {
     try {
       Migrations.migrate(pool).await();
       String scale = runtime.settings().database().seedScale();
-      if (runtime.embedded() != null && !"none".equalsIgnoreCase(scale) && Seeder.isEmpty(pool).await()) {
+      if (runtime.embedded() != null
+          && !"none".equalsIgnoreCase(scale)
+          && Seeder.isEmpty(pool).await()) {
         LOG.info("seed.first-start scale={}", scale);
-        new Seeder(pool, Progress.console(System.out, System.console() != null)).seed(SeedScale.parse(scale)).await();
+        new Seeder(pool, Progress.console(System.out, System.console() != null))
+            .seed(SeedScale.parse(scale))
+            .await();
       }
     } finally {
       pool.close().await();
@@ -233,10 +258,11 @@ public final class Main {
   }
 
   /**
-   * Wipes and seeds the configured database. An external database that holds data is wiped only with
-   * {@code force}: without it this throws a {@link UsageException} and touches nothing.
+   * Wipes and seeds the configured database. An external database that holds data is wiped only
+   * with {@code force}: without it this throws a {@link UsageException} and touches nothing.
    */
-  static SeedSummary seed(Map<String, String> environment, String scaleName, boolean force) throws Exception {
+  static SeedSummary seed(Map<String, String> environment, String scaleName, boolean force)
+      throws Exception {
     SeedScale scale;
     try {
       scale = SeedScale.parse(scaleName);
@@ -248,9 +274,12 @@ public final class Main {
     try {
       Migrations.migrate(pool).await();
       if (runtime.embedded() == null && !force && !Seeder.isEmpty(pool).await()) {
-        throw new UsageException("The external database already has data; seeding wipes it. Add --force to do so.");
+        throw new UsageException(
+            "The external database already has data; seeding wipes it. Add --force to do so.");
       }
-      return new Seeder(pool, Progress.console(System.out, System.console() != null)).seed(scale).await();
+      return new Seeder(pool, Progress.console(System.out, System.console() != null))
+          .seed(scale)
+          .await();
     } finally {
       pool.close().await();
       runtime.close();

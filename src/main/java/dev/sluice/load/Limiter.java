@@ -1,21 +1,18 @@
 package dev.sluice.load;
 
-import dev.sluice.plan.Bounds;
-
 import dev.sluice.api.Problem;
 import dev.sluice.api.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.function.Supplier;
 
 /**
- * Bounds the loads a loader runs at once ({@code max_concurrent_batches}); a few more wait in line, and past that a
- * request is refused at once with 503 rather than queued in memory. A load that waited longer than its requester
- * waits for the reply ({@code maxWaitMillis}) is dropped unstarted: nobody would read its result. Used from one
- * event-loop thread only.
+ * Bounds the loads a loader runs at once ({@code max_concurrent_batches}); a few more wait in line,
+ * and past that a request is refused at once with 503 rather than queued in memory. A load that
+ * waited longer than its requester waits for the reply ({@code maxWaitMillis}) is dropped
+ * unstarted: nobody would read its result. Used from one event-loop thread only.
  */
 final class Limiter {
 
@@ -37,21 +34,24 @@ final class Limiter {
       return start(task);
     }
     if (waiting.size() >= maxWaiting) {
-      return Future.failedFuture(new ProblemException(
-        Problem.unavailable("Too many loads in progress; try again shortly", 1)));
+      return Future.failedFuture(
+          new ProblemException(
+              Problem.unavailable("Too many loads in progress; try again shortly", 1)));
     }
     Promise<T> promise = Promise.promise();
     long queuedAt = System.currentTimeMillis();
-    waiting.add(() -> {
-      if (closed) {
-        promise.fail(new ProblemException(Problem.unavailable("The loader is stopping", 1)));
-      } else if (System.currentTimeMillis() - queuedAt > maxWaitMillis) {
-        promise.fail(new ProblemException(Problem.unavailable("The load waited too long to start", 1)));
-        next();
-      } else {
-        start(task).onComplete(promise);
-      }
-    });
+    waiting.add(
+        () -> {
+          if (closed) {
+            promise.fail(new ProblemException(Problem.unavailable("The loader is stopping", 1)));
+          } else if (System.currentTimeMillis() - queuedAt > maxWaitMillis) {
+            promise.fail(
+                new ProblemException(Problem.unavailable("The load waited too long to start", 1)));
+            next();
+          } else {
+            start(task).onComplete(promise);
+          }
+        });
     return promise.future();
   }
 
@@ -63,10 +63,11 @@ final class Limiter {
     } catch (RuntimeException e) {
       future = Future.failedFuture(e);
     }
-    return future.andThen(ar -> {
-      running--;
-      next();
-    });
+    return future.andThen(
+        ar -> {
+          running--;
+          next();
+        });
   }
 
   /** Refuses what still waits to start: the loader is going away. */
@@ -86,8 +87,8 @@ final class Limiter {
   }
 
   /**
-   * Whether work nobody asked for yet (a prefetch) may start now: nobody waits, and a place stays free for the next
-   * request even after it starts.
+   * Whether work nobody asked for yet (a prefetch) may start now: nobody waits, and a place stays
+   * free for the next request even after it starts.
    */
   boolean hasSpare() {
     return waiting.isEmpty() && running < Math.max(1, maxRunning - 1);

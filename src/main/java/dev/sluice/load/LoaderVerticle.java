@@ -1,49 +1,48 @@
 package dev.sluice.load;
 
-import dev.sluice.plan.Load;
-import dev.sluice.plan.Operations;
-import dev.sluice.plan.Planners;
-
-import dev.sluice.db.Faults;
 import dev.sluice.api.Addresses;
-import dev.sluice.bus.LoaderReply;
+import dev.sluice.api.Failures;
 import dev.sluice.api.Operation;
-import dev.sluice.stream.StreamProtocol;
+import dev.sluice.api.Params;
+import dev.sluice.api.Problem;
+import dev.sluice.api.ProblemException;
+import dev.sluice.bus.LoaderReply;
 import dev.sluice.cache.Cache;
 import dev.sluice.config.DatabaseConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.db.Database;
+import dev.sluice.db.Faults;
 import dev.sluice.node.LoaderStats;
 import dev.sluice.node.Node;
-import dev.sluice.api.Failures;
-import dev.sluice.api.Problem;
-import dev.sluice.api.ProblemException;
 import dev.sluice.plan.CursorCodec;
 import dev.sluice.plan.ListQuery;
-import dev.sluice.api.Params;
+import dev.sluice.plan.Load;
+import dev.sluice.plan.Operations;
+import dev.sluice.plan.Planners;
+import dev.sluice.stream.StreamProtocol;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.Handler;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What every loader does: owns its pools, consumes its family's address and serves each operation the
- * {@link Planners} plan for it. A request is planned (and so validated) first, then run through the
- * {@link LoadRunner}, which answers from the node cache when it can; the reply carries the encoded envelope and its
- * ETag, cursors and encoding as headers. A failure is a problem with an HTTP-like code. Each kind of message has its
- * own address and consumer ({@link Addresses}): loads, pings, prefetches, stream opens (a cursor stream,
- * {@link Streams}) and splits. One class for every family: which one it serves is given when it is made.
+ * What every loader does: owns its pools, consumes its family's address and serves each operation
+ * the {@link Planners} plan for it. A request is planned (and so validated) first, then run through
+ * the {@link LoadRunner}, which answers from the node cache when it can; the reply carries the
+ * encoded envelope and its ETag, cursors and encoding as headers. A failure is a problem with an
+ * HTTP-like code. Each kind of message has its own address and consumer ({@link Addresses}): loads,
+ * pings, prefetches, stream opens (a cursor stream, {@link Streams}) and splits. One class for
+ * every family: which one it serves is given when it is made.
  */
 public final class LoaderVerticle extends VerticleBase {
 
@@ -63,10 +62,15 @@ public final class LoaderVerticle extends VerticleBase {
   private Limiter limiter;
   private Resilience resilience;
   private CursorCodec cursors;
+
   /** Whether this instance counts among the node's running parts ({@code NodeState#running}). */
   private boolean counted;
-  /** What unregisters each following stream's listener still registered: done on stop at the latest. */
+
+  /**
+   * What unregisters each following stream's listener still registered: done on stop at the latest.
+   */
   private final java.util.Set<Runnable> unsubscribe = new java.util.LinkedHashSet<>();
+
   private final Node node;
   private final Operations declared;
   private final String family;
@@ -78,8 +82,8 @@ public final class LoaderVerticle extends VerticleBase {
   }
 
   /**
-   * A loader of {@code family} on {@code node} that reads requests as {@code declared} says (null: as
-   * {@link Operations#create} declares them for the configuration it is deployed with).
+   * A loader of {@code family} on {@code node} that reads requests as {@code declared} says (null:
+   * as {@link Operations#create} declares them for the configuration it is deployed with).
    */
   public LoaderVerticle(Node node, String family, Operations declared) {
     this.declared = declared;
@@ -99,57 +103,104 @@ public final class LoaderVerticle extends VerticleBase {
     planners = Planners.create(declared != null ? declared : Operations.create(settings));
     long timeoutMs = settings.lazy().timeoutSeconds() * 1000L;
     pool = Database.pool(vertx, settings.database(), timeoutMs);
-    // streams hold a connection for as long as they run: a pool of their own, whose short wait queue makes overload
+    // streams hold a connection for as long as they run: a pool of their own, whose short wait
+    // queue makes overload
     // a fast 503 rather than a queue in memory
-    streamPool = Database.pool(vertx, new DatabaseConfig(settings.database().url(),
-      settings.database().poolSize(), settings.database().poolSize()), timeoutMs);
+    streamPool =
+        Database.pool(
+            vertx,
+            new DatabaseConfig(
+                settings.database().url(),
+                settings.database().poolSize(),
+                settings.database().poolSize()),
+            timeoutMs);
     if (!settings.lazy().enableBackpressure()) {
-      LOG.warn("config.ignored key=lazy_loading.enable_backpressure value=false: streams are always flow-controlled");
+      LOG.warn(
+          "config.ignored key=lazy_loading.enable_backpressure value=false: streams are always flow-controlled");
     }
     cursors = CursorCodec.of(settings.cursor());
     LoaderStats stats = node.loaderStats(family);
-    stats.operations(java.util.Arrays.stream(Operation.values())
-      .filter(op -> op.address().equals(address()) && !op.streaming()).map(Operation::qualifiedName).toList());
-    resilience = new Resilience(vertx, family, settings.resilience(),
-      settings.lazy().retryAttempts(), settings.lazy().retryDelaySeconds(), settings.lazy().timeoutSeconds(), stats);
-    // a snapshot for the ranges of one listing is held until they have all opened, as long as a stream's open may wait
+    stats.operations(
+        java.util.Arrays.stream(Operation.values())
+            .filter(op -> op.address().equals(address()) && !op.streaming())
+            .map(Operation::qualifiedName)
+            .toList());
+    resilience =
+        new Resilience(
+            vertx,
+            family,
+            settings.resilience(),
+            settings.lazy().retryAttempts(),
+            settings.lazy().retryDelaySeconds(),
+            settings.lazy().timeoutSeconds(),
+            stats);
+    // a snapshot for the ranges of one listing is held until they have all opened, as long as a
+    // stream's open may wait
     snapshots = new Snapshots(vertx, pool, (settings.lazy().timeoutSeconds() + 2) * 1000L);
     streams = new Streams(node, streamPool, pool, cursors, settings, stats, resilience, snapshots);
     int concurrency = settings.lazy().maxConcurrentBatches();
-    // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped unstarted
+    // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped
+    // unstarted
     limiter = new Limiter(concurrency, concurrency * 32, timeoutMs + 1_000);
     splitter = new Splitter(pool, resilience, limiter, cursors);
     return Future.all(node.cache(), node.changes())
-      .compose(ready -> {
-        Cache cache = ready.resultAt(0);
-        changes = ready.resultAt(1);
-        ScrollIndex scroll = new ScrollIndex(pool, cache, settings.limits().scrollCheckpointStep(),
-          settings.limits().scrollCheckpointTtlSeconds() * 1000L);
-        items = new Items(vertx, pool, limiter, resilience, settings.items(), stats,
-          settings.lazy().rowEncoding());
-        runner = new LoadRunner(cache, cache, new Pages(pool, cursors, scroll, items, cache,
-          settings.lazy().rowEncoding()), limiter, resilience, stats,
-          settings);
-        // one address per kind of message (docs/EVENT_BUS.md): loads at the family's own, the others beside it
-        EventBus bus = vertx.eventBus();
-        return Future.all(List.of(
-          bus.<JsonObject>consumer(address(), this::load).completion(),
-          bus.consumer(Addresses.pingOf(address()), this::ping).completion(),
-          bus.<JsonObject>consumer(Addresses.prefetchOf(address()), this::prefetch).completion(),
-          bus.<JsonObject>consumer(Addresses.streamOpenOf(address()), unlessStopping(this::openStream)).completion(),
-          bus.<JsonObject>consumer(Addresses.splitsOf(address()), unlessStopping(this::split)).completion()));
-      })
-      .onSuccess(v -> {
-        node.state().partStarted(family);
-        counted = true;
-      })
-      // Vert.x does not stop a verticle whose start failed: give back what was taken
-      .recover(err -> stop().transform(v -> Future.failedFuture(err)));
+        .compose(
+            ready -> {
+              Cache cache = ready.resultAt(0);
+              changes = ready.resultAt(1);
+              ScrollIndex scroll =
+                  new ScrollIndex(
+                      pool,
+                      cache,
+                      settings.limits().scrollCheckpointStep(),
+                      settings.limits().scrollCheckpointTtlSeconds() * 1000L);
+              items =
+                  new Items(
+                      vertx,
+                      pool,
+                      limiter,
+                      resilience,
+                      settings.items(),
+                      stats,
+                      settings.lazy().rowEncoding());
+              runner =
+                  new LoadRunner(
+                      cache,
+                      cache,
+                      new Pages(pool, cursors, scroll, items, cache, settings.lazy().rowEncoding()),
+                      limiter,
+                      resilience,
+                      stats,
+                      settings);
+              // one address per kind of message (docs/EVENT_BUS.md): loads at the family's own, the
+              // others beside it
+              EventBus bus = vertx.eventBus();
+              return Future.all(
+                  List.of(
+                      bus.<JsonObject>consumer(address(), this::load).completion(),
+                      bus.consumer(Addresses.pingOf(address()), this::ping).completion(),
+                      bus.<JsonObject>consumer(Addresses.prefetchOf(address()), this::prefetch)
+                          .completion(),
+                      bus.<JsonObject>consumer(
+                              Addresses.streamOpenOf(address()), unlessStopping(this::openStream))
+                          .completion(),
+                      bus.<JsonObject>consumer(
+                              Addresses.splitsOf(address()), unlessStopping(this::split))
+                          .completion()));
+            })
+        .onSuccess(
+            v -> {
+              node.state().partStarted(family);
+              counted = true;
+            })
+        // Vert.x does not stop a verticle whose start failed: give back what was taken
+        .recover(err -> stop().transform(v -> Future.failedFuture(err)));
   }
 
   @Override
   public Future<?> stop() {
-    // from here, requests (and loads cut by the pools closing) are answered "leaving": the sender tries another
+    // from here, requests (and loads cut by the pools closing) are answered "leaving": the sender
+    // tries another
     stopping = true;
     if (counted) {
       node.state().partStopped(family);
@@ -178,7 +229,10 @@ public final class LoaderVerticle extends VerticleBase {
     return Future.join(closing);
   }
 
-  /** The health checks' question "is this loader deployed and answering?", answered with its breaker's state. */
+  /**
+   * The health checks' question "is this loader deployed and answering?", answered with its
+   * breaker's state.
+   */
   private void ping(Message<Object> message) {
     message.reply(new JsonObject().put("breaker", resilience.state().name()));
   }
@@ -195,22 +249,32 @@ public final class LoaderVerticle extends VerticleBase {
     }
     String action = message.headers().get(Addresses.ACTION_HEADER);
     long started = System.nanoTime();
-    runner.serve(load, "true".equals(message.headers().get(Addresses.LOOKED_UP_HEADER)))
-      .onSuccess(served -> {
-        message.reply(served.reply().body(), headers(served.reply(), served.fromCache()));
-        LOG.debug("load.done address={} action={} cached={} ms={}", address(), action, served.fromCache(),
-          (System.nanoTime() - started) / 1e6);
-      })
-      .onFailure(err -> {
-        if (stopping) {
-          leaving(message);
-        } else {
-          fail(message, problemOf(message, err));
-        }
-      });
+    runner
+        .serve(load, "true".equals(message.headers().get(Addresses.LOOKED_UP_HEADER)))
+        .onSuccess(
+            served -> {
+              message.reply(served.reply().body(), headers(served.reply(), served.fromCache()));
+              LOG.debug(
+                  "load.done address={} action={} cached={} ms={}",
+                  address(),
+                  action,
+                  served.fromCache(),
+                  (System.nanoTime() - started) / 1e6);
+            })
+        .onFailure(
+            err -> {
+              if (stopping) {
+                leaving(message);
+              } else {
+                fail(message, problemOf(message, err));
+              }
+            });
   }
 
-  /** A prefetched reply of this load was just used (a one-way send): the pages after it are loaded ahead too. */
+  /**
+   * A prefetched reply of this load was just used (a one-way send): the pages after it are loaded
+   * ahead too.
+   */
   private void prefetch(Message<JsonObject> message) {
     if (stopping) {
       return;
@@ -221,12 +285,22 @@ public final class LoaderVerticle extends VerticleBase {
     }
   }
 
-  /** The load a request asks for, or null once it is answered with why there is none (404 or 400). */
+  /**
+   * The load a request asks for, or null once it is answered with why there is none (404 or 400).
+   */
   private Load planned(Message<JsonObject> message) {
     Operation operation = operationOf(message);
     if (operation == null || !planners.plans(operation)) {
-      fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
-        "No action '" + message.headers().get(Addresses.ACTION_HEADER) + "' at " + address()));
+      fail(
+          message,
+          Problem.of(
+              Failures.NOT_FOUND,
+              "unknown-action",
+              "Unknown action",
+              "No action '"
+                  + message.headers().get(Addresses.ACTION_HEADER)
+                  + "' at "
+                  + address()));
       return null;
     }
     try {
@@ -243,8 +317,12 @@ public final class LoaderVerticle extends VerticleBase {
     return action == null ? null : Operation.find(address(), action);
   }
 
-  /** A stream request ({@code openStream}, {@code split}) with its operation, or "leaving" while this stops. */
-  private Handler<Message<JsonObject>> unlessStopping(BiConsumer<Operation, Message<JsonObject>> handler) {
+  /**
+   * A stream request ({@code openStream}, {@code split}) with its operation, or "leaving" while
+   * this stops.
+   */
+  private Handler<Message<JsonObject>> unlessStopping(
+      BiConsumer<Operation, Message<JsonObject>> handler) {
     return message -> {
       if (stopping) {
         leaving(message);
@@ -256,15 +334,17 @@ public final class LoaderVerticle extends VerticleBase {
 
   /** Says this loader is stopping (docs/EVENT_BUS.md): the sender may find another instance. */
   private void leaving(Message<?> message) {
-    message.fail(Failures.LEAVING, Problem.unavailable("The loader is stopping", 1).toJson().encode());
+    message.fail(
+        Failures.LEAVING, Problem.unavailable("The loader is stopping", 1).toJson().encode());
   }
 
   /** The reply's headers: everything the gateway needs besides the body (docs/EVENT_BUS.md). */
   static DeliveryOptions headers(LoaderReply reply, boolean fromCache) {
-    DeliveryOptions options = new DeliveryOptions()
-      .addHeader(Addresses.ETAG_HEADER, reply.etag())
-      .addHeader(Addresses.ITEMS_HEADER, Integer.toString(reply.items()))
-      .addHeader(Addresses.CACHE_HEADER, fromCache ? "hit" : "miss");
+    DeliveryOptions options =
+        new DeliveryOptions()
+            .addHeader(Addresses.ETAG_HEADER, reply.etag())
+            .addHeader(Addresses.ITEMS_HEADER, Integer.toString(reply.items()))
+            .addHeader(Addresses.CACHE_HEADER, fromCache ? "hit" : "miss");
     if (reply.hasMore()) {
       options.addHeader(Addresses.HAS_MORE_HEADER, "true");
     }
@@ -283,12 +363,23 @@ public final class LoaderVerticle extends VerticleBase {
     return options;
   }
 
-  /** The stream plan of {@code operation}, or null once {@code message} is answered that there is no such stream. */
+  /**
+   * The stream plan of {@code operation}, or null once {@code message} is answered that there is no
+   * such stream.
+   */
   private Planners.StreamPlan streamPlan(Operation operation, Message<JsonObject> message) {
     Planners.StreamPlan plan = operation == null ? null : planners.streamPlan(operation);
     if (plan == null) {
-      fail(message, Problem.of(Failures.NOT_FOUND, "unknown-action", "Unknown action",
-        "No stream '" + message.headers().get(Addresses.ACTION_HEADER) + "' at " + address()));
+      fail(
+          message,
+          Problem.of(
+              Failures.NOT_FOUND,
+              "unknown-action",
+              "Unknown action",
+              "No stream '"
+                  + message.headers().get(Addresses.ACTION_HEADER)
+                  + "' at "
+                  + address()));
     }
     return plan;
   }
@@ -300,7 +391,8 @@ public final class LoaderVerticle extends VerticleBase {
     }
     try {
       Planners.StreamRequest request = planners.streamRequest(operation, message.body(), cursors);
-      streams.run(operation, request, message, request.following() ? wakeups(plan.followTable()) : null);
+      streams.run(
+          operation, request, message, request.following() ? wakeups(plan.followTable()) : null);
     } catch (ProblemException e) {
       fail(message, e.problem());
     } catch (RuntimeException e) {
@@ -309,9 +401,10 @@ public final class LoaderVerticle extends VerticleBase {
   }
 
   /**
-   * Answers where to cut a stream's listing into about equal ranges ({@link Splitter}): the request of a stream
-   * operation with the header {@link StreamProtocol#SPLITS} (how many ranges) and the stream's parameters, which must
-   * not place the stream ({@code after}, {@code until}, {@code follow}).
+   * Answers where to cut a stream's listing into about equal ranges ({@link Splitter}): the request
+   * of a stream operation with the header {@link StreamProtocol#SPLITS} (how many ranges) and the
+   * stream's parameters, which must not place the stream ({@code after}, {@code until}, {@code
+   * follow}).
    */
   private void split(Operation operation, Message<JsonObject> message) {
     Planners.StreamPlan plan = streamPlan(operation, message);
@@ -327,10 +420,17 @@ public final class LoaderVerticle extends VerticleBase {
         // reported below with the other faults
       }
       if (parts < 1 || parts > StreamProtocol.MAX_SPLITS) {
-        params.fail(StreamProtocol.SPLITS, "must be a whole number between 1 and " + StreamProtocol.MAX_SPLITS);
+        params.fail(
+            StreamProtocol.SPLITS,
+            "must be a whole number between 1 and " + StreamProtocol.MAX_SPLITS);
       }
-      for (String placed : List.of("after", StreamProtocol.UNTIL, StreamProtocol.SNAPSHOT, "follow",
-        StreamProtocol.LAST_EVENT_ID)) {
+      for (String placed :
+          List.of(
+              "after",
+              StreamProtocol.UNTIL,
+              StreamProtocol.SNAPSHOT,
+              "follow",
+              StreamProtocol.LAST_EVENT_ID)) {
         if (params.has(placed)) {
           params.fail(placed, "cannot be given when asking where to split a stream");
         }
@@ -338,17 +438,30 @@ public final class LoaderVerticle extends VerticleBase {
       ListQuery query = planners.planStream(operation, params);
       long started = System.nanoTime();
       int asked = parts;
-      splitter.split(operation, query, parts)
-        // ranges to read: one snapshot for all of them, so that a row moved between them meanwhile is read once
-        .compose(reply -> reply.getJsonArray("positions").isEmpty() ? Future.succeededFuture(reply)
-          : snapshots.export(reply.getJsonArray("positions").size() + 1).map(id -> reply.put("snapshot", id)))
-        .onSuccess(reply -> {
-          LOG.info("stream.split op={} parts={} cuts={} source={} ms={} request_id={}", operation.qualifiedName(),
-            asked, reply.getJsonArray("positions").size(), reply.getString("source"),
-            (System.nanoTime() - started) / 1_000_000, message.headers().get(Addresses.REQUEST_ID_HEADER));
-          message.reply(reply);
-        })
-        .onFailure(err -> fail(message, problemOf(message, err)));
+      splitter
+          .split(operation, query, parts)
+          // ranges to read: one snapshot for all of them, so that a row moved between them
+          // meanwhile is read once
+          .compose(
+              reply ->
+                  reply.getJsonArray("positions").isEmpty()
+                      ? Future.succeededFuture(reply)
+                      : snapshots
+                          .export(reply.getJsonArray("positions").size() + 1)
+                          .map(id -> reply.put("snapshot", id)))
+          .onSuccess(
+              reply -> {
+                LOG.info(
+                    "stream.split op={} parts={} cuts={} source={} ms={} request_id={}",
+                    operation.qualifiedName(),
+                    asked,
+                    reply.getJsonArray("positions").size(),
+                    reply.getString("source"),
+                    (System.nanoTime() - started) / 1_000_000,
+                    message.headers().get(Addresses.REQUEST_ID_HEADER));
+                message.reply(reply);
+              })
+          .onFailure(err -> fail(message, problemOf(message, err)));
     } catch (ProblemException e) {
       fail(message, e.problem());
     } catch (RuntimeException e) {
@@ -360,11 +473,13 @@ public final class LoaderVerticle extends VerticleBase {
   private Streams.Wakeups wakeups(String table) {
     Context context = vertx.getOrCreateContext();
     return listener -> {
-      Runnable unregister = changes.onChange(changed -> {
-        if (changed.equals(table)) {
-          context.runOnContext(v -> listener.run());
-        }
-      });
+      Runnable unregister =
+          changes.onChange(
+              changed -> {
+                if (changed.equals(table)) {
+                  context.runOnContext(v -> listener.run());
+                }
+              });
       unsubscribe.add(unregister);
       return () -> {
         unsubscribe.remove(unregister);
@@ -378,10 +493,16 @@ public final class LoaderVerticle extends VerticleBase {
     String action = message.headers().get(Addresses.ACTION_HEADER);
     String requestId = message.headers().get(Addresses.REQUEST_ID_HEADER);
     if (problem.status() >= 500 && problem.status() < 503) {
-      LOG.error("load.failed address={} action={} request_id={}", address(), action, requestId, err);
+      LOG.error(
+          "load.failed address={} action={} request_id={}", address(), action, requestId, err);
     } else if (problem.status() >= 503) {
-      LOG.warn("load.{} address={} action={} cause={} request_id={}", problem.type(), address(), action,
-        Faults.of(err).cause(), requestId);
+      LOG.warn(
+          "load.{} address={} action={} cause={} request_id={}",
+          problem.type(),
+          address(),
+          action,
+          Faults.of(err).cause(),
+          requestId);
     }
     return problem;
   }

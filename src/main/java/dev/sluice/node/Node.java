@@ -11,7 +11,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +20,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * One Sluice node: its {@code Vertx} and everything its verticles share — the configuration it was built with, the
- * metrics registry, its place in the cluster, its state (started, shutting down, requests in flight, parts running),
- * the memory level the monitor sets, each family's figures, the stream limits and progress, and the node cache with
- * the database notifications behind it. Built once by the launcher ({@code Nodes.start}) and handed to each verticle
- * through its constructor; closing it closes the cache, the notifications and Vert.x.
+ * One Sluice node: its {@code Vertx} and everything its verticles share — the configuration it was
+ * built with, the metrics registry, its place in the cluster, its state (started, shutting down,
+ * requests in flight, parts running), the memory level the monitor sets, each family's figures, the
+ * stream limits and progress, and the node cache with the database notifications behind it. Built
+ * once by the launcher ({@code Nodes.start}) and handed to each verticle through its constructor;
+ * closing it closes the cache, the notifications and Vert.x.
  */
 public final class Node {
 
@@ -41,37 +41,52 @@ public final class Node {
   private final Map<String, LoaderStats> families = new ConcurrentHashMap<>();
   private final StreamLimits streamLimits;
   private final StreamProgress streams = new StreamProgress();
-  /** A context no verticle owns: what the node shares lives on it, whichever verticle asked for it first. */
+
+  /**
+   * A context no verticle owns: what the node shares lives on it, whichever verticle asked for it
+   * first.
+   */
   private final Context own;
+
   private final Function<Buffer, Cache.Value> decoder;
   private Future<Changes> changes;
   private Future<Cache> cache;
   private boolean closed;
 
-  private Node(Vertx vertx, SluiceConfig settings, MeterRegistry meters, HazelcastClusterManager manager,
-               Function<Buffer, Cache.Value> decoder) {
+  private Node(
+      Vertx vertx,
+      SluiceConfig settings,
+      MeterRegistry meters,
+      HazelcastClusterManager manager,
+      Function<Buffer, Cache.Value> decoder) {
     if (Vertx.currentContext() != null) {
-      throw new IllegalStateException("a node is built off Vert.x's threads (its own context must belong to no "
-        + "verticle)");
+      throw new IllegalStateException(
+          "a node is built off Vert.x's threads (its own context must belong to no " + "verticle)");
     }
     this.vertx = vertx;
     this.settings = settings;
     this.meters = meters == null ? NONE : meters;
     this.cluster = manager == null ? null : new Cluster(vertx, manager);
     this.membership = manager == null ? Membership.NONE : Membership.of(vertx, manager);
-    this.streamLimits = new StreamLimits(settings.streaming().maxStreams(), settings.streaming().maxStreamsPerClient());
+    this.streamLimits =
+        new StreamLimits(
+            settings.streaming().maxStreams(), settings.streaming().maxStreamsPerClient());
     this.decoder = decoder;
     this.own = vertx.getOrCreateContext();
     state.startedAt();
   }
 
   /**
-   * The node of {@code vertx}, built with {@code settings}; {@code meters} is the registry Vert.x was built with
-   * (null without metrics), {@code manager} its cluster manager (null when it runs alone), {@code decoder} what reads
-   * a cached value back from the cluster tier.
+   * The node of {@code vertx}, built with {@code settings}; {@code meters} is the registry Vert.x
+   * was built with (null without metrics), {@code manager} its cluster manager (null when it runs
+   * alone), {@code decoder} what reads a cached value back from the cluster tier.
    */
-  public static Node create(Vertx vertx, SluiceConfig settings, MeterRegistry meters,
-                            HazelcastClusterManager manager, Function<Buffer, Cache.Value> decoder) {
+  public static Node create(
+      Vertx vertx,
+      SluiceConfig settings,
+      MeterRegistry meters,
+      HazelcastClusterManager manager,
+      Function<Buffer, Cache.Value> decoder) {
     return new Node(vertx, settings, meters, manager, decoder);
   }
 
@@ -84,7 +99,10 @@ public final class Node {
     return settings;
   }
 
-  /** The node's Micrometer registry, or one that keeps nothing when Vert.x was built without metrics. */
+  /**
+   * The node's Micrometer registry, or one that keeps nothing when Vert.x was built without
+   * metrics.
+   */
   public MeterRegistry meters() {
     return meters;
   }
@@ -133,14 +151,17 @@ public final class Node {
     return streamLimits;
   }
 
-  /** The streams open on this node, with the rows each has fetched (a producer) or delivered (a consumer). */
+  /**
+   * The streams open on this node, with the rows each has fetched (a producer) or delivered (a
+   * consumer).
+   */
   public StreamProgress streams() {
     return streams;
   }
 
   /**
-   * The node's database notifications, connected and listening: made by the first caller, on the node's own
-   * context; the future completes on the caller's.
+   * The node's database notifications, connected and listening: made by the first caller, on the
+   * node's own context; the future completes on the caller's.
    */
   public synchronized Future<Changes> changes() {
     if (changes == null || changes.failed()) {
@@ -150,15 +171,21 @@ public final class Node {
   }
 
   /**
-   * The node cache, made by the first caller (on a clustered node, unless {@code cluster.cache.shared} is off, with
-   * a cluster-wide tier behind the local one); the future completes on the caller's context.
+   * The node cache, made by the first caller (on a clustered node, unless {@code
+   * cluster.cache.shared} is off, with a cluster-wide tier behind the local one); the future
+   * completes on the caller's context.
    */
   public synchronized Future<Cache> cache() {
     if (cache == null || cache.failed()) {
       boolean shared = cluster != null && settings.cluster().cache().shared();
       Future<Changes> heard = changes();
-      cache = heard.compose(c -> onOwnContext(() -> Future.succeededFuture(
-        Cache.create(vertx, settings, c, shared, decoder))));
+      cache =
+          heard.compose(
+              c ->
+                  onOwnContext(
+                      () ->
+                          Future.succeededFuture(
+                              Cache.create(vertx, settings, c, shared, decoder))));
     }
     return onCaller(cache);
   }
@@ -169,8 +196,8 @@ public final class Node {
   }
 
   /**
-   * Undeploys every verticle (each stops as it would alone), then closes the cache, the notifications and Vert.x.
-   * Runs once.
+   * Undeploys every verticle (each stops as it would alone), then closes the cache, the
+   * notifications and Vert.x. Runs once.
    */
   public Future<Void> close() {
     Future<Cache> made;
@@ -187,23 +214,31 @@ public final class Node {
     for (String id : vertx.deploymentIDs()) {
       undeployed.add(vertx.undeploy(id).otherwiseEmpty());
     }
-    return Future.join(undeployed).<Void>mapEmpty()
-      .eventually(() -> made == null ? Future.succeededFuture()
-        : made.compose(Cache::close, err -> Future.succeededFuture()))
-      .eventually(() -> heard == null ? Future.succeededFuture() : heard.compose(Changes::close,
-        err -> Future.succeededFuture()))
-      .eventually(vertx::close);
+    return Future.join(undeployed)
+        .<Void>mapEmpty()
+        .eventually(
+            () ->
+                made == null
+                    ? Future.succeededFuture()
+                    : made.compose(Cache::close, err -> Future.succeededFuture()))
+        .eventually(
+            () ->
+                heard == null
+                    ? Future.succeededFuture()
+                    : heard.compose(Changes::close, err -> Future.succeededFuture()))
+        .eventually(vertx::close);
   }
 
   private <T> Future<T> onOwnContext(java.util.function.Supplier<Future<T>> make) {
     Promise<T> made = Promise.promise();
-    own.runOnContext(v -> {
-      try {
-        make.get().onComplete(made);
-      } catch (RuntimeException e) {
-        made.fail(e);
-      }
-    });
+    own.runOnContext(
+        v -> {
+          try {
+            make.get().onComplete(made);
+          } catch (RuntimeException e) {
+            made.fail(e);
+          }
+        });
     return made.future();
   }
 
@@ -214,13 +249,14 @@ public final class Node {
       return future;
     }
     Promise<T> promise = Promise.promise();
-    future.onComplete(ar -> {
-      if (Vertx.currentContext() == caller) {
-        promise.handle(ar);
-      } else {
-        caller.runOnContext(v -> promise.handle(ar));
-      }
-    });
+    future.onComplete(
+        ar -> {
+          if (Vertx.currentContext() == caller) {
+            promise.handle(ar);
+          } else {
+            caller.runOnContext(v -> promise.handle(ar));
+          }
+        });
     return promise.future();
   }
 }

@@ -6,14 +6,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Whether this node is shutting down (set once, at the start of a graceful shutdown, and read by the gateway, whose
- * new requests get 503, and by readiness, DOWN), how many requests it still has to answer, when it started and which
- * parts of Sluice run on it (what its monitor tells the cluster about it). One per node ({@code Node#state}).
+ * Whether this node is shutting down (set once, at the start of a graceful shutdown, and read by
+ * the gateway, whose new requests get 503, and by readiness, DOWN), how many requests it still has
+ * to answer, when it started and which parts of Sluice run on it (what its monitor tells the
+ * cluster about it). One per node ({@code Node#state}).
  */
 public final class NodeState {
 
   /** The gateway's name among the node's running parts; a loader's is its family's. */
   public static final String GATEWAY = "gateway";
+
   /** The monitor's name among the node's running parts. */
   public static final String MONITOR = "monitor";
 
@@ -30,7 +32,10 @@ public final class NodeState {
     return shuttingDown;
   }
 
-  /** HTTP requests (pages and streams) this node's gateways have not answered yet: what a drain waits for. */
+  /**
+   * HTTP requests (pages and streams) this node's gateways have not answered yet: what a drain
+   * waits for.
+   */
   public AtomicInteger inFlight() {
     return inFlight;
   }
@@ -40,7 +45,10 @@ public final class NodeState {
     return startedAt;
   }
 
-  /** A verticle of {@code part} ({@code gateway}, {@code monitor} or a loader's family) started on this node. */
+  /**
+   * A verticle of {@code part} ({@code gateway}, {@code monitor} or a loader's family) started on
+   * this node.
+   */
   public void partStarted(String part) {
     running.merge(part, 1, Integer::sum);
   }

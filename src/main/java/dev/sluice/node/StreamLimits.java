@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * How many streams are open, in all and per client address, across every gateway instance of the node. A stream
- * takes a place before it opens and gives it back once, however it ends.
+ * How many streams are open, in all and per client address, across every gateway instance of the
+ * node. A stream takes a place before it opens and gives it back once, however it ends.
  */
 public final class StreamLimits {
 
@@ -34,5 +34,4 @@ public final class StreamLimits {
     open--;
     perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
   }
-
 }

@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The streams open on this node, by data address, for operators and tests: the rows a producer (a loader) has
- * fetched from PostgreSQL, and the items a consumer (the gateway) has handed on to HTTP. An entry goes when its
- * stream ends.
+ * The streams open on this node, by data address, for operators and tests: the rows a producer (a
+ * loader) has fetched from PostgreSQL, and the items a consumer (the gateway) has handed on to
+ * HTTP. An entry goes when its stream ends.
  */
 public final class StreamProgress {
 

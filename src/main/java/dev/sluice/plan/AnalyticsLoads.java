@@ -1,18 +1,19 @@
 package dev.sluice.plan;
 
 import dev.sluice.api.Operation;
+import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
 import dev.sluice.dataset.Datasets;
 import dev.sluice.dataset.Series;
 import dev.sluice.db.Sql;
-import dev.sluice.api.CountMode;
-import dev.sluice.api.Params;
-
 import java.util.ArrayList;
 import java.util.List;
 
-/** Analytics: platform metrics over a window, error logs by cursor, usage reports, the performance metrics stream. */
+/**
+ * Analytics: platform metrics over a window, error logs by cursor, usage reports, the performance
+ * metrics stream.
+ */
 final class AnalyticsLoads extends FamilyPlanner {
 
   private static final Dataset ERRORS = Datasets.ERROR_LOGS;
@@ -35,15 +36,24 @@ final class AnalyticsLoads extends FamilyPlanner {
     registry.followableStream(Operation.PERFORMANCE_STREAM, this::performance, METRICS.table());
   }
 
-  /** Performance metrics of the last {@code time_range}, oldest first, so that new ones follow on. */
+  /**
+   * Performance metrics of the last {@code time_range}, oldest first, so that new ones follow on.
+   */
   private ListQuery performance(Params params) {
     String range = params.get("time_range");
-    String interval = Datasets.METRIC_SPANS.stream().filter(s -> s.name().equals(range)).findFirst()
-      .map(Datasets.Span::interval).orElseThrow();
+    String interval =
+        Datasets.METRIC_SPANS.stream()
+            .filter(s -> s.name().equals(range))
+            .findFirst()
+            .map(Datasets.Span::interval)
+            .orElseThrow();
     return ListQuery.over(METRICS)
-      .filters(params, METRICS, "component")
-      .where("time_range", range, Sql.of("m.recorded_at >= now() - ").textParam(interval, "interval"))
-      .build();
+        .filters(params, METRICS, "component")
+        .where(
+            "time_range",
+            range,
+            Sql.of("m.recorded_at >= now() - ").textParam(interval, "interval"))
+        .build();
   }
 
   private Load platform(Params params) {
@@ -56,19 +66,27 @@ final class AnalyticsLoads extends FamilyPlanner {
         series.add(metric);
       }
     }
-    return Load.window(Operation.PLATFORM_ANALYTICS, window, series, new Key(), null, null, null, null);
+    return Load.window(
+        Operation.PLATFORM_ANALYTICS, window, series, new Key(), null, null, null, null);
   }
 
   private Load errors(Params params) {
-    ListQuery query = ListQuery.over(ERRORS).filters(params, ERRORS, "severity", "component").build();
-    return Load.keyset(Operation.ERROR_LOGS, query, cursor(params), limit(params),
-      count(params));
+    ListQuery query =
+        ListQuery.over(ERRORS).filters(params, ERRORS, "severity", "component").build();
+    return Load.keyset(Operation.ERROR_LOGS, query, cursor(params), limit(params), count(params));
   }
 
   private Load report(Params params) {
     String type = params.get("reportType");
     TimeWindow window = TimeWindow.read(params, "start_date", "end_date", settings.limits());
-    return Load.window(Operation.REPORT, window, List.of(Series.named(Datasets.REPORTS, type)), new Key(), null,
-      null, null, null);
+    return Load.window(
+        Operation.REPORT,
+        window,
+        List.of(Series.named(Datasets.REPORTS, type)),
+        new Key(),
+        null,
+        null,
+        null,
+        null);
   }
 }

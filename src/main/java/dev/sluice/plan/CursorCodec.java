@@ -5,9 +5,6 @@ import dev.sluice.api.ProblemException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -16,18 +13,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Opaque, URL-safe, signed cursors: {@code base64url(payload) "." base64url(HMAC-SHA256(payload))}. The payload
- * names the operation and a digest of the query (filters and sort) it was issued for, the direction, the keyset
- * position and when it was issued. A cursor altered anywhere, signed with another key, presented to another
- * operation or query, or older than the lifetime, is refused with an {@code invalid-cursor} problem.
+ * Opaque, URL-safe, signed cursors: {@code base64url(payload) "." base64url(HMAC-SHA256(payload))}.
+ * The payload names the operation and a digest of the query (filters and sort) it was issued for,
+ * the direction, the keyset position and when it was issued. A cursor altered anywhere, signed with
+ * another key, presented to another operation or query, or older than the lifetime, is refused with
+ * an {@code invalid-cursor} problem.
  */
 public final class CursorCodec {
 
-  /** A decoded cursor: where to continue, in which direction, and until when (epoch millis) it is valid. */
-  public record Position(boolean backward, List<String> key, long validUntil) {
-  }
+  /**
+   * A decoded cursor: where to continue, in which direction, and until when (epoch millis) it is
+   * valid.
+   */
+  public record Position(boolean backward, List<String> key, long validUntil) {}
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -39,7 +41,8 @@ public final class CursorCodec {
 
   /** The codec of the configuration in effect: its secret and lifetime, on the system clock. */
   public static CursorCodec of(dev.sluice.config.CursorConfig config) {
-    return new CursorCodec(config.secret(), Duration.ofSeconds(config.ttlSeconds()), Clock.systemUTC());
+    return new CursorCodec(
+        config.secret(), Duration.ofSeconds(config.ttlSeconds()), Clock.systemUTC());
   }
 
   public CursorCodec(String secret, Duration lifetime, Clock clock) {
@@ -54,12 +57,13 @@ public final class CursorCodec {
   }
 
   public String encode(String operation, String binding, boolean backward, List<String> keyValues) {
-    JsonObject payload = new JsonObject()
-      .put("o", operation)
-      .put("q", binding)
-      .put("d", backward ? "p" : "n")
-      .put("k", new JsonArray(new ArrayList<>(keyValues)))
-      .put("t", clock.instant().getEpochSecond());
+    JsonObject payload =
+        new JsonObject()
+            .put("o", operation)
+            .put("q", binding)
+            .put("d", backward ? "p" : "n")
+            .put("k", new JsonArray(new ArrayList<>(keyValues)))
+            .put("t", clock.instant().getEpochSecond());
     String body = ENCODER.encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8));
     return body + "." + ENCODER.encodeToString(mac(body));
   }
@@ -68,9 +72,10 @@ public final class CursorCodec {
    * Verifies a cursor for one operation and query.
    *
    * @param parameter the request parameter it came in (named in the problem)
-   * @param keySize   how many key values the operation's keyset has
+   * @param keySize how many key values the operation's keyset has
    */
-  public Position decode(String token, String parameter, String operation, String binding, int keySize) {
+  public Position decode(
+      String token, String parameter, String operation, String binding, int keySize) {
     int dot = token.indexOf('.');
     if (dot <= 0 || dot != token.lastIndexOf('.')) {
       throw invalid(parameter, "is malformed");
@@ -108,14 +113,18 @@ public final class CursorCodec {
     for (int i = 0; i < keySize; i++) {
       values.add(keyValues.getString(i));
     }
-    return new Position("p".equals(payload.getString("d")), List.copyOf(values),
-      (issued + lifetime.toSeconds()) * 1000);
+    return new Position(
+        "p".equals(payload.getString("d")),
+        List.copyOf(values),
+        (issued + lifetime.toSeconds()) * 1000);
   }
 
   /** A short digest of a canonical description of the query a cursor belongs to. */
   public static String binding(String canonicalQuery) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonicalQuery.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(canonicalQuery.getBytes(StandardCharsets.UTF_8));
       return ENCODER.encodeToString(java.util.Arrays.copyOf(digest, 12));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);

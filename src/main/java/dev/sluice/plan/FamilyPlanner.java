@@ -1,12 +1,13 @@
 package dev.sluice.plan;
 
-import dev.sluice.config.SluiceConfig;
 import dev.sluice.api.CountMode;
 import dev.sluice.api.Params;
+import dev.sluice.config.SluiceConfig;
 
 /**
- * What every family's planner reads alike: page numbers, page sizes, limits, cursors, id lists. Every value is read
- * as {@link Operations} declares it, bounds and defaults included: nothing here restates them.
+ * What every family's planner reads alike: page numbers, page sizes, limits, cursors, id lists.
+ * Every value is read as {@link Operations} declares it, bounds and defaults included: nothing here
+ * restates them.
  */
 abstract class FamilyPlanner {
 
@@ -43,8 +44,9 @@ abstract class FamilyPlanner {
   }
 
   /**
-   * {@code ids}, when given: 1 to {@value Bounds#MAX_IDS} UUIDs, comma separated, instead of every listing parameter
-   * ({@code listing} names them; any of them given too is a fault). Null when absent.
+   * {@code ids}, when given: 1 to {@value Bounds#MAX_IDS} UUIDs, comma separated, instead of every
+   * listing parameter ({@code listing} names them; any of them given too is a fault). Null when
+   * absent.
    */
   final java.util.List<java.util.UUID> ids(Params params, String... listing) {
     if (!params.has("ids")) {

@@ -3,23 +3,24 @@ package dev.sluice.plan;
 import java.util.Collection;
 
 /**
- * An unambiguous text of named values ({@code name=value&name=value}), with {@code %}, {@code &} and {@code =} in
- * values escaped, so two different requests never describe themselves alike. What cursor bindings digest and what
- * cache keys are made of.
+ * An unambiguous text of named values ({@code name=value&name=value}), with {@code %}, {@code &}
+ * and {@code =} in values escaped, so two different requests never describe themselves alike. What
+ * cursor bindings digest and what cache keys are made of.
  */
 public final class Key {
 
   private final StringBuilder text = new StringBuilder(96);
   private boolean empty = true;
 
-  public Key() {
-  }
+  public Key() {}
 
   public Key(String prefix) {
     text.append(prefix).append('?');
   }
 
-  /** Adds {@code name=value}; a null value is written as {@code -}, distinct from any escaped text. */
+  /**
+   * Adds {@code name=value}; a null value is written as {@code -}, distinct from any escaped text.
+   */
   public Key add(String name, Object value) {
     separate();
     text.append(name).append('=');
@@ -40,7 +41,10 @@ public final class Key {
     return this;
   }
 
-  /** Adds everything another key describes (a listing's canonical text), as one more part of this one. */
+  /**
+   * Adds everything another key describes (a listing's canonical text), as one more part of this
+   * one.
+   */
   public Key addAll(String described) {
     if (!described.isEmpty()) {
       separate();

@@ -1,37 +1,40 @@
 package dev.sluice.plan;
 
-import dev.sluice.config.RowEncoding;
-
 import dev.sluice.api.Params;
-
+import dev.sluice.config.RowEncoding;
 import dev.sluice.dataset.Column;
 import dev.sluice.dataset.Dataset;
 import dev.sluice.dataset.Filter;
 import dev.sluice.dataset.RowFormat;
-import dev.sluice.db.Sql;
 import dev.sluice.dataset.SortKey;
-
+import dev.sluice.db.Sql;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * What a listing reads, whatever the strategy: the rows of {@code from} that pass the filters, in the order of
- * {@code sort}, each a compact JSON object of {@code columns} (written by PostgreSQL or on the JVM: {@link #rows}). {@code canonical} describes the filters
- * and sort unambiguously: cursors are bound to its digest and cache keys contain it. {@code tables} are the tables
- * the rows come from, whose changes make a cached page stale.
+ * What a listing reads, whatever the strategy: the rows of {@code from} that pass the filters, in
+ * the order of {@code sort}, each a compact JSON object of {@code columns} (written by PostgreSQL
+ * or on the JVM: {@link #rows}). {@code canonical} describes the filters and sort unambiguously:
+ * cursors are bound to its digest and cache keys contain it. {@code tables} are the tables the rows
+ * come from, whose changes make a cached page stale.
  */
-public record ListQuery(Sql from, List<Column> columns, Sql where, SortKey sort, String canonical,
-                        Set<String> tables) {
+public record ListQuery(
+    Sql from, List<Column> columns, Sql where, SortKey sort, String canonical, Set<String> tables) {
 
-  /** A listing of a dataset's rows, in its default order unless {@link Builder#sort} says otherwise. */
+  /**
+   * A listing of a dataset's rows, in its default order unless {@link Builder#sort} says otherwise.
+   */
   public static Builder over(Dataset dataset) {
     return new Builder(Sql.of(dataset.from()), dataset, Set.of(dataset.table()))
-      .sort(dataset.defaultSort());
+        .sort(dataset.defaultSort());
   }
 
-  /** A listing over a relation that takes parameters of its own (a search subquery), with the dataset's columns. */
+  /**
+   * A listing over a relation that takes parameters of its own (a search subquery), with the
+   * dataset's columns.
+   */
   public static Builder over(Sql relation, Dataset dataset, Set<String> tables) {
     return new Builder(relation, dataset, tables).sort(dataset.defaultSort());
   }
@@ -84,14 +87,19 @@ public record ListQuery(Sql from, List<Column> columns, Sql where, SortKey sort,
       return this;
     }
 
-    /** Adds a condition that is part of the query itself, described for keys and cursors by {@code name=value}. */
+    /**
+     * Adds a condition that is part of the query itself, described for keys and cursors by {@code
+     * name=value}.
+     */
     public Builder where(String name, Object value, Sql condition) {
       conditions.add(condition);
       canonical.add(name, value);
       return this;
     }
 
-    /** Describes a value that shaped {@code from} itself (a search's text), for keys and cursors. */
+    /**
+     * Describes a value that shaped {@code from} itself (a search's text), for keys and cursors.
+     */
     public Builder described(String name, Object value) {
       canonical.add(name, value);
       return this;
@@ -118,7 +126,10 @@ public record ListQuery(Sql from, List<Column> columns, Sql where, SortKey sort,
     }
   }
 
-  /** The value of a dataset's filter in {@code params}, as the operation declares it ({@link Operations#filter}). */
+  /**
+   * The value of a dataset's filter in {@code params}, as the operation declares it ({@link
+   * Operations#filter}).
+   */
   public static Object filterValue(Params params, Filter filter) {
     return params.get(filter.name());
   }

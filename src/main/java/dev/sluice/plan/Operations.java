@@ -19,7 +19,6 @@ import dev.sluice.dataset.Datasets;
 import dev.sluice.dataset.Filter;
 import dev.sluice.dataset.Series;
 import dev.sluice.stream.StreamProtocol;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -30,11 +29,12 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Every operation, declared once for one configuration: its route (a path template under {@link #API}) and its
- * parameters ({@link Parameter}: kind, bounds, default, values, strategy, meaning). The planners read requests with
- * these declarations (and reject what they do not allow before planning), the gateway registers its routes from them,
- * the OpenAPI document describes them, the fuzz tests send them values and the console takes its filter options from
- * the document. A new parameter is one line here.
+ * Every operation, declared once for one configuration: its route (a path template under {@link
+ * #API}) and its parameters ({@link Parameter}: kind, bounds, default, values, strategy, meaning).
+ * The planners read requests with these declarations (and reject what they do not allow before
+ * planning), the gateway registers its routes from them, the OpenAPI document describes them, the
+ * fuzz tests send them values and the console takes its filter options from the document. A new
+ * parameter is one line here.
  */
 public final class Operations {
 
@@ -44,7 +44,7 @@ public final class Operations {
   /**
    * One operation's declaration.
    *
-   * @param path       the route's template under the server's root ({@code /api/v1/videos/{videoId}})
+   * @param path the route's template under the server's root ({@code /api/v1/videos/{videoId}})
    * @param parameters the parameters, path ones first, in the order the document lists them
    */
   public record Spec(Operation operation, String path, List<Parameter> parameters) {
@@ -60,7 +60,10 @@ public final class Operations {
 
     /** The names of its query parameters, in order. */
     public List<String> queryParameters() {
-      return parameters.stream().filter(p -> p.in() == Parameter.In.QUERY).map(Parameter::name).toList();
+      return parameters.stream()
+          .filter(p -> p.in() == Parameter.In.QUERY)
+          .map(Parameter::name)
+          .toList();
     }
   }
 
@@ -82,14 +85,17 @@ public final class Operations {
   }
 
   /**
-   * These declarations with {@code change} applied to {@code operation}'s parameters: how a test adds a parameter to
-   * an operation (and sees it validated, documented and fuzzed with nothing else written).
+   * These declarations with {@code change} applied to {@code operation}'s parameters: how a test
+   * adds a parameter to an operation (and sees it validated, documented and fuzzed with nothing
+   * else written).
    */
   public Operations with(Operation operation, UnaryOperator<List<Parameter>> change) {
     Operations changed = new Operations(settings);
     changed.specs.putAll(specs);
     Spec spec = specs.get(operation);
-    changed.specs.put(operation, new Spec(operation, spec.path(), change.apply(new ArrayList<>(spec.parameters()))));
+    changed.specs.put(
+        operation,
+        new Spec(operation, spec.path(), change.apply(new ArrayList<>(spec.parameters()))));
     return changed;
   }
 
@@ -113,78 +119,201 @@ public final class Operations {
 
   private void videos() {
     Dataset videos = Datasets.VIDEOS;
-    declare(Operation.USER_VIDEOS, "/users/{userId}/videos", Parameter.uuidPath("userId", "user"),
-      filters(videos, "status"), page(), perPage("videos"), count(CountMode.NONE));
-    declare(Operation.VIDEOS, "/videos", filters(videos, "status", "category", "user_id"),
-      Parameter.oneOf("sort", videos.sortNames(), videos.defaultSort().name(), CURSOR, "The order; every order "
-        + "ends with the id"), cursor(), limit(), count(CountMode.NONE), ids());
+    declare(
+        Operation.USER_VIDEOS,
+        "/users/{userId}/videos",
+        Parameter.uuidPath("userId", "user"),
+        filters(videos, "status"),
+        page(),
+        perPage("videos"),
+        count(CountMode.NONE));
+    declare(
+        Operation.VIDEOS,
+        "/videos",
+        filters(videos, "status", "category", "user_id"),
+        Parameter.oneOf(
+            "sort",
+            videos.sortNames(),
+            videos.defaultSort().name(),
+            CURSOR,
+            "The order; every order " + "ends with the id"),
+        cursor(),
+        limit(),
+        count(CountMode.NONE),
+        ids());
     declare(Operation.VIDEO, "/videos/{videoId}", Parameter.uuidPath("videoId", "video"));
-    declare(Operation.POPULAR_VIDEOS, "/videos/popular", filters(videos, "category"), days(), page(),
-      perPage("videos"), count(CountMode.NONE));
-    declare(Operation.VIDEO_ANALYTICS, "/videos/{videoId}/analytics", Parameter.uuidPath("videoId", "video"),
-      window("start", "end"));
-    stream(Operation.VIDEO_STREAM, "/videos/stream", filters(videos, "status", "category", "user_id"));
+    declare(
+        Operation.POPULAR_VIDEOS,
+        "/videos/popular",
+        filters(videos, "category"),
+        days(),
+        page(),
+        perPage("videos"),
+        count(CountMode.NONE));
+    declare(
+        Operation.VIDEO_ANALYTICS,
+        "/videos/{videoId}/analytics",
+        Parameter.uuidPath("videoId", "video"),
+        window("start", "end"));
+    stream(
+        Operation.VIDEO_STREAM, "/videos/stream", filters(videos, "status", "category", "user_id"));
   }
 
   private void users() {
     Dataset users = Datasets.USERS;
-    declare(Operation.USERS, "/users", filters(users, "role", "is_active"), cursor(), limit(),
-      count(CountMode.NONE), ids());
+    declare(
+        Operation.USERS,
+        "/users",
+        filters(users, "role", "is_active"),
+        cursor(),
+        limit(),
+        count(CountMode.NONE),
+        ids());
     declare(Operation.USER, "/users/{userId}", Parameter.uuidPath("userId", "user"));
-    declare(Operation.USER_RANGE, "/users/range", filters(users, "role", "is_active"),
-      Parameter.integer("start_index", 0, Bounds.MAX_INDEX, null, SCROLL, "The first index, from 0").asRequired(),
-      Parameter.integer("end_index", 1, Bounds.MAX_INDEX, null, SCROLL, "Where the range ends (exclusive): after "
-        + "`start_index`, at most " + settings.limits().maxLimit() + " more (`limits.max_limit`)").asRequired(),
-      count(CountMode.ESTIMATED));
+    declare(
+        Operation.USER_RANGE,
+        "/users/range",
+        filters(users, "role", "is_active"),
+        Parameter.integer(
+                "start_index", 0, Bounds.MAX_INDEX, null, SCROLL, "The first index, from 0")
+            .asRequired(),
+        Parameter.integer(
+                "end_index",
+                1,
+                Bounds.MAX_INDEX,
+                null,
+                SCROLL,
+                "Where the range ends (exclusive): after "
+                    + "`start_index`, at most "
+                    + settings.limits().maxLimit()
+                    + " more (`limits.max_limit`)")
+            .asRequired(),
+        count(CountMode.ESTIMATED));
     declare(Operation.USER_ANALYTICS, "/users/analytics", window("start", "end"));
-    declare(Operation.USER_SESSIONS, "/users/{userId}/sessions", Parameter.uuidPath("userId", "user"), days(),
-      cursor(), limit(), count(CountMode.NONE));
+    declare(
+        Operation.USER_SESSIONS,
+        "/users/{userId}/sessions",
+        Parameter.uuidPath("userId", "user"),
+        days(),
+        cursor(),
+        limit(),
+        count(CountMode.NONE));
     stream(Operation.USER_STREAM, "/users/stream", filters(users, "role", "is_active"));
   }
 
   private void analytics() {
-    declare(Operation.PLATFORM_ANALYTICS, "/analytics/platform", window("start_date", "end_date"),
-      Parameter.someOf("metrics", Series.names(Datasets.PLATFORM_METRICS), Datasets.DEFAULT_PLATFORM_METRICS, WINDOW,
-        "The metrics, comma separated; a row holds those asked"));
-    declare(Operation.ERROR_LOGS, "/analytics/errors", filters(Datasets.ERROR_LOGS, "severity", "component"),
-      cursor(), limit(), count(CountMode.NONE));
-    declare(Operation.REPORT, "/analytics/reports/{reportType}",
-      Parameter.oneOf("reportType", Series.names(Datasets.REPORTS), null, Parameter.PATH, "The report")
-        .in(Parameter.In.PATH).asRequired(),
-      window("start_date", "end_date"));
-    stream(Operation.PERFORMANCE_STREAM, "/analytics/performance/stream",
-      filters(Datasets.PERFORMANCE_METRICS, "component"),
-      Parameter.oneOf("time_range", Datasets.METRIC_SPANS.stream().map(Datasets.Span::name).toList(), "24h", FILTER,
-        "How far back"),
-      Parameter.bool("follow", false, STREAM, "Keep the stream open and send metrics as they are written (not "
-        + "with `until` or `snapshot`)"));
+    declare(
+        Operation.PLATFORM_ANALYTICS,
+        "/analytics/platform",
+        window("start_date", "end_date"),
+        Parameter.someOf(
+            "metrics",
+            Series.names(Datasets.PLATFORM_METRICS),
+            Datasets.DEFAULT_PLATFORM_METRICS,
+            WINDOW,
+            "The metrics, comma separated; a row holds those asked"));
+    declare(
+        Operation.ERROR_LOGS,
+        "/analytics/errors",
+        filters(Datasets.ERROR_LOGS, "severity", "component"),
+        cursor(),
+        limit(),
+        count(CountMode.NONE));
+    declare(
+        Operation.REPORT,
+        "/analytics/reports/{reportType}",
+        Parameter.oneOf(
+                "reportType", Series.names(Datasets.REPORTS), null, Parameter.PATH, "The report")
+            .in(Parameter.In.PATH)
+            .asRequired(),
+        window("start_date", "end_date"));
+    stream(
+        Operation.PERFORMANCE_STREAM,
+        "/analytics/performance/stream",
+        filters(Datasets.PERFORMANCE_METRICS, "component"),
+        Parameter.oneOf(
+            "time_range",
+            Datasets.METRIC_SPANS.stream().map(Datasets.Span::name).toList(),
+            "24h",
+            FILTER,
+            "How far back"),
+        Parameter.bool(
+            "follow",
+            false,
+            STREAM,
+            "Keep the stream open and send metrics as they are written (not "
+                + "with `until` or `snapshot`)"));
   }
 
   private void templates() {
     Dataset templates = Datasets.TEMPLATES;
-    declare(Operation.TEMPLATES, "/templates", filters(templates, "category", "is_public"), page(),
-      perPage("templates"), count(CountMode.NONE), ids());
-    declare(Operation.TEMPLATE, "/templates/{templateId}", Parameter.uuidPath("templateId", "template"));
-    declare(Operation.TEMPLATE_ASSETS, "/templates/{templateId}/assets", Parameter.uuidPath("templateId", "template"),
-      page(), perPage("templates"), count(CountMode.NONE));
-    stream(Operation.TEMPLATE_STREAM, "/templates/stream", filters(templates, "category", "is_public"));
+    declare(
+        Operation.TEMPLATES,
+        "/templates",
+        filters(templates, "category", "is_public"),
+        page(),
+        perPage("templates"),
+        count(CountMode.NONE),
+        ids());
+    declare(
+        Operation.TEMPLATE,
+        "/templates/{templateId}",
+        Parameter.uuidPath("templateId", "template"));
+    declare(
+        Operation.TEMPLATE_ASSETS,
+        "/templates/{templateId}/assets",
+        Parameter.uuidPath("templateId", "template"),
+        page(),
+        perPage("templates"),
+        count(CountMode.NONE));
+    stream(
+        Operation.TEMPLATE_STREAM,
+        "/templates/stream",
+        filters(templates, "category", "is_public"));
   }
 
   private void search() {
-    Parameter query = Parameter.words("query", Bounds.MAX_QUERY, QUERY, "The words to find "
-      + "(`websearch_to_tsquery('english', …)`), trimmed; not only white space").asRequired();
-    declare(Operation.SEARCH, "/search", query, filters(Datasets.SEARCH_HITS, "type", "category"), cursor(), limit(),
-      count(CountMode.NONE));
-    declare(Operation.SUGGESTIONS, "/search/suggestions",
-      Parameter.words("query", Bounds.MAX_PREFIX, QUERY, "The prefix, trimmed, in any case").asRequired(),
-      Parameter.integer("limit", 1, Bounds.MAX_SUGGESTIONS, (long) Bounds.DEFAULT_SUGGESTIONS, QUERY,
-        "How many suggestions"));
-    stream(Operation.SEARCH_STREAM, "/search/stream", query, filters(Datasets.SEARCH_HITS, "type", "category"));
+    Parameter query =
+        Parameter.words(
+                "query",
+                Bounds.MAX_QUERY,
+                QUERY,
+                "The words to find "
+                    + "(`websearch_to_tsquery('english', …)`), trimmed; not only white space")
+            .asRequired();
+    declare(
+        Operation.SEARCH,
+        "/search",
+        query,
+        filters(Datasets.SEARCH_HITS, "type", "category"),
+        cursor(),
+        limit(),
+        count(CountMode.NONE));
+    declare(
+        Operation.SUGGESTIONS,
+        "/search/suggestions",
+        Parameter.words("query", Bounds.MAX_PREFIX, QUERY, "The prefix, trimmed, in any case")
+            .asRequired(),
+        Parameter.integer(
+            "limit",
+            1,
+            Bounds.MAX_SUGGESTIONS,
+            (long) Bounds.DEFAULT_SUGGESTIONS,
+            QUERY,
+            "How many suggestions"));
+    stream(
+        Operation.SEARCH_STREAM,
+        "/search/stream",
+        query,
+        filters(Datasets.SEARCH_HITS, "type", "category"));
   }
 
   // ---- declaring
 
-  /** A request/reply operation at {@code path} (under {@link #API}); each of {@code parameters} a Parameter or a list. */
+  /**
+   * A request/reply operation at {@code path} (under {@link #API}); each of {@code parameters} a
+   * Parameter or a list.
+   */
   private void declare(Operation operation, String path, Object... parameters) {
     List<Parameter> all = new ArrayList<>();
     for (Object p : parameters) {
@@ -212,37 +341,70 @@ public final class Operations {
     return Parameter.integer("page", 1, Bounds.MAX_PAGE, 1L, PAGINATION, "The page, from 1");
   }
 
-  /** {@code per_page} of one family: at most {@code limits.max_page_size}, by default its {@code page_size}. */
+  /**
+   * {@code per_page} of one family: at most {@code limits.max_page_size}, by default its {@code
+   * page_size}.
+   */
   private Parameter perPage(String family) {
     int max = settings.limits().maxPageSize();
-    return Parameter.integer("per_page", 1, max, (long) Math.min(settings.policy(family).pageSize(), max), PAGINATION,
-      "Items a page (`limits.max_page_size` at most; a request over it is a 400, never clamped)");
+    return Parameter.integer(
+        "per_page",
+        1,
+        max,
+        (long) Math.min(settings.policy(family).pageSize(), max),
+        PAGINATION,
+        "Items a page (`limits.max_page_size` at most; a request over it is a 400, never clamped)");
   }
 
   private Parameter limit() {
-    return Parameter.integer("limit", 1, settings.limits().maxLimit(), (long) settings.limits().defaultLimit(),
-      CURSOR, "Items a page (`limits.max_limit` at most)");
+    return Parameter.integer(
+        "limit",
+        1,
+        settings.limits().maxLimit(),
+        (long) settings.limits().defaultLimit(),
+        CURSOR,
+        "Items a page (`limits.max_limit` at most)");
   }
 
   private Parameter cursor() {
-    return Parameter.text("cursor", 1, Bounds.MAX_CURSOR, CURSOR, "The opaque `next_cursor` or `prev_cursor` of a "
-      + "previous reply of this query; an altered, foreign or expired one is a 400 `invalid-cursor`");
+    return Parameter.text(
+        "cursor",
+        1,
+        Bounds.MAX_CURSOR,
+        CURSOR,
+        "The opaque `next_cursor` or `prev_cursor` of a "
+            + "previous reply of this query; an altered, foreign or expired one is a 400 `invalid-cursor`");
   }
 
   private Parameter count(CountMode defaultMode) {
-    return Parameter.oneOf("count", CountMode.NAMES, defaultMode.name().toLowerCase(Locale.ROOT), COUNT,
-      "Which total to compute: `exact`, `estimated` (the planner's statistics) or `none`");
+    return Parameter.oneOf(
+        "count",
+        CountMode.NAMES,
+        defaultMode.name().toLowerCase(Locale.ROOT),
+        COUNT,
+        "Which total to compute: `exact`, `estimated` (the planner's statistics) or `none`");
   }
 
   private Parameter ids() {
-    return Parameter.uuids("ids", Bounds.MAX_IDS, BATCH, "1 to " + Bounds.MAX_IDS + " ids, comma separated, "
-      + "instead of every listing parameter: `data` in the order asked, null for an id that does not exist "
-      + "(`strategy: batch`)");
+    return Parameter.uuids(
+        "ids",
+        Bounds.MAX_IDS,
+        BATCH,
+        "1 to "
+            + Bounds.MAX_IDS
+            + " ids, comma separated, "
+            + "instead of every listing parameter: `data` in the order asked, null for an id that does not exist "
+            + "(`strategy: batch`)");
   }
 
   private Parameter days() {
-    return Parameter.integer("days", 1, Bounds.MAX_DAYS, (long) Bounds.DEFAULT_DAYS, FILTER,
-      "How many days back from now");
+    return Parameter.integer(
+        "days",
+        1,
+        Bounds.MAX_DAYS,
+        (long) Bounds.DEFAULT_DAYS,
+        FILTER,
+        "How many days back from now");
   }
 
   /** A dataset's filters, as the planners read them. */
@@ -253,37 +415,85 @@ public final class Operations {
   static Parameter filter(Filter filter) {
     String meaning = "Only items whose " + filter.name() + " is this";
     return switch (filter.kind()) {
-      case ONE_OF -> Parameter.oneOf(filter.name(), filter.values(), (String) filter.defaultValue(), FILTER, meaning);
-      case BOOLEAN -> Parameter.bool(filter.name(), (Boolean) filter.defaultValue(), FILTER, meaning);
+      case ONE_OF ->
+          Parameter.oneOf(
+              filter.name(), filter.values(), (String) filter.defaultValue(), FILTER, meaning);
+      case BOOLEAN ->
+          Parameter.bool(filter.name(), (Boolean) filter.defaultValue(), FILTER, meaning);
       case UUID -> Parameter.uuid(filter.name(), FILTER, meaning);
     };
   }
 
-  /** A window's bounds and buckets: {@code start}/{@code end} or {@code start_date}/{@code end_date}. */
+  /**
+   * A window's bounds and buckets: {@code start}/{@code end} or {@code start_date}/{@code
+   * end_date}.
+   */
   private List<Parameter> window(String startName, String endName) {
-    String time = "An ISO-8601 time with an offset (`2026-01-15T10:30:00Z`) or a date (`2026-01-15`, midnight UTC), "
-      + "between years 1 and 9999, read to the microsecond";
+    String time =
+        "An ISO-8601 time with an offset (`2026-01-15T10:30:00Z`) or a date (`2026-01-15`, midnight UTC), "
+            + "between years 1 and 9999, read to the microsecond";
     return List.of(
-      Parameter.time(startName, WINDOW, time + ". Without both bounds the window is the seven days before the next "
-        + "UTC midnight; with one, seven days from or to it"),
-      Parameter.time(endName, WINDOW, time + "; exclusive, after `" + startName + "`, at most "
-        + settings.limits().maxWindowDays() + " days after it (`limits.max_window_days`)"),
-      Parameter.oneOf("bucket", Bucket.NAMES, Bucket.DAY.label(), WINDOW, "The buckets' width, aligned to the "
-        + "window's start; at most " + settings.limits().maxBuckets() + " buckets a window (`limits.max_buckets`)"));
+        Parameter.time(
+            startName,
+            WINDOW,
+            time
+                + ". Without both bounds the window is the seven days before the next "
+                + "UTC midnight; with one, seven days from or to it"),
+        Parameter.time(
+            endName,
+            WINDOW,
+            time
+                + "; exclusive, after `"
+                + startName
+                + "`, at most "
+                + settings.limits().maxWindowDays()
+                + " days after it (`limits.max_window_days`)"),
+        Parameter.oneOf(
+            "bucket",
+            Bucket.NAMES,
+            Bucket.DAY.label(),
+            WINDOW,
+            "The buckets' width, aligned to the "
+                + "window's start; at most "
+                + settings.limits().maxBuckets()
+                + " buckets a window (`limits.max_buckets`)"));
   }
 
   /** What every stream takes to be placed and framed. */
   static List<Parameter> streamPlacing() {
     return List.of(
-      Parameter.text("after", 1, Bounds.MAX_CURSOR, STREAM, "Resume right after the item this resume cursor names (an "
-        + "SSE `id`, a `_checkpoint`, the `cursor` of `event: end` or `event: error`)"),
-      Parameter.text(StreamProtocol.UNTIL, 1, Bounds.MAX_CURSOR, STREAM, "End with the item this resume cursor names, "
-        + "included"),
-      Parameter.text(StreamProtocol.SNAPSHOT, 1, Bounds.MAX_SNAPSHOT, STREAM, "Read the listing as the snapshot the "
-        + "loader exported when it cut the listing into ranges (the typed client's parallel ranges)"),
-      Parameter.bool("checkpoints", false, STREAM, "NDJSON only: a `_checkpoint` line at the end of the batch that "
-        + "crosses every `streaming.checkpoint_every`-th item"),
-      Parameter.text(StreamProtocol.LAST_EVENT_ID, 1, Bounds.MAX_CURSOR, STREAM, "SSE reconnect: resume right after "
-        + "this id; wins over `after`").in(Parameter.In.HEADER));
+        Parameter.text(
+            "after",
+            1,
+            Bounds.MAX_CURSOR,
+            STREAM,
+            "Resume right after the item this resume cursor names (an "
+                + "SSE `id`, a `_checkpoint`, the `cursor` of `event: end` or `event: error`)"),
+        Parameter.text(
+            StreamProtocol.UNTIL,
+            1,
+            Bounds.MAX_CURSOR,
+            STREAM,
+            "End with the item this resume cursor names, " + "included"),
+        Parameter.text(
+            StreamProtocol.SNAPSHOT,
+            1,
+            Bounds.MAX_SNAPSHOT,
+            STREAM,
+            "Read the listing as the snapshot the "
+                + "loader exported when it cut the listing into ranges (the typed client's parallel ranges)"),
+        Parameter.bool(
+            "checkpoints",
+            false,
+            STREAM,
+            "NDJSON only: a `_checkpoint` line at the end of the batch that "
+                + "crosses every `streaming.checkpoint_every`-th item"),
+        Parameter.text(
+                StreamProtocol.LAST_EVENT_ID,
+                1,
+                Bounds.MAX_CURSOR,
+                STREAM,
+                "SSE reconnect: resume right after " + "this id; wins over `after`")
+            .in(Parameter.In.HEADER));
   }
 }

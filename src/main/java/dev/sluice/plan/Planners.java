@@ -1,24 +1,23 @@
 package dev.sluice.plan;
 
-
 import dev.sluice.api.Operation;
-import dev.sluice.stream.StreamProtocol;
-import dev.sluice.config.SluiceConfig;
+import dev.sluice.api.Params;
 import dev.sluice.api.Problem;
 import dev.sluice.api.ProblemException;
-import dev.sluice.api.Params;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.stream.StreamProtocol;
 import io.vertx.core.json.JsonObject;
-
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Every operation's planner, and the one place where a request's parameters are validated: every parameter the
- * operation declares ({@link Operations}) is read as declared, then the planner reads the values (collecting the
- * faults only it can see, such as an end before a start) and returns what to load; {@link #plan} throws the
- * collected faults as one 400 before anything is loaded. Pure: no database, no verticle, so the gateway plans with the same code to
- * find a cached reply, and answers a bad request itself.
+ * Every operation's planner, and the one place where a request's parameters are validated: every
+ * parameter the operation declares ({@link Operations}) is read as declared, then the planner reads
+ * the values (collecting the faults only it can see, such as an end before a start) and returns
+ * what to load; {@link #plan} throws the collected faults as one 400 before anything is loaded.
+ * Pure: no database, no verticle, so the gateway plans with the same code to find a cached reply,
+ * and answers a bad request itself.
  */
 public final class Planners {
 
@@ -34,9 +33,10 @@ public final class Planners {
     ListQuery plan(Params params);
   }
 
-  /** A stream operation's planner and, for one a client may follow, the table whose writes wake it. */
-  public record StreamPlan(StreamPlanner planner, String followTable) {
-  }
+  /**
+   * A stream operation's planner and, for one a client may follow, the table whose writes wake it.
+   */
+  public record StreamPlan(StreamPlanner planner, String followTable) {}
 
   /** Where the families register what they plan. */
   final class Registry {
@@ -48,7 +48,10 @@ public final class Planners {
       streams.put(operation, new StreamPlan(planner, null));
     }
 
-    /** A stream that, with {@code follow=true}, stays open and sends the rows written to {@code table} after. */
+    /**
+     * A stream that, with {@code follow=true}, stays open and sends the rows written to {@code
+     * table} after.
+     */
     void followableStream(Operation operation, StreamPlanner planner, String table) {
       streams.put(operation, new StreamPlan(planner, table));
     }
@@ -62,8 +65,13 @@ public final class Planners {
     this.operations = operations;
     SluiceConfig settings = operations.settings();
     Registry registry = new Registry();
-    for (FamilyPlanner family : List.of(new VideoLoads(settings), new UserLoads(settings),
-      new AnalyticsLoads(settings), new TemplateLoads(settings), new SearchLoads(settings))) {
+    for (FamilyPlanner family :
+        List.of(
+            new VideoLoads(settings),
+            new UserLoads(settings),
+            new AnalyticsLoads(settings),
+            new TemplateLoads(settings),
+            new SearchLoads(settings))) {
       family.register(registry);
     }
   }
@@ -84,16 +92,18 @@ public final class Planners {
   }
 
   /**
-   * A request's parameters as {@code operation} declares them, every declared one read (its faults recorded) before
-   * any planner looks at them: a parameter declared and never read by its planner is still checked.
+   * A request's parameters as {@code operation} declares them, every declared one read (its faults
+   * recorded) before any planner looks at them: a parameter declared and never read by its planner
+   * is still checked.
    */
   public Params params(Operation operation, JsonObject request) {
     return declared(operation, request, name -> false);
   }
 
-  private Params declared(Operation operation, JsonObject request, java.util.function.Predicate<String> skip) {
-    List<dev.sluice.api.Parameter> parameters = operations.spec(operation).parameters().stream()
-      .filter(p -> !skip.test(p.name())).toList();
+  private Params declared(
+      Operation operation, JsonObject request, java.util.function.Predicate<String> skip) {
+    List<dev.sluice.api.Parameter> parameters =
+        operations.spec(operation).parameters().stream().filter(p -> !skip.test(p.name())).toList();
     return new Params(request, parameters).readDeclared();
   }
 
@@ -102,7 +112,9 @@ public final class Planners {
     return pages.containsKey(operation);
   }
 
-  /** The load a request asks for; a {@link ProblemException} (400) naming every bad parameter, else. */
+  /**
+   * The load a request asks for; a {@link ProblemException} (400) naming every bad parameter, else.
+   */
   public Load plan(Operation operation, JsonObject request) {
     Planner planner = pages.get(operation);
     if (planner == null) {
@@ -123,28 +135,34 @@ public final class Planners {
   }
 
   /**
-   * A stream request, read and checked: what it lists, where it starts and ends, in which snapshot, whether it
-   * follows.
+   * A stream request, read and checked: what it lists, where it starts and ends, in which snapshot,
+   * whether it follows.
    *
-   * @param after     the keyset values to start after (a resumed stream), or null
-   * @param until     the keyset values of the last item to send, or null
-   * @param following the stream stays open and sends the rows written after ({@link StreamPlan#followTable})
+   * @param after the keyset values to start after (a resumed stream), or null
+   * @param until the keyset values of the last item to send, or null
+   * @param following the stream stays open and sends the rows written after ({@link
+   *     StreamPlan#followTable})
    */
-  public record StreamRequest(ListQuery query, List<String> after, List<String> until, String snapshot,
-                              boolean following) {
-  }
+  public record StreamRequest(
+      ListQuery query,
+      List<String> after,
+      List<String> until,
+      String snapshot,
+      boolean following) {}
 
   /**
-   * Reads a stream request's parameters, with the same faults for every client (the loader when the stream opens, the
-   * gateway for a {@code HEAD}, which opens nothing): a {@link ProblemException} (400) naming every bad parameter.
-   * Resume positions are checked with {@code cursors}, which must hold the loaders' secret.
+   * Reads a stream request's parameters, with the same faults for every client (the loader when the
+   * stream opens, the gateway for a {@code HEAD}, which opens nothing): a {@link ProblemException}
+   * (400) naming every bad parameter. Resume positions are checked with {@code cursors}, which must
+   * hold the loaders' secret.
    */
   public StreamRequest streamRequest(Operation operation, JsonObject request, CursorCodec cursors) {
     StreamPlan plan = streams.get(operation);
     if (plan == null) {
       throw new ProblemException(Problem.notFound("No stream " + operation.qualifiedName()));
     }
-    // a resume position from the SSE Last-Event-ID header travels under the header's name, so a bad one is reported
+    // a resume position from the SSE Last-Event-ID header travels under the header's name, so a bad
+    // one is reported
     // as that header, not as the query parameter; it wins over after, which is then not read at all
     boolean header = request.containsKey(StreamProtocol.LAST_EVENT_ID);
     String parameter = header ? StreamProtocol.LAST_EVENT_ID : "after";
@@ -152,31 +170,41 @@ public final class Planners {
     String after = params.get(parameter);
     String until = params.get(StreamProtocol.UNTIL);
     String snapshot = params.get(StreamProtocol.SNAPSHOT);
-    // follow is declared by the streams that can follow, and like any unknown parameter ignored by the others
+    // follow is declared by the streams that can follow, and like any unknown parameter ignored by
+    // the others
     boolean following = plan.followTable() != null && Boolean.TRUE.equals(params.get("follow"));
     if (following && until != null) {
       params.fail(StreamProtocol.UNTIL, "cannot be combined with follow=true");
     }
     if (snapshot != null && (following || !snapshotId(snapshot))) {
-      params.fail(StreamProtocol.SNAPSHOT, following ? "cannot be combined with follow=true"
-        : "is not an exported snapshot's id");
+      params.fail(
+          StreamProtocol.SNAPSHOT,
+          following ? "cannot be combined with follow=true" : "is not an exported snapshot's id");
     }
     ListQuery query = planStream(operation, params);
     String binding = CursorCodec.binding(query.canonical());
-    return new StreamRequest(query, position(cursors, after, parameter, operation, binding),
-      position(cursors, until, StreamProtocol.UNTIL, operation, binding), snapshot, following);
-  }
-
-  /** The keyset values a resume position names; a forged or foreign one is a 400 naming {@code parameter}. */
-  private static List<String> position(CursorCodec cursors, String position, String parameter, Operation operation,
-                                       String binding) {
-    return position == null ? null
-      : cursors.decode(position, parameter, operation.qualifiedName(), binding, 2).key();
+    return new StreamRequest(
+        query,
+        position(cursors, after, parameter, operation, binding),
+        position(cursors, until, StreamProtocol.UNTIL, operation, binding),
+        snapshot,
+        following);
   }
 
   /**
-   * Runs a planner, then throws the faults it recorded. A planner that trips over a value it could not read (a
-   * null left by a fault) fails with those faults too, never with a 500.
+   * The keyset values a resume position names; a forged or foreign one is a 400 naming {@code
+   * parameter}.
+   */
+  private static List<String> position(
+      CursorCodec cursors, String position, String parameter, Operation operation, String binding) {
+    return position == null
+        ? null
+        : cursors.decode(position, parameter, operation.qualifiedName(), binding, 2).key();
+  }
+
+  /**
+   * Runs a planner, then throws the faults it recorded. A planner that trips over a value it could
+   * not read (a null left by a fault) fails with those faults too, never with a 500.
    */
   private static <T> T validated(Params params, java.util.function.Supplier<T> planner) {
     T planned;
@@ -193,9 +221,12 @@ public final class Planners {
   }
 
   private static final java.util.regex.Pattern SNAPSHOT_ID =
-    java.util.regex.Pattern.compile("[0-9A-F]{1,16}-[0-9A-F]{1,16}-[0-9]{1,10}");
+      java.util.regex.Pattern.compile("[0-9A-F]{1,16}-[0-9A-F]{1,16}-[0-9]{1,10}");
 
-  /** Whether {@code id} has the shape of an exported snapshot's id (it is written into SQL as a literal). */
+  /**
+   * Whether {@code id} has the shape of an exported snapshot's id (it is written into SQL as a
+   * literal).
+   */
   public static boolean snapshotId(String id) {
     return SNAPSHOT_ID.matcher(id).matches();
   }

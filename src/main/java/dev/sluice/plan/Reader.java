@@ -10,14 +10,14 @@ import dev.sluice.dataset.RowFormat;
 import dev.sluice.dataset.Series;
 import dev.sluice.db.Sql;
 import io.vertx.core.Future;
-
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * What runs a planned {@link Load} against the database, one method per strategy: the loader's pages implement it.
- * Planning only chooses which of these a load calls, with what; it never touches a pool.
+ * What runs a planned {@link Load} against the database, one method per strategy: the loader's
+ * pages implement it. Planning only chooses which of these a load calls, with what; it never
+ * touches a pool.
  */
 public interface Reader {
 
@@ -30,8 +30,12 @@ public interface Reader {
   /** Virtual scroll: the rows at indexes {@code [start, end)}. */
   Future<LoaderReply> range(Operation op, ListQuery q, long start, long end, CountMode count);
 
-  /** Window: {@code series} bucketed over {@code w}, narrowed by {@code scope}; 404 when {@code exists} finds nothing. */
-  Future<LoaderReply> window(Operation op, TimeWindow w, List<Series> series, Sql scope, Sql exists, String notFound);
+  /**
+   * Window: {@code series} bucketed over {@code w}, narrowed by {@code scope}; 404 when {@code
+   * exists} finds nothing.
+   */
+  Future<LoaderReply> window(
+      Operation op, TimeWindow w, List<Series> series, Sql scope, Sql exists, String notFound);
 
   /** One list, not a page of a larger one: the rows of {@code columns} that {@code sql} selects. */
   Future<LoaderReply> list(Operation op, List<Column> columns, Function<RowFormat, Sql> sql);
@@ -40,11 +44,15 @@ public interface Reader {
   Future<LoaderReply> item(Operation op, Dataset dataset, UUID id, String notFound);
 
   /**
-   * Items by id, in the order asked, null for an unknown one; each loaded item is cached on its own under
-   * {@code itemKey}, as {@code single} would answer it.
+   * Items by id, in the order asked, null for an unknown one; each loaded item is cached on its own
+   * under {@code itemKey}, as {@code single} would answer it.
    */
-  Future<LoaderReply> batch(Operation op, Operation single, Dataset dataset, List<UUID> ids,
-                            Function<UUID, CacheKey> itemKey);
+  Future<LoaderReply> batch(
+      Operation op,
+      Operation single,
+      Dataset dataset,
+      List<UUID> ids,
+      Function<UUID, CacheKey> itemKey);
 
   /** Fails with 404 unless {@code sql} (a {@code SELECT EXISTS …}) says the thing exists. */
   Future<Void> requireExists(Sql sql, String notFound);

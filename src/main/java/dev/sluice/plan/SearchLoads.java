@@ -1,21 +1,20 @@
 package dev.sluice.plan;
 
 import dev.sluice.api.Operation;
+import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
 import dev.sluice.dataset.Datasets;
 import dev.sluice.dataset.SearchSource;
 import dev.sluice.db.Sql;
-import dev.sluice.api.CountMode;
-import dev.sluice.api.Params;
-
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Search: full-text results over ready videos and public templates ranked by relevance with a keyset on
- * (rank, id), and typo-tolerant completions of a prefix from the words of titles and names.
+ * Search: full-text results over ready videos and public templates ranked by relevance with a
+ * keyset on (rank, id), and typo-tolerant completions of a prefix from the words of titles and
+ * names.
  */
 final class SearchLoads extends FamilyPlanner {
 
@@ -38,8 +37,8 @@ final class SearchLoads extends FamilyPlanner {
   }
 
   private Load search(Params params) {
-    return Load.keyset(Operation.SEARCH, hits(params), cursor(params), limit(params),
-      count(params));
+    return Load.keyset(
+        Operation.SEARCH, hits(params), cursor(params), limit(params), count(params));
   }
 
   /** Ranked hits of the search parameters: the union of every source the {@code type} allows. */
@@ -60,20 +59,34 @@ final class SearchLoads extends FamilyPlanner {
     }
     union.append(") s");
     return ListQuery.over(union, HITS, tables)
-      .described("query", text)
-      .described("type", type)
-      .described("category", category)
-      .build();
+        .described("query", text)
+        .described("type", type)
+        .described("category", category)
+        .build();
   }
 
-  /** One source's hits, with every column named as the hit's fields, so the branches line up in any order. */
+  /**
+   * One source's hits, with every column named as the hit's fields, so the branches line up in any
+   * order.
+   */
   private static Sql hitsOf(SearchSource source, String text, String category) {
     Sql sql = new Sql();
     String query = sql.bind(text);
-    sql.append("SELECT '" + source.type() + "'::text AS type, a.id, a." + source.titleColumn() + " AS title, "
-      + "a.description, a.category, a." + source.popularityColumn() + " AS popularity, a.created_at, "
-      + "ts_rank(a.search_vector, q) AS rank FROM " + source.table() + " a, websearch_to_tsquery('english', "
-      + query + ") q WHERE a.search_vector @@ q AND a." + source.visibleCondition());
+    sql.append(
+        "SELECT '"
+            + source.type()
+            + "'::text AS type, a.id, a."
+            + source.titleColumn()
+            + " AS title, "
+            + "a.description, a.category, a."
+            + source.popularityColumn()
+            + " AS popularity, a.created_at, "
+            + "ts_rank(a.search_vector, q) AS rank FROM "
+            + source.table()
+            + " a, websearch_to_tsquery('english', "
+            + query
+            + ") q WHERE a.search_vector @@ q AND a."
+            + source.visibleCondition());
     if (category != null) {
       sql.append(" AND a.category = ").param(category);
     }
@@ -84,19 +97,43 @@ final class SearchLoads extends FamilyPlanner {
     String text = params.get("query");
     int limit = params.<Integer>get("limit");
     String prefix = text == null ? "" : text.toLowerCase(Locale.ROOT);
-    // the words that complete the prefix, and the near misses (the words near it by pg_trgm similarity, through the
-    // trigram index, see V5): completions first, then by closeness of the word or of its start, then by how common
+    // the words that complete the prefix, and the near misses (the words near it by pg_trgm
+    // similarity, through the
+    // trigram index, see V5): completions first, then by closeness of the word or of its start,
+    // then by how common
     // the word is
-    return Load.list(Operation.SUGGESTIONS, new Key(Operation.SUGGESTIONS.qualifiedName()).add("query", prefix)
-      .add("limit", limit), Set.of(Datasets.SEARCH_TERMS), Datasets.SUGGESTION, rows -> {
-        Sql sql = new Sql();
-        String term = sql.bind(prefix);
-        String pattern = sql.bind(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-        return sql.append("SELECT " + rows.selectList() + " FROM (SELECT term, frequency FROM "
-          + Datasets.SEARCH_TERMS + " WHERE term LIKE " + pattern + " UNION SELECT term, frequency FROM "
-          + Datasets.SEARCH_NEAR_TERMS + "(" + term + ")) t" + rows.lateral() + " ORDER BY (t.term LIKE " + pattern
-          + ") DESC, greatest(word_similarity(" + term + ", t.term), similarity(t.term, " + term + ")) DESC, "
-          + "t.frequency DESC, t.term LIMIT ").param(limit);
-      });
+    return Load.list(
+        Operation.SUGGESTIONS,
+        new Key(Operation.SUGGESTIONS.qualifiedName()).add("query", prefix).add("limit", limit),
+        Set.of(Datasets.SEARCH_TERMS),
+        Datasets.SUGGESTION,
+        rows -> {
+          Sql sql = new Sql();
+          String term = sql.bind(prefix);
+          String pattern =
+              sql.bind(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+          return sql.append(
+                  "SELECT "
+                      + rows.selectList()
+                      + " FROM (SELECT term, frequency FROM "
+                      + Datasets.SEARCH_TERMS
+                      + " WHERE term LIKE "
+                      + pattern
+                      + " UNION SELECT term, frequency FROM "
+                      + Datasets.SEARCH_NEAR_TERMS
+                      + "("
+                      + term
+                      + ")) t"
+                      + rows.lateral()
+                      + " ORDER BY (t.term LIKE "
+                      + pattern
+                      + ") DESC, greatest(word_similarity("
+                      + term
+                      + ", t.term), similarity(t.term, "
+                      + term
+                      + ")) DESC, "
+                      + "t.frequency DESC, t.term LIMIT ")
+              .param(limit);
+        });
   }
 }

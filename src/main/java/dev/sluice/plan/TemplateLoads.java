@@ -1,17 +1,18 @@
 package dev.sluice.plan;
 
 import dev.sluice.api.Operation;
+import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
 import dev.sluice.dataset.Datasets;
 import dev.sluice.db.Sql;
-import dev.sluice.api.CountMode;
-import dev.sluice.api.Params;
-
 import java.util.List;
 import java.util.UUID;
 
-/** Templates: templates by category and visibility (or a batch by ids), one template, one template's assets. */
+/**
+ * Templates: templates by category and visibility (or a batch by ids), one template, one template's
+ * assets.
+ */
 final class TemplateLoads extends FamilyPlanner {
 
   private static final Dataset TEMPLATES = Datasets.TEMPLATES;
@@ -43,8 +44,8 @@ final class TemplateLoads extends FamilyPlanner {
     if (ids != null) {
       return Load.batch(Operation.TEMPLATES, Operation.TEMPLATE, TEMPLATES, ids);
     }
-    return Load.offset(Operation.TEMPLATES, listing(params), page(params), perPage(params),
-      count(params));
+    return Load.offset(
+        Operation.TEMPLATES, listing(params), page(params), perPage(params), count(params));
   }
 
   private Load template(Params params) {
@@ -54,13 +55,17 @@ final class TemplateLoads extends FamilyPlanner {
 
   private Load assets(Params params) {
     UUID templateId = params.<UUID>get("templateId");
-    ListQuery query = ListQuery.over(ASSETS)
-      .equal(ASSETS.filter("template_id"), templateId)
-      .reads(TEMPLATES.table())
-      .build();
-    return Load.offset(Operation.TEMPLATE_ASSETS, query, page(params), perPage(params),
-        count(params))
-      .requiring(Sql.of("SELECT EXISTS (SELECT 1 FROM templates WHERE id = ").param(templateId).append(")"),
-        "No template " + templateId);
+    ListQuery query =
+        ListQuery.over(ASSETS)
+            .equal(ASSETS.filter("template_id"), templateId)
+            .reads(TEMPLATES.table())
+            .build();
+    return Load.offset(
+            Operation.TEMPLATE_ASSETS, query, page(params), perPage(params), count(params))
+        .requiring(
+            Sql.of("SELECT EXISTS (SELECT 1 FROM templates WHERE id = ")
+                .param(templateId)
+                .append(")"),
+            "No template " + templateId);
   }
 }

@@ -1,27 +1,26 @@
 package dev.sluice.plan;
 
 import dev.sluice.api.Params;
-
 import dev.sluice.config.LimitsConfig;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The window strategy's request: {@code [start, end)} cut into buckets. Without {@code start} and {@code end} it is
- * the seven days before the next UTC midnight; with one of them, seven days from or to it, cut at the first or last
- * time a request may name ({@link Params#EARLIEST}, {@link Params#LATEST}), so that every time it shows can be asked
- * for again.
+ * The window strategy's request: {@code [start, end)} cut into buckets. Without {@code start} and
+ * {@code end} it is the seven days before the next UTC midnight; with one of them, seven days from
+ * or to it, cut at the first or last time a request may name ({@link Params#EARLIEST}, {@link
+ * Params#LATEST}), so that every time it shows can be asked for again.
  */
 public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket) {
 
   static final Duration DEFAULT_SPAN = Duration.ofDays(7);
 
   /** The window a request asks for, its bounds and bucket read as declared ({@link Operations}). */
-  public static TimeWindow read(Params params, String startName, String endName, LimitsConfig limits) {
+  public static TimeWindow read(
+      Params params, String startName, String endName, LimitsConfig limits) {
     OffsetDateTime start = params.get(startName);
     OffsetDateTime end = params.get(endName);
     String bucketLabel = params.get("bucket");
@@ -38,11 +37,16 @@ public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket
       return null; // a fault is recorded already
     }
     if (!end.isAfter(start) && params.has(startName) != params.has(endName)) {
-      // one side given, at the very edge of the times a request may name: nothing fits on its other side
+      // one side given, at the very edge of the times a request may name: nothing fits on its other
+      // side
       if (params.has(startName)) {
-        params.fail(startName, "must be before " + Params.LATEST.toInstant() + ", the last time a window may end");
+        params.fail(
+            startName,
+            "must be before " + Params.LATEST.toInstant() + ", the last time a window may end");
       } else {
-        params.fail(endName, "must be after " + Params.EARLIEST.toInstant() + ", the first time a window may start");
+        params.fail(
+            endName,
+            "must be after " + Params.EARLIEST.toInstant() + ", the first time a window may start");
       }
       return null;
     }
@@ -52,13 +56,19 @@ public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket
     }
     Duration span = Duration.between(start, end);
     if (span.compareTo(Duration.ofDays(limits.maxWindowDays())) > 0) {
-      params.fail(endName, "must be at most " + limits.maxWindowDays() + " days after " + startName);
+      params.fail(
+          endName, "must be at most " + limits.maxWindowDays() + " days after " + startName);
       return null;
     }
     TimeWindow window = new TimeWindow(start, end, bucket);
     if (window.bucketCount() > limits.maxBuckets()) {
-      params.fail("bucket", "cuts this window into " + window.bucketCount() + " buckets; at most "
-        + limits.maxBuckets() + " are allowed, choose a wider bucket or a shorter window");
+      params.fail(
+          "bucket",
+          "cuts this window into "
+              + window.bucketCount()
+              + " buckets; at most "
+              + limits.maxBuckets()
+              + " are allowed, choose a wider bucket or a shorter window");
       return null;
     }
     return window;
@@ -82,12 +92,15 @@ public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("start", startText()).put("end", endText()).put("bucket", bucket.label());
+    return new JsonObject()
+        .put("start", startText())
+        .put("end", endText())
+        .put("bucket", bucket.label());
   }
 
   /**
-   * The window of the same span right after this one, for sliding on; shorter when it would end after
-   * {@link Params#LATEST}, and null when this one ends there.
+   * The window of the same span right after this one, for sliding on; shorter when it would end
+   * after {@link Params#LATEST}, and null when this one ends there.
    */
   public JsonObject next() {
     if (!end.isBefore(Params.LATEST)) {

@@ -1,19 +1,17 @@
 package dev.sluice.plan;
 
 import dev.sluice.api.Operation;
+import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
 import dev.sluice.dataset.Datasets;
 import dev.sluice.db.Sql;
-import dev.sluice.api.CountMode;
-import dev.sluice.api.Params;
-
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Users: the listing by cursor (or a batch by ids), one user, index ranges for a scroll view, user analytics over a
- * window, a user's sessions.
+ * Users: the listing by cursor (or a batch by ids), one user, index ranges for a scroll view, user
+ * analytics over a window, a user's sessions.
  */
 final class UserLoads extends FamilyPlanner {
 
@@ -48,8 +46,8 @@ final class UserLoads extends FamilyPlanner {
     if (ids != null) {
       return Load.batch(Operation.USERS, Operation.USER, USERS, ids);
     }
-    return Load.keyset(Operation.USERS, listing(params), cursor(params), limit(params),
-      count(params));
+    return Load.keyset(
+        Operation.USERS, listing(params), cursor(params), limit(params), count(params));
   }
 
   private Load user(Params params) {
@@ -76,17 +74,29 @@ final class UserLoads extends FamilyPlanner {
 
   private Load analytics(Params params) {
     TimeWindow window = TimeWindow.read(params, "start", "end", settings.limits());
-    return Load.window(Operation.USER_ANALYTICS, window, Datasets.USER_ACTIVITY, new Key(), null, null, null, null);
+    return Load.window(
+        Operation.USER_ANALYTICS,
+        window,
+        Datasets.USER_ACTIVITY,
+        new Key(),
+        null,
+        null,
+        null,
+        null);
   }
 
   private Load sessions(Params params) {
     UUID userId = params.<UUID>get("userId");
     int days = params.<Integer>get("days");
-    ListQuery query = ListQuery.over(SESSIONS)
-      .equal(SESSIONS.filter("user_id"), userId)
-      .where("days", days, Sql.of("s.started_at >= now() - make_interval(days => ").param(days).append(")"))
-      .build();
-    return Load.keyset(Operation.USER_SESSIONS, query, cursor(params), limit(params),
-      count(params));
+    ListQuery query =
+        ListQuery.over(SESSIONS)
+            .equal(SESSIONS.filter("user_id"), userId)
+            .where(
+                "days",
+                days,
+                Sql.of("s.started_at >= now() - make_interval(days => ").param(days).append(")"))
+            .build();
+    return Load.keyset(
+        Operation.USER_SESSIONS, query, cursor(params), limit(params), count(params));
   }
 }

@@ -1,17 +1,18 @@
 package dev.sluice.plan;
 
 import dev.sluice.api.Operation;
+import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
 import dev.sluice.dataset.Datasets;
 import dev.sluice.db.Sql;
-import dev.sluice.api.CountMode;
-import dev.sluice.api.Params;
-
 import java.util.List;
 import java.util.UUID;
 
-/** Videos: a user's videos, the listing by cursor (or a batch by ids), one video, popular videos, one video's analytics. */
+/**
+ * Videos: a user's videos, the listing by cursor (or a batch by ids), one video, popular videos,
+ * one video's analytics.
+ */
 final class VideoLoads extends FamilyPlanner {
 
   private static final Dataset VIDEOS = Datasets.VIDEOS;
@@ -32,31 +33,36 @@ final class VideoLoads extends FamilyPlanner {
     registry.page(Operation.VIDEO, this::video);
     registry.page(Operation.POPULAR_VIDEOS, this::popular);
     registry.page(Operation.VIDEO_ANALYTICS, this::analytics);
-    registry.stream(Operation.VIDEO_STREAM, params -> ListQuery.over(VIDEOS)
-      .filters(params, VIDEOS, "status", "category", "user_id")
-      .build());
+    registry.stream(
+        Operation.VIDEO_STREAM,
+        params ->
+            ListQuery.over(VIDEOS)
+                .filters(params, VIDEOS, "status", "category", "user_id")
+                .build());
   }
 
   private Load userVideos(Params params) {
     UUID userId = params.<UUID>get("userId");
-    ListQuery query = ListQuery.over(VIDEOS)
-      .equal(VIDEOS.filter("user_id"), userId)
-      .filters(params, VIDEOS, "status")
-      .build();
-    return Load.offset(Operation.USER_VIDEOS, query, page(params), perPage(params),
-      count(params));
+    ListQuery query =
+        ListQuery.over(VIDEOS)
+            .equal(VIDEOS.filter("user_id"), userId)
+            .filters(params, VIDEOS, "status")
+            .build();
+    return Load.offset(Operation.USER_VIDEOS, query, page(params), perPage(params), count(params));
   }
 
   private Load videos(Params params) {
-    List<UUID> ids = ids(params, "status", "category", "user_id", "sort", "cursor", "limit", "count");
+    List<UUID> ids =
+        ids(params, "status", "category", "user_id", "sort", "cursor", "limit", "count");
     if (ids != null) {
       return Load.batch(Operation.VIDEOS, Operation.VIDEO, VIDEOS, ids);
     }
     String sort = params.get("sort");
-    ListQuery query = ListQuery.over(VIDEOS)
-      .filters(params, VIDEOS, "status", "category", "user_id")
-      .sort(VIDEOS.sort(sort))
-      .build();
+    ListQuery query =
+        ListQuery.over(VIDEOS)
+            .filters(params, VIDEOS, "status", "category", "user_id")
+            .sort(VIDEOS.sort(sort))
+            .build();
     return Load.keyset(Operation.VIDEOS, query, cursor(params), limit(params), count(params));
   }
 
@@ -67,21 +73,31 @@ final class VideoLoads extends FamilyPlanner {
 
   private Load popular(Params params) {
     int days = params.<Integer>get("days");
-    ListQuery query = ListQuery.over(VIDEOS)
-      .filters(params, VIDEOS, "category")
-      .where("status", "ready", Sql.of("v.status = 'ready'"))
-      .where("days", days, Sql.of("v.created_at >= now() - make_interval(days => ").param(days).append(")"))
-      .sort(VIDEOS.sort("-view_count"))
-      .build();
-    return Load.offset(Operation.POPULAR_VIDEOS, query, page(params), perPage(params),
-      count(params));
+    ListQuery query =
+        ListQuery.over(VIDEOS)
+            .filters(params, VIDEOS, "category")
+            .where("status", "ready", Sql.of("v.status = 'ready'"))
+            .where(
+                "days",
+                days,
+                Sql.of("v.created_at >= now() - make_interval(days => ").param(days).append(")"))
+            .sort(VIDEOS.sort("-view_count"))
+            .build();
+    return Load.offset(
+        Operation.POPULAR_VIDEOS, query, page(params), perPage(params), count(params));
   }
 
   private Load analytics(Params params) {
     UUID videoId = params.<UUID>get("videoId");
     TimeWindow window = TimeWindow.read(params, "start", "end", settings.limits());
-    return Load.window(Operation.VIDEO_ANALYTICS, window, List.of(Datasets.VIDEO_EVENTS),
-      new Key().add("video_id", videoId), Sql.of("video_id = ").param(videoId),
-      Sql.of("SELECT 1 FROM videos WHERE id = ").param(videoId), "videos", "No video " + videoId);
+    return Load.window(
+        Operation.VIDEO_ANALYTICS,
+        window,
+        List.of(Datasets.VIDEO_EVENTS),
+        new Key().add("video_id", videoId),
+        Sql.of("video_id = ").param(videoId),
+        Sql.of("SELECT 1 FROM videos WHERE id = ").param(videoId),
+        "videos",
+        "No video " + videoId);
   }
 }

@@ -5,63 +5,91 @@ import dev.sluice.dataset.Measure;
 import dev.sluice.dataset.RowFormat;
 import dev.sluice.dataset.Series;
 import dev.sluice.db.Sql;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The SQL of a bucketed time window: one row per bucket of {@code [start, end)} (buckets start at {@code start}),
- * each a JSON object {@code {"bucket_start":…,<measure>:<value>,…}} of the typed {@link #columns} (written as
- * {@link RowFormat} says), empty buckets included with zeros.
- * Each {@link Series} aggregates one table over the window in a single pass. A bucket's start is written as the
- * window's is ({@link java.time.Instant#toString()}): buckets are whole seconds wide, so each has the start's fraction
- * of a second, and shows it.
+ * The SQL of a bucketed time window: one row per bucket of {@code [start, end)} (buckets start at
+ * {@code start}), each a JSON object {@code {"bucket_start":…,<measure>:<value>,…}} of the typed
+ * {@link #columns} (written as {@link RowFormat} says), empty buckets included with zeros. Each
+ * {@link Series} aggregates one table over the window in a single pass. A bucket's start is written
+ * as the window's is ({@link java.time.Instant#toString()}): buckets are whole seconds wide, so
+ * each has the start's fraction of a second, and shows it.
  */
 public final class WindowQuery {
 
-  private WindowQuery() {
-  }
+  private WindowQuery() {}
 
   /**
-   * A bucket's fields: its start, written as the window's start is, then each series' measures, zero for an empty
-   * bucket. They read the relations of {@link #sql}: the bucket {@code b} and each series' aggregates {@code s<i>}.
+   * A bucket's fields: its start, written as the window's start is, then each series' measures,
+   * zero for an empty bucket. They read the relations of {@link #sql}: the bucket {@code b} and
+   * each series' aggregates {@code s<i>}.
    */
   public static List<Column> columns(TimeWindow window, List<Series> series) {
     List<Column> columns = new ArrayList<>();
-    columns.add(new Column("bucket_start", "to_char(b.t AT TIME ZONE 'UTC', '" + label(window) + "')",
-      Column.Kind.TEXT));
+    columns.add(
+        new Column(
+            "bucket_start",
+            "to_char(b.t AT TIME ZONE 'UTC', '" + label(window) + "')",
+            Column.Kind.TEXT));
     for (int i = 0; i < series.size(); i++) {
       for (int m = 0; m < series.get(i).measures().size(); m++) {
         Measure measure = series.get(i).measures().get(m);
-        columns.add(new Column(measure.name(), "coalesce(s" + i + ".m" + m + ", 0)", measure.kind()));
+        columns.add(
+            new Column(measure.name(), "coalesce(s" + i + ".m" + m + ", 0)", measure.kind()));
       }
     }
     return columns;
   }
 
   /**
-   * The window over {@code series}, each narrowed by {@code scope} (a condition on the series' rows, such as one
-   * video's id), and yielding no bucket at all unless {@code exists} finds the thing it is about.
+   * The window over {@code series}, each narrowed by {@code scope} (a condition on the series'
+   * rows, such as one video's id), and yielding no bucket at all unless {@code exists} finds the
+   * thing it is about.
    */
-  public static Sql sql(TimeWindow window, List<Series> series, Sql scope, Sql exists, RowFormat rows) {
+  public static Sql sql(
+      TimeWindow window, List<Series> series, Sql scope, Sql exists, RowFormat rows) {
     Sql sql = new Sql();
     String start = sql.bind(window.startText()) + "::text::timestamptz";
     String end = sql.bind(window.endText()) + "::text::timestamptz";
     String width = sql.bind(window.bucket().interval()) + "::text::interval";
-    sql.append("SELECT " + rows.selectList() + " FROM generate_series(" + start + ", " + end
-      + " - interval '1 microsecond', " + width + ") AS b(t)");
+    sql.append(
+        "SELECT "
+            + rows.selectList()
+            + " FROM generate_series("
+            + start
+            + ", "
+            + end
+            + " - interval '1 microsecond', "
+            + width
+            + ") AS b(t)");
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
       String alias = "s" + i;
-      StringBuilder join = new StringBuilder(" LEFT JOIN (SELECT date_bin(" + width + ", " + s.timeColumn() + ", "
-        + start + ") AS t");
+      StringBuilder join =
+          new StringBuilder(
+              " LEFT JOIN (SELECT date_bin("
+                  + width
+                  + ", "
+                  + s.timeColumn()
+                  + ", "
+                  + start
+                  + ") AS t");
       for (int m = 0; m < s.measures().size(); m++) {
         join.append(", ").append(s.measures().get(m).aggregate()).append(" AS m").append(m);
       }
-      join.append(" FROM ").append(s.table()).append(" WHERE ").append(s.timeColumn()).append(" >= ").append(start)
-        .append(" AND ").append(s.timeColumn()).append(" < ").append(end);
+      join.append(" FROM ")
+          .append(s.table())
+          .append(" WHERE ")
+          .append(s.timeColumn())
+          .append(" >= ")
+          .append(start)
+          .append(" AND ")
+          .append(s.timeColumn())
+          .append(" < ")
+          .append(end);
       if (s.condition() != null) {
         join.append(" AND ").append(s.condition());
       }
@@ -78,7 +106,10 @@ public final class WindowQuery {
     return sql.append(" ORDER BY b.t");
   }
 
-  /** The {@code to_char} pattern of the window's bucket starts: seconds, milliseconds or microseconds, as needed. */
+  /**
+   * The {@code to_char} pattern of the window's bucket starts: seconds, milliseconds or
+   * microseconds, as needed.
+   */
   private static String label(TimeWindow window) {
     int nanos = window.start().getNano();
     String fraction = nanos == 0 ? "" : nanos % 1_000_000 == 0 ? ".MS" : ".US";

@@ -1,8 +1,8 @@
 package dev.sluice.stream;
 
-import dev.sluice.node.Membership;
 import dev.sluice.api.Problem;
 import dev.sluice.api.ProblemException;
+import dev.sluice.node.Membership;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -12,39 +12,46 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.streams.WriteStream;
-
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * The producer's end of a bus stream: a {@link WriteStream} of items (rows) that batches them into NDJSON and sends a
- * batch only while the consumer has granted credit. Without credit {@link #writeQueueFull()} is true, so a pipe from
- * a PostgreSQL {@code RowStream} pauses it and the cursor stops fetching. A {@code cancel} from the consumer, or no
- * credit for longer than the idle timeout, ends the stream: {@link #stopped()} completes and writes fail.
- * Used from one context only (the loader's).
+ * The producer's end of a bus stream: a {@link WriteStream} of items (rows) that batches them into
+ * NDJSON and sends a batch only while the consumer has granted credit. Without credit {@link
+ * #writeQueueFull()} is true, so a pipe from a PostgreSQL {@code RowStream} pauses it and the
+ * cursor stops fetching. A {@code cancel} from the consumer, or no credit for longer than the idle
+ * timeout, ends the stream: {@link #stopped()} completes and writes fail. Used from one context
+ * only (the loader's).
  */
 public final class BusWriteStream<T> implements WriteStream<T> {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BusWriteStream.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(BusWriteStream.class);
 
   /** How an item becomes a line of the stream and where it stands in the keyset order. */
   public interface ItemEncoder<T> {
     /** Appends the item's JSON (one line, no newline) to {@code out}. */
     void write(T item, Buffer out);
 
-    /** The item's keyset values; asked only of the last item before a position is needed (a batch's end). */
+    /**
+     * The item's keyset values; asked only of the last item before a position is needed (a batch's
+     * end).
+     */
     List<String> key(T item);
   }
 
   /**
-   * How a stream is written: {@code batchItems} items per batch, the stream given up after {@code idleTimeoutMs}
-   * without credit while batches wait, each item written by {@code encoder}, and the keyset values of an item made
-   * an opaque resume position by {@code positions}. The credit is the consumer's ({@link OpenRequest#credit()}).
+   * How a stream is written: {@code batchItems} items per batch, the stream given up after {@code
+   * idleTimeoutMs} without credit while batches wait, each item written by {@code encoder}, and the
+   * keyset values of an item made an opaque resume position by {@code positions}. The credit is the
+   * consumer's ({@link OpenRequest#credit()}).
    */
-  public record Options<T>(int batchItems, long idleTimeoutMs, ItemEncoder<T> encoder,
-                           Function<List<String>, String> positions) {
-  }
+  public record Options<T>(
+      int batchItems,
+      long idleTimeoutMs,
+      ItemEncoder<T> encoder,
+      Function<List<String>, String> positions) {}
 
   private final Vertx vertx;
   private final String dataAddress;
@@ -61,13 +68,21 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   private Buffer current = Buffer.buffer(sizeHint);
   private int currentCount;
   private List<String> lastKey;
-  /** The last item written, whose key is read only when a position is asked for (a batch's end, a checkpoint). */
+
+  /**
+   * The last item written, whose key is read only when a position is asked for (a batch's end, a
+   * checkpoint).
+   */
   private T lastItem;
+
   private String lastPosition;
+
   /** Batches the consumer may hold unacknowledged: the credit granted when it opened the stream. */
   private final long window;
+
   /** Written on the stream's context, read by metrics scrapes. */
   private volatile long credit;
+
   private long seq;
   private long items;
   private long bytes;
@@ -79,7 +94,7 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   private Handler<Throwable> exceptionHandler;
   private Handler<Long> batchHandler;
   private Handler<StreamBatch> sentHandler;
-  private Runnable unwatch = () -> { };
+  private Runnable unwatch = () -> {};
 
   private BusWriteStream(Vertx vertx, OpenRequest request, Options<T> options) {
     this.encoder = options.encoder();
@@ -93,22 +108,30 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   }
 
   /**
-   * The producer's end of the stream {@code request} opens, with the credit it grants: registers the stream's control
-   * address and completes once credit and cancel can arrive. The request is not answered here: the producer accepts
-   * it once it is ready to send ({@link OpenRequest#accept()}).
+   * The producer's end of the stream {@code request} opens, with the credit it grants: registers
+   * the stream's control address and completes once credit and cancel can arrive. The request is
+   * not answered here: the producer accepts it once it is ready to send ({@link
+   * OpenRequest#accept()}).
    *
    * @param membership tells of members that leave: the reader is probed then
    */
-  public static <T> Future<BusWriteStream<T>> open(Vertx vertx, Membership membership, OpenRequest request,
-                                                   Options<T> options) {
+  public static <T> Future<BusWriteStream<T>> open(
+      Vertx vertx, Membership membership, OpenRequest request, Options<T> options) {
     BusWriteStream<T> stream = new BusWriteStream<>(vertx, request, options);
-    stream.control = vertx.eventBus().consumer(stream.dataAddress + StreamProtocol.CONTROL_SUFFIX, stream::onControl);
-    stream.timer = vertx.setPeriodic(Math.max(50, stream.idleTimeoutMs / 4), id -> stream.checkIdle());
+    stream.control =
+        vertx
+            .eventBus()
+            .consumer(stream.dataAddress + StreamProtocol.CONTROL_SUFFIX, stream::onControl);
+    stream.timer =
+        vertx.setPeriodic(Math.max(50, stream.idleTimeoutMs / 4), id -> stream.checkIdle());
     stream.unwatch = membership.onMemberLeft(stream::probeReader);
     return stream.control.completion().map(stream);
   }
 
-  /** Completes when the consumer cancelled or stopped granting credit: the producer must stop at once. */
+  /**
+   * Completes when the consumer cancelled or stopped granting credit: the producer must stop at
+   * once.
+   */
   public Future<Void> stopped() {
     return stopped.future();
   }
@@ -118,7 +141,9 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     return items;
   }
 
-  /** The keyset values of the last item written (read from it when asked), or null before the first. */
+  /**
+   * The keyset values of the last item written (read from it when asked), or null before the first.
+   */
   public List<String> lastKey() {
     if (lastKey == null && lastItem != null) {
       lastKey = encoder.key(lastItem);
@@ -143,8 +168,9 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   }
 
   /**
-   * Where the stream starts: after the item with these keyset values (a resumed stream), so that its position before
-   * its first item, and its end when nothing follows, is where it resumed and not null.
+   * Where the stream starts: after the item with these keyset values (a resumed stream), so that
+   * its position before its first item, and its end when nothing follows, is where it resumed and
+   * not null.
    */
   public void startAfter(List<String> key) {
     if (items == 0) {
@@ -154,7 +180,10 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     }
   }
 
-  /** The position after the last item written (or where the stream started), or null before the first. */
+  /**
+   * The position after the last item written (or where the stream started), or null before the
+   * first.
+   */
   public String position() {
     if (lastPosition == null && lastKey() != null) {
       lastPosition = positions.apply(lastKey);
@@ -182,7 +211,8 @@ public final class BusWriteStream<T> implements WriteStream<T> {
         flush();
       }
     } catch (RuntimeException e) {
-      // an item that cannot be written ends the stream with a 500, and the failed write stops the pipe feeding it
+      // an item that cannot be written ends the stream with a 500, and the failed write stops the
+      // pipe feeding it
       // (which would otherwise wait for ever on a row stream the exception left half-emitted)
       LOG.error("stream.unwritable item={} cause={}", items, e.toString(), e);
       fail(Problem.internal());
@@ -207,8 +237,8 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   }
 
   /**
-   * Sends the items written since the last full batch as a batch of their own (as credit allows): for a stream
-   * that waits for new rows, so that what it has is not held back until a batch fills.
+   * Sends the items written since the last full batch as a batch of their own (as credit allows):
+   * for a stream that waits for new rows, so that what it has is not held back until a batch fills.
    */
   public void flushPartial() {
     if (!closed && ending == null && currentCount > 0) {
@@ -217,16 +247,21 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     }
   }
 
-  /** Sends the problem as the stream's last message, whatever the credit, and releases the stream. */
+  /**
+   * Sends the problem as the stream's last message, whatever the credit, and releases the stream.
+   */
   public void fail(Problem problem) {
     if (closed) {
       return;
     }
-    send(StreamProtocol.Kind.ERROR, Buffer.buffer(problem.toJson().encode()), new DeliveryOptions());
+    send(
+        StreamProtocol.Kind.ERROR, Buffer.buffer(problem.toJson().encode()), new DeliveryOptions());
     close(new ProblemException(problem));
   }
 
-  /** Called with the items written so far each time a batch is complete (progress, for operators). */
+  /**
+   * Called with the items written so far each time a batch is complete (progress, for operators).
+   */
   public BusWriteStream<T> batchHandler(Handler<Long> handler) {
     this.batchHandler = handler;
     return this;
@@ -256,7 +291,8 @@ public final class BusWriteStream<T> implements WriteStream<T> {
 
   private void seal() {
     queue.add(new StreamBatch(current, currentCount, position()));
-    // sized for a batch like the last one, so that filling it does not copy it over and over as it grows
+    // sized for a batch like the last one, so that filling it does not copy it over and over as it
+    // grows
     sizeHint = Math.max(4096, current.length() + current.length() / 8);
     current = Buffer.buffer(sizeHint);
     currentCount = 0;
@@ -269,9 +305,12 @@ public final class BusWriteStream<T> implements WriteStream<T> {
     while (credit > 0 && !queue.isEmpty() && !closed) {
       StreamBatch batch = queue.poll();
       credit--;
-      send(StreamProtocol.Kind.DATA, batch.lines(), new DeliveryOptions()
-        .addHeader(StreamProtocol.COUNT, Integer.toString(batch.count()))
-        .addHeader(StreamProtocol.POSITION, batch.position()));
+      send(
+          StreamProtocol.Kind.DATA,
+          batch.lines(),
+          new DeliveryOptions()
+              .addHeader(StreamProtocol.COUNT, Integer.toString(batch.count()))
+              .addHeader(StreamProtocol.POSITION, batch.position()));
       if (sentHandler != null) {
         sentHandler.handle(batch);
       }
@@ -280,7 +319,8 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       return;
     }
     if (queue.isEmpty() && ending != null) {
-      DeliveryOptions options = new DeliveryOptions().addHeader(StreamProtocol.COUNT, Long.toString(items));
+      DeliveryOptions options =
+          new DeliveryOptions().addHeader(StreamProtocol.COUNT, Long.toString(items));
       if (position() != null) {
         options.addHeader(StreamProtocol.POSITION, position());
       }
@@ -298,7 +338,9 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   }
 
   private void send(StreamProtocol.Kind kind, Buffer body, DeliveryOptions options) {
-    options.addHeader(StreamProtocol.TYPE, kind.wire()).addHeader(StreamProtocol.SEQ, Long.toString(seq++));
+    options
+        .addHeader(StreamProtocol.TYPE, kind.wire())
+        .addHeader(StreamProtocol.SEQ, Long.toString(seq++));
     lastSent = System.currentTimeMillis();
     vertx.eventBus().send(dataAddress, body, options);
   }
@@ -311,8 +353,11 @@ public final class BusWriteStream<T> implements WriteStream<T> {
       flush();
     } else if (kind == StreamProtocol.Kind.CANCEL) {
       String reason = message.headers().get(StreamProtocol.REASON);
-      close(new ProblemException(reason == null ? Problem.cancelled()
-        : Problem.cancelled("The consumer cancelled the stream: " + reason)));
+      close(
+          new ProblemException(
+              reason == null
+                  ? Problem.cancelled()
+                  : Problem.cancelled("The consumer cancelled the stream: " + reason)));
     } else if (kind == StreamProtocol.Kind.PROBE) {
       message.reply(Buffer.buffer());
     }
@@ -321,21 +366,28 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   /** A member left: if it was the reader's node, stop now rather than after the idle timeout. */
   private void probeReader() {
     if (!closed) {
-      StreamProtocol.gone(vertx, dataAddress).onSuccess(gone -> {
-        if (gone && !closed) {
-          close(new ProblemException(Problem.unavailable("The stream's reader left the cluster", 1)));
-        }
-      });
+      StreamProtocol.gone(vertx, dataAddress)
+          .onSuccess(
+              gone -> {
+                if (gone && !closed) {
+                  close(
+                      new ProblemException(
+                          Problem.unavailable("The stream's reader left the cluster", 1)));
+                }
+              });
     }
   }
 
   private void checkIdle() {
     if (!closed && ending == null && System.currentTimeMillis() - lastSent > idleTimeoutMs / 3) {
-      // a stream that has had nothing to send for a while (a follower waiting for new rows) says it is alive
+      // a stream that has had nothing to send for a while (a follower waiting for new rows) says it
+      // is alive
       send(StreamProtocol.Kind.HEARTBEAT, Buffer.buffer(), new DeliveryOptions());
     }
-    if (!closed && !queue.isEmpty() && credit == 0
-      && System.currentTimeMillis() - lastProgress > idleTimeoutMs) {
+    if (!closed
+        && !queue.isEmpty()
+        && credit == 0
+        && System.currentTimeMillis() - lastProgress > idleTimeoutMs) {
       // the consumer stopped reading (or is gone): give up and release what the stream holds
       fail(Problem.timeout("The stream's reader granted no credit for " + idleTimeoutMs + " ms"));
     }
@@ -364,6 +416,8 @@ public final class BusWriteStream<T> implements WriteStream<T> {
   }
 
   private Throwable stoppedFailure() {
-    return stopped.future().failed() ? stopped.future().cause() : new IllegalStateException("stream closed");
+    return stopped.future().failed()
+        ? stopped.future().cause()
+        : new IllegalStateException("stream closed");
   }
 }

@@ -8,14 +8,16 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A stream's open request, the message that starts the credit protocol, and its one answer (docs/EVENT_BUS.md,
- * "Streams"). The consumer's end ({@link BusReadStream#open}) sends it to the loader family's stream-open address
- * ({@link Addresses#streamOpenOf}): {@link Addresses#ACTION_HEADER} the stream operation, {@link
- * StreamProtocol#STREAM_ADDRESS} its data address, {@link StreamProtocol#CREDIT} the batches it grants at first,
- * {@link Addresses#REQUEST_ID_HEADER} when it serves a request, and the stream's parameters as body. The producer
- * reads it with {@link #of}, opens its end for it ({@link BusWriteStream#open}) and answers it once: {@link #accept()}
- * ({@code {}}) when it holds its connection and has prepared the query, so that a full pool is a refusal and never an
- * accepted stream with nothing in it, or {@link #refuse} with a problem, before any data.
+ * A stream's open request, the message that starts the credit protocol, and its one answer
+ * (docs/EVENT_BUS.md, "Streams"). The consumer's end ({@link BusReadStream#open}) sends it to the
+ * loader family's stream-open address ({@link Addresses#streamOpenOf}): {@link
+ * Addresses#ACTION_HEADER} the stream operation, {@link StreamProtocol#STREAM_ADDRESS} its data
+ * address, {@link StreamProtocol#CREDIT} the batches it grants at first, {@link
+ * Addresses#REQUEST_ID_HEADER} when it serves a request, and the stream's parameters as body. The
+ * producer reads it with {@link #of}, opens its end for it ({@link BusWriteStream#open}) and
+ * answers it once: {@link #accept()} ({@code {}}) when it holds its connection and has prepared the
+ * query, so that a full pool is a refusal and never an accepted stream with nothing in it, or
+ * {@link #refuse} with a problem, before any data.
  */
 public final class OpenRequest {
 
@@ -40,18 +42,23 @@ public final class OpenRequest {
     String address = message.headers().get(StreamProtocol.STREAM_ADDRESS);
     String credit = message.headers().get(StreamProtocol.CREDIT);
     if (address == null || credit == null) {
-      throw new IllegalArgumentException("an open request without " + StreamProtocol.STREAM_ADDRESS + " or "
-        + StreamProtocol.CREDIT);
+      throw new IllegalArgumentException(
+          "an open request without "
+              + StreamProtocol.STREAM_ADDRESS
+              + " or "
+              + StreamProtocol.CREDIT);
     }
     return new OpenRequest(message, address, Long.parseLong(credit));
   }
 
   /** The headers the consumer's end sends an open request of {@code operation} with. */
-  static DeliveryOptions headers(Operation operation, String dataAddress, long credit, String requestId) {
-    DeliveryOptions options = new DeliveryOptions()
-      .addHeader(Addresses.ACTION_HEADER, operation.action())
-      .addHeader(StreamProtocol.STREAM_ADDRESS, dataAddress)
-      .addHeader(StreamProtocol.CREDIT, Long.toString(credit));
+  static DeliveryOptions headers(
+      Operation operation, String dataAddress, long credit, String requestId) {
+    DeliveryOptions options =
+        new DeliveryOptions()
+            .addHeader(Addresses.ACTION_HEADER, operation.action())
+            .addHeader(StreamProtocol.STREAM_ADDRESS, dataAddress)
+            .addHeader(StreamProtocol.CREDIT, Long.toString(credit));
     if (requestId != null) {
       options.addHeader(Addresses.REQUEST_ID_HEADER, requestId);
     }
@@ -63,7 +70,10 @@ public final class OpenRequest {
     return dataAddress;
   }
 
-  /** Batches the consumer granted when it opened the stream: the producer's first credit, and its window. */
+  /**
+   * Batches the consumer granted when it opened the stream: the producer's first credit, and its
+   * window.
+   */
   public long credit() {
     return credit;
   }
@@ -83,7 +93,10 @@ public final class OpenRequest {
     return answered && !refused;
   }
 
-  /** Tells the consumer its stream is open: the data follows. Answers once; later answers are ignored. */
+  /**
+   * Tells the consumer its stream is open: the data follows. Answers once; later answers are
+   * ignored.
+   */
   public void accept() {
     if (!answered) {
       answered = true;
@@ -91,7 +104,9 @@ public final class OpenRequest {
     }
   }
 
-  /** Tells the consumer its stream will not open, and why. Answers once; later answers are ignored. */
+  /**
+   * Tells the consumer its stream will not open, and why. Answers once; later answers are ignored.
+   */
   public void refuse(Problem problem) {
     if (!answered) {
       answered = true;

@@ -1,5 +1,8 @@
 package dev.sluice.cache;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.sluice.Boot;
 import dev.sluice.EndToEnd;
 import dev.sluice.Service;
@@ -10,21 +13,21 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 @EndToEnd
-@DisplayName("The cache keeps to its bounds: TTL, bytes, entries; its admin endpoints are off without a token")
+@DisplayName(
+    "The cache keeps to its bounds: TTL, bytes, entries; its admin endpoints are off without a token")
 class CacheBoundsTest {
 
-  @Boot(config = "bounded") static Service service;
+  @Boot(config = "bounded")
+  static Service service;
 
   static JsonObject bounded() {
     return new JsonObject()
-      .put("cache", new JsonObject().put("max_mb", 1))
-      .put("lazy_loading", new JsonObject().put("enable_prefetching", false))
-      .put("data_types", new JsonObject().put("templates", new JsonObject().put("ttl_seconds", 1)))
-      .put("admin", new JsonObject().putNull("token"));
+        .put("cache", new JsonObject().put("max_mb", 1))
+        .put("lazy_loading", new JsonObject().put("enable_prefetching", false))
+        .put(
+            "data_types", new JsonObject().put("templates", new JsonObject().put("ttl_seconds", 1)))
+        .put("admin", new JsonObject().putNull("token"));
   }
 
   @Test
@@ -34,7 +37,8 @@ class CacheBoundsTest {
     assertEquals("sluice; fwd=miss", service.get(path).getHeader("Cache-Status"));
     assertEquals("sluice; hit", service.get(path).getHeader("Cache-Status"));
     Thread.sleep(1_300);
-    assertEquals("sluice; fwd=miss", service.get(path).getHeader("Cache-Status"), "gone after its 1 s TTL");
+    assertEquals(
+        "sluice; fwd=miss", service.get(path).getHeader("Cache-Status"), "gone after its 1 s TTL");
     assertTrue(service.stats("templates").getJsonObject("cache_stats").getLong("evictions") >= 1);
   }
 
@@ -51,11 +55,16 @@ class CacheBoundsTest {
     }
     JsonObject stats = service.stats("users").getJsonObject("cache_stats");
     long share = stats.getLong("max_weight_bytes");
-    // a node bound of 1 MB, shared by the families in proportion to their entry counts (users: 500 of 5212)
+    // a node bound of 1 MB, shared by the families in proportion to their entry counts (users: 500
+    // of 5212)
     assertEquals((1L << 20) * 500 / (1000 + 500 + 2000 + 200 + 1000 + 256), share);
     assertTrue(stats.getLong("weight_bytes") <= share, stats::encode);
-    assertTrue(stats.getLong("weight_bytes") > share / 4, "the share is used, not left empty: " + stats.encode());
-    assertTrue(stats.getLong("evictions") >= 50, "61 pages of ~10-25 kB cannot all stay in ~100 kB: " + stats.encode());
+    assertTrue(
+        stats.getLong("weight_bytes") > share / 4,
+        "the share is used, not left empty: " + stats.encode());
+    assertTrue(
+        stats.getLong("evictions") >= 50,
+        "61 pages of ~10-25 kB cannot all stay in ~100 kB: " + stats.encode());
     assertTrue(stats.getLong("size") < 15, stats::encode);
     long node = 0;
     JsonObject loaders = service.getJson("/api/v1/stats").getJsonObject("loaders");
@@ -68,10 +77,17 @@ class CacheBoundsTest {
   @Test
   @DisplayName("with no admin token configured the cache endpoints answer 403")
   void noToken() {
-    HttpResponse<Buffer> response = Waits.request(service.http.delete("/api/v1/cache")
-      .putHeader("Authorization", "Bearer anything").send());
+    HttpResponse<Buffer> response =
+        Waits.request(
+            service
+                .http
+                .delete("/api/v1/cache")
+                .putHeader("Authorization", "Bearer anything")
+                .send());
     assertEquals(403, response.statusCode());
-    assertEquals("https://sluice.dev/problems/forbidden", response.bodyAsJsonObject().getString("type"));
-    assertEquals(403, Waits.request(service.http.delete("/api/v1/cache/videos").send()).statusCode());
+    assertEquals(
+        "https://sluice.dev/problems/forbidden", response.bodyAsJsonObject().getString("type"));
+    assertEquals(
+        403, Waits.request(service.http.delete("/api/v1/cache/videos").send()).statusCode());
   }
 }

@@ -1,22 +1,22 @@
 package dev.sluice.cache;
 
-import dev.sluice.config.DataTypePolicy;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@DisplayName("The node-local tier: bounds, single-flight, invalidation and pressure, on a real Caffeine cache")
+import dev.sluice.config.DataTypePolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName(
+    "The node-local tier: bounds, single-flight, invalidation and pressure, on a real Caffeine cache")
 class LocalCacheTest {
 
   record Blob(int weight, int items, long validUntil) implements Cache.Value {
@@ -26,8 +26,18 @@ class LocalCacheTest {
   }
 
   static Cache cache(long maxBytes, int entries) {
-    return Cache.create(new CacheOptions(true, maxBytes, Map.of("a", new DataTypePolicy(10, 3_600, entries, false),
-      "b", new DataTypePolicy(10, 3_600, entries, false)), new DataTypePolicy(10, 60, 10, false), Set.of()), null);
+    return Cache.create(
+        new CacheOptions(
+            true,
+            maxBytes,
+            Map.of(
+                "a",
+                new DataTypePolicy(10, 3_600, entries, false),
+                "b",
+                new DataTypePolicy(10, 3_600, entries, false)),
+            new DataTypePolicy(10, 60, 10, false),
+            Set.of()),
+        null);
   }
 
   static CacheKey key(String family, int i, String... tables) {
@@ -66,14 +76,20 @@ class LocalCacheTest {
     Cache cache = cache(1L << 20, 100);
     AtomicInteger loads = new AtomicInteger();
     Promise<Blob> slow = Promise.promise();
-    Future<Blob> first = cache.load(key("a", 1), () -> {
-      loads.incrementAndGet();
-      return slow.future();
-    });
-    Future<Blob> second = cache.load(key("a", 1), () -> {
-      loads.incrementAndGet();
-      return Future.succeededFuture(new Blob(1));
-    });
+    Future<Blob> first =
+        cache.load(
+            key("a", 1),
+            () -> {
+              loads.incrementAndGet();
+              return slow.future();
+            });
+    Future<Blob> second =
+        cache.load(
+            key("a", 1),
+            () -> {
+              loads.incrementAndGet();
+              return Future.succeededFuture(new Blob(1));
+            });
     Blob blob = new Blob(10);
     slow.complete(blob);
     assertSame(blob, first.result());
@@ -90,7 +106,8 @@ class LocalCacheTest {
   }
 
   @Test
-  @DisplayName("a write to a table drops what was read from it, and a load under way when it came is not kept")
+  @DisplayName(
+      "a write to a table drops what was read from it, and a load under way when it came is not kept")
   void invalidation() {
     Cache cache = cache(1L << 20, 100);
     cache.put(key("a", 1, "videos"), new Blob(10));
@@ -103,19 +120,24 @@ class LocalCacheTest {
     assertNull(cache.peek(key("b", 3)));
     assertTrue(cache.contains(key("a", 2)));
     AtomicInteger fresh = new AtomicInteger();
-    cache.load(key("a", 4, "videos"), () -> {
-      fresh.incrementAndGet();
-      return Promise.<Blob>promise().future();
-    });
-    assertEquals(1, fresh.get(), "a request after the write does not join the load that started before it");
+    cache.load(
+        key("a", 4, "videos"),
+        () -> {
+          fresh.incrementAndGet();
+          return Promise.<Blob>promise().future();
+        });
+    assertEquals(
+        1, fresh.get(), "a request after the write does not join the load that started before it");
     running.complete(new Blob(10));
     assertTrue(load.succeeded(), "the old load still answers its own caller");
-    assertFalse(cache.contains(key("a", 4)), "but its result, maybe read before the write, is not kept");
+    assertFalse(
+        cache.contains(key("a", 4)), "but its result, maybe read before the write, is not kept");
     assertEquals(2, cache.stats("a").invalidations() + cache.stats("b").invalidations());
   }
 
   @Test
-  @DisplayName("a value loaded elsewhere is kept only if no write to its table came while it was read")
+  @DisplayName(
+      "a value loaded elsewhere is kept only if no write to its table came while it was read")
   void putIfFresh() {
     Cache cache = cache(1L << 20, 100);
     Cache.Freshness before = cache.freshness(Set.of("videos"));
@@ -140,7 +162,8 @@ class LocalCacheTest {
   }
 
   @Test
-  @DisplayName("high pressure sheds about half the weight; critical clears and stores nothing until it passes")
+  @DisplayName(
+      "high pressure sheds about half the weight; critical clears and stores nothing until it passes")
   void pressure() {
     Cache cache = cache(10L << 20, 1_000);
     for (int i = 0; i < 200; i++) {
@@ -149,12 +172,14 @@ class LocalCacheTest {
     long before = cache.stats("a").weightBytes();
     cache.pressure(Cache.Pressure.HIGH);
     long after = cache.stats("a").weightBytes();
-    assertTrue(after <= before / 2 + 25_000 && after >= before / 2 - 25_000, before + " -> " + after);
+    assertTrue(
+        after <= before / 2 + 25_000 && after >= before / 2 - 25_000, before + " -> " + after);
     for (int i = 200; i < 400; i++) {
       cache.put(key("a", i), new Blob(20_000));
     }
-    assertTrue(cache.stats("a").weightBytes() <= cache.stats("a").maxWeightBytes() / 2,
-      "while high, a family keeps to half its bound");
+    assertTrue(
+        cache.stats("a").weightBytes() <= cache.stats("a").maxWeightBytes() / 2,
+        "while high, a family keeps to half its bound");
     cache.pressure(Cache.Pressure.CRITICAL);
     assertEquals(0, cache.stats("a").size());
     cache.put(key("a", 1), new Blob(10));
@@ -164,8 +189,10 @@ class LocalCacheTest {
       cache.put(key("a", i), new Blob(20_000));
     }
     long high = cache.stats("a").weightBytes();
-    assertTrue(high > cache.stats("a").maxWeightBytes() / 2 - 40_000 && high <= cache.stats("a").maxWeightBytes() / 2,
-      "from critical back to high: half the bound again, not less (" + high + ")");
+    assertTrue(
+        high > cache.stats("a").maxWeightBytes() / 2 - 40_000
+            && high <= cache.stats("a").maxWeightBytes() / 2,
+        "from critical back to high: half the bound again, not less (" + high + ")");
     cache.pressure(Cache.Pressure.NONE);
     cache.put(key("a", 1), new Blob(10));
     assertTrue(cache.contains(key("a", 1)));

@@ -1,5 +1,9 @@
 package dev.sluice.cache;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import dev.sluice.Boot;
 import dev.sluice.EndToEnd;
 import dev.sluice.Service;
@@ -11,15 +15,13 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-
 @EndToEnd
-@DisplayName("With enable_caching=false every request is loaded, and nothing is compressed only to be decompressed")
+@DisplayName(
+    "With enable_caching=false every request is loaded, and nothing is compressed only to be decompressed")
 class UncachedTest {
 
-  @Boot(config = "uncached") static Service service;
+  @Boot(config = "uncached")
+  static Service service;
 
   static JsonObject uncached() {
     return new JsonObject().put("lazy_loading", new JsonObject().put("enable_caching", false));
@@ -41,13 +43,19 @@ class UncachedTest {
   }
 
   @Test
-  @DisplayName("a compressed family's reply is not gzip'd when it is not kept; gzip clients still get gzip")
+  @DisplayName(
+      "a compressed family's reply is not gzip'd when it is not kept; gzip clients still get gzip")
   void noPointlessCompression() {
-    LoaderReply reply = Waits.request(SluiceClient.create(service.vertx, 10_000)
-      .request(Operation.VIDEOS, new JsonObject().put("limit", "40")));
+    LoaderReply reply =
+        Waits.request(
+            SluiceClient.create(service.vertx, 10_000)
+                .request(Operation.VIDEOS, new JsonObject().put("limit", "40")));
     assertFalse(reply.gzipped(), "sent plain over the bus: nobody keeps the compressed copy");
     assertEquals(40, reply.json().getJsonArray("data").size());
-    assertEquals("gzip", service.get("/api/v1/videos?limit=40", "Accept-Encoding", "gzip")
-      .getHeader("Content-Encoding"));
+    assertEquals(
+        "gzip",
+        service
+            .get("/api/v1/videos?limit=40", "Accept-Encoding", "gzip")
+            .getHeader("Content-Encoding"));
   }
 }

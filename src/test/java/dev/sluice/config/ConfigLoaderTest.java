@@ -1,16 +1,15 @@
 package dev.sluice.config;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @DisplayName("Configuration: defaults in the records, files, then environment variables")
 class ConfigLoaderTest {
@@ -18,7 +17,8 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("with nothing configured every value has its documented default")
   void defaults() {
-    SluiceConfig config = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), Map.of()));
+    SluiceConfig config =
+        SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), Map.of()));
     assertEquals(8080, config.http().port());
     assertEquals("0.0.0.0", config.http().host());
     assertTrue(config.database().embedded());
@@ -36,17 +36,26 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("the operator's environment variables override the files")
   void environmentWins() {
-    JsonObject files = new JsonObject().put("http", new JsonObject().put("port", 9000).put("idle_timeout_seconds", 5));
-    SluiceConfig config = SluiceConfig.from(ConfigLoader.withEnvironment(files, Map.of(
-      "SLUICE_HTTP_PORT", "9100",
-      "SLUICE_HTTP_HOST", "127.0.0.1",
-      "SLUICE_DATABASE_URL", "postgresql://u:p@db:5432/sluice",
-      "SLUICE_DATA_DIR", "/var/lib/sluice",
-      "SLUICE_SEED_SCALE", "none",
-      "SLUICE_ADMIN_TOKEN", "t0ken",
-      "SLUICE_CURSOR_SECRET", "s3cret")));
+    JsonObject files =
+        new JsonObject()
+            .put("http", new JsonObject().put("port", 9000).put("idle_timeout_seconds", 5));
+    SluiceConfig config =
+        SluiceConfig.from(
+            ConfigLoader.withEnvironment(
+                files,
+                Map.of(
+                    "SLUICE_HTTP_PORT", "9100",
+                    "SLUICE_HTTP_HOST", "127.0.0.1",
+                    "SLUICE_DATABASE_URL", "postgresql://u:p@db:5432/sluice",
+                    "SLUICE_DATA_DIR", "/var/lib/sluice",
+                    "SLUICE_SEED_SCALE", "none",
+                    "SLUICE_ADMIN_TOKEN", "t0ken",
+                    "SLUICE_CURSOR_SECRET", "s3cret")));
     assertEquals(9100, config.http().port());
-    assertEquals(5, config.http().idleTimeoutSeconds(), "keys the environment does not name stay as the files say");
+    assertEquals(
+        5,
+        config.http().idleTimeoutSeconds(),
+        "keys the environment does not name stay as the files say");
     assertEquals("127.0.0.1", config.http().host());
     assertEquals("postgresql://u:p@db:5432/sluice", config.database().url());
     assertEquals("/var/lib/sluice", config.database().dataDir());
@@ -58,30 +67,52 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("a malformed variable stops the start with its name")
   void malformedVariable() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-      () -> ConfigLoader.withEnvironment(new JsonObject(), Map.of("SLUICE_HTTP_PORT", "eighty")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ConfigLoader.withEnvironment(
+                    new JsonObject(), Map.of("SLUICE_HTTP_PORT", "eighty")));
     assertTrue(e.getMessage().contains("SLUICE_HTTP_PORT"));
   }
 
   @Test
-  @DisplayName("row_encoding moved from streaming to lazy_loading: the old key is refused, naming the new one")
+  @DisplayName(
+      "row_encoding moved from streaming to lazy_loading: the old key is refused, naming the new one")
   void movedRowEncoding() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-      () -> SluiceConfig.from(new JsonObject().put("streaming", new JsonObject().put("row_encoding", "postgres"))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SluiceConfig.from(
+                    new JsonObject()
+                        .put("streaming", new JsonObject().put("row_encoding", "postgres"))));
     assertEquals(true, e.getMessage().contains("lazy_loading.row_encoding"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-      () -> SluiceConfig.from(new JsonObject().put("lazy_loading", new JsonObject().put("row_encoding", "both"))));
-    assertEquals(RowEncoding.POSTGRES, SluiceConfig.from(new JsonObject().put("lazy_loading",
-      new JsonObject().put("row_encoding", "postgres"))).lazy().rowEncoding());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SluiceConfig.from(
+                new JsonObject()
+                    .put("lazy_loading", new JsonObject().put("row_encoding", "both"))));
+    assertEquals(
+        RowEncoding.POSTGRES,
+        SluiceConfig.from(
+                new JsonObject()
+                    .put("lazy_loading", new JsonObject().put("row_encoding", "postgres")))
+            .lazy()
+            .rowEncoding());
   }
 
   @Test
   @DisplayName("conf/sluice.json spells out exactly the defaults of the records")
   void shippedFileMatchesDefaults() throws Exception {
-    JsonObject shipped = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("conf", "sluice.json")));
+    JsonObject shipped =
+        new JsonObject(
+            java.nio.file.Files.readString(java.nio.file.Path.of("conf", "sluice.json")));
     Map<String, String> env = Map.of("SLUICE_CURSOR_SECRET", "x");
     SluiceConfig fromFile = SluiceConfig.from(ConfigLoader.withEnvironment(shipped, env));
-    SluiceConfig fromDefaults = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), env));
+    SluiceConfig fromDefaults =
+        SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), env));
     assertEquals(fromDefaults.http(), fromFile.http());
     assertEquals(fromDefaults.database(), fromFile.database());
     assertEquals(fromDefaults.lazy(), fromFile.lazy());
@@ -97,16 +128,21 @@ class ConfigLoaderTest {
   }
 
   @Test
-  @DisplayName("each data family has the seed's cache policy, and a file may change one key of one family")
+  @DisplayName(
+      "each data family has the seed's cache policy, and a file may change one key of one family")
   void dataTypePolicies() {
-    SluiceConfig defaults = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), Map.of()));
+    SluiceConfig defaults =
+        SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), Map.of()));
     assertEquals(new DataTypePolicy(20, 1_800, 1_000, true), defaults.policy("videos"));
     assertEquals(new DataTypePolicy(50, 3_600, 500, false), defaults.policy("users"));
     assertEquals(new DataTypePolicy(50, 300, 2_000, true), defaults.policy("analytics"));
     assertEquals(new DataTypePolicy(20, 86_400, 200, false), defaults.policy("templates"));
     assertEquals(60, defaults.policy("search").ttlSeconds());
-    JsonObject files = new JsonObject().put("data_types", new JsonObject()
-      .put("users", new JsonObject().put("ttl_seconds", 5)));
+    JsonObject files =
+        new JsonObject()
+            .put(
+                "data_types",
+                new JsonObject().put("users", new JsonObject().put("ttl_seconds", 5)));
     SluiceConfig changed = SluiceConfig.from(ConfigLoader.withEnvironment(files, Map.of()));
     assertEquals(new DataTypePolicy(50, 5, 500, false), changed.policy("users"));
     assertEquals(defaults.policy("videos"), changed.policy("videos"));
@@ -115,12 +151,17 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("the memory limit defaults to the JVM's max heap and the cache to a quarter of it")
   void memoryDefaults() {
-    SluiceConfig defaults = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), Map.of()));
+    SluiceConfig defaults =
+        SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject(), Map.of()));
     assertEquals(Runtime.getRuntime().maxMemory(), defaults.memoryLimitBytes());
     assertEquals(Runtime.getRuntime().maxMemory() / 4, defaults.cacheMaxBytes());
-    SluiceConfig set = SluiceConfig.from(ConfigLoader.withEnvironment(new JsonObject()
-      .put("lazy_loading", new JsonObject().put("memory_limit_mb", 400))
-      .put("cache", new JsonObject().put("max_mb", 64)), Map.of()));
+    SluiceConfig set =
+        SluiceConfig.from(
+            ConfigLoader.withEnvironment(
+                new JsonObject()
+                    .put("lazy_loading", new JsonObject().put("memory_limit_mb", 400))
+                    .put("cache", new JsonObject().put("max_mb", 64)),
+                Map.of()));
     assertEquals(400L << 20, set.memoryLimitBytes());
     assertEquals(64L << 20, set.cacheMaxBytes());
   }

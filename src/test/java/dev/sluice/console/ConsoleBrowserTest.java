@@ -1,5 +1,10 @@
 package dev.sluice.console;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.sluice.Boot;
 import dev.sluice.EndToEnd;
 import dev.sluice.Service;
@@ -8,6 +13,20 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -34,29 +53,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.logging.Level;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /**
- * The web console in a real browser (the system's Chromium, headless) against the whole service on the test
- * database: what a developer sees on each page, checked against PostgreSQL and the server's own figures.
+ * The web console in a real browser (the system's Chromium, headless) against the whole service on
+ * the test database: what a developer sees on each page, checked against PostgreSQL and the
+ * server's own figures.
  */
 @EndToEnd
 @DisplayName("The web console, in a real browser")
@@ -68,33 +68,54 @@ class ConsoleBrowserTest {
   static final String CHROMIUM = "/usr/bin/chromium";
   static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
-  /** Extra users, inactive and older than the seed's, so that the inactive listing reaches row 900,000. */
-  static final int DEEP_USERS = 905_000;
-  static final int DEEP_ROW = 900_000;
+
   /**
-   * Extra videos, copies of the seed's with a description padded by 3,200 characters, so that a stream (about 250 MB)
-   * is far larger than what the socket buffers (here up to 32 MB received, 4 MB sent) and the browser (Chromium held
-   * about 100 MB of a paused body) hold; few rows with long descriptions are quicker to insert than many short ones.
+   * Extra users, inactive and older than the seed's, so that the inactive listing reaches row
+   * 900,000.
+   */
+  static final int DEEP_USERS = 905_000;
+
+  static final int DEEP_ROW = 900_000;
+
+  /**
+   * Extra videos, copies of the seed's with a description padded by 3,200 characters, so that a
+   * stream (about 250 MB) is far larger than what the socket buffers (here up to 32 MB received, 4
+   * MB sent) and the browser (Chromium held about 100 MB of a paused body) hold; few rows with long
+   * descriptions are quicker to insert than many short ones.
    */
   static final int VIDEO_COPIES = 35;
+
   static final int PADDING = 3200;
   static final String MARK = "console-test";
-  /** Rows the console may render beyond those in view: its overscan above and below, with room to spare. */
+
+  /**
+   * Rows the console may render beyond those in view: its overscan above and below, with room to
+   * spare.
+   */
   static final int OVERSCAN_ALLOWED = 2 * 12;
+
   static final int IDLE_SECONDS = 15;
 
-  @Boot(config = "smallPlainBatches") static Service service;
+  @Boot(config = "smallPlainBatches")
+  static Service service;
+
   static WebDriver browser;
   static String base;
 
   static JsonObject smallPlainBatches() {
     return new JsonObject()
-      // small batches and buffers on the server, so that a paused reader stops the cursor soon; bodies plain, so that
-      // the stream's bytes, not gzip's tenth of them, fill the socket (Chrome asks for gzip and a page cannot say no)
-      .put("lazy_loading", new JsonObject().put("batch_size", 500).put("buffer_size", 2000)
-        .put("enable_compression", false))
-      // a reader paused this long is cut by the server: how the resume test breaks a stream
-      .put("streaming", new JsonObject().put("idle_timeout_seconds", IDLE_SECONDS));
+        // small batches and buffers on the server, so that a paused reader stops the cursor soon;
+        // bodies plain, so that
+        // the stream's bytes, not gzip's tenth of them, fill the socket (Chrome asks for gzip and a
+        // page cannot say no)
+        .put(
+            "lazy_loading",
+            new JsonObject()
+                .put("batch_size", 500)
+                .put("buffer_size", 2000)
+                .put("enable_compression", false))
+        // a reader paused this long is cut by the server: how the resume test breaks a stream
+        .put("streaming", new JsonObject().put("idle_timeout_seconds", IDLE_SECONDS));
   }
 
   @BeforeAll
@@ -105,20 +126,27 @@ class ConsoleBrowserTest {
     base = "http://127.0.0.1:" + service.port();
     // ids in insertion order, so that every index is appended to rather than written all over
     long started = System.nanoTime();
-    service.sql("""
+    service.sql(
+        """
       INSERT INTO users (id, username, email, display_name, role, is_active, created_at)
       SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, $2 || '-' || g,
              $2 || '-' || g || '@example.com', 'Deep user ' || g, (ARRAY['admin', 'creator', 'viewer'])[1 + g % 3],
              false, timestamptz '2001-01-01' + g * interval '1 second'
-      FROM generate_series(1, $1) g""", DEEP_USERS, MARK);
-    LOG.info("{} extra users inserted in {} ms", DEEP_USERS, (System.nanoTime() - started) / 1_000_000);
-    service.sql("""
+      FROM generate_series(1, $1) g""",
+        DEEP_USERS, MARK);
+    LOG.info(
+        "{} extra users inserted in {} ms", DEEP_USERS, (System.nanoTime() - started) / 1_000_000);
+    service.sql(
+        """
       INSERT INTO videos (id, user_id, title, description, category, status, duration_seconds, view_count,
                           like_count, created_at)
       SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(row_number() OVER ()), 12, '0'))::uuid, v.user_id, v.title,
              $2 || ' ' || repeat('~', $3), v.category, v.status, v.duration_seconds, v.view_count, v.like_count,
              v.created_at - g * interval '1 day'
-      FROM videos v, generate_series(1, $1) g""", VIDEO_COPIES, MARK, PADDING);
+      FROM videos v, generate_series(1, $1) g""",
+        VIDEO_COPIES,
+        MARK,
+        PADDING);
     service.sql("ANALYZE users");
     service.sql("ANALYZE videos");
     LOG.info("extra rows inserted in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -129,10 +157,14 @@ class ConsoleBrowserTest {
 
   /** A headless Chromium with a profile of its own (nothing cached), on a laptop-sized window. */
   static ChromeDriver newBrowser(ChromeOptions options) {
-    ChromeDriverService driver = new ChromeDriverService.Builder()
-      .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+    ChromeDriverService driver =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
     return new ChromeDriver(driver, options);
   }
 
@@ -145,15 +177,29 @@ class ConsoleBrowserTest {
     } finally {
       if (service != null) {
         long started = System.nanoTime();
-        // nothing refers to the rows this class made: the per-row foreign-key checks (three tables refer to users)
-        // would take a minute for 905,000 users, so they are skipped for this transaction, and the change
+        // nothing refers to the rows this class made: the per-row foreign-key checks (three tables
+        // refer to users)
+        // would take a minute for 905,000 users, so they are skipped for this transaction, and the
+        // change
         // notification the skipped statement triggers would have sent is sent by hand
-        Waits.statement(service.db.withTransaction(conn -> conn.query("SET LOCAL session_replication_role = replica")
-            .execute()
-            .compose(v -> conn.preparedQuery("DELETE FROM videos WHERE description LIKE $1").execute(Tuple.of(MARK + " %")))
-            .compose(v -> conn.preparedQuery("DELETE FROM users WHERE username LIKE $1").execute(Tuple.of(MARK + "-%")))
-            .compose(v -> conn.query("SELECT pg_notify('sluice_changes', 'videos'), pg_notify('sluice_changes', 'users')")
-              .execute())));
+        Waits.statement(
+            service.db.withTransaction(
+                conn ->
+                    conn.query("SET LOCAL session_replication_role = replica")
+                        .execute()
+                        .compose(
+                            v ->
+                                conn.preparedQuery("DELETE FROM videos WHERE description LIKE $1")
+                                    .execute(Tuple.of(MARK + " %")))
+                        .compose(
+                            v ->
+                                conn.preparedQuery("DELETE FROM users WHERE username LIKE $1")
+                                    .execute(Tuple.of(MARK + "-%")))
+                        .compose(
+                            v ->
+                                conn.query(
+                                        "SELECT pg_notify('sluice_changes', 'videos'), pg_notify('sluice_changes', 'users')")
+                                    .execute())));
         LOG.info("extra rows deleted in {} ms", (System.nanoTime() - started) / 1_000_000);
       }
     }
@@ -163,41 +209,63 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(1)
-  @DisplayName("explorer: scrolled step by step to the end, the users come newest first, with no gap, no duplicate "
-    + "and never more than a few dozen rows in the page")
+  @DisplayName(
+      "explorer: scrolled step by step to the end, the users come newest first, with no gap, no duplicate "
+          + "and never more than a few dozen rows in the page")
   void scrollsToTheEnd() {
-    List<String> expected = ids("SELECT id FROM users WHERE is_active ORDER BY created_at DESC, id DESC");
+    List<String> expected =
+        ids("SELECT id FROM users WHERE is_active ORDER BY created_at DESC, id DESC");
     openPage("explorer");
     waitForRows();
     WebElement total = testid("user-total");
     assertFalse(total.getText().isBlank(), "the total is shown");
-    assertTrue(Long.parseLong(total.getDomAttribute("data-total")) > 0, "a total above zero: " + total.getText());
+    assertTrue(
+        Long.parseLong(total.getDomAttribute("data-total")) > 0,
+        "a total above zero: " + total.getText());
 
     Map<Integer, String> seen = new TreeMap<>();
     int inView = rowsInView();
     for (int step = 0; step < 500; step++) {
       List<List<Object>> rows = renderedRows();
-      assertTrue(rows.size() <= inView + OVERSCAN_ALLOWED, "the " + inView + " rows in view and a small overscan in "
-        + "the DOM, saw " + rows.size());
+      assertTrue(
+          rows.size() <= inView + OVERSCAN_ALLOWED,
+          "the "
+              + inView
+              + " rows in view and a small overscan in "
+              + "the DOM, saw "
+              + rows.size());
       for (List<Object> row : rows) {
         int index = ((Number) row.get(0)).intValue();
         String before = seen.put(index, (String) row.get(1));
-        assertTrue(before == null || before.equals(row.get(1)), "row " + index + " showed two users");
+        assertTrue(
+            before == null || before.equals(row.get(1)), "row " + index + " showed two users");
       }
-      if (Boolean.TRUE.equals(js("const v = arguments[0]; return v.scrollTop + v.clientHeight >= v.scrollHeight - 1;",
-        testid("user-viewport"))) && "exact".equals(total.getDomAttribute("data-total-type"))
-        && seen.containsKey(expected.size() - 1)) {
+      if (Boolean.TRUE.equals(
+              js(
+                  "const v = arguments[0]; return v.scrollTop + v.clientHeight >= v.scrollHeight - 1;",
+                  testid("user-viewport")))
+          && "exact".equals(total.getDomAttribute("data-total-type"))
+          && seen.containsKey(expected.size() - 1)) {
         break;
       }
-      js("const v = arguments[0]; v.scrollTop += Math.floor(v.clientHeight * 0.8);", testid("user-viewport"));
+      js(
+          "const v = arguments[0]; v.scrollTop += Math.floor(v.clientHeight * 0.8);",
+          testid("user-viewport"));
       waitForRows();
     }
-    assertEquals("exact", total.getDomAttribute("data-total-type"), "the total is exact once the end was read");
-    assertEquals(String.valueOf(expected.size()), total.getDomAttribute("data-total"), "the total is the count");
+    assertEquals(
+        "exact",
+        total.getDomAttribute("data-total-type"),
+        "the total is exact once the end was read");
+    assertEquals(
+        String.valueOf(expected.size()),
+        total.getDomAttribute("data-total"),
+        "the total is the count");
     assertEquals(expected.size(), seen.size(), "every index from 0 to the last, once");
     assertEquals(0, ((TreeMap<Integer, String>) seen).firstKey());
     assertEquals(expected.size() - 1, ((TreeMap<Integer, String>) seen).lastKey());
-    assertEquals(expected, new ArrayList<>(seen.values()), "the users in PostgreSQL's order, none twice");
+    assertEquals(
+        expected, new ArrayList<>(seen.values()), "the users in PostgreSQL's order, none twice");
     assertEquals(expected.size(), new HashSet<>(seen.values()).size(), "no user twice");
   }
 
@@ -209,18 +277,27 @@ class ConsoleBrowserTest {
     waitForRows();
     new Select(testid("filter-active")).selectByValue("false");
     waitForRows();
-    List<String> expected = ids("SELECT id FROM users WHERE NOT is_active ORDER BY created_at DESC, id DESC "
-      + "OFFSET $1 LIMIT 15", DEEP_ROW);
+    List<String> expected =
+        ids(
+            "SELECT id FROM users WHERE NOT is_active ORDER BY created_at DESC, id DESC "
+                + "OFFSET $1 LIMIT 15",
+            DEEP_ROW);
     long started = System.nanoTime();
     testid("jump-input").clear();
     testid("jump-input").sendKeys(String.valueOf(DEEP_ROW));
     click(testid("jump-go"));
-    wait(60).until(d -> {
-      List<List<Object>> rows = renderedRows();
-      return rows.stream().anyMatch(r -> ((Number) r.get(0)).intValue() == DEEP_ROW) && allLoaded(rows);
-    });
-    LOG.info("row {} shown {} ms after the jump; the console's requests: {}", DEEP_ROW,
-      (System.nanoTime() - started) / 1_000_000, testid("request-log").getText().replace('\n', ' '));
+    wait(60)
+        .until(
+            d -> {
+              List<List<Object>> rows = renderedRows();
+              return rows.stream().anyMatch(r -> ((Number) r.get(0)).intValue() == DEEP_ROW)
+                  && allLoaded(rows);
+            });
+    LOG.info(
+        "row {} shown {} ms after the jump; the console's requests: {}",
+        DEEP_ROW,
+        (System.nanoTime() - started) / 1_000_000,
+        testid("request-log").getText().replace('\n', ' '));
     assertEquals(DEEP_ROW, firstRowInView(), "row 900,000 is the first row in view");
     List<String> shown = new ArrayList<>();
     for (List<Object> row : renderedRows()) {
@@ -230,9 +307,12 @@ class ConsoleBrowserTest {
       }
     }
     assertEquals(expected, shown, "the users at 900,000 and after, as PostgreSQL orders them");
-    assertTrue(renderedRows().size() <= rowsInView() + OVERSCAN_ALLOWED, "a deep window renders as few rows");
+    assertTrue(
+        renderedRows().size() <= rowsInView() + OVERSCAN_ALLOWED,
+        "a deep window renders as few rows");
 
-    // this listing is taller than browsers let an element be, so its scroll position is scaled: near its top too,
+    // this listing is taller than browsers let an element be, so its scroll position is scaled:
+    // near its top too,
     // the row asked for is the one in view
     for (int row : List.of(3, 0, 41)) {
       testid("jump-input").clear();
@@ -241,17 +321,26 @@ class ConsoleBrowserTest {
       wait(30).until(d -> allLoaded(renderedRows()) && firstRowInView() == row);
     }
 
-    // scrolled past quickly (two frames at each place: its window asked for, then not wanted any more) over a slow
+    // scrolled past quickly (two frames at each place: its window asked for, then not wanted any
+    // more) over a slow
     // network, the windows on their way are cancelled
     ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
     slow.setLatency(Duration.ofMillis(400));
     ((ChromeDriver) browser).setNetworkConditions(slow);
     try {
-      js("const v = arguments[0]; const frame = () => new Promise(r => requestAnimationFrame(r));"
-        + "return (async () => { for (let i = 1; i <= 10; i++) {"
-        + "  v.scrollTop = i * 800000; await frame(); await frame(); } })();", testid("user-viewport"));
-      wait(30).until(d -> strings("return [...document.querySelectorAll('[data-testid=request-entry]')]"
-        + ".map(e => e.textContent);").stream().anyMatch(text -> text.contains("aborted")));
+      js(
+          "const v = arguments[0]; const frame = () => new Promise(r => requestAnimationFrame(r));"
+              + "return (async () => { for (let i = 1; i <= 10; i++) {"
+              + "  v.scrollTop = i * 800000; await frame(); await frame(); } })();",
+          testid("user-viewport"));
+      wait(30)
+          .until(
+              d ->
+                  strings(
+                          "return [...document.querySelectorAll('[data-testid=request-entry]')]"
+                              + ".map(e => e.textContent);")
+                      .stream()
+                      .anyMatch(text -> text.contains("aborted")));
     } finally {
       ((ChromeDriver) browser).deleteNetworkConditions();
     }
@@ -261,39 +350,66 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(3)
-  @DisplayName("explorer: a jump past the end shows the last row, says so, and keeps the exact total")
+  @DisplayName(
+      "explorer: a jump past the end shows the last row, says so, and keeps the exact total")
   void jumpsPastTheEnd() throws Exception {
     openPage("explorer");
     waitForRows();
     long count = service.count("SELECT count(*) FROM users WHERE is_active");
-    String lastUser = ids("SELECT id FROM users WHERE is_active ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1",
-      count - 1).get(0);
+    String lastUser =
+        ids(
+                "SELECT id FROM users WHERE is_active ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1",
+                count - 1)
+            .get(0);
     try {
-      // the jump box's own placeholder, then a row a few windows past the end (once the total is known)
+      // the jump box's own placeholder, then a row a few windows past the end (once the total is
+      // known)
       for (long row : List.of((long) DEEP_ROW, count + 250)) {
         assertTrue(row >= count, "the active users (" + count + ") end before row " + row);
         jumpTo(row);
-        wait(30).withMessage(() -> "the last row, " + (count - 1) + ", shown and filled; the total says '"
-            + testid("user-total").getText() + "', rows in the page " + renderedRows())
-          .until(d -> {
-            List<List<Object>> rows = renderedRows();
-            return allLoaded(rows) && rows.stream().anyMatch(r -> ((Number) r.get(0)).longValue() == count - 1);
-          });
+        wait(30)
+            .withMessage(
+                () ->
+                    "the last row, "
+                        + (count - 1)
+                        + ", shown and filled; the total says '"
+                        + testid("user-total").getText()
+                        + "', rows in the page "
+                        + renderedRows())
+            .until(
+                d -> {
+                  List<List<Object>> rows = renderedRows();
+                  return allLoaded(rows)
+                      && rows.stream().anyMatch(r -> ((Number) r.get(0)).longValue() == count - 1);
+                });
         WebElement total = testid("user-total");
-        assertEquals(String.valueOf(count), total.getDomAttribute("data-total"), "the total is PostgreSQL's count");
+        assertEquals(
+            String.valueOf(count),
+            total.getDomAttribute("data-total"),
+            "the total is PostgreSQL's count");
         assertEquals("exact", total.getDomAttribute("data-total-type"));
         assertEquals(grouped(count) + " users", total.getText());
-        long lastShown = renderedRows().stream().mapToLong(r -> ((Number) r.get(0)).longValue()).max().orElseThrow();
+        long lastShown =
+            renderedRows().stream()
+                .mapToLong(r -> ((Number) r.get(0)).longValue())
+                .max()
+                .orElseThrow();
         assertEquals(count - 1, lastShown, "no row after the last one, not even one loading");
-        WebElement last = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='" + (count - 1)
-          + "']"));
-        assertEquals(lastUser, last.getDomAttribute("data-id"), "the last row is PostgreSQL's last active user");
+        WebElement last =
+            browser.findElement(
+                By.cssSelector("[data-testid=user-row][data-index='" + (count - 1) + "']"));
+        assertEquals(
+            lastUser,
+            last.getDomAttribute("data-id"),
+            "the last row is PostgreSQL's last active user");
         assertTrue(inView(last), "the last row is in view");
         WebElement note = testid("jump-note");
         assertTrue(note.isDisplayed(), "the explorer says the jump was past the end");
-        assertTrue(note.getText().contains(grouped(row)) && note.getText().contains(grouped(count))
-          && note.getText().contains(grouped(count - 1)), "names the row asked for, the total and the last row: "
-          + note.getText());
+        assertTrue(
+            note.getText().contains(grouped(row))
+                && note.getText().contains(grouped(count))
+                && note.getText().contains(grouped(count - 1)),
+            "names the row asked for, the total and the last row: " + note.getText());
       }
       screenshot("explorer-past-the-end");
       jumpTo(0);
@@ -313,19 +429,28 @@ class ConsoleBrowserTest {
   void filtersByRole() {
     openPage("explorer");
     waitForRows();
-    List<String> expected = ids("SELECT id FROM users WHERE is_active AND role = 'admin' "
-      + "ORDER BY created_at DESC, id DESC LIMIT 10");
+    List<String> expected =
+        ids(
+            "SELECT id FROM users WHERE is_active AND role = 'admin' "
+                + "ORDER BY created_at DESC, id DESC LIMIT 10");
     new Select(testid("filter-role")).selectByValue("admin");
-    wait(30).until(d -> {
-      List<List<Object>> rows = renderedRows();
-      return allLoaded(rows) && !rows.isEmpty() && ((Number) rows.get(0).get(0)).intValue() == 0
-        && rows.get(0).get(1).equals(expected.get(0));
-    });
-    List<String> roles = strings("return [...document.querySelectorAll('[data-testid=user-row]')]"
-      + ".map(r => r.dataset.role);");
+    wait(30)
+        .until(
+            d -> {
+              List<List<Object>> rows = renderedRows();
+              return allLoaded(rows)
+                  && !rows.isEmpty()
+                  && ((Number) rows.get(0).get(0)).intValue() == 0
+                  && rows.get(0).get(1).equals(expected.get(0));
+            });
+    List<String> roles =
+        strings(
+            "return [...document.querySelectorAll('[data-testid=user-row]')]"
+                + ".map(r => r.dataset.role);");
     assertFalse(roles.isEmpty());
     assertTrue(roles.stream().allMatch("admin"::equals), "every row an admin: " + roles);
-    List<String> first = renderedRows().stream().limit(expected.size()).map(r -> (String) r.get(1)).toList();
+    List<String> first =
+        renderedRows().stream().limit(expected.size()).map(r -> (String) r.get(1)).toList();
     assertEquals(expected.subList(0, first.size()), first, "the newest admins first");
     new Select(testid("filter-role")).selectByValue("");
     waitForRows();
@@ -342,15 +467,18 @@ class ConsoleBrowserTest {
     wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")));
     assertTrue(panel.isDisplayed());
     assertEquals(id, panel.findElement(By.cssSelector("[data-field=id]")).getText());
-    String username = service.sql("SELECT username FROM users WHERE id = $1::uuid", id).get(0).getString(0);
+    String username =
+        service.sql("SELECT username FROM users WHERE id = $1::uuid", id).get(0).getString(0);
     assertEquals(username, panel.findElement(By.cssSelector("[data-field=username]")).getText());
-    assertTrue(testid("request-log").getText().contains("/api/v1/users/" + id), "the request is shown");
+    assertTrue(
+        testid("request-log").getText().contains("/api/v1/users/" + id), "the request is shown");
     screenshot("explorer");
   }
 
   @Test
   @Order(6)
-  @DisplayName("explorer: a timestamp in the side panel stays on one line, on a laptop and on a phone")
+  @DisplayName(
+      "explorer: a timestamp in the side panel stays on one line, on a laptop and on a phone")
   void keepsTimestampsOnOneLine() throws Exception {
     openPage("explorer");
     waitForRows();
@@ -363,11 +491,19 @@ class ConsoleBrowserTest {
         js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));");
         WebElement created = panel.findElement(By.cssSelector("[data-field=created_at]"));
         WebElement role = panel.findElement(By.cssSelector("[data-field=role]"));
-        assertTrue(created.getText().matches("\\d{4}-\\d\\d-\\d\\dT.*[+-]\\d\\d:\\d\\d"), created.getText());
-        assertEquals(height(role), height(created), 0.5, "at " + size + ", " + created.getText()
-          + " is one line, as high as the role's");
-        assertTrue(((Number) js("return arguments[0].scrollWidth - arguments[0].clientWidth;", panel)).intValue() <= 0,
-          "at " + size + ", the panel does not scroll sideways: the whole timestamp is in view");
+        assertTrue(
+            created.getText().matches("\\d{4}-\\d\\d-\\d\\dT.*[+-]\\d\\d:\\d\\d"),
+            created.getText());
+        assertEquals(
+            height(role),
+            height(created),
+            0.5,
+            "at " + size + ", " + created.getText() + " is one line, as high as the role's");
+        assertTrue(
+            ((Number) js("return arguments[0].scrollWidth - arguments[0].clientWidth;", panel))
+                    .intValue()
+                <= 0,
+            "at " + size + ", the panel does not scroll sideways: the whole timestamp is in view");
       }
       screenshot("explorer-panel-phone");
     } finally {
@@ -378,7 +514,8 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(7)
-  @DisplayName("explorer: after a filter change the side panel keeps a user only if the new listing holds it")
+  @DisplayName(
+      "explorer: after a filter change the side panel keeps a user only if the new listing holds it")
   void closesThePanelOnAFilterThatHidesItsUser() {
     openPage("explorer");
     waitForRows();
@@ -390,13 +527,15 @@ class ConsoleBrowserTest {
     try {
       new Select(testid("filter-role")).selectByValue(role);
       waitForRows();
-      assertTrue(panel.isDisplayed(), "a " + role + " stays open when only the " + role + "s are listed");
+      assertTrue(
+          panel.isDisplayed(), "a " + role + " stays open when only the " + role + "s are listed");
       assertEquals(id, panel.getDomAttribute("data-id"));
 
       String other = "admin".equals(role) ? "viewer" : "admin";
       new Select(testid("filter-role")).selectByValue(other);
       waitForRows();
-      assertFalse(panel.isDisplayed(), "a " + role + " is not shown beside a list of " + other + "s");
+      assertFalse(
+          panel.isDisplayed(), "a " + role + " is not shown beside a list of " + other + "s");
 
       new Select(testid("filter-role")).selectByValue("");
       waitForRows();
@@ -404,7 +543,8 @@ class ConsoleBrowserTest {
       wait(30).until(d -> id.equals(panel.getDomAttribute("data-id")) && panel.isDisplayed());
       new Select(testid("filter-active")).selectByValue("false");
       waitForRows();
-      assertFalse(panel.isDisplayed(), "an active user is not shown beside a list of inactive ones");
+      assertFalse(
+          panel.isDisplayed(), "an active user is not shown beside a list of inactive ones");
     } finally {
       new Select(testid("filter-active")).selectByValue("true");
       new Select(testid("filter-role")).selectByValue("");
@@ -414,22 +554,30 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(8)
-  @DisplayName("explorer: videos come as cursor pages, Next and Previous follow the cursors, a click opens one")
+  @DisplayName(
+      "explorer: videos come as cursor pages, Next and Previous follow the cursors, a click opens one")
   void pagesVideos() {
     openPage("explorer");
     click(testid("view-videos"));
-    List<String> firstPage = ids("SELECT id FROM videos ORDER BY created_at DESC, id DESC LIMIT 25");
-    List<String> secondPage = ids("SELECT id FROM videos ORDER BY created_at DESC, id DESC OFFSET 25 LIMIT 25");
+    List<String> firstPage =
+        ids("SELECT id FROM videos ORDER BY created_at DESC, id DESC LIMIT 25");
+    List<String> secondPage =
+        ids("SELECT id FROM videos ORDER BY created_at DESC, id DESC OFFSET 25 LIMIT 25");
     wait(30).until(d -> videoIds().equals(firstPage));
     click(testid("video-next"));
     wait(30).until(d -> videoIds().equals(secondPage));
     click(testid("video-prev"));
     wait(30).until(d -> videoIds().equals(firstPage));
     By video = By.cssSelector("[data-testid=video-row][data-id='" + firstPage.get(3) + "']");
-    wait(30).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
-      click(browser.findElement(video)); // found afresh: a page's rows are rebuilt when its data arrives
-      return true;
-    });
+    wait(30)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              click(
+                  browser.findElement(
+                      video)); // found afresh: a page's rows are rebuilt when its data arrives
+              return true;
+            });
     wait(30).until(d -> firstPage.get(3).equals(testid("item-panel").getDomAttribute("data-id")));
     assertEquals("videos", testid("item-panel").getDomAttribute("data-family"));
     click(testid("item-close"));
@@ -440,16 +588,19 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(9)
-  @DisplayName("streams: a paused reader stops the server's rows streamed (backpressure); resume and cancel work")
+  @DisplayName(
+      "streams: a paused reader stops the server's rows streamed (backpressure); resume and cancel work")
   void streamsWithBackpressure() throws Exception {
     long videos = service.count("SELECT count(*) FROM videos");
     double before = serverRows();
     openPage("streams");
     click(testid("stream-start"));
-    // pauses as soon as the first rows are read: a local stream is read in a second or two, so a pause from here
+    // pauses as soon as the first rows are read: a local stream is read in a second or two, so a
+    // pause from here
     // (one WebDriver round trip after another) could come after its end
-    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 0) {"
-      + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });");
+    js(
+        "return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 0) {"
+            + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });");
     assertEquals("paused", testid("stream-state").getDomAttribute("data-state"));
 
     double held = stableServerRows();
@@ -459,48 +610,73 @@ class ConsoleBrowserTest {
       assertEquals(held, serverRows(), "rows streamed do not move while the reader is paused");
       Thread.sleep(250);
     }
-    assertEquals(clientHeld, number(testid("stream-rows")), "the console counts no row while paused");
-    LOG.info("paused at {} rows read, {} rows streamed by the server, of {}", clientHeld, held - before, videos);
+    assertEquals(
+        clientHeld, number(testid("stream-rows")), "the console counts no row while paused");
+    LOG.info(
+        "paused at {} rows read, {} rows streamed by the server, of {}",
+        clientHeld,
+        held - before,
+        videos);
     assertTrue(clientHeld > 0 && clientHeld < videos, "paused after some rows: " + clientHeld);
-    assertTrue(held - before < videos, "the stream was held before its end: " + (held - before) + " of " + videos);
+    assertTrue(
+        held - before < videos,
+        "the stream was held before its end: " + (held - before) + " of " + videos);
     wait(10).until(d -> testid("backpressure").isDisplayed());
     screenshot("streams");
 
-    // resumed, the console reads on and the server sends again; paused once more after 5,000 rows, so that the
+    // resumed, the console reads on and the server sends again; paused once more after 5,000 rows,
+    // so that the
     // stream is still open (it would be read to its end within seconds) when it is cancelled
-    js("document.querySelector('[data-testid=stream-resume]').click();"
-      + "return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > arguments[0]) {"
-      + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });",
-      clientHeld + 5000);
-    wait(10).until(d -> number(testid("stream-rows")) > clientHeld + 5000); // the console counts rows again
+    js(
+        "document.querySelector('[data-testid=stream-resume]').click();"
+            + "return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > arguments[0]) {"
+            + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });",
+        clientHeld + 5000);
+    wait(10)
+        .until(
+            d ->
+                number(testid("stream-rows")) > clientHeld + 5000); // the console counts rows again
     wait(30).until(d -> serverRows() > held);
-    assertEquals("paused", testid("stream-state").getDomAttribute("data-state"), "still open: " + serverRows());
+    assertEquals(
+        "paused",
+        testid("stream-state").getDomAttribute("data-state"),
+        "still open: " + serverRows());
     assertEquals(1.0, activeStreams(), "one videos stream open");
 
     click(testid("stream-cancel"));
     wait(30).until(d -> activeStreams() == 0.0);
     assertEquals("cancelled", testid("stream-state").getDomAttribute("data-state"));
 
-    // cancelled while reading (a read pending), it stays cancelled: not cut, nothing offered to resume
+    // cancelled while reading (a read pending), it stays cancelled: not cut, nothing offered to
+    // resume
     click(testid("stream-start"));
-    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 1000) {"
-      + "clearInterval(check); document.querySelector('[data-testid=stream-cancel]').click(); done(); } }, 1); });");
+    js(
+        "return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 1000) {"
+            + "clearInterval(check); document.querySelector('[data-testid=stream-cancel]').click(); done(); } }, 1); });");
     wait(30).until(d -> activeStreams() == 0.0);
     Thread.sleep(500);
-    assertEquals("cancelled", testid("stream-state").getDomAttribute("data-state"), "cancelled, not cut or ended");
-    assertFalse(testid("stream-resume-checkpoint").isDisplayed(), "a cancelled stream is not offered to resume");
+    assertEquals(
+        "cancelled",
+        testid("stream-state").getDomAttribute("data-state"),
+        "cancelled, not cut or ended");
+    assertFalse(
+        testid("stream-resume-checkpoint").isDisplayed(),
+        "a cancelled stream is not offered to resume");
   }
 
   @Test
   @Order(10)
-  @DisplayName("streams: a stream cut by the server resumes from its last checkpoint and counts every video once")
+  @DisplayName(
+      "streams: a stream cut by the server resumes from its last checkpoint and counts every video once")
   void resumesFromACheckpoint() throws Exception {
     long videos = service.count("SELECT count(*) FROM videos");
     openPage("streams");
     click(testid("stream-start"));
-    // paused once the first checkpoint is in: the server cuts a reader that reads nothing for IDLE_SECONDS
-    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.checkpoint) {"
-      + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });");
+    // paused once the first checkpoint is in: the server cuts a reader that reads nothing for
+    // IDLE_SECONDS
+    js(
+        "return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.checkpoint) {"
+            + "clearInterval(check); document.querySelector('[data-testid=stream-pause]').click(); done(); } }, 1); });");
     wait(30).until(d -> activeStreams() == 0.0);
     click(testid("stream-resume"));
     // what the browser had buffered is read, then the body breaks off without its last chunk
@@ -514,22 +690,27 @@ class ConsoleBrowserTest {
     click(again);
     assertTrue(testid("stream-url").getText().contains("after="), testid("stream-url").getText());
     wait(120).until(d -> "ended".equals(testid("stream-state").getDomAttribute("data-state")));
-    assertEquals(videos, number(testid("stream-rows")), "every video counted once: the checkpoint's count, then "
-      + "the rows after it");
+    assertEquals(
+        videos,
+        number(testid("stream-rows")),
+        "every video counted once: the checkpoint's count, then " + "the rows after it");
     wait(30).until(d -> activeStreams() == 0.0);
   }
 
   @Test
   @Order(11)
-  @DisplayName("streams: the client's rows/s is never below zero, through a stream read to its end, then another "
-    + "started and cancelled")
+  @DisplayName(
+      "streams: the client's rows/s is never below zero, through a stream read to its end, then another "
+          + "started and cancelled")
   void rateIsNeverNegative() {
     openPage("streams");
     wait(30).until(d -> !"reading".equals(testid("stream-state").getDomAttribute("data-state")));
-    // every figure the card shows, recorded by the page: a WebDriver read now and then could miss one
-    js("const card = document.querySelector('[data-testid=stream-rate]'); window.ratesShown = [card.textContent];"
-      + "new MutationObserver(() => window.ratesShown.push(card.textContent))"
-      + ".observe(card, {childList: true, characterData: true, subtree: true});");
+    // every figure the card shows, recorded by the page: a WebDriver read now and then could miss
+    // one
+    js(
+        "const card = document.querySelector('[data-testid=stream-rate]'); window.ratesShown = [card.textContent];"
+            + "new MutationObserver(() => window.ratesShown.push(card.textContent))"
+            + ".observe(card, {childList: true, characterData: true, subtree: true});");
     click(testid("stream-start"));
     assertTrue(rate() >= 0, "reading: " + rate());
     wait(180).until(d -> "ended".equals(testid("stream-state").getDomAttribute("data-state")));
@@ -537,15 +718,19 @@ class ConsoleBrowserTest {
     assertTrue(rate() >= 0, "ended: " + rate());
 
     click(testid("stream-start"));
-    js("return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 1000) {"
-      + "clearInterval(check); document.querySelector('[data-testid=stream-cancel]').click(); done(); } }, 1); });");
+    js(
+        "return new Promise(done => { const check = setInterval(() => { if (window.sluice.stream.rows > 1000) {"
+            + "clearInterval(check); document.querySelector('[data-testid=stream-cancel]').click(); done(); } }, 1); });");
     assertTrue(rate() >= 0, "started again: " + rate());
     assertEquals("cancelled", testid("stream-state").getDomAttribute("data-state"));
     waitForPolls(3);
     assertTrue(rate() >= 0, "cancelled: " + rate());
     List<String> shown = strings("return window.ratesShown;");
-    assertTrue(shown.stream().allMatch(text -> text.matches("[\\d,]+")), "every rate shown a count of rows/s, "
-      + "none negative: " + shown.stream().filter(text -> !text.matches("[\\d,]+")).toList());
+    assertTrue(
+        shown.stream().allMatch(text -> text.matches("[\\d,]+")),
+        "every rate shown a count of rows/s, "
+            + "none negative: "
+            + shown.stream().filter(text -> !text.matches("[\\d,]+")).toList());
     wait(30).until(d -> activeStreams() == 0.0);
   }
 
@@ -553,7 +738,8 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(12)
-  @DisplayName("dashboard: every chart draws series with data, breakers show as badges, on a laptop and a phone")
+  @DisplayName(
+      "dashboard: every chart draws series with data, breakers show as badges, on a laptop and a phone")
   void drawsCharts() throws Exception {
     // some load on every loader, so that each chart has something to draw
     for (int i = 0; i < 3; i++) {
@@ -564,8 +750,10 @@ class ConsoleBrowserTest {
       service.get("/api/v1/analytics/platform");
     }
     openPage("dashboard");
-    List<String> names = List.of("memory", "hit-rate", "cache-weight", "throughput", "batch-time", "streams");
-    wait(60).until(d -> names.stream().allMatch(name -> filledSeries(name) > 0 && points(name) >= 3));
+    List<String> names =
+        List.of("memory", "hit-rate", "cache-weight", "throughput", "batch-time", "streams");
+    wait(60)
+        .until(d -> names.stream().allMatch(name -> filledSeries(name) > 0 && points(name) >= 3));
     assertEquals(4L, filledSeries("memory"), "used, limit, high and critical all drawn");
     for (String family : List.of("videos", "users", "templates", "search", "analytics")) {
       WebElement breaker = testid("breaker-" + family);
@@ -577,9 +765,11 @@ class ConsoleBrowserTest {
 
     browser.manage().window().setSize(new Dimension(390, 844));
     try {
-      wait(30).until(d -> ((Number) js("return window.sluice.charts.memory.width;")).intValue() <= 390);
-      assertTrue(((Number) js("return document.documentElement.scrollWidth;")).intValue() <= 400,
-        "nothing wider than the phone's screen");
+      wait(30)
+          .until(d -> ((Number) js("return window.sluice.charts.memory.width;")).intValue() <= 390);
+      assertTrue(
+          ((Number) js("return document.documentElement.scrollWidth;")).intValue() <= 400,
+          "nothing wider than the phone's screen");
       screenshot("dashboard-phone");
     } finally {
       browser.manage().window().setSize(new Dimension(1280, 900));
@@ -588,7 +778,8 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(13)
-  @DisplayName("dashboard: opened straight from its link on a phone, its top is below the header, not under it")
+  @DisplayName(
+      "dashboard: opened straight from its link on a phone, its top is below the header, not under it")
   void opensBelowTheHeaderOnAPhone() throws Exception {
     browser.manage().window().setSize(new Dimension(390, 844));
     try {
@@ -596,15 +787,34 @@ class ConsoleBrowserTest {
       browser.get(base + "/#dashboard");
       wait(30).until(d -> "dashboard".equals(js("return window.sluice && window.sluice.page;")));
       // once the charts are in, the page is long enough to scroll
-      wait(60).until(d -> filledSeries("memory") > 0 && ((Number) js("return document.documentElement.scrollHeight"
-        + " - innerHeight;")).intValue() > 200);
+      wait(60)
+          .until(
+              d ->
+                  filledSeries("memory") > 0
+                      && ((Number)
+                                  js(
+                                      "return document.documentElement.scrollHeight"
+                                          + " - innerHeight;"))
+                              .intValue()
+                          > 200);
       js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));");
-      double headerBottom = ((Number) js("return document.querySelector('header.top').getBoundingClientRect().bottom;"))
-        .doubleValue();
-      double pageTop = ((Number) js("return arguments[0].getBoundingClientRect().top;", testid("page-dashboard")))
-        .doubleValue();
-      assertTrue(pageTop >= headerBottom - 0.5, "the dashboard's first line (top " + pageTop + ") is below the header "
-        + "(bottom " + headerBottom + "), scrolled " + js("return scrollY;"));
+      double headerBottom =
+          ((Number)
+                  js("return document.querySelector('header.top').getBoundingClientRect().bottom;"))
+              .doubleValue();
+      double pageTop =
+          ((Number)
+                  js("return arguments[0].getBoundingClientRect().top;", testid("page-dashboard")))
+              .doubleValue();
+      assertTrue(
+          pageTop >= headerBottom - 0.5,
+          "the dashboard's first line (top "
+              + pageTop
+              + ") is below the header "
+              + "(bottom "
+              + headerBottom
+              + "), scrolled "
+              + js("return scrollY;"));
       assertTrue(testid("health-status").isDisplayed());
       screenshot("dashboard-phone-link");
     } finally {
@@ -616,19 +826,22 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(14)
-  @DisplayName("API: Swagger UI lists every path and method of /openapi.json, and Try it out runs a GET")
+  @DisplayName(
+      "API: Swagger UI lists every path and method of /openapi.json, and Try it out runs a GET")
   void listsTheApi() throws Exception {
     JsonObject document = service.getJson("/openapi.json");
     Set<String> expected = new TreeSet<>();
     JsonObject paths = document.getJsonObject("paths", new JsonObject());
     for (String path : paths.fieldNames()) {
       for (String method : paths.getJsonObject(path).fieldNames()) {
-        if (Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace").contains(method)) {
+        if (Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace")
+            .contains(method)) {
           expected.add(method.toUpperCase() + " " + path);
         }
       }
     }
-    assertTrue(expected.size() >= 30, "the document describes the gateway's operations: " + expected);
+    assertTrue(
+        expected.size() >= 30, "the document describes the gateway's operations: " + expected);
     openPage("api");
     wait(60).until(d -> "true".equals(testid("swagger").getDomAttribute("data-ready")));
     wait(30).until(d -> operations().size() >= expected.size());
@@ -639,23 +852,45 @@ class ConsoleBrowserTest {
 
   /** Expands a GET without parameters, clicks Try it out and Execute, and waits for its 200. */
   private void tryItOut(JsonObject paths) {
-    String path = paths.fieldNames().stream().sorted()
-      .filter(p -> !p.contains("{") && paths.getJsonObject(p).containsKey("get"))
-      .filter(p -> paths.getJsonObject(p).getJsonObject("get").getJsonArray("parameters", new JsonArray()).stream()
-        .noneMatch(parameter -> ((JsonObject) parameter).getBoolean("required", false)))
-      .min((a, b) -> Boolean.compare(!a.equals("/api/v1/videos"), !b.equals("/api/v1/videos")))
-      .orElseThrow(() -> new AssertionError("no GET without required parameters in /openapi.json"));
-    WebElement block = browser.findElements(By.cssSelector(".opblock.opblock-get")).stream()
-      .filter(b -> path.equals(b.findElement(By.cssSelector(".opblock-summary-path")).getDomAttribute("data-path")))
-      .findFirst().orElseThrow();
+    String path =
+        paths.fieldNames().stream()
+            .sorted()
+            .filter(p -> !p.contains("{") && paths.getJsonObject(p).containsKey("get"))
+            .filter(
+                p ->
+                    paths
+                        .getJsonObject(p)
+                        .getJsonObject("get")
+                        .getJsonArray("parameters", new JsonArray())
+                        .stream()
+                        .noneMatch(
+                            parameter -> ((JsonObject) parameter).getBoolean("required", false)))
+            .min(
+                (a, b) -> Boolean.compare(!a.equals("/api/v1/videos"), !b.equals("/api/v1/videos")))
+            .orElseThrow(
+                () -> new AssertionError("no GET without required parameters in /openapi.json"));
+    WebElement block =
+        browser.findElements(By.cssSelector(".opblock.opblock-get")).stream()
+            .filter(
+                b ->
+                    path.equals(
+                        b.findElement(By.cssSelector(".opblock-summary-path"))
+                            .getDomAttribute("data-path")))
+            .findFirst()
+            .orElseThrow();
     js("arguments[0].scrollIntoView({block: 'center'});", block);
     click(block.findElement(By.cssSelector(".opblock-summary-control, .opblock-summary")));
     wait(30).until(d -> !block.findElements(By.cssSelector(".try-out__btn")).isEmpty());
     click(block.findElement(By.cssSelector(".try-out__btn")));
     wait(30).until(d -> !block.findElements(By.cssSelector(".execute")).isEmpty());
     click(block.findElement(By.cssSelector(".execute")));
-    wait(30).until(d -> block.findElements(By.cssSelector(".live-responses-table .response-col_status")).stream()
-      .anyMatch(e -> e.getText().trim().startsWith("200")));
+    wait(30)
+        .until(
+            d ->
+                block
+                    .findElements(By.cssSelector(".live-responses-table .response-col_status"))
+                    .stream()
+                    .anyMatch(e -> e.getText().trim().startsWith("200")));
     LOG.info("Try it out: GET {} answered 200", path);
   }
 
@@ -663,27 +898,33 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(15)
-  @DisplayName("page: a first visit asks the server for nothing it does not have, the page's icon included")
+  @DisplayName(
+      "page: a first visit asks the server for nothing it does not have, the page's icon included")
   void asksForNothingMissing() {
-    // a browser that has never seen the console: one that has remembers its icon (or that it had none) and does
-    // not ask again; its network events (Chrome's performance log) list every URL asked and its status
+    // a browser that has never seen the console: one that has remembers its icon (or that it had
+    // none) and does
+    // not ask again; its network events (Chrome's performance log) list every URL asked and its
+    // status
     ChromeOptions options = new ChromeOptions();
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.PERFORMANCE, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    options.setExperimentalOption("perfLoggingPrefs", Map.of("enableNetwork", true, "enablePage", false));
+    options.setExperimentalOption(
+        "perfLoggingPrefs", Map.of("enableNetwork", true, "enablePage", false));
     ChromeDriver fresh = newBrowser(options);
     try {
       fresh.get(base + "/");
       Map<String, Integer> answered = new TreeMap<>();
       // the icon is asked for last, once the page has loaded: until then the visit is not over
       new WebDriverWait(fresh, Duration.ofSeconds(30), Duration.ofMillis(100))
-        .withMessage(() -> "the browser asked for an icon: " + answered)
-        .until(d -> {
-          answered.putAll(responses(fresh));
-          return answered.keySet().stream().anyMatch(url -> url.contains("favicon"))
-            && fresh.findElements(By.cssSelector("[data-testid=user-row][data-id]")).size() > 0;
-        });
+          .withMessage(() -> "the browser asked for an icon: " + answered)
+          .until(
+              d -> {
+                answered.putAll(responses(fresh));
+                return answered.keySet().stream().anyMatch(url -> url.contains("favicon"))
+                    && fresh.findElements(By.cssSelector("[data-testid=user-row][data-id]")).size()
+                        > 0;
+              });
       answered.putAll(responses(fresh));
       Map<String, Integer> failed = new TreeMap<>(answered);
       failed.values().removeIf(status -> status < 400);
@@ -695,7 +936,10 @@ class ConsoleBrowserTest {
 
   // ---- helpers ----
 
-  /** The URL and status of every response a browser received since the last call (Chrome's performance log). */
+  /**
+   * The URL and status of every response a browser received since the last call (Chrome's
+   * performance log).
+   */
   private static Map<String, Integer> responses(WebDriver browser) {
     Map<String, Integer> answered = new TreeMap<>();
     for (LogEntry entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
@@ -717,13 +961,17 @@ class ConsoleBrowserTest {
 
   /** Whether an element lies inside the explorer's viewport. */
   private static boolean inView(WebElement element) {
-    return Boolean.TRUE.equals(js("const v = arguments[0].getBoundingClientRect(), r = arguments[1]"
-      + ".getBoundingClientRect(); return r.top >= v.top - 1 && r.bottom <= v.bottom + 1;", testid("user-viewport"),
-      element));
+    return Boolean.TRUE.equals(
+        js(
+            "const v = arguments[0].getBoundingClientRect(), r = arguments[1]"
+                + ".getBoundingClientRect(); return r.top >= v.top - 1 && r.bottom <= v.bottom + 1;",
+            testid("user-viewport"),
+            element));
   }
 
   private static double height(WebElement element) {
-    return ((Number) js("return arguments[0].getBoundingClientRect().height;", element)).doubleValue();
+    return ((Number) js("return arguments[0].getBoundingClientRect().height;", element))
+        .doubleValue();
   }
 
   /** A number as the console writes it (en-US: 4,627). */
@@ -736,7 +984,10 @@ class ConsoleBrowserTest {
     return Long.parseLong(testid("stream-rate").getText().replace(",", ""));
   }
 
-  /** Waits for the Streams page's next `n` samples (one a second) of /metrics and of its own row count. */
+  /**
+   * Waits for the Streams page's next `n` samples (one a second) of /metrics and of its own row
+   * count.
+   */
   private static void waitForPolls(int n) {
     for (int i = 0; i < n; i++) {
       double before = lastPoll();
@@ -745,24 +996,34 @@ class ConsoleBrowserTest {
   }
 
   private static double lastPoll() {
-    return ((Number) js("const x = window.sluice.charts.stream.data[0]; return x.length ? x[x.length - 1] : 0;"))
-      .doubleValue();
+    return ((Number)
+            js(
+                "const x = window.sluice.charts.stream.data[0]; return x.length ? x[x.length - 1] : 0;"))
+        .doubleValue();
   }
 
   /** How many rows the explorer's viewport shows at once. */
   private static int rowsInView() {
-    Number rows = (Number) js("const v = arguments[0]; const row = document.querySelector('[data-testid=user-row]');"
-      + "return Math.ceil(v.clientHeight / row.offsetHeight) + 1;", testid("user-viewport"));
+    Number rows =
+        (Number)
+            js(
+                "const v = arguments[0]; const row = document.querySelector('[data-testid=user-row]');"
+                    + "return Math.ceil(v.clientHeight / row.offsetHeight) + 1;",
+                testid("user-viewport"));
     return rows.intValue();
   }
 
   /** The index of the topmost user row the viewport shows. */
   private static int firstRowInView() {
-    Number top = (Number) js("const v = arguments[0].getBoundingClientRect().top;"
-      + "const row = [...document.querySelectorAll('[data-testid=user-row]')]"
-      + ".filter(r => r.getBoundingClientRect().bottom > v + 1)"
-      + ".sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0];"
-      + "return Number(row.dataset.index);", testid("user-viewport"));
+    Number top =
+        (Number)
+            js(
+                "const v = arguments[0].getBoundingClientRect().top;"
+                    + "const row = [...document.querySelectorAll('[data-testid=user-row]')]"
+                    + ".filter(r => r.getBoundingClientRect().bottom > v + 1)"
+                    + ".sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0];"
+                    + "return Number(row.dataset.index);",
+                testid("user-viewport"));
     return top.intValue();
   }
 
@@ -778,18 +1039,24 @@ class ConsoleBrowserTest {
 
   /** Clicks an element once it is in the middle of the screen (the sticky header hides the top). */
   /**
-   * Clicks the user row at {@code index}, found afresh until the click lands (the explorer rebuilds its rows when a
-   * window's data arrives, which makes an element found a moment before stale), and says what the row was.
+   * Clicks the user row at {@code index}, found afresh until the click lands (the explorer rebuilds
+   * its rows when a window's data arrives, which makes an element found a moment before stale), and
+   * says what the row was.
    */
   private static Map<String, String> clickUserRow(int index) {
-    return wait(30).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
-      WebElement row = browser.findElement(By.cssSelector("[data-testid=user-row][data-index='" + index + "']"));
-      Map<String, String> attributes = new java.util.HashMap<>();
-      attributes.put("data-id", row.getDomAttribute("data-id"));
-      attributes.put("data-role", row.getDomAttribute("data-role"));
-      click(row);
-      return attributes;
-    });
+    return wait(30)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              WebElement row =
+                  browser.findElement(
+                      By.cssSelector("[data-testid=user-row][data-index='" + index + "']"));
+              Map<String, String> attributes = new java.util.HashMap<>();
+              attributes.put("data-id", row.getDomAttribute("data-id"));
+              attributes.put("data-role", row.getDomAttribute("data-role"));
+              click(row);
+              return attributes;
+            });
   }
 
   private static void click(WebElement element) {
@@ -806,7 +1073,8 @@ class ConsoleBrowserTest {
   }
 
   private static WebDriverWait wait(int seconds) {
-    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+    WebDriverWait wait =
+        new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100));
     wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     return wait;
   }
@@ -814,8 +1082,10 @@ class ConsoleBrowserTest {
   /** [index, id or null] of every user row in the DOM, in DOM order. */
   @SuppressWarnings("unchecked")
   private static List<List<Object>> renderedRows() {
-    return (List<List<Object>>) js("return [...document.querySelectorAll('[data-testid=user-row]')]"
-      + ".map(r => [Number(r.dataset.index), r.dataset.id || null]);");
+    return (List<List<Object>>)
+        js(
+            "return [...document.querySelectorAll('[data-testid=user-row]')]"
+                + ".map(r => [Number(r.dataset.index), r.dataset.id || null]);");
   }
 
   private static boolean allLoaded(List<List<Object>> rows) {
@@ -824,10 +1094,12 @@ class ConsoleBrowserTest {
 
   /** Waits until the rows in view are loaded and drawn (no placeholder left). */
   private static void waitForRows() {
-    wait(30).until(d -> {
-      List<List<Object>> rows = renderedRows();
-      return !rows.isEmpty() && allLoaded(rows);
-    });
+    wait(30)
+        .until(
+            d -> {
+              List<List<Object>> rows = renderedRows();
+              return !rows.isEmpty() && allLoaded(rows);
+            });
   }
 
   @SuppressWarnings("unchecked")
@@ -836,25 +1108,34 @@ class ConsoleBrowserTest {
   }
 
   private static List<String> videoIds() {
-    return strings("return [...document.querySelectorAll('[data-testid=video-row]')].map(r => r.dataset.id);");
+    return strings(
+        "return [...document.querySelectorAll('[data-testid=video-row]')].map(r => r.dataset.id);");
   }
 
   private static Set<String> operations() {
-    return new TreeSet<>(strings("return [...document.querySelectorAll('.opblock')].map(b => "
-      + "b.querySelector('.opblock-summary-method').textContent.trim().toUpperCase() + ' ' + "
-      + "b.querySelector('.opblock-summary-path').dataset.path);"));
+    return new TreeSet<>(
+        strings(
+            "return [...document.querySelectorAll('.opblock')].map(b => "
+                + "b.querySelector('.opblock-summary-method').textContent.trim().toUpperCase() + ' ' + "
+                + "b.querySelector('.opblock-summary-path').dataset.path);"));
   }
 
   /** How many of a chart's series (x excluded) hold at least two drawn values. */
   private static long filledSeries(String chart) {
-    return ((Number) js("const u = window.sluice.charts[arguments[0]]; if (!u) return 0;"
-      + "return u.data.slice(1).filter(s => s.filter(v => v !== null && Number.isFinite(v)).length >= 2).length;",
-      chart)).longValue();
+    return ((Number)
+            js(
+                "const u = window.sluice.charts[arguments[0]]; if (!u) return 0;"
+                    + "return u.data.slice(1).filter(s => s.filter(v => v !== null && Number.isFinite(v)).length >= 2).length;",
+                chart))
+        .longValue();
   }
 
   private static long points(String chart) {
-    return ((Number) js("const u = window.sluice.charts[arguments[0]]; return u ? u.data[0].length : 0;", chart))
-      .longValue();
+    return ((Number)
+            js(
+                "const u = window.sluice.charts[arguments[0]]; return u ? u.data[0].length : 0;",
+                chart))
+        .longValue();
   }
 
   private static long number(WebElement element) {
@@ -863,7 +1144,9 @@ class ConsoleBrowserTest {
   }
 
   private static List<String> ids(String sql, Object... args) {
-    return service.sql(sql, args).stream().map((Function<Row, String>) row -> row.getUUID(0).toString()).toList();
+    return service.sql(sql, args).stream()
+        .map((Function<Row, String>) row -> row.getUUID(0).toString())
+        .toList();
   }
 
   private static double metric(String name, String loader) {
@@ -899,7 +1182,8 @@ class ConsoleBrowserTest {
         return now;
       }
     }
-    throw new AssertionError("the server's rows streamed kept rising while the reader was paused: " + last);
+    throw new AssertionError(
+        "the server's rows streamed kept rising while the reader was paused: " + last);
   }
 
   private static void screenshot(String name) throws Exception {

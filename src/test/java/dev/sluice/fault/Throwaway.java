@@ -10,7 +10,6 @@ import dev.sluice.demo.Seeder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A PostgreSQL of a fault test's own (the shared test database must not be stopped under other tests): seeded with
- * {@code tiny} data on a fixed port, and stopped, started, killed, frozen and thawed from the test as an operator or
- * a crash would.
+ * A PostgreSQL of a fault test's own (the shared test database must not be stopped under other
+ * tests): seeded with {@code tiny} data on a fixed port, and stopped, started, killed, frozen and
+ * thawed from the test as an operator or a crash would.
  */
 final class Throwaway implements AutoCloseable {
 
@@ -42,10 +41,14 @@ final class Throwaway implements AutoCloseable {
     EmbeddedDatabase database = EmbeddedDatabase.start(dir, port);
     Vertx vertx = Vertx.vertx();
     try {
-      Pool pool = Database.pool(vertx, DatabaseConfig.from(new JsonObject().put("url", database.url())), 0);
+      Pool pool =
+          Database.pool(vertx, DatabaseConfig.from(new JsonObject().put("url", database.url())), 0);
       Migrations.migrate(pool).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      new Seeder(pool, Progress.none()).seed(SeedScale.TINY).toCompletionStage().toCompletableFuture()
-        .get(120, TimeUnit.SECONDS);
+      new Seeder(pool, Progress.none())
+          .seed(SeedScale.TINY)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(120, TimeUnit.SECONDS);
       pool.close();
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -72,7 +75,8 @@ final class Throwaway implements AutoCloseable {
     List<Long> pids = new java.util.ArrayList<>();
     pids.add(database.pid());
     if (all) {
-      ProcessHandle.of(database.pid()).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
+      ProcessHandle.of(database.pid())
+          .ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
     }
     List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal));
     pids.forEach(pid -> command.add(Long.toString(pid)));
@@ -80,9 +84,11 @@ final class Throwaway implements AutoCloseable {
     if (!kill.waitFor(10, TimeUnit.SECONDS)) {
       throw new IllegalStateException("kill -" + signal + " did not finish");
     }
-    // kill signals every pid that exists and fails for the others: a backend that exited since it was listed is
+    // kill signals every pid that exists and fails for the others: a backend that exited since it
+    // was listed is
     // not a failure, the postmaster gone is
-    if (kill.exitValue() != 0 && (!alive(pids.get(0)) || pids.stream().allMatch(Throwaway::alive))) {
+    if (kill.exitValue() != 0
+        && (!alive(pids.get(0)) || pids.stream().allMatch(Throwaway::alive))) {
       throw new IllegalStateException("kill -" + signal + " failed");
     }
   }

@@ -1,22 +1,21 @@
 package dev.sluice.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.sluice.Boot;
 import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @EndToEnd
 @DisplayName("Walking a listing by cursor returns every matching row exactly once")
@@ -44,7 +43,9 @@ class CursorWalkTest {
 
   static Set<String> expected(String where) {
     Set<String> ids = new HashSet<>();
-    service.sql("SELECT id FROM videos WHERE " + where).forEach(r -> ids.add(r.getUUID(0).toString()));
+    service
+        .sql("SELECT id FROM videos WHERE " + where)
+        .forEach(r -> ids.add(r.getUUID(0).toString()));
     return ids;
   }
 
@@ -57,8 +58,14 @@ class CursorWalkTest {
       assertEquals(ids.size(), new HashSet<>(ids).size(), sort + ": no row twice");
       assertEquals(matching, new HashSet<>(ids), sort + ": every matching row");
     }
-    List<String> ordered = service.sql("SELECT id FROM videos WHERE status = 'ready' AND category = 'music' "
-      + "ORDER BY title, id").stream().map(r -> r.getUUID(0).toString()).toList();
+    List<String> ordered =
+        service
+            .sql(
+                "SELECT id FROM videos WHERE status = 'ready' AND category = 'music' "
+                    + "ORDER BY title, id")
+            .stream()
+            .map(r -> r.getUUID(0).toString())
+            .toList();
     assertEquals(ordered, walk("/api/v1/videos?status=ready&category=music&limit=13&sort=title"));
   }
 
@@ -69,21 +76,28 @@ class CursorWalkTest {
     List<JsonObject> pages = new ArrayList<>();
     String cursor = null;
     do {
-      JsonObject page = service.getJson("/api/v1/videos?status=failed&limit=11"
-        + (cursor == null ? "" : "&cursor=" + cursor));
+      JsonObject page =
+          service.getJson(
+              "/api/v1/videos?status=failed&limit=11"
+                  + (cursor == null ? "" : "&cursor=" + cursor));
       pages.add(page);
       page.getJsonArray("data").forEach(item -> forward.add(((JsonObject) item).getString("id")));
       cursor = page.getString("next_cursor");
     } while (cursor != null);
     assertTrue(pages.size() > 2, "enough pages to walk back");
     JsonObject page = pages.get(pages.size() - 1);
-    List<String> collected = new ArrayList<>(page.getJsonArray("data").stream()
-      .map(item -> ((JsonObject) item).getString("id")).toList());
+    List<String> collected =
+        new ArrayList<>(
+            page.getJsonArray("data").stream()
+                .map(item -> ((JsonObject) item).getString("id"))
+                .toList());
     String prev = page.getString("prev_cursor");
     while (prev != null) {
       JsonObject before = service.getJson("/api/v1/videos?status=failed&limit=11&cursor=" + prev);
-      List<String> ids = before.getJsonArray("data").stream().map(item -> ((JsonObject) item).getString("id"))
-        .toList();
+      List<String> ids =
+          before.getJsonArray("data").stream()
+              .map(item -> ((JsonObject) item).getString("id"))
+              .toList();
       collected.addAll(0, ids);
       prev = before.getString("prev_cursor");
     }
@@ -91,23 +105,29 @@ class CursorWalkTest {
   }
 
   @Test
-  @DisplayName("rows inserted during the walk never make a row appear twice or one that existed go missing")
+  @DisplayName(
+      "rows inserted during the walk never make a row appear twice or one that existed go missing")
   void concurrentInserts() throws Exception {
     Set<String> before = expected("status = 'ready' AND category = 'cooking'");
     String owner = service.sql("SELECT id FROM users LIMIT 1").get(0).getUUID(0).toString();
     AtomicBoolean walking = new AtomicBoolean(true);
     AtomicInteger inserted = new AtomicInteger();
-    Thread writer = new Thread(() -> {
-      // a bounded number, so a walk that chases rows written at its own end always catches up
-      while (walking.get() && inserted.get() < 4_000) {
-        // new rows at the newest end, and rows back-dated into the middle of the walk
-        service.sql("INSERT INTO videos (id, user_id, title, category, status, duration_seconds, created_at) "
-          + "SELECT gen_random_uuid(), $1::uuid, 'walk-test ' || g, 'cooking', 'ready', 60, "
-          + "CASE WHEN g % 2 = 0 THEN now() ELSE now() - random() * interval '360 days' END "
-          + "FROM generate_series(1, 5) g", owner);
-        inserted.addAndGet(5);
-      }
-    });
+    Thread writer =
+        new Thread(
+            () -> {
+              // a bounded number, so a walk that chases rows written at its own end always catches
+              // up
+              while (walking.get() && inserted.get() < 4_000) {
+                // new rows at the newest end, and rows back-dated into the middle of the walk
+                service.sql(
+                    "INSERT INTO videos (id, user_id, title, category, status, duration_seconds, created_at) "
+                        + "SELECT gen_random_uuid(), $1::uuid, 'walk-test ' || g, 'cooking', 'ready', 60, "
+                        + "CASE WHEN g % 2 = 0 THEN now() ELSE now() - random() * interval '360 days' END "
+                        + "FROM generate_series(1, 5) g",
+                    owner);
+                inserted.addAndGet(5);
+              }
+            });
     writer.start();
     List<String> desc;
     List<String> asc;

@@ -1,5 +1,9 @@
 package dev.sluice.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.sluice.EndToEnd;
 import dev.sluice.TestDatabase;
 import dev.sluice.Waits;
@@ -9,16 +13,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @EndToEnd
 @DisplayName("The service starts on its defaults and keeps its data")
@@ -40,7 +39,8 @@ class LauncherTest {
   static JsonObject get(int port, String path) {
     Vertx vertx = Vertx.vertx();
     try {
-      HttpResponse<Buffer> response = Waits.request(WebClient.create(vertx).get(port, "127.0.0.1", path).send());
+      HttpResponse<Buffer> response =
+          Waits.request(WebClient.create(vertx).get(port, "127.0.0.1", path).send());
       assertEquals(200, response.statusCode(), response::bodyAsString);
       return response.bodyAsJsonObject();
     } finally {
@@ -49,11 +49,14 @@ class LauncherTest {
   }
 
   @Test
-  @DisplayName("a first start on an empty directory runs an embedded PostgreSQL, seeds it, and a restart keeps it")
+  @DisplayName(
+      "a first start on an empty directory runs an embedded PostgreSQL, seeds it, and a restart keeps it")
   void embeddedFirstStartAndRestart() throws Exception {
     int port = freePort();
     Map<String, String> env = environment(port);
-    env.put("SLUICE_DATA_DIR", Path.of("target", "launcher-pg-" + ProcessHandle.current().pid()).toString());
+    env.put(
+        "SLUICE_DATA_DIR",
+        Path.of("target", "launcher-pg-" + ProcessHandle.current().pid()).toString());
     env.put("SLUICE_SEED_SCALE", "tiny");
 
     Main.Runtime first = Main.boot(env);
@@ -62,8 +65,12 @@ class LauncherTest {
       assertTrue(first.embedded() != null, "no database configured means embedded");
       assertEquals(50, get(port, "/api/v1/videos").getInteger("count"), "seeded at first start");
       Pool pool = first.pool();
-      Waits.statement(pool.query("INSERT INTO users (id, username, email, display_name, role, created_at) VALUES ('"
-        + marker + "', 'marker', 'marker@example.com', 'Marker', 'viewer', now() + interval '1 day')").execute());
+      Waits.statement(
+          pool.query(
+                  "INSERT INTO users (id, username, email, display_name, role, created_at) VALUES ('"
+                      + marker
+                      + "', 'marker', 'marker@example.com', 'Marker', 'viewer', now() + interval '1 day')")
+              .execute());
       Waits.lifecycle(pool.close());
     } finally {
       first.close();
@@ -72,8 +79,10 @@ class LauncherTest {
     Main.Runtime second = Main.boot(env);
     try {
       JsonObject users = get(port, "/api/v1/users?limit=1");
-      assertEquals(marker, users.getJsonArray("data").getJsonObject(0).getString("id"),
-        "the data directory survived the restart and was not seeded again");
+      assertEquals(
+          marker,
+          users.getJsonArray("data").getJsonObject(0).getString("id"),
+          "the data directory survived the restart and was not seeded again");
     } finally {
       second.close();
     }
@@ -99,7 +108,8 @@ class LauncherTest {
   void seedRefusesExternalData() {
     Map<String, String> env = environment(0);
     env.put("SLUICE_DATABASE_URL", TestDatabase.url());
-    Main.UsageException refused = assertThrows(Main.UsageException.class, () -> Main.seed(env, "tiny", false));
+    Main.UsageException refused =
+        assertThrows(Main.UsageException.class, () -> Main.seed(env, "tiny", false));
     assertTrue(refused.getMessage().contains("--force"));
     assertThrows(Main.UsageException.class, () -> Main.seed(env, "enormous", true));
   }

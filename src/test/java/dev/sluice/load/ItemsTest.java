@@ -1,5 +1,11 @@
 package dev.sluice.load;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.sluice.Boot;
 import dev.sluice.EndToEnd;
 import dev.sluice.Service;
@@ -13,19 +19,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @EndToEnd
 @DisplayName("Single items and ids= batches, loaded together as a DataLoader would")
@@ -36,19 +35,27 @@ class ItemsTest {
 
   static List<UUID> ids(String table, int n) {
     return service.sql("SELECT id FROM " + table + " ORDER BY md5(id::text) LIMIT " + n).stream()
-      .map(r -> r.getUUID(0)).toList();
+        .map(r -> r.getUUID(0))
+        .toList();
   }
 
   static void clearCache() {
-    HttpResponse<Buffer> cleared = Waits.request(service.http.delete("/api/v1/cache")
-      .putHeader("Authorization", "Bearer test-admin-token").send());
+    HttpResponse<Buffer> cleared =
+        Waits.request(
+            service
+                .http
+                .delete("/api/v1/cache")
+                .putHeader("Authorization", "Bearer test-admin-token")
+                .send());
     assertEquals(200, cleared.statusCode());
   }
 
   @Test
-  @DisplayName("one video, user or template by id: the envelope with the one item, as PostgreSQL holds it")
+  @DisplayName(
+      "one video, user or template by id: the envelope with the one item, as PostgreSQL holds it")
   void single() {
-    for (String[] kind : new String[][] {{"videos", "title"}, {"users", "username"}, {"templates", "name"}}) {
+    for (String[] kind :
+        new String[][] {{"videos", "title"}, {"users", "username"}, {"templates", "name"}}) {
       UUID id = ids(kind[0], 1).get(0);
       Row row = service.sql("SELECT " + kind[1] + " FROM " + kind[0] + " WHERE id = $1", id).get(0);
       JsonObject envelope = service.getJson("/api/v1/" + kind[0] + "/" + id);
@@ -62,7 +69,8 @@ class ItemsTest {
   }
 
   @Test
-  @DisplayName("an unknown id is a 404 problem; a segment that is not a UUID is no such path; named paths keep theirs")
+  @DisplayName(
+      "an unknown id is a 404 problem; a segment that is not a UUID is no such path; named paths keep theirs")
   void unknown() {
     HttpResponse<Buffer> missing = service.get("/api/v1/videos/" + new UUID(0, 42));
     assertEquals(404, missing.statusCode());
@@ -71,8 +79,9 @@ class ItemsTest {
     assertEquals(404, service.get("/api/v1/users/not-a-uuid").statusCode());
     assertEquals(404, service.get("/api/v1/templates/12345").statusCode());
     assertEquals("pagination", service.getJson("/api/v1/videos/popular").getString("strategy"));
-    assertEquals("virtual_scroll", service.getJson("/api/v1/users/range?start_index=0&end_index=2")
-      .getString("strategy"));
+    assertEquals(
+        "virtual_scroll",
+        service.getJson("/api/v1/users/range?start_index=0&end_index=2").getString("strategy"));
   }
 
   @Test
@@ -81,8 +90,10 @@ class ItemsTest {
     List<UUID> known = ids("videos", 3);
     UUID unknown = new UUID(0, 7);
     List<UUID> asked = List.of(known.get(2), unknown, known.get(0), known.get(1));
-    JsonObject envelope = service.getJson("/api/v1/videos?ids="
-      + asked.stream().map(UUID::toString).collect(Collectors.joining(",")));
+    JsonObject envelope =
+        service.getJson(
+            "/api/v1/videos?ids="
+                + asked.stream().map(UUID::toString).collect(Collectors.joining(",")));
     assertEquals("batch", envelope.getString("strategy"));
     assertEquals(4, envelope.getInteger("count"));
     JsonArray data = envelope.getJsonArray("data");
@@ -95,34 +106,57 @@ class ItemsTest {
     }
     JsonObject users = service.getJson("/api/v1/users?ids=" + ids("users", 2).get(1));
     assertEquals(1, users.getJsonArray("data").size());
-    JsonObject templates = service.getJson("/api/v1/templates?ids=" + ids("templates", 1).get(0) + "," + unknown);
+    JsonObject templates =
+        service.getJson("/api/v1/templates?ids=" + ids("templates", 1).get(0) + "," + unknown);
     assertNull(templates.getJsonArray("data").getValue(1));
   }
 
   @Test
-  @DisplayName("a malformed, empty or too long ids list, or ids with listing parameters, is a 400 naming ids")
+  @DisplayName(
+      "a malformed, empty or too long ids list, or ids with listing parameters, is a 400 naming ids")
   void badIds() {
-    String hundredOne = java.util.stream.IntStream.range(0, 101).mapToObj(i -> new UUID(1, i).toString())
-      .collect(Collectors.joining(","));
-    String hundred = java.util.stream.IntStream.range(0, 100).mapToObj(i -> new UUID(1, i).toString())
-      .collect(Collectors.joining(","));
-    for (String query : List.of("ids=", "ids=nope", "ids=" + new UUID(1, 1) + ",,", "ids=" + hundredOne,
-      "ids=" + new UUID(1, 1) + "&cursor=abc", "ids=" + new UUID(1, 1) + "&status=ready",
-      "ids=" + new UUID(1, 1) + "&ids=" + new UUID(1, 2))) {
+    String hundredOne =
+        java.util.stream.IntStream.range(0, 101)
+            .mapToObj(i -> new UUID(1, i).toString())
+            .collect(Collectors.joining(","));
+    String hundred =
+        java.util.stream.IntStream.range(0, 100)
+            .mapToObj(i -> new UUID(1, i).toString())
+            .collect(Collectors.joining(","));
+    for (String query :
+        List.of(
+            "ids=",
+            "ids=nope",
+            "ids=" + new UUID(1, 1) + ",,",
+            "ids=" + hundredOne,
+            "ids=" + new UUID(1, 1) + "&cursor=abc",
+            "ids=" + new UUID(1, 1) + "&status=ready",
+            "ids=" + new UUID(1, 1) + "&ids=" + new UUID(1, 2))) {
       HttpResponse<Buffer> response = service.get("/api/v1/videos?" + query);
       assertEquals(400, response.statusCode(), query);
-      assertEquals("ids", response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("parameter"),
-        query);
+      assertEquals(
+          "ids",
+          response
+              .bodyAsJsonObject()
+              .getJsonArray("errors")
+              .getJsonObject(0)
+              .getString("parameter"),
+          query);
     }
-    assertEquals(400, service.get("/api/v1/templates?ids=" + new UUID(1, 1) + "&page=2").statusCode());
-    assertEquals(200, service.get("/api/v1/videos?ids=" + hundred).statusCode(), "100 ids fit the request line");
+    assertEquals(
+        400, service.get("/api/v1/templates?ids=" + new UUID(1, 1) + "&page=2").statusCode());
+    assertEquals(
+        200,
+        service.get("/api/v1/videos?ids=" + hundred).statusCode(),
+        "100 ids fit the request line");
   }
 
   @Test
   @DisplayName("200 concurrent single-video requests run a few queries, not 200")
   void concurrentItems() {
     List<UUID> ids = ids("videos", 200);
-    // 200 open connections first, so the requests arrive together rather than as connections are made
+    // 200 open connections first, so the requests arrive together rather than as connections are
+    // made
     List<Future<HttpResponse<Buffer>>> warm = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       warm.add(service.http.get("/api/v1/nothing-here").send());
@@ -138,8 +172,9 @@ class ItemsTest {
     for (int i = 0; i < ids.size(); i++) {
       HttpResponse<Buffer> reply = replies.get(i).result();
       assertEquals(200, reply.statusCode());
-      assertEquals(ids.get(i).toString(), reply.bodyAsJsonObject().getJsonArray("data").getJsonObject(0)
-        .getString("id"));
+      assertEquals(
+          ids.get(i).toString(),
+          reply.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("id"));
     }
     long queries = service.calls("FROM videos v", BATCH_SQL);
     assertTrue(queries >= 1 && queries <= 10, queries + " queries for 200 items");
@@ -156,14 +191,21 @@ class ItemsTest {
     service.resetStatements();
     String all = ids.stream().map(UUID::toString).collect(Collectors.joining(","));
     assertEquals(6, service.getJson("/api/v1/users?ids=" + all).getJsonArray("data").size());
-    assertEquals(1, service.calls("FROM users u", BATCH_SQL), "one query for the four the cache did not hold");
+    assertEquals(
+        1,
+        service.calls("FROM users u", BATCH_SQL),
+        "one query for the four the cache did not hold");
     for (UUID id : ids) {
-      assertEquals("sluice; hit", service.get("/api/v1/users/" + id).getHeader("Cache-Status"), id.toString());
+      assertEquals(
+          "sluice; hit",
+          service.get("/api/v1/users/" + id).getHeader("Cache-Status"),
+          id.toString());
     }
   }
 
   @Test
-  @DisplayName("another verticle that loads 500 users one by one through the typed client causes a handful of queries")
+  @DisplayName(
+      "another verticle that loads 500 users one by one through the typed client causes a handful of queries")
   void typedClient() {
     clearCache();
     List<UUID> ids = ids("users", 300);
@@ -179,7 +221,8 @@ class ItemsTest {
     }
     long queries = service.calls("FROM users u", BATCH_SQL);
     assertTrue(queries >= 1 && queries <= 10, queries + " queries for 500 loads");
-    List<JsonObject> batch = Waits.request(client.items(Operation.USERS, List.of(ids.get(3), new UUID(0, 1))));
+    List<JsonObject> batch =
+        Waits.request(client.items(Operation.USERS, List.of(ids.get(3), new UUID(0, 1))));
     assertEquals(ids.get(3).toString(), batch.get(0).getString("id"));
     assertNull(batch.get(1));
     Future<JsonObject> missing = client.item(Operation.VIDEO, new UUID(0, 3));

@@ -1,23 +1,23 @@
 package dev.sluice.load;
 
-import dev.sluice.api.ProblemException;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.api.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @DisplayName("A loader runs a bounded number of loads; a few wait, the rest are refused at once")
 class LimiterTest {
 
   @Test
-  @DisplayName("loads past the bound wait their turn; past the line they get a 503; each runs as a slot frees")
+  @DisplayName(
+      "loads past the bound wait their turn; past the line they get a 503; each runs as a slot frees")
   void bounded() {
     Limiter limiter = new Limiter(2, 1, 60_000);
     List<Promise<String>> loads = new ArrayList<>();
@@ -47,10 +47,12 @@ class LimiterTest {
     Promise<String> first = Promise.promise();
     limiter.run(first::future);
     boolean[] started = {false};
-    Future<String> stale = limiter.run(() -> {
-      started[0] = true;
-      return Future.succeededFuture("late");
-    });
+    Future<String> stale =
+        limiter.run(
+            () -> {
+              started[0] = true;
+              return Future.succeededFuture("late");
+            });
     Thread.sleep(100);
     first.complete("done");
     assertTrue(stale.failed());

@@ -1,23 +1,23 @@
 package dev.sluice.monitor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sluice.config.MonitorConfig;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-@DisplayName("The seed's alerts are logged once when they start and once when they end, not at every check")
+@DisplayName(
+    "The seed's alerts are logged once when they start and once when they end, not at every check")
 class AlertsTest {
 
   final ListAppender<ILoggingEvent> log = new ListAppender<>();
@@ -35,7 +35,8 @@ class AlertsTest {
     logger.detachAppender(log);
   }
 
-  static Statistics.Recent videos(long loads, double averageMs, long hits, long misses, long errors) {
+  static Statistics.Recent videos(
+      long loads, double averageMs, long hits, long misses, long errors) {
     return new Statistics.Recent("videos", loads, averageMs, hits, misses, errors);
   }
 
@@ -44,7 +45,8 @@ class AlertsTest {
   }
 
   @Test
-  @DisplayName("slow loads, a low hit rate and errors are each raised once while they hold, and cleared once")
+  @DisplayName(
+      "slow loads, a low hit rate and errors are each raised once while they hold, and cleared once")
   void onceEach() {
     for (int check = 0; check < 5; check++) {
       alerts.check(List.of(videos(20, 1_500, 10, 90, 11)));

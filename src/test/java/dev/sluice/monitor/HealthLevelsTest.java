@@ -1,13 +1,16 @@
 package dev.sluice.monitor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.sluice.config.MonitorConfig;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-/** The levels the monitor judges each figure by, with the seed's thresholds; /health itself is HealthTest's. */
+/**
+ * The levels the monitor judges each figure by, with the seed's thresholds; /health itself is
+ * HealthTest's.
+ */
 @DisplayName("Health levels: the seed's thresholds for memory, hit rate and errors")
 class HealthLevelsTest {
 
@@ -22,7 +25,8 @@ class HealthLevelsTest {
   }
 
   @Test
-  @DisplayName("hit rate healthy over 0.8, warning over 0.6, else critical, once there are enough lookups")
+  @DisplayName(
+      "hit rate healthy over 0.8, warning over 0.6, else critical, once there are enough lookups")
   void hitRateThresholds() {
     Health health = new Health(MonitorConfig.from(new JsonObject()));
     assertEquals(Health.Level.HEALTHY, health.hitRate(0, 99), "too few lookups to judge");

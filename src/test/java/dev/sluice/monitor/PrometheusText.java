@@ -8,17 +8,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Prometheus text exposition format (version 0.0.4), read strictly enough that a malformed line fails the test:
- * {@code # HELP}/{@code # TYPE} comments, and samples {@code name{label="value",…} number}.
+ * The Prometheus text exposition format (version 0.0.4), read strictly enough that a malformed line
+ * fails the test: {@code # HELP}/{@code # TYPE} comments, and samples {@code name{label="value",…}
+ * number}.
  */
 public record PrometheusText(List<Sample> samples) {
 
-  public record Sample(String name, Map<String, String> labels, double value) {
-  }
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
-  private static final Pattern SAMPLE = Pattern.compile(
-    "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)(\\s+-?\\d+)?");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
+  private static final Pattern SAMPLE =
+      Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)(\\s+-?\\d+)?");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
   public static PrometheusText parse(String text) {
     List<Sample> samples = new ArrayList<>();
@@ -27,7 +28,9 @@ public record PrometheusText(List<Sample> samples) {
         continue;
       }
       if (line.startsWith("#")) {
-        if (!line.startsWith("# HELP ") && !line.startsWith("# TYPE ") && !line.startsWith("# EOF")) {
+        if (!line.startsWith("# HELP ")
+            && !line.startsWith("# TYPE ")
+            && !line.startsWith("# EOF")) {
           throw new AssertionError("not a Prometheus comment: " + line);
         }
         continue;
@@ -48,7 +51,9 @@ public record PrometheusText(List<Sample> samples) {
           throw new AssertionError("bad labels: " + line);
         }
       }
-      samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(4).replace("+Inf", "Infinity"))));
+      samples.add(
+          new Sample(
+              m.group(1), labels, Double.parseDouble(m.group(4).replace("+Inf", "Infinity"))));
     }
     return new PrometheusText(samples);
   }
@@ -57,7 +62,10 @@ public record PrometheusText(List<Sample> samples) {
     return samples.stream().anyMatch(s -> s.name().equals(name));
   }
 
-  /** The sum of the samples of {@code name} whose labels include the given (name, value, …) pairs; 0 if none. */
+  /**
+   * The sum of the samples of {@code name} whose labels include the given (name, value, …) pairs; 0
+   * if none.
+   */
   public double value(String name, String... labels) {
     double sum = 0;
     for (Sample sample : samples) {

@@ -1,25 +1,27 @@
 package dev.sluice.stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.sluice.Service;
 import dev.sluice.api.Addresses;
 import dev.sluice.api.Operation;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** The credit protocol's two ends on one event bus, with no database: what each end concludes about the other. */
+/**
+ * The credit protocol's two ends on one event bus, with no database: what each end concludes about
+ * the other.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @DisplayName("The bus stream's ends judge each other fairly")
 class BusStreamTest {
@@ -40,47 +42,65 @@ class BusStreamTest {
   }
 
   /**
-   * A producer at the videos family's stream-open address that sends {@code items} one-line items, one a batch, then
-   * its end.
+   * A producer at the videos family's stream-open address that sends {@code items} one-line items,
+   * one a batch, then its end.
    */
   private void producer(int items) {
-    BusWriteStream.ItemEncoder<Integer> encoder = new BusWriteStream.ItemEncoder<>() {
-      @Override
-      public void write(Integer item, Buffer out) {
-        out.appendString(new JsonObject().put("id", item).encode());
-      }
-
-      @Override
-      public List<String> key(Integer item) {
-        return List.of(item.toString());
-      }
-    };
-    vertx.eventBus().<JsonObject>consumer(Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()), message -> {
-      OpenRequest open = OpenRequest.of(message);
-      BusWriteStream.open(vertx, dev.sluice.node.Membership.NONE, open,
-          new BusWriteStream.Options<>(1, IDLE_MS, encoder, key -> "after-" + key.get(0)))
-        .onSuccess(out -> {
-          open.accept();
-          for (int i = 1; i <= items; i++) {
-            out.write(i);
+    BusWriteStream.ItemEncoder<Integer> encoder =
+        new BusWriteStream.ItemEncoder<>() {
+          @Override
+          public void write(Integer item, Buffer out) {
+            out.appendString(new JsonObject().put("id", item).encode());
           }
-          out.end();
-        });
-    });
+
+          @Override
+          public List<String> key(Integer item) {
+            return List.of(item.toString());
+          }
+        };
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()),
+            message -> {
+              OpenRequest open = OpenRequest.of(message);
+              BusWriteStream.open(
+                      vertx,
+                      dev.sluice.node.Membership.NONE,
+                      open,
+                      new BusWriteStream.Options<>(
+                          1, IDLE_MS, encoder, key -> "after-" + key.get(0)))
+                  .onSuccess(
+                      out -> {
+                        open.accept();
+                        for (int i = 1; i <= items; i++) {
+                          out.write(i);
+                        }
+                        out.end();
+                      });
+            });
   }
 
   @Test
-  @DisplayName("a producer that sent everything and its end is not 'silent' while its reader holds back: the reader "
-    + "gets every batch and the end when it reads on, long after the idle timeout")
+  @DisplayName(
+      "a producer that sent everything and its end is not 'silent' while its reader holds back: the reader "
+          + "gets every batch and the end when it reads on, long after the idle timeout")
   void finishedProducerIsNotSilent() throws Exception {
     producer(3);
-    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
-      .timeout(10, TimeUnit.SECONDS).await();
+    BusReadStream stream =
+        BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
+            .timeout(10, TimeUnit.SECONDS)
+            .await();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     List<StreamBatch> batches = new CopyOnWriteArrayList<>();
     List<Boolean> ended = new CopyOnWriteArrayList<>();
-    vertx.runOnContext(v -> stream.pause().exceptionHandler(failures::add).endHandler(e -> ended.add(true))
-      .handler(batches::add));
+    vertx.runOnContext(
+        v ->
+            stream
+                .pause()
+                .exceptionHandler(failures::add)
+                .endHandler(e -> ended.add(true))
+                .handler(batches::add));
     // the reader holds back one and a half idle timeouts; the producer ended long before
     Thread.sleep(IDLE_MS * 3 / 2);
     assertTrue(failures.isEmpty(), () -> "the reader failed the stream: " + failures);
@@ -93,11 +113,14 @@ class BusStreamTest {
   }
 
   @Test
-  @DisplayName("a short stream read whole by its handler before its end handler is set still calls the end handler")
+  @DisplayName(
+      "a short stream read whole by its handler before its end handler is set still calls the end handler")
   void endHandlerSetAfterTheEnd() throws Exception {
     producer(3);
-    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
-      .timeout(10, TimeUnit.SECONDS).await();
+    BusReadStream stream =
+        BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
+            .timeout(10, TimeUnit.SECONDS)
+            .await();
     Thread.sleep(200); // every batch and the end are waiting in the stream by now
     List<StreamBatch> batches = new CopyOnWriteArrayList<>();
     List<Boolean> ended = new CopyOnWriteArrayList<>();
@@ -108,12 +131,15 @@ class BusStreamTest {
   }
 
   @Test
-  @DisplayName("an empty stream whose end came before any handler was set still calls the end handler set after it "
-    + "(how ParallelBatchesTest.untilBounds once waited 120 s for the end of 'until before after: nothing')")
+  @DisplayName(
+      "an empty stream whose end came before any handler was set still calls the end handler set after it "
+          + "(how ParallelBatchesTest.untilBounds once waited 120 s for the end of 'until before after: nothing')")
   void emptyStreamEndedBeforeItsHandlers() throws Exception {
     producer(0);
-    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
-      .timeout(10, TimeUnit.SECONDS).await();
+    BusReadStream stream =
+        BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
+            .timeout(10, TimeUnit.SECONDS)
+            .await();
     Thread.sleep(200); // the end is in the stream by now, and nothing to hand it to
     List<StreamBatch> batches = new CopyOnWriteArrayList<>();
     List<Boolean> ended = new CopyOnWriteArrayList<>();
@@ -125,31 +151,41 @@ class BusStreamTest {
   }
 
   @Test
-  @DisplayName("a reader that takes nothing of an ended stream for twice the idle timeout is released, saying so")
+  @DisplayName(
+      "a reader that takes nothing of an ended stream for twice the idle timeout is released, saying so")
   void idleReaderOfAnEndedStreamIsReleased() throws Exception {
     producer(3);
-    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
-      .timeout(10, TimeUnit.SECONDS).await();
+    BusReadStream stream =
+        BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
+            .timeout(10, TimeUnit.SECONDS)
+            .await();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     long opened = System.currentTimeMillis();
-    vertx.runOnContext(v -> stream.pause().exceptionHandler(failures::add).handler(batch -> { }));
+    vertx.runOnContext(v -> stream.pause().exceptionHandler(failures::add).handler(batch -> {}));
     Service.eventually(10_000, () -> !failures.isEmpty());
     assertEquals(1, failures.size());
     assertTrue(failures.get(0).getMessage().contains("took nothing"), failures.get(0)::toString);
-    assertTrue(System.currentTimeMillis() - opened >= 2 * IDLE_MS, "not before twice the idle timeout");
+    assertTrue(
+        System.currentTimeMillis() - opened >= 2 * IDLE_MS, "not before twice the idle timeout");
   }
 
   @Test
-  @DisplayName("a producer that went quiet with credit left is silent: the reader fails the stream after the idle "
-    + "timeout (the check that can fail)")
+  @DisplayName(
+      "a producer that went quiet with credit left is silent: the reader fails the stream after the idle "
+          + "timeout (the check that can fail)")
   void quietProducerIsSilent() throws Exception {
     // it accepts the stream and never sends, nor heartbeats: no BusWriteStream behind it
-    vertx.eventBus().<JsonObject>consumer(Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()),
-      open -> open.reply(new JsonObject()));
-    BusReadStream stream = BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
-      .timeout(10, TimeUnit.SECONDS).await();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()),
+            open -> open.reply(new JsonObject()));
+    BusReadStream stream =
+        BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
+            .timeout(10, TimeUnit.SECONDS)
+            .await();
     List<Throwable> failures = new CopyOnWriteArrayList<>();
-    vertx.runOnContext(v -> stream.exceptionHandler(failures::add).handler(batch -> { }));
+    vertx.runOnContext(v -> stream.exceptionHandler(failures::add).handler(batch -> {}));
     Service.eventually(5_000, () -> !failures.isEmpty());
     assertEquals(1, failures.size());
     assertTrue(failures.get(0).getMessage().contains("silent"), failures.get(0)::toString);
