@@ -101,6 +101,9 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
 
+  /** A failure that came while no exception handler was set: the next one set gets it. */
+  private Throwable undelivered;
+
   private BusReadStream(Vertx vertx, Options options) {
     this.vertx = vertx;
     this.dataAddress = StreamProtocol.ADDRESS_PREFIX + UUID.randomUUID();
@@ -206,6 +209,14 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
   @Override
   public BusReadStream exceptionHandler(Handler<Throwable> handler) {
     this.exceptionHandler = handler;
+    // a stream that failed before any handler was set (at once, before its reader got to it) hands
+    // its failure to
+    // the first handler set, once
+    if (handler != null && undelivered != null) {
+      Throwable failure = undelivered;
+      undelivered = null;
+      handler.handle(failure);
+    }
     return this;
   }
 
@@ -384,6 +395,8 @@ public final class BusReadStream implements ReadStream<StreamBatch> {
     }
     if (exceptionHandler != null) {
       exceptionHandler.handle(failure);
+    } else {
+      undelivered = failure;
     }
   }
 

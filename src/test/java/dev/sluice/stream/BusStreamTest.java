@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.Service;
 import dev.sluice.api.Addresses;
 import dev.sluice.api.Operation;
+import dev.sluice.api.Problem;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -79,6 +80,43 @@ class BusStreamTest {
                         out.end();
                       });
             });
+  }
+
+  @Test
+  @DisplayName(
+      "a stream that failed before any handler was set hands its failure to the exception handler set after it")
+  void failureBeforeItsHandler() throws Exception {
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()),
+            message -> {
+              OpenRequest open = OpenRequest.of(message);
+              BusWriteStream.<Integer>open(
+                      vertx,
+                      dev.sluice.node.Membership.NONE,
+                      open,
+                      new BusWriteStream.Options<>(1, IDLE_MS, null, key -> "after-" + key.get(0)))
+                  .onSuccess(
+                      out -> {
+                        open.accept();
+                        out.fail(Problem.unavailable("The database went away", 1));
+                      });
+            });
+    BusReadStream stream =
+        BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
+            .timeout(10, TimeUnit.SECONDS)
+            .await();
+    Thread.sleep(200); // the failure is in by now, with nothing to hand it to
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    vertx.runOnContext(v -> stream.exceptionHandler(failures::add));
+    assertTrue(
+        Service.eventually(5_000, () -> !failures.isEmpty()), "the failure reached the handler");
+    assertEquals(1, failures.size(), "once");
+    assertEquals(
+        503,
+        ((dev.sluice.api.ProblemException) failures.get(0)).problem().status(),
+        failures::toString);
   }
 
   @Test
