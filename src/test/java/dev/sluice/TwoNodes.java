@@ -47,6 +47,15 @@ public final class TwoNodes implements AutoCloseable {
   }
 
   /** Starts B, then A, each with the test configuration and {@code overrides} merged in. */
+  /**
+   * Two nodes that load nothing ahead of requests (no prefetch), so that a node's load count is the
+   * requests it served.
+   */
+  public static TwoNodes startWithoutPrefetch() throws Exception {
+    return start(
+        new JsonObject().put("lazy_loading", new JsonObject().put("enable_prefetching", false)));
+  }
+
   public static TwoNodes start(JsonObject overrides) throws Exception {
     String name = "sluice-test-" + UUID.randomUUID();
     int portA = TestDatabase.freePort();

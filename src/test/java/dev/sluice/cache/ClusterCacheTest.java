@@ -35,10 +35,7 @@ class ClusterCacheTest {
 
   @BeforeAll
   static void start() throws Exception {
-    nodes =
-        TwoNodes.start(
-            new JsonObject()
-                .put("lazy_loading", new JsonObject().put("enable_prefetching", false)));
+    nodes = TwoNodes.startWithoutPrefetch();
     a = nodes.gateway;
     c = nodes.startGateway();
     assertTrue(

@@ -51,11 +51,7 @@ class ClusterViewsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // no loads ahead of requests, so that a node's load count is the requests it served
-    nodes =
-        TwoNodes.start(
-            new JsonObject()
-                .put("lazy_loading", new JsonObject().put("enable_prefetching", false)));
+    nodes = TwoNodes.startWithoutPrefetch();
     a = nodes.gateway;
     b = nodes.loaders;
     idA = a.node.cluster().orElseThrow().nodeId();
