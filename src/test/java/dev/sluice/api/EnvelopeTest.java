@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName(
     "The reply envelope: every field always there, rows copied in as they are, texts escaped")
-class EnvelopeTest {
+public class EnvelopeTest {
 
   /** The envelope's fields, in the order docs/API.md section 2 gives them. */
-  static final List<String> FIELDS =
+  public static final List<String> FIELDS =
       List.of(
           "success",
           "message",
