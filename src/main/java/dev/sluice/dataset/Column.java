@@ -36,7 +36,15 @@ public record Column(String name, String expression, Kind kind) {
      * {@code numeric}: PostgreSQL's text of the value, selected as text and copied as a number, as
      * {@code FLOAT}.
      */
-    NUMERIC
+    NUMERIC,
+    /**
+     * Any other type ({@code date}, {@code timestamp}, {@code timetz}, {@code interval}, {@code
+     * bytea}, {@code json}, {@code jsonb}, arrays, enums, domains, ranges, …): PostgreSQL writes
+     * the value's JSON, selected as {@code to_json(expression)::text} and copied as it is, so the
+     * bytes are {@code row_to_json}'s whatever the type, and no type can fail the pg client's
+     * decoding.
+     */
+    JSON
   }
 
   /** A column named as its expression's last part: {@code v.user_id} is {@code user_id}. */
@@ -54,9 +62,16 @@ public record Column(String name, String expression, Kind kind) {
         : expression + " AS " + name;
   }
 
-  /** What the plain select list holds for it: the expression, as text for a float or a numeric. */
+  /**
+   * What the plain select list holds for it: the expression; as text for a float or a numeric; its
+   * {@code to_json} text for {@link Kind#JSON}.
+   */
   public String selectItem() {
-    return kind == Kind.FLOAT || kind == Kind.NUMERIC ? textOf(expression) : expression;
+    return switch (kind) {
+      case FLOAT, NUMERIC -> textOf(expression);
+      case JSON -> "to_json(" + expression + ")::text";
+      default -> expression;
+    };
   }
 
   /**

@@ -63,6 +63,7 @@ public final class RowEncoder {
         case BOOLEAN -> s.bytes((Boolean) value ? TRUE : FALSE);
         case TIMESTAMP -> s.timestamp((OffsetDateTime) value, true);
         case FLOAT, NUMERIC -> s.numberText((String) value);
+        case JSON -> s.utf8((String) value);
       }
     }
     s.put('}');
@@ -173,6 +174,11 @@ public final class RowEncoder {
       System.arraycopy(b, 0, bytes, length, b.length);
       length += b.length;
       return this;
+    }
+
+    /** The text's UTF-8 as it is: JSON PostgreSQL wrote. */
+    Sink utf8(String text) {
+      return bytes(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The string's UTF-8 in quotes, escaped as {@code escape_json} does. */

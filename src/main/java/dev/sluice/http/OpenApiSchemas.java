@@ -131,6 +131,9 @@ final class OpenApiSchemas {
                           type("number")
                               .put("format", kind == Column.Kind.FLOAT ? "double" : "decimal"))
                       .add(enumOf(List.of("NaN", "Infinity", "-Infinity"))));
+      // whatever to_json writes for its type: any JSON value
+      case JSON ->
+          new JsonObject().put("description", "The value as PostgreSQL's to_json writes it");
     };
   }
 
