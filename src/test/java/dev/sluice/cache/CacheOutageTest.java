@@ -8,6 +8,7 @@ import dev.sluice.Boot;
 import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,14 @@ class CacheOutageTest {
       // could still go out
       assertTrue(
           Service.eventually(2_000, () -> service.count("SELECT count(*) " + LISTENER) == 0));
+      // and the node learns of it when its client reads the closed socket, a moment later still: a
+      // write before that is in the window the heartbeat bounds (Changes.SILENCE_MS), not this
+      // test's
+      assertTrue(
+          Service.eventually(
+              2_000,
+              () -> !service.node.changes().timeout(10, TimeUnit.SECONDS).await().listening()),
+          "the node noticed that it no longer listens");
       service.sql("UPDATE templates SET name = 'Renamed while nobody listened' WHERE id = $1", id);
       long until = System.currentTimeMillis() + 3_000;
       boolean hitAgain = false;
