@@ -104,9 +104,8 @@ final class StreamResponder {
       params.put(StreamProtocol.LAST_EVENT_ID, lastEventId);
     }
     if (ctx.request().method() == HttpMethod.HEAD) {
-      // the parameters read as the loader reads them when a GET opens the stream, and the headers a
-      // GET would start
-      // with; no stream opened
+      // the parameters read as the loader reads them when a GET opens the stream, and the headers
+      // a GET would start with; no stream opened
       try {
         planners.streamRequest(operation, params, cursors);
       } catch (ProblemException e) {

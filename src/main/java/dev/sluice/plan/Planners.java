@@ -97,13 +97,15 @@ public final class Planners {
    * is still checked.
    */
   public Params params(Operation operation, JsonObject request) {
-    return declared(operation, request, name -> false);
+    return declared(operation, request, null);
   }
 
-  private Params declared(
-      Operation operation, JsonObject request, java.util.function.Predicate<String> skip) {
-    List<dev.sluice.api.Parameter> parameters =
-        operations.spec(operation).parameters().stream().filter(p -> !skip.test(p.name())).toList();
+  /** As {@link #params}, leaving {@code skipped} (when not null) unread and undeclared. */
+  private Params declared(Operation operation, JsonObject request, String skipped) {
+    List<dev.sluice.api.Parameter> parameters = operations.spec(operation).parameters();
+    if (skipped != null) {
+      parameters = parameters.stream().filter(p -> !p.name().equals(skipped)).toList();
+    }
     return new Params(request, parameters).readDeclared();
   }
 
@@ -120,7 +122,7 @@ public final class Planners {
     if (planner == null) {
       throw new ProblemException(Problem.notFound("No operation " + operation.qualifiedName()));
     }
-    Params params = declared(operation, request, name -> false);
+    Params params = declared(operation, request, null);
     return validated(params, () -> planner.plan(params));
   }
 
@@ -166,7 +168,7 @@ public final class Planners {
     // as that header, not as the query parameter; it wins over after, which is then not read at all
     boolean header = request.containsKey(StreamProtocol.LAST_EVENT_ID);
     String parameter = header ? StreamProtocol.LAST_EVENT_ID : "after";
-    Params params = declared(operation, request, name -> header && name.equals("after"));
+    Params params = declared(operation, request, header ? "after" : null);
     String after = params.get(parameter);
     String until = params.get(StreamProtocol.UNTIL);
     String snapshot = params.get(StreamProtocol.SNAPSHOT);

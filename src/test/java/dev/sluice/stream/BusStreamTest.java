@@ -47,6 +47,17 @@ class BusStreamTest {
    * one a batch, then its end.
    */
   private void producer(int items) {
+    producer(
+        out -> {
+          for (int i = 1; i <= items; i++) {
+            out.write(i);
+          }
+          out.end();
+        });
+  }
+
+  /** A producer at the videos family's stream-open address that accepts, then does {@code then}. */
+  private void producer(java.util.function.Consumer<BusWriteStream<Integer>> then) {
     BusWriteStream.ItemEncoder<Integer> encoder =
         new BusWriteStream.ItemEncoder<>() {
           @Override
@@ -74,10 +85,7 @@ class BusStreamTest {
                   .onSuccess(
                       out -> {
                         open.accept();
-                        for (int i = 1; i <= items; i++) {
-                          out.write(i);
-                        }
-                        out.end();
+                        then.accept(out);
                       });
             });
   }
@@ -86,23 +94,7 @@ class BusStreamTest {
   @DisplayName(
       "a stream that failed before any handler was set hands its failure to the exception handler set after it")
   void failureBeforeItsHandler() throws Exception {
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.streamOpenOf(Operation.VIDEO_STREAM.address()),
-            message -> {
-              OpenRequest open = OpenRequest.of(message);
-              BusWriteStream.<Integer>open(
-                      vertx,
-                      dev.sluice.node.Membership.NONE,
-                      open,
-                      new BusWriteStream.Options<>(1, IDLE_MS, null, key -> "after-" + key.get(0)))
-                  .onSuccess(
-                      out -> {
-                        open.accept();
-                        out.fail(Problem.unavailable("The database went away", 1));
-                      });
-            });
+    producer(out -> out.fail(Problem.unavailable("The database went away", 1)));
     BusReadStream stream =
         BusReadStream.open(vertx, Operation.VIDEO_STREAM, new JsonObject(), OPTIONS)
             .timeout(10, TimeUnit.SECONDS)
