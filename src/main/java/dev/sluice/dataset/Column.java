@@ -57,9 +57,10 @@ public record Column(String name, String expression, Kind kind) {
    * views}).
    */
   public String named() {
-    return expression.equals(name) || expression.endsWith("." + name)
+    String quoted = Identifiers.quote(name);
+    return expression.equals(quoted) || expression.endsWith("." + quoted)
         ? expression
-        : expression + " AS " + name;
+        : expression + " AS " + quoted;
   }
 
   /**
@@ -79,9 +80,19 @@ public record Column(String name, String expression, Kind kind) {
    * than operators).
    */
   private static String textOf(String expression) {
-    return expression.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?")
-        ? expression + "::text"
-        : "(" + expression + ")::text";
+    return SortKey.textOf(expression);
+  }
+
+  private static final java.util.regex.Pattern PLAIN =
+      java.util.regex.Pattern.compile(
+          "(?:[a-z_][a-z0-9_]*\\.)?(?:[a-z_][a-z0-9_]*|\"(?:[^\"]|\"\")+\")");
+
+  /**
+   * Whether {@code expression} is a column, maybe after an alias: {@code v.title}, {@code d."Order
+   * Id"}.
+   */
+  static boolean plain(String expression) {
+    return PLAIN.matcher(expression).matches();
   }
 
   /**

@@ -55,22 +55,29 @@ public final class RowFormat {
   /**
    * The keyset values of a row of this format in the order of {@code sort}, as text a keyset seek
    * takes back ({@code $1::text::<type>}): read from the row's own columns when the JVM writes the
-   * row and both are among them (PostgreSQL sends nothing more), else selected as text after the
-   * row.
+   * row and every part is among them as a value whose text is PostgreSQL's (PostgreSQL sends
+   * nothing more), else selected as text after the row.
    */
   public Keys keys(SortKey sort) {
-    int value = jvm() ? indexOf(sort.column()) : -1;
-    int id = jvm() ? indexOf(sort.idColumn()) : -1;
-    if (value >= 0 && id >= 0) {
-      return new Keys("", value, id, width(), columns.get(value).kind(), columns.get(id).kind());
+    int n = sort.size();
+    int[] at = new int[n];
+    Column.Kind[] kinds = new Column.Kind[n];
+    boolean own = jvm();
+    for (int i = 0; i < n && own; i++) {
+      at[i] = indexOf(sort.parts().get(i).expression());
+      own = at[i] >= 0 && columns.get(at[i]).kind() != Column.Kind.JSON;
+      kinds[i] = own ? columns.get(at[i]).kind() : null;
     }
-    return new Keys(
-        ", " + sort.column() + "::text, " + sort.idColumn() + "::text",
-        width(),
-        width() + 1,
-        width() + 2,
-        Column.Kind.TEXT,
-        Column.Kind.TEXT);
+    if (own) {
+      return new Keys("", at, kinds, width());
+    }
+    StringBuilder select = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      select.append(", ").append(SortKey.textOf(sort.parts().get(i).expression()));
+      at[i] = width() + i;
+      kinds[i] = Column.Kind.TEXT;
+    }
+    return new Keys(select.toString(), at, kinds, width() + n);
   }
 
   private int indexOf(String expression) {
@@ -87,18 +94,25 @@ public final class RowFormat {
    *
    * @param select what the select list adds after the row for them (nothing when they are among its
    *     columns)
+   * @param at the position of each value
    * @param next the position of the first value a query selects after the row and its keys
    */
-  public record Keys(
-      String select, int value, int id, int next, Column.Kind valueKind, Column.Kind idKind) {
+  public record Keys(String select, int[] at, Column.Kind[] kinds, int next) {
 
-    /** The row's keyset values as text. */
+    /** The row's keyset values as text, null for a NULL. */
     public List<String> of(Row row) {
-      return List.of(text(row, value, valueKind), text(row, id, idKind));
+      String[] values = new String[at.length];
+      for (int i = 0; i < at.length; i++) {
+        values[i] = text(row, at[i], kinds[i]);
+      }
+      return java.util.Collections.unmodifiableList(java.util.Arrays.asList(values));
     }
 
     private static String text(Row row, int at, Column.Kind kind) {
       Object value = row.getValue(at);
+      if (value == null) {
+        return null;
+      }
       return kind == Column.Kind.TIMESTAMP
           ? RowEncoder.timestampText((java.time.OffsetDateTime) value)
           : value.toString();

@@ -106,7 +106,9 @@ final class Pages implements Reader {
       Operation op, ListQuery q, String cursor, int limit, CountMode count) {
     String binding = CursorCodec.binding(q.canonical());
     CursorCodec.Position position =
-        cursor == null ? null : cursors.decode(cursor, "cursor", op.qualifiedName(), binding, 2);
+        cursor == null
+            ? null
+            : cursors.decode(cursor, "cursor", op.qualifiedName(), binding, q.sort().size());
     boolean backward = position != null && position.backward();
     RowFormat format = q.rows(encoding);
     Sql sql =

@@ -201,13 +201,18 @@ final class ScrollIndex {
                   }
                   long lastOffset = -1;
                   for (Row row : rows) {
-                    long offset = row.getLong(2);
+                    int width = q.sort().size();
+                    long offset = row.getLong(width);
                     lastOffset = offset;
                     if (base != null && offset == 0) {
                       continue; // the base's own last checkpoint, where this walk started
                     }
                     indexes.add(baseIndex + offset);
-                    keys.add(List.of(row.getString(0), row.getString(1)));
+                    List<String> values = new ArrayList<>(width);
+                    for (int i = 0; i < width; i++) {
+                      values.add(row.getString(i));
+                    }
+                    keys.add(java.util.Collections.unmodifiableList(values));
                   }
                   // the walk read fewer rows than it asked for: the listing ends before the target
                   boolean complete = lastOffset < ((count - 1) / step) * step;

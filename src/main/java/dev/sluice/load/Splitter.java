@@ -161,9 +161,12 @@ final class Splitter {
   private static List<List<String>> keys(List<Row> rows) {
     List<List<String>> keys = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      if (row.getString(0) != null
-          && row.getString(1) != null) { // a NULL sort value has no place in a keyset
-        keys.add(List.of(row.getString(0), row.getString(1)));
+      List<String> key = new ArrayList<>(row.size());
+      for (int i = 0; i < row.size(); i++) {
+        key.add(row.getString(i));
+      }
+      if (!key.contains(null)) { // a cut is any row's key: one without NULLs will do
+        keys.add(List.copyOf(key));
       }
     }
     return keys;

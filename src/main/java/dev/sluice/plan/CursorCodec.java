@@ -111,11 +111,15 @@ public final class CursorCodec {
     }
     List<String> values = new ArrayList<>(keySize);
     for (int i = 0; i < keySize; i++) {
-      values.add(keyValues.getString(i));
+      Object value = keyValues.getValue(i);
+      if (value != null && !(value instanceof String)) {
+        throw invalid(parameter, "is malformed");
+      }
+      values.add((String) value); // null: a NULL in a nullable sort column
     }
     return new Position(
         "p".equals(payload.getString("d")),
-        List.copyOf(values),
+        java.util.Collections.unmodifiableList(values),
         (issued + lifetime.toSeconds()) * 1000);
   }
 

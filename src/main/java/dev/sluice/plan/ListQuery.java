@@ -51,8 +51,7 @@ public record ListQuery(
 
   /** {@code ORDER BY} for reading forward ({@code reversed=false}) or backward. */
   public String orderBy(boolean reversed) {
-    String direction = sort.descending() != reversed ? " DESC" : " ASC";
-    return " ORDER BY " + sort.column() + direction + ", " + sort.idColumn() + direction;
+    return sort.orderBy(reversed);
   }
 
   public static final class Builder {

@@ -187,8 +187,8 @@ public final class Planners {
     String binding = CursorCodec.binding(query.canonical());
     return new StreamRequest(
         query,
-        position(cursors, after, parameter, operation, binding),
-        position(cursors, until, StreamProtocol.UNTIL, operation, binding),
+        position(cursors, after, parameter, operation, binding, query),
+        position(cursors, until, StreamProtocol.UNTIL, operation, binding, query),
         snapshot,
         following);
   }
@@ -198,10 +198,17 @@ public final class Planners {
    * parameter}.
    */
   private static List<String> position(
-      CursorCodec cursors, String position, String parameter, Operation operation, String binding) {
+      CursorCodec cursors,
+      String position,
+      String parameter,
+      Operation operation,
+      String binding,
+      ListQuery query) {
     return position == null
         ? null
-        : cursors.decode(position, parameter, operation.qualifiedName(), binding, 2).key();
+        : cursors
+            .decode(position, parameter, operation.qualifiedName(), binding, query.sort().size())
+            .key();
   }
 
   /**

@@ -99,28 +99,15 @@ public final class Plans {
         Sql.of("SELECT " + rows.selectList() + rows.keys(sort).select() + " FROM ")
             .append(q.from())
             .append(rows.lateral());
-    Sql where =
-        after == null
-            ? q.where()
-            : and(q.where(), seek(sort, after, sort.descending() != backward, inclusive));
+    Sql where = after == null ? q.where() : and(q.where(), sort.seek(after, backward, inclusive));
     if (until != null) {
       // the seek the other way, the row at until included
-      where = and(where, seek(sort, until, sort.descending() == backward, true));
+      where = and(where, sort.seek(until, !backward, true));
     }
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(where);
     }
     return sql.append(q.orderBy(backward));
-  }
-
-  /** {@code (column, id) < (value, id)} (or {@code >}, {@code <=}, {@code >=}): the keyset seek. */
-  private static Sql seek(SortKey sort, List<String> from, boolean descending, boolean inclusive) {
-    String op = (descending ? "<" : ">") + (inclusive ? "=" : "");
-    return Sql.of("(" + sort.column() + ", " + sort.idColumn() + ") " + op + " (")
-        .textParam(from.get(0), sort.sqlType())
-        .append(", ")
-        .textParam(from.get(1), sort.idType())
-        .append(")");
   }
 
   private static Sql and(Sql where, Sql condition) {
@@ -134,23 +121,27 @@ public final class Plans {
    */
   public static Sql checkpoints(ListQuery q, List<String> from, long count, int step) {
     SortKey sort = q.sort();
-    Sql where =
-        from == null ? q.where() : and(q.where(), seek(sort, from, sort.descending(), true));
-    String direction = sort.descending() ? " DESC" : " ASC";
+    Sql where = from == null ? q.where() : and(q.where(), sort.seek(from, false, true));
+    List<String> texts = new java.util.ArrayList<>();
+    List<String> order = new java.util.ArrayList<>();
+    List<String> named = new java.util.ArrayList<>();
+    for (int i = 0; i < sort.size(); i++) {
+      SortKey.Part part = sort.parts().get(i);
+      texts.add("k" + i + "::text");
+      order.add("k" + i + (part.descending() ? " DESC" : " ASC"));
+      named.add(part.expression() + " AS k" + i);
+    }
     // the inner query reads the rows in index order and stops at count; the outer numbers them in
-    // that same
-    // order (the planner sees the input is sorted already) and keeps every step-th key
+    // that same order (the planner sees the input is sorted already) and keeps every step-th key
     Sql sql =
         Sql.of(
-                "SELECT s::text, i::text, n FROM (SELECT s, i, row_number() OVER (ORDER BY s"
-                    + direction
-                    + ", i"
-                    + direction
+                "SELECT "
+                    + String.join(", ", texts)
+                    + ", n FROM (SELECT *, row_number() OVER (ORDER BY "
+                    + String.join(", ", order)
                     + ") - 1 AS n FROM (SELECT "
-                    + sort.column()
-                    + " AS s, "
-                    + sort.idColumn()
-                    + " AS i FROM ")
+                    + String.join(", ", named)
+                    + " FROM ")
             .append(q.from());
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(where);

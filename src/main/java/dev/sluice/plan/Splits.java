@@ -88,14 +88,12 @@ public final class Splits {
     SortKey sort = q.sort();
     String op = sort.descending() ? " <= " : " >= ";
     Sql sql =
-        Sql.of("SELECT k.s, k.i FROM unnest(")
+        Sql.of("SELECT k.* FROM unnest(")
             .param(values.toArray(new String[0]))
             .append(
                 "::text[]) WITH ORDINALITY b(v, o) CROSS JOIN LATERAL (SELECT "
-                    + sort.column()
-                    + "::text AS s, "
-                    + sort.idColumn()
-                    + "::text AS i FROM ")
+                    + sort.textSelect()
+                    + " FROM ")
             .append(q.from())
             .append(" WHERE ");
     if (!q.where().isEmpty()) {
@@ -114,10 +112,8 @@ public final class Splits {
     SortKey sort = q.sort();
     return Sql.of(
             "SELECT "
-                + sort.column()
-                + "::text, "
-                + sort.idColumn()
-                + "::text FROM "
+                + sort.textSelect()
+                + " FROM "
                 + table(q)
                 + " "
                 + alias(sort.column())
@@ -131,7 +127,7 @@ public final class Splits {
   /** The keys of the listing's first {@code limit} rows, in its order. */
   public static Sql keys(ListQuery q, long limit) {
     SortKey sort = q.sort();
-    return Sql.of("SELECT " + sort.column() + "::text, " + sort.idColumn() + "::text FROM ")
+    return Sql.of("SELECT " + sort.textSelect() + " FROM ")
         .append(q.from())
         .append(q.whereClause())
         .append(q.orderBy(false))
