@@ -190,11 +190,13 @@ public interface SluiceClient {
 
   /** The path parameter that names the item of a single-item operation. */
   static String idParameter(Operation operation) {
-    return switch (operation) {
-      case VIDEO -> "videoId";
-      case USER -> "userId";
-      case TEMPLATE -> "templateId";
-      default -> throw new IllegalArgumentException(operation + " is not a single-item operation");
-    };
+    if (operation.equals(Operation.VIDEO)) {
+      return "videoId";
+    } else if (operation.equals(Operation.USER)) {
+      return "userId";
+    } else if (operation.equals(Operation.TEMPLATE)) {
+      return "templateId";
+    }
+    throw new IllegalArgumentException(operation + " is not a single-item operation");
   }
 }

@@ -100,7 +100,36 @@ public final class ConfigLoader {
     return retriever
         .getConfig()
         .eventually(retriever::close)
-        .map(json -> withEnvironment(json, environment));
+        .map(
+            json ->
+                withEnvironment(json.put(SluiceConfig.DATASET_SOURCES, sources(dir)), environment));
+  }
+
+  /**
+   * The file each declared dataset comes from (the last one, in the order files merge), so that an
+   * error in a declaration names its file.
+   */
+  static JsonObject sources(Path dir) {
+    JsonObject sources = new JsonObject();
+    if (!Files.isDirectory(dir)) {
+      return sources;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+        try {
+          JsonObject json = new JsonObject(Files.readString(file));
+          if (json.getValue(SluiceConfig.DATASETS) instanceof JsonObject datasets) {
+            datasets.fieldNames().forEach(name -> sources.put(name, file.toString()));
+          }
+        } catch (RuntimeException | java.io.IOException e) {
+          // the retriever has read it already, or said why not
+        }
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("config.dir.unreadable dir={}", dir, e);
+    }
+    return sources;
   }
 
   /** Applies the environment overrides and fills in what must be decided once per process. */

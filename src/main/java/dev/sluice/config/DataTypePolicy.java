@@ -42,8 +42,12 @@ public record DataTypePolicy(int pageSize, int ttlSeconds, int maxEntries, boole
         json.getBoolean(COMPRESSION, base.compression()));
   }
 
-  /** Every family's policy: the defaults, overridden by section {@code data_types}. */
-  static Map<String, DataTypePolicy> all(JsonObject section, int defaultMaxEntries) {
+  /**
+   * Every family's policy: the defaults, overridden by section {@code data_types}, and each
+   * declared dataset's from its {@code cache} and {@code page.default}.
+   */
+  static Map<String, DataTypePolicy> all(
+      JsonObject section, JsonObject datasets, int defaultMaxEntries) {
     Map<String, DataTypePolicy> policies = new TreeMap<>(DEFAULTS);
     for (String name : section.fieldNames()) {
       JsonObject json = section.getJsonObject(name);
@@ -52,6 +56,31 @@ public record DataTypePolicy(int pageSize, int ttlSeconds, int maxEntries, boole
           from(
               json == null ? new JsonObject() : json,
               policies.getOrDefault(name, fallback(defaultMaxEntries))));
+    }
+    for (String name : datasets.fieldNames()) {
+      if (!(datasets.getValue(name) instanceof JsonObject declared)) {
+        continue; // the declaration's reader names the fault
+      }
+      JsonObject json = new JsonObject();
+      if (declared.getValue("cache") instanceof JsonObject cache) {
+        // only well-typed values: the declaration's reader names the others
+        cache.forEach(
+            e -> {
+              boolean bool = e.getKey().equals(COMPRESSION);
+              if (bool ? e.getValue() instanceof Boolean : e.getValue() instanceof Integer) {
+                json.put(e.getKey(), e.getValue());
+              }
+            });
+      }
+      if (declared.getValue("page") instanceof JsonObject page
+          && page.getValue("default") instanceof Integer size) {
+        json.put(PAGE_SIZE, size);
+      }
+      policies.put(
+          name,
+          from(
+              json,
+              policies.getOrDefault(name, new DataTypePolicy(50, 60, defaultMaxEntries, false))));
     }
     return Map.copyOf(policies);
   }

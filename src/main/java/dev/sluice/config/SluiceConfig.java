@@ -21,7 +21,9 @@ public record SluiceConfig(
     MonitorConfig monitor,
     ItemsConfig items,
     ResilienceConfig resilience,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    JsonObject datasets,
+    Map<String, String> datasetSources) {
 
   public static final String HTTP = "http";
   public static final String DATABASE = "database";
@@ -37,6 +39,15 @@ public record SluiceConfig(
   public static final String RESILIENCE = "resilience";
   public static final String CLUSTER = "cluster";
 
+  /** The declared datasets (docs/API.md 8.1), read by {@code dev.sluice.dataset.Declaration}. */
+  public static final String DATASETS = "datasets";
+
+  /**
+   * Where {@link ConfigLoader} notes the file each declared dataset came from (not a section an
+   * operator writes).
+   */
+  public static final String DATASET_SOURCES = "_dataset_sources";
+
   public static SluiceConfig from(JsonObject json) {
     LazyLoadingConfig lazy = LazyLoadingConfig.from(section(json, LAZY_LOADING));
     String token = section(json, ADMIN).getString("token");
@@ -48,12 +59,14 @@ public record SluiceConfig(
         StreamingConfig.from(section(json, STREAMING)),
         CursorConfig.from(section(json, CURSOR)),
         token == null || token.isEmpty() ? null : token,
-        DataTypePolicy.all(section(json, DATA_TYPES), lazy.cacheSize()),
+        DataTypePolicy.all(section(json, DATA_TYPES), section(json, DATASETS), lazy.cacheSize()),
         section(json, CACHE).getInteger("max_mb"),
         MonitorConfig.from(section(json, MONITOR)),
         ItemsConfig.from(section(json, ITEMS)),
         ResilienceConfig.from(section(json, RESILIENCE)),
-        ClusterConfig.from(section(json, CLUSTER)));
+        ClusterConfig.from(section(json, CLUSTER)),
+        section(json, DATASETS).copy(),
+        sources(section(json, DATASET_SOURCES)));
   }
 
   /** The policy of one data family; a family the configuration does not name gets the fallback. */
@@ -87,6 +100,22 @@ public record SluiceConfig(
     return cacheMaxMb != null && cacheMaxMb > 0
         ? cacheMaxMb * 1024L * 1024L
         : memoryLimitBytes() / 4;
+  }
+
+  private static Map<String, String> sources(JsonObject json) {
+    Map<String, String> sources = new java.util.HashMap<>();
+    json.forEach(e -> sources.put(e.getKey(), String.valueOf(e.getValue())));
+    return Map.copyOf(sources);
+  }
+
+  /**
+   * The largest page (or {@code limit}) a family's listings give: a declared dataset's {@code
+   * page.max}, else {@code limits.max_limit}.
+   */
+  public int maxLimit(String family) {
+    Object page = datasets.getValue(family) instanceof JsonObject d ? d.getValue("page") : null;
+    Integer max = page instanceof JsonObject p && p.getValue("max") instanceof Integer m ? m : null;
+    return max != null ? max : limits.maxLimit();
   }
 
   static JsonObject section(JsonObject json, String name) {

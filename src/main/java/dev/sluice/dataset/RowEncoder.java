@@ -36,9 +36,13 @@ public final class RowEncoder {
     this.first = first;
     this.prefixes = new byte[columns.size()][];
     for (int i = 0; i < columns.size(); i++) {
-      prefixes[i] =
-          ((i == 0 ? "{" : ",") + "\"" + columns.get(i).name() + "\":")
-              .getBytes(StandardCharsets.UTF_8);
+      // a name is escaped as a string value is (a column may be called anything)
+      Sink name = new Sink().string(columns.get(i).name());
+      byte[] prefix = new byte[name.length + 2];
+      prefix[0] = (byte) (i == 0 ? '{' : ',');
+      System.arraycopy(name.bytes, 0, prefix, 1, name.length);
+      prefix[prefix.length - 1] = ':';
+      prefixes[i] = prefix;
     }
   }
 

@@ -121,7 +121,7 @@ public final class LoaderVerticle extends VerticleBase {
     cursors = CursorCodec.of(settings.cursor());
     LoaderStats stats = node.loaderStats(family);
     stats.operations(
-        java.util.Arrays.stream(Operation.values())
+        Operation.values().stream()
             .filter(op -> op.address().equals(address()) && !op.streaming())
             .map(Operation::qualifiedName)
             .toList());

@@ -22,7 +22,6 @@ import dev.sluice.stream.StreamProtocol;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,7 +67,7 @@ public final class Operations {
   }
 
   private final SluiceConfig settings;
-  private final Map<Operation, Spec> specs = new EnumMap<>(Operation.class);
+  private final Map<Operation, Spec> specs = new java.util.LinkedHashMap<>();
 
   private Operations(SluiceConfig settings) {
     this.settings = settings;
@@ -109,9 +108,17 @@ public final class Operations {
 
   /** Every declaration, pages first then streams, in the order of {@link Operation}. */
   public List<Spec> all() {
+    List<Spec> ordered = new ArrayList<>(specs.values());
+    // the demo's routes in the order of Operation's constants, then declared datasets' as declared
+    ordered.sort(
+        java.util.Comparator.comparingInt(
+            s -> {
+              int at = Operation.values().indexOf(s.operation());
+              return at < 0 ? Integer.MAX_VALUE : at;
+            }));
     List<Spec> all = new ArrayList<>();
-    specs.values().stream().filter(s -> !s.operation().streaming()).forEach(all::add);
-    specs.values().stream().filter(s -> s.operation().streaming()).forEach(all::add);
+    ordered.stream().filter(s -> !s.operation().streaming()).forEach(all::add);
+    ordered.stream().filter(s -> s.operation().streaming()).forEach(all::add);
     return Collections.unmodifiableList(all);
   }
 

@@ -7,7 +7,6 @@ import dev.sluice.api.ProblemException;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.stream.StreamProtocol;
 import io.vertx.core.json.JsonObject;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -57,8 +56,8 @@ public final class Planners {
     }
   }
 
-  private final Map<Operation, Planner> pages = new EnumMap<>(Operation.class);
-  private final Map<Operation, StreamPlan> streams = new EnumMap<>(Operation.class);
+  private final Map<Operation, Planner> pages = new java.util.LinkedHashMap<>();
+  private final Map<Operation, StreamPlan> streams = new java.util.LinkedHashMap<>();
   private final Operations operations;
 
   private Planners(Operations operations) {

@@ -1,0 +1,118 @@
+package dev.sluice.dataset;
+
+import dev.sluice.config.SluiceConfig;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every dataset a configuration declares, checked against the database it serves: read ({@link
+ * Declaration}), found in the catalog ({@link PgCatalog}), resolved ({@link Resolver}) and its
+ * measures tried by PostgreSQL. The first fault fails the whole: nothing is served half-checked.
+ */
+public final class Declarations {
+
+  /** Names a declared dataset cannot take: the demo's data families, which have their routes. */
+  public static final Set<String> TAKEN =
+      Set.of("videos", "users", "analytics", "templates", "search");
+
+  private Declarations() {}
+
+  /** The declarations of {@code settings}, read but not yet checked against the catalog. */
+  public static List<Declaration> read(SluiceConfig settings) {
+    List<Declaration> all =
+        Declaration.readAll(settings.datasets(), settings.datasetSources(), "configuration");
+    for (Declaration declaration : all) {
+      if (TAKEN.contains(declaration.name())) {
+        throw new DeclarationException(
+            declaration.source(),
+            declaration.name(),
+            null,
+            "the name is taken by the demo's "
+                + declaration.name()
+                + " family (/api/v1/"
+                + declaration.name()
+                + "): name the dataset otherwise");
+      }
+    }
+    return all;
+  }
+
+  /** Every declared dataset of {@code settings}, checked against the catalog of {@code pool}. */
+  public static Future<List<DeclaredDataset>> resolve(Pool pool, SluiceConfig settings) {
+    List<Declaration> declarations;
+    try {
+      declarations = read(settings);
+    } catch (DeclarationException e) {
+      return Future.failedFuture(e);
+    }
+    Future<List<DeclaredDataset>> chain = Future.succeededFuture(new ArrayList<>());
+    for (Declaration declaration : declarations) {
+      chain = chain.compose(done -> resolve(pool, declaration).map(d -> add(done, d)));
+    }
+    return chain.map(List::copyOf);
+  }
+
+  private static <T> List<T> add(List<T> list, T item) {
+    list.add(item);
+    return list;
+  }
+
+  /** One declaration, checked against the catalog. */
+  public static Future<DeclaredDataset> resolve(Pool pool, Declaration declaration) {
+    List<String> parts;
+    try {
+      parts = Identifiers.parse(declaration.relation());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(fault(declaration, "relation", e.getMessage()));
+    }
+    if (parts.size() > 2) {
+      return Future.failedFuture(
+          fault(declaration, "relation", "must be schema.name (or a name in public)"));
+    }
+    String schema = parts.size() == 2 ? parts.get(0) : "public";
+    String name = parts.get(parts.size() - 1);
+    return PgCatalog.find(pool, schema, name)
+        .compose(
+            relation -> {
+              DeclaredDataset dataset = Resolver.resolve(declaration, relation);
+              return checkMeasures(pool, dataset).map(v -> dataset);
+            });
+  }
+
+  /**
+   * Asks PostgreSQL to plan every measure as one bucket's aggregate over the relation: a refused
+   * one names its field and PostgreSQL's reason.
+   */
+  private static Future<Void> checkMeasures(Pool pool, DeclaredDataset dataset) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Measure measure : dataset.measures()) {
+      String sql =
+          "EXPLAIN SELECT " + measure.aggregate() + " FROM " + dataset.from() + " GROUP BY ()";
+      chain =
+          chain.compose(
+              v ->
+                  pool.query(sql)
+                      .execute()
+                      .<Void>mapEmpty()
+                      .recover(e -> Future.failedFuture(refused(dataset, measure, e))));
+    }
+    return chain;
+  }
+
+  private static DeclarationException refused(DeclaredDataset d, Measure measure, Throwable e) {
+    String reason = e instanceof PgException pg ? pg.getErrorMessage() : e.getMessage();
+    return new DeclarationException(
+        d.source(),
+        d.name(),
+        "measures." + measure.name(),
+        "PostgreSQL refuses " + measure.aggregate() + " as an aggregate of one bucket: " + reason);
+  }
+
+  private static DeclarationException fault(Declaration d, String field, String problem) {
+    return new DeclarationException(d.source(), d.name(), field, problem);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.sluice.dataset;
+
+import java.util.List;
+
+/**
+ * What the catalog says of one relation ({@link PgCatalog}): its kind, its columns with their
+ * types, its keys and the orders its btree indexes serve, and the tables whose writes change it.
+ *
+ * @param primaryKey the primary key's columns (empty when none)
+ * @param uniqueKeys the column lists of its unique, non-partial indexes on plain columns whose
+ *     columns are all NOT NULL (for a materialized view, of any unique index)
+ * @param indexes the column lists of its btree indexes (non-partial, plain columns), each column
+ *     with {@code -} in front when the index holds it descending
+ * @param tables the tables whose writes change its rows, as {@code schema.name} ({@link
+ *     #changeName}): itself for a table, the tables a view reads (through views it reads), none for
+ *     a materialized view
+ * @param notified whether every one of {@code tables} has Sluice's change trigger
+ */
+public record Relation(
+    String schema,
+    String name,
+    Kind kind,
+    List<Attribute> columns,
+    List<String> primaryKey,
+    List<List<String>> uniqueKeys,
+    List<List<String>> indexes,
+    List<String> tables,
+    boolean notified) {
+
+  public Relation {
+    columns = List.copyOf(columns);
+    primaryKey = List.copyOf(primaryKey);
+    uniqueKeys = List.copyOf(uniqueKeys);
+    indexes = List.copyOf(indexes);
+    tables = List.copyOf(tables);
+  }
+
+  /** The relation kinds Sluice serves, by {@code pg_class.relkind}. */
+  public enum Kind {
+    TABLE('r', "table"),
+    VIEW('v', "view"),
+    MATERIALIZED_VIEW('m', "materialized view"),
+    PARTITIONED_TABLE('p', "partitioned table"),
+    FOREIGN_TABLE('f', "foreign table");
+
+    private final char code;
+    private final String label;
+
+    Kind(char code, String label) {
+      this.code = code;
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    static Kind of(char code) {
+      for (Kind kind : values()) {
+        if (kind.code == code) {
+          return kind;
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * One column.
+   *
+   * @param type its type as SQL names it ({@code numeric(14,4)}, {@code shop.sku_code})
+   * @param baseType the type under any domains, as SQL names it without modifiers: what values are
+   *     cast to
+   * @param baseName that type's own name ({@code int4}, {@code timestamptz}, an enum's name)
+   * @param category {@code pg_type.typcategory} of the base type ({@code N} numbers, {@code S}
+   *     strings, {@code A} arrays…)
+   * @param enumLabels an enum's labels in their order (empty for other types)
+   * @param btree whether the base type has a default btree operator class (equality and order)
+   */
+  public record Attribute(
+      String name,
+      String type,
+      String baseType,
+      String baseName,
+      char category,
+      boolean notNull,
+      List<String> enumLabels,
+      boolean btree) {
+
+    public Attribute {
+      enumLabels = List.copyOf(enumLabels);
+    }
+
+    public boolean isEnum() {
+      return category == 'E';
+    }
+
+    public boolean isArray() {
+      return category == 'A';
+    }
+  }
+
+  /** {@code schema.name} as SQL writes it. */
+  public String qualified() {
+    return Identifiers.qualified(schema, name);
+  }
+
+  /** How a change notification names a table: {@code schema.name}, neither part quoted. */
+  public static String changeName(String schema, String name) {
+    return schema + "." + name;
+  }
+
+  /** The column called {@code name}, or null. */
+  public Attribute column(String name) {
+    return columns.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public List<String> columnNames() {
+    return columns.stream().map(Attribute::name).toList();
+  }
+}
