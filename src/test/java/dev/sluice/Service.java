@@ -87,12 +87,9 @@ public final class Service implements AutoCloseable {
                   kept.add(v);
                 }
               });
-      List<String> ids =
-          Waits.lifecycle(Deployer.deploy(node, plan.put("verticles", kept), config, operations));
-      java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
-      for (int i = 0; i < ids.size(); i++) {
-        byName.put(kept.getJsonObject(i).getString("name"), ids.get(i));
-      }
+      java.util.Map<String, String> byName =
+          Waits.lifecycle(
+              Deployer.deployNamed(node, plan.put("verticles", kept), config, operations));
       return new Service(node, config, byName);
     } catch (Exception e) {
       Waits.lifecycle(node.close());

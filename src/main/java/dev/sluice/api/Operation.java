@@ -163,6 +163,16 @@ public final class Operation {
         dataset + "/" + action, DATA_ADDRESS + dataset, action, message, streaming);
   }
 
+  /** The demo's operation whose constant is called {@code name} ({@code VIDEOS}). */
+  public static Operation valueOf(String name) {
+    for (Operation op : VALUES) {
+      if (op.name.equals(name)) {
+        return op;
+      }
+    }
+    throw new IllegalArgumentException("No operation " + name);
+  }
+
   /** The demo's named routes, in declaration order. */
   public static List<Operation> values() {
     return VALUES;

@@ -58,7 +58,12 @@ public record Parameter(
     /** {@code true} or {@code false}. */
     BOOLEAN,
     /** An ISO-8601 time with an offset, or a date (midnight UTC). */
-    TIME
+    TIME,
+    /**
+     * A filter on a declared dataset's column, {@code op.value} ({@code values} are the operators
+     * it takes), given once or more: read as the list of its texts.
+     */
+    FILTER
   }
 
   public static final String PATH = "path";
@@ -165,6 +170,15 @@ public record Parameter(
         name, In.QUERY, Kind.TIME, 0, 0, null, List.of(), false, strategy, description);
   }
 
+  /**
+   * A filter on a column: {@code column=op.value}, one of {@code operators}, given as often as
+   * needed.
+   */
+  public static Parameter filter(String column, List<String> operators, String description) {
+    return new Parameter(
+        column, In.QUERY, Kind.FILTER, 0, 0, null, operators, false, FILTER, description);
+  }
+
   /** This parameter, required. */
   public Parameter asRequired() {
     return new Parameter(
@@ -216,6 +230,7 @@ public record Parameter(
       case SOME_OF -> params.listOf(name, values, (List<String>) defaultValue);
       case BOOLEAN -> params.bool(name, (Boolean) defaultValue);
       case TIME -> params.time(name, false);
+      case FILTER -> params.texts(name);
     };
   }
 }

@@ -139,6 +139,35 @@ public final class Params {
     return legible(name, value.toString());
   }
 
+  /**
+   * Every text of a parameter that may be given more than once (a filter), in the order given;
+   * empty when absent. A text holding a character no parameter may hold is a fault, and left out.
+   */
+  public List<String> texts(String name) {
+    Object value = raw.getValue(name);
+    List<String> texts = new ArrayList<>();
+    if (value == null) {
+      return texts;
+    }
+    if (value instanceof JsonObject) {
+      fail(name, "must be a single value");
+      return texts;
+    }
+    Iterable<?> all = value instanceof JsonArray array ? array : List.of(value);
+    for (Object v : all) {
+      String text = v == null ? null : legible(name, v.toString());
+      if (text != null) {
+        texts.add(text);
+      }
+    }
+    return texts;
+  }
+
+  /** The names of every parameter the request holds. */
+  public Set<String> names() {
+    return raw.fieldNames();
+  }
+
   /** The value, or null with a fault when it holds a character no parameter may hold. */
   private String legible(String name, String value) {
     for (int i = 0; i < value.length(); ) {

@@ -47,7 +47,7 @@ final class HealthRoutes {
 
   private final Vertx vertx;
   private final Node node;
-  private final List<String> loaders = Operation.families();
+  private final List<String> loaders;
 
   /** Every member's view, on a clustered node; null on one that runs alone. */
   private final ClusterViews views;
@@ -62,6 +62,7 @@ final class HealthRoutes {
     this.node = node;
     this.vertx = node.vertx();
     this.views = views;
+    this.loaders = node.families();
     // sent again if its consumer is stopping or its node is lost: an answer lost with a node is no
     // verdict
     this.anyMonitor = MonitorClient.create(vertx, node.membership(), ASK_TIMEOUT_MS);

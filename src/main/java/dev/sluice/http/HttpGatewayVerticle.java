@@ -2,7 +2,6 @@ package dev.sluice.http;
 
 import dev.sluice.api.Addresses;
 import dev.sluice.api.Failures;
-import dev.sluice.api.Operation;
 import dev.sluice.api.Problem;
 import dev.sluice.bus.MonitorClient;
 import dev.sluice.bus.SluiceClient;
@@ -205,6 +204,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
       }
     }
 
+    routes.get(Operations.DATA, new DataCatalog(operations)::list);
     views = node.cluster().map(cluster -> new ClusterViews(vertx, cluster)).orElse(null);
     routes.get(API + "/stats", this::stats);
     new HealthRoutes(node, views).mount(routes);
@@ -212,7 +212,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     if (meters instanceof PrometheusMeterRegistry prometheus) {
       routes.getOther("/metrics", PrometheusScrapingHandler.create(prometheus));
     }
-    CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), Operation.families());
+    CacheAdmin admin = new CacheAdmin(cache, settings.adminToken(), operations.families());
     routes.delete(API + "/cache", admin::clearAll);
     routes.delete(API + "/cache/{loader}", admin::clearOne);
     if (settings.http().benchmarkReplyBytes() > 0) {
@@ -401,6 +401,12 @@ public final class HttpGatewayVerticle extends VerticleBase {
     }
     for (Map.Entry<String, String> path : ctx.pathParams().entrySet()) {
       params.put(path.getKey(), path.getValue());
+    }
+    if (ctx.pathParams().containsKey("key")) {
+      // a declared dataset's row key, as sent: its values are split at each ',' before they are
+      // percent-decoded (a ',' inside a value comes as %2C)
+      String raw = ctx.request().path();
+      params.put("key", raw.substring(raw.lastIndexOf('/') + 1));
     }
     return params;
   }

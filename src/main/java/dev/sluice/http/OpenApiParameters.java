@@ -81,6 +81,15 @@ final class OpenApiParameters {
               type("array").put("items", enumOf(parameter.values())).put("uniqueItems", true);
           case BOOLEAN -> type("boolean");
           case TIME -> type("string");
+          // op.value, any number of times: an array of strings, exploded as name=…&name=…
+          case FILTER ->
+              type("array")
+                  .put(
+                      "items",
+                      type("string")
+                          .put(
+                              "pattern",
+                              "^(not\\.)?(" + String.join("|", parameter.values()) + ")\\..*$"));
         };
     Object defaultValue = parameter.defaultValue();
     if (defaultValue != null && parameter.kind() != Parameter.Kind.INTEGER) {
@@ -97,6 +106,9 @@ final class OpenApiParameters {
       json.put("required", true);
     }
     json.put("schema", schema);
+    if (parameter.kind() == Parameter.Kind.FILTER) {
+      json.put("x-sluice-operators", new JsonArray(parameter.values()));
+    }
     if (parameter.kind() == Parameter.Kind.UUIDS || parameter.kind() == Parameter.Kind.SOME_OF) {
       json.put("style", "form").put("explode", false); // a comma-separated list in one value
     }

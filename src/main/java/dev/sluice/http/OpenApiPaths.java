@@ -244,7 +244,7 @@ final class OpenApiPaths {
                 "loader",
                 type("string"),
                 "The loader: one of "
-                    + String.join(", ", Operation.families())
+                    + String.join(", ", declarations.families())
                     + " (another is a 404)"))
         .content("200", "What was dropped", JSON, ref("CacheCleared"))
         .problems("401", "403", "404");

@@ -1,6 +1,8 @@
 package dev.sluice.launcher;
 
-import dev.sluice.api.Operation;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.dataset.Declarations;
+import dev.sluice.db.Database;
 import dev.sluice.http.HttpGatewayVerticle;
 import dev.sluice.load.LoaderVerticle;
 import dev.sluice.monitor.MonitorVerticle;
@@ -11,12 +13,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,14 +97,14 @@ public final class Deployer {
       case GATEWAY -> () -> new HttpGatewayVerticle(node, operations);
       case MONITOR -> () -> new MonitorVerticle(node);
       default -> {
-        if (!Operation.families().contains(name)) {
+        if (!node.families().contains(name)) {
           throw new IllegalArgumentException(
               FILE
                   + " names '"
                   + name
                   + "': no such part (gateway, monitor, or a "
                   + "loader of "
-                  + Operation.families()
+                  + node.families()
                   + ")");
         }
         yield () -> new LoaderVerticle(node, name, operations);
@@ -121,8 +123,73 @@ public final class Deployer {
    */
   public static Future<List<String>> deploy(
       Node node, JsonObject plan, JsonObject config, Operations operations) {
+    return deployNamed(node, plan, config, operations).map(named -> List.copyOf(named.values()));
+  }
+
+  /**
+   * As {@link #deploy(Node, JsonObject, JsonObject, Operations)}, each deployment id by its name (a
+   * declared dataset's loader by the dataset's), in the order deployed.
+   */
+  public static Future<java.util.Map<String, String>> deployNamed(
+      Node node, JsonObject plan, JsonObject config, Operations operations) {
+    Future<Operations> declared =
+        operations != null
+            ? Future.succeededFuture(operations)
+            : declarations(node, SluiceConfig.from(config));
+    return declared.compose(
+        ops -> {
+          node.families(ops.families());
+          return deployAll(node, withDeclaredLoaders(plan, ops), config, ops);
+        });
+  }
+
+  /**
+   * The operations of the configuration: the demo's and those of every declared dataset, checked
+   * against the catalog (a {@link dev.sluice.dataset.DeclarationException} when one cannot be
+   * served).
+   */
+  static Future<Operations> declarations(Node node, SluiceConfig settings) {
+    if (settings.datasets().isEmpty()) {
+      return Future.succeededFuture(Operations.create(settings));
+    }
+    Pool pool = Database.pool(node.vertx(), settings.database(), 0);
+    return Declarations.resolve(pool, settings)
+        .map(datasets -> Operations.create(settings, datasets))
+        .andThen(done -> pool.close());
+  }
+
+  /**
+   * The plan with a loader for each declared dataset after the demo's loaders, when it deploys any
+   * loader (a node whose role has loaders serves every dataset).
+   */
+  static JsonObject withDeclaredLoaders(JsonObject plan, Operations operations) {
     JsonArray verticles = plan.getJsonArray("verticles", new JsonArray());
-    List<String> ids = new ArrayList<>();
+    int lastLoader = -1;
+    for (int i = 0; i < verticles.size(); i++) {
+      String name = verticles.getJsonObject(i).getString("name");
+      if (!GATEWAY.equals(name) && !MONITOR.equals(name)) {
+        lastLoader = i;
+      }
+    }
+    if (lastLoader < 0 || operations.datasets().isEmpty()) {
+      return plan;
+    }
+    JsonArray with = new JsonArray();
+    for (int i = 0; i < verticles.size(); i++) {
+      with.add(verticles.getValue(i));
+      if (i == lastLoader) {
+        operations
+            .datasets()
+            .forEach(d -> with.add(new JsonObject().put("name", d.name()).put("instances", 1)));
+      }
+    }
+    return plan.copy().put("verticles", with);
+  }
+
+  private static Future<java.util.Map<String, String>> deployAll(
+      Node node, JsonObject plan, JsonObject config, Operations operations) {
+    JsonArray verticles = plan.getJsonArray("verticles", new JsonArray());
+    java.util.Map<String, String> ids = new java.util.LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < verticles.size(); i++) {
       JsonObject entry = verticles.getJsonObject(i);
@@ -144,7 +211,7 @@ public final class Deployer {
                           id -> LOG.info("verticle.deployed name={} instances={}", name, instances))
                       .map(
                           id -> {
-                            ids.add(id);
+                            ids.put(name, id);
                             return null;
                           }));
     }

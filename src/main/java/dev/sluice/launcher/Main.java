@@ -63,6 +63,9 @@ public final class Main {
     } catch (UsageException e) {
       System.err.println(e.getMessage());
       System.exit(2);
+    } catch (dev.sluice.dataset.DeclarationException e) {
+      System.err.println("A declared dataset cannot be served: " + e.getMessage());
+      System.exit(2);
     } catch (Exception e) {
       LOG.error("sluice.failed command={}", command, e);
       System.exit(1);

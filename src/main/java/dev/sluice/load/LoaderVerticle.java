@@ -121,7 +121,8 @@ public final class LoaderVerticle extends VerticleBase {
     cursors = CursorCodec.of(settings.cursor());
     LoaderStats stats = node.loaderStats(family);
     stats.operations(
-        Operation.values().stream()
+        planners.operations().all().stream()
+            .map(Operations.Spec::operation)
             .filter(op -> op.address().equals(address()) && !op.streaming())
             .map(Operation::qualifiedName)
             .toList());
@@ -314,7 +315,7 @@ public final class LoaderVerticle extends VerticleBase {
   /** The operation a request's {@link Addresses#ACTION_HEADER} names at this family, or null. */
   private Operation operationOf(Message<?> message) {
     String action = message.headers().get(Addresses.ACTION_HEADER);
-    return action == null ? null : Operation.find(address(), action);
+    return action == null ? null : planners.operations().find(address(), action);
   }
 
   /**

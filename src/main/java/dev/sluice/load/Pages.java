@@ -359,6 +359,44 @@ final class Pages implements Reader {
         });
   }
 
+  @Override
+  public Future<LoaderReply> row(
+      Operation op, List<Column> columns, Function<RowFormat, Sql> sql, String notFound) {
+    RowFormat format = RowFormat.of(columns, encoding);
+    return query(sql.apply(format))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw new ProblemException(Problem.notFound(notFound));
+              }
+              return singleReply(op, format.text(rows.iterator().next()));
+            });
+  }
+
+  @Override
+  public Future<LoaderReply> rows(
+      Operation op, List<Column> columns, Function<RowFormat, Sql> sql, List<String> keys) {
+    RowFormat format = RowFormat.of(columns, encoding);
+    return query(sql.apply(format))
+        .map(
+            rows -> {
+              Map<String, String> found = new HashMap<>();
+              for (Row row : rows) {
+                found.put(row.getString(format.width()), format.text(row));
+              }
+              List<String> data = new ArrayList<>(keys.size());
+              for (String key : keys) {
+                data.add(found.getOrDefault(key, "null"));
+              }
+              return reply(
+                  Envelope.of("batch", op.message()).rows(data).hasMore(false),
+                  null,
+                  null,
+                  data.size(),
+                  false);
+            });
+  }
+
   /** The reply to a single-item request: the envelope with the one item, which batches reuse. */
   static LoaderReply singleReply(Operation op, String json) {
     return reply(

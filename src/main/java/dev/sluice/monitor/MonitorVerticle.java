@@ -211,7 +211,7 @@ public class MonitorVerticle extends VerticleBase {
    */
   private void bindMeters() {
     MeterRegistry meters = node.meters();
-    for (String family : Statistics.FAMILIES) {
+    for (String family : node.families()) {
       FunctionCounter.builder("sluice.cache.hits", cache, c -> c.stats(family, false).hits())
           .tag("loader", family)
           .description("Cache lookups that found an entry")

@@ -1,6 +1,5 @@
 package dev.sluice.monitor;
 
-import dev.sluice.api.Operation;
 import dev.sluice.node.Cluster;
 import dev.sluice.node.Node;
 import dev.sluice.node.NodeState;
@@ -92,7 +91,7 @@ final class NodeReport {
         .put("loaders", loaders);
   }
 
-  private static List<String> loaders(Set<String> running) {
-    return Operation.families().stream().filter(running::contains).toList();
+  private List<String> loaders(Set<String> running) {
+    return node.families().stream().filter(running::contains).toList();
   }
 }

@@ -1,6 +1,5 @@
 package dev.sluice.monitor;
 
-import dev.sluice.api.Operation;
 import dev.sluice.cache.CachePressure;
 import dev.sluice.cache.CacheStatistics;
 import dev.sluice.cache.CacheStats;
@@ -24,9 +23,6 @@ import java.util.function.LongSupplier;
  * moments, not of all time.
  */
 final class Statistics {
-
-  /** The data families, in the order the document lists them. */
-  static final List<String> FAMILIES = Operation.families();
 
   static final long THROUGHPUT_WINDOW_MS = 10_000;
   static final long ALERT_WINDOW_MS = 60_000;
@@ -72,7 +68,7 @@ final class Statistics {
 
   private Sample snapshot() {
     Map<String, Snapshot> families = new LinkedHashMap<>();
-    for (String family : FAMILIES) {
+    for (String family : node.families()) {
       LoaderStats stats = node.loaderStats(family);
       CacheStats cached = cache.stats(family);
       families.put(
@@ -95,7 +91,7 @@ final class Statistics {
     }
     Sample first = samples.peekFirst();
     Sample last = samples.peekLast();
-    return FAMILIES.stream()
+    return node.families().stream()
         .map(
             family -> {
               Snapshot a = first.families().get(family);
@@ -116,7 +112,7 @@ final class Statistics {
   JsonObject document(MemoryLevel level) {
     Sample now = snapshot(); // not kept: asking for the document often must not grow the samples
     JsonObject loaders = new JsonObject();
-    for (String family : FAMILIES) {
+    for (String family : node.families()) {
       loaders.put(family, family(family, now));
     }
     long used = heapUsed.getAsLong();

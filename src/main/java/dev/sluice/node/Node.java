@@ -136,6 +136,21 @@ public final class Node {
     memory.set(level);
   }
 
+  private volatile List<String> served = dev.sluice.api.Operation.families();
+
+  /**
+   * The data families the node's loaders serve, in order: the demo's, then each declared dataset
+   * (set once the declarations are checked, before anything is deployed).
+   */
+  public List<String> families() {
+    return served;
+  }
+
+  /** Sets the families served: the deployer's to do, once the declarations are checked. */
+  public void families(List<String> families) {
+    served = List.copyOf(families);
+  }
+
   /** The node's figures of {@code family}. */
   public LoaderStats loaderStats(String family) {
     return families.computeIfAbsent(family, f -> new LoaderStats(meters, f));

@@ -61,6 +61,7 @@ public record ListQuery(
     private final List<Sql> conditions = new ArrayList<>();
     private final Key canonical = new Key();
     private SortKey sort;
+    private List<Column> columns;
 
     private Builder(Sql from, Dataset dataset, Set<String> tables) {
       this.from = from;
@@ -110,6 +111,13 @@ public record ListQuery(
       return this;
     }
 
+    /** Only these of the dataset's columns in each row ({@code select=}), described for keys. */
+    public Builder columns(List<Column> columns) {
+      this.columns = List.copyOf(columns);
+      canonical.add("select", columns.stream().map(Column::name).toList());
+      return this;
+    }
+
     public Builder sort(SortKey sort) {
       this.sort = sort;
       return this;
@@ -121,7 +129,13 @@ public record ListQuery(
         where.append(i == 0 ? "(" : " AND (").append(conditions.get(i)).append(")");
       }
       String described = canonical.add("sort", sort.name()).toString();
-      return new ListQuery(from, dataset.columns(), where, sort, described, Set.copyOf(tables));
+      return new ListQuery(
+          from,
+          columns != null ? columns : dataset.columns(),
+          where,
+          sort,
+          described,
+          Set.copyOf(tables));
     }
   }
 

@@ -150,6 +150,23 @@ public final class Load {
       Sql exists,
       String existsTable,
       String notFound) {
+    Set<String> tables = new java.util.LinkedHashSet<>(WindowQuery.tables(series));
+    if (existsTable != null) {
+      tables.add(existsTable);
+    }
+    return windowOver(op, window, series, scopeKey, scope, exists, tables, notFound);
+  }
+
+  /** As above, over {@code tables} (whose writes change it). */
+  static Load windowOver(
+      Operation op,
+      TimeWindow window,
+      List<Series> series,
+      Key scopeKey,
+      Sql scope,
+      Sql exists,
+      Set<String> tables,
+      String notFound) {
     Key key =
         new Key(op.qualifiedName())
             .addAll(scopeKey.toString())
@@ -157,10 +174,6 @@ public final class Load {
             .add("end", window.endText())
             .add("bucket", window.bucket().label())
             .add("series", series.stream().map(Series::name).toList());
-    Set<String> tables = new java.util.LinkedHashSet<>(WindowQuery.tables(series));
-    if (existsTable != null) {
-      tables.add(existsTable);
-    }
     return of(op, key, tables, pages -> pages.window(op, window, series, scope, exists, notFound));
   }
 
@@ -176,6 +189,46 @@ public final class Load {
       List<Column> columns,
       Function<RowFormat, Sql> sql) {
     return of(op, key, tables, pages -> pages.list(op, columns, sql));
+  }
+
+  /** One row that {@code sql} selects, described in the key by {@code key}, or a 404. */
+  static Load row(
+      Operation op,
+      Key key,
+      Set<String> tables,
+      List<Column> columns,
+      Function<RowFormat, Sql> sql,
+      String notFound) {
+    return of(op, key, tables, pages -> pages.row(op, columns, sql, notFound));
+  }
+
+  /** Rows by key, in the order of {@code keys} (null for a missing one). */
+  static Load rows(
+      Operation op,
+      Key key,
+      Set<String> tables,
+      List<Column> columns,
+      Function<RowFormat, Sql> sql,
+      List<String> keys) {
+    return of(op, key, tables, pages -> pages.rows(op, columns, sql, keys));
+  }
+
+  /**
+   * This load, with a failure that {@code refusal} recognises (a value PostgreSQL could not read as
+   * its column's type) turned into what it returns: a 400 instead of a 500.
+   */
+  Load refusing(Function<Throwable, Throwable> refusal) {
+    return new Load(
+        operation,
+        key,
+        pages -> run.apply(pages).recover(e -> Future.failedFuture(refusal.apply(e))),
+        next == null
+            ? null
+            : reply -> {
+              Load after = next.apply(reply);
+              return after == null ? null : after.refusing(refusal);
+            },
+        bounded);
   }
 
   /** One item by its id, or a 404. Batches are made of these, each cached on its own. */

@@ -16,6 +16,7 @@ import dev.sluice.api.Parameter;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
 import dev.sluice.dataset.Datasets;
+import dev.sluice.dataset.DeclaredDataset;
 import dev.sluice.dataset.Filter;
 import dev.sluice.dataset.Series;
 import dev.sluice.stream.StreamProtocol;
@@ -67,20 +68,75 @@ public final class Operations {
   }
 
   private final SluiceConfig settings;
+  private final List<DeclaredDataset> datasets;
   private final Map<Operation, Spec> specs = new java.util.LinkedHashMap<>();
 
-  private Operations(SluiceConfig settings) {
+  private Operations(SluiceConfig settings, List<DeclaredDataset> datasets) {
     this.settings = settings;
+    this.datasets = List.copyOf(datasets);
     videos();
     users();
     analytics();
     templates();
     search();
+    datasets.forEach(this::declared);
   }
 
   /** Every operation's declaration, with the bounds {@code settings} set. */
   public static Operations create(SluiceConfig settings) {
-    return new Operations(settings);
+    return new Operations(settings, List.of());
+  }
+
+  /**
+   * Every operation's declaration, with the bounds {@code settings} set, and those of every
+   * declared dataset (checked against the catalog: {@code dataset.Declarations}).
+   */
+  public static Operations create(SluiceConfig settings, List<DeclaredDataset> datasets) {
+    return new Operations(settings, datasets);
+  }
+
+  /** The declared datasets, in declaration order. */
+  public List<DeclaredDataset> datasets() {
+    return datasets;
+  }
+
+  /** The declared dataset called {@code name}, or null. */
+  public DeclaredDataset dataset(String name) {
+    return datasets.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /**
+   * Every data family a loader serves: the demo's, then each declared dataset's, in declaration
+   * order.
+   */
+  public List<String> families() {
+    List<String> all = new ArrayList<>(Operation.families());
+    datasets.forEach(d -> all.add(d.name()));
+    return List.copyOf(all);
+  }
+
+  /** The operation of a loader's address and action, or null. */
+  public Operation find(String address, String action) {
+    for (Operation op : specs.keySet()) {
+      if (op.address().equals(address) && op.action().equals(action)) {
+        return op;
+      }
+    }
+    return null;
+  }
+
+  /** The operations of a declared dataset, by what they do. */
+  public record DatasetOperations(
+      Operation list, Operation range, Operation stream, Operation window, Operation item) {
+
+    public static DatasetOperations of(String dataset) {
+      return new DatasetOperations(
+          Operation.declared(dataset, "list", "Rows retrieved successfully", false),
+          Operation.declared(dataset, "range", "Row range retrieved successfully", false),
+          Operation.declared(dataset, "stream", "Rows streamed", true),
+          Operation.declared(dataset, "window", "Window retrieved successfully", false),
+          Operation.declared(dataset, "item", "Row retrieved successfully", false));
+    }
   }
 
   /**
@@ -89,7 +145,7 @@ public final class Operations {
    * else written).
    */
   public Operations with(Operation operation, UnaryOperator<List<Parameter>> change) {
-    Operations changed = new Operations(settings);
+    Operations changed = new Operations(settings, datasets);
     changed.specs.putAll(specs);
     Spec spec = specs.get(operation);
     changed.specs.put(
@@ -340,6 +396,130 @@ public final class Operations {
     List<Object> all = new ArrayList<>(streamPlacing());
     all.addAll(Arrays.asList(parameters));
     declare(operation, path, all.toArray());
+  }
+
+  // ---- declared datasets (docs/API.md 8.2)
+
+  /** Where a declared dataset's routes start. */
+  public static final String DATA = API + "/data";
+
+  private void declared(DeclaredDataset dataset) {
+    DatasetOperations ops = DatasetOperations.of(dataset.name());
+    String path = "/data/" + dataset.name();
+    int max = settings.maxLimit(dataset.name());
+    int size = Math.min(settings.policy(dataset.name()).pageSize(), max);
+    List<Parameter> filters = new ArrayList<>();
+    dataset
+        .operators()
+        .forEach(
+            (column, operators) ->
+                filters.add(
+                    Parameter.filter(
+                        column,
+                        List.copyOf(operators),
+                        "A filter on "
+                            + column
+                            + " ("
+                            + dataset.column(column).type()
+                            + "): `op.value`, or `not.op.value`; "
+                            + "may be given more than once")));
+    // filters in the declaration's order of columns
+    filters.sort(
+        java.util.Comparator.comparingInt(
+            p -> dataset.columns().stream().map(c -> c.name()).toList().indexOf(p.name())));
+    List<String> columnNames = dataset.dataset().columns().stream().map(c -> c.name()).toList();
+    Parameter select =
+        Parameter.someOf(
+            "select",
+            columnNames,
+            null,
+            QUERY,
+            "Only these columns of each row (comma separated), in the declaration's order");
+    Parameter sort =
+        Parameter.oneOf(
+            "sort",
+            dataset.dataset().sortNames(),
+            dataset.dataset().defaultSort().name(),
+            CURSOR,
+            "The order: a declared sort (`-` descending); the key follows as the tiebreaker");
+    Parameter limit =
+        Parameter.integer(
+            "limit", 1, max, (long) size, CURSOR, "Rows a page (the dataset's `page.max` at most)");
+    Parameter page = page();
+    Parameter perPage =
+        Parameter.integer(
+            "per_page",
+            1,
+            max,
+            (long) size,
+            PAGINATION,
+            "Rows a page (the dataset's `page.max` at most; a request over it is a 400)");
+    List<Object> list = new ArrayList<>(List.of(filters, sort, select));
+    if (dataset.hasKey()) {
+      list.addAll(List.of(cursor(), limit));
+    }
+    list.addAll(List.of(page, perPage, count(CountMode.NONE)));
+    if (dataset.keyParts().size() == 1) {
+      list.add(
+          Parameter.text(
+              "ids",
+              1,
+              Bounds.MAX_CURSOR,
+              BATCH,
+              "1 to "
+                  + Bounds.MAX_IDS
+                  + " keys, comma separated (each percent-encoded), instead of every listing"
+                  + " parameter: `data` in the order asked, null for a key that does not exist"));
+    }
+    declare(ops.list(), path, list.toArray());
+    if (dataset.hasKey()) {
+      declare(
+          ops.range(),
+          path + "/range",
+          filters,
+          sort,
+          select,
+          Parameter.integer(
+                  "start_index", 0, Bounds.MAX_INDEX, null, SCROLL, "The first index, from 0")
+              .asRequired(),
+          Parameter.integer(
+                  "end_index",
+                  1,
+                  Bounds.MAX_INDEX,
+                  null,
+                  SCROLL,
+                  "Where the range ends (exclusive): after `start_index`, at most " + max + " more")
+              .asRequired(),
+          count(CountMode.ESTIMATED));
+      declare(
+          ops.item(),
+          path + "/items/{key}",
+          new Parameter(
+              "key",
+              Parameter.In.PATH,
+              Parameter.Kind.TEXT,
+              1,
+              Bounds.MAX_CURSOR,
+              null,
+              List.of(),
+              true,
+              Parameter.PATH,
+              "The row's key: "
+                  + String.join(", ", dataset.key())
+                  + (dataset.key().size() > 1
+                      ? ", joined by `,` in that order, each percent-encoded (a `,` as `%2C`)"
+                      : "")));
+    }
+    if (dataset.time() != null) {
+      List<String> measures = dataset.measures().stream().map(m -> m.name()).toList();
+      List<Object> window = new ArrayList<>(List.of(filters));
+      window.addAll(window("start", "end"));
+      window.add(
+          Parameter.someOf(
+              "measures", measures, null, WINDOW, "Which declared measures (default: all)"));
+      declare(ops.window(), path + "/window", window.toArray());
+    }
+    stream(ops.stream(), path + "/stream", filters, sort, select);
   }
 
   // ---- the strategies' parameters

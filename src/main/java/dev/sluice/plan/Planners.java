@@ -73,6 +73,9 @@ public final class Planners {
             new SearchLoads(settings))) {
       family.register(registry);
     }
+    for (dev.sluice.dataset.DeclaredDataset dataset : operations.datasets()) {
+      new DatasetLoads(settings, dataset).register(registry);
+    }
   }
 
   /** The planners of the operations {@link Operations#create} declares for {@code settings}. */

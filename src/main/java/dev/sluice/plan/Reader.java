@@ -54,6 +54,19 @@ public interface Reader {
       List<UUID> ids,
       Function<UUID, CacheKey> itemKey);
 
+  /**
+   * One row: the row of {@code columns} that {@code sql} selects, or a 404 with {@code notFound}.
+   */
+  Future<LoaderReply> row(
+      Operation op, List<Column> columns, Function<RowFormat, Sql> sql, String notFound);
+
+  /**
+   * Rows by key, in the order of {@code keys}, null for a key no row has: {@code sql} selects each
+   * row with its key as text after it ({@link RowFormat#width()}).
+   */
+  Future<LoaderReply> rows(
+      Operation op, List<Column> columns, Function<RowFormat, Sql> sql, List<String> keys);
+
   /** Fails with 404 unless {@code sql} (a {@code SELECT EXISTS …}) says the thing exists. */
   Future<Void> requireExists(Sql sql, String notFound);
 }

@@ -81,6 +81,9 @@ class DeclaredParametersDocTest {
               + p.values().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "));
       case BOOLEAN -> "`true` or `false`";
       case TIME -> "ISO-8601 time or date";
+      case FILTER ->
+          "`op.value`, repeatable; "
+              + p.values().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "));
     };
   }
 

@@ -1,0 +1,357 @@
+package dev.sluice.plan;
+
+import dev.sluice.api.Params;
+import dev.sluice.api.Problem;
+import dev.sluice.api.ProblemException;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.dataset.Column;
+import dev.sluice.dataset.DeclaredDataset;
+import dev.sluice.dataset.Measure;
+import dev.sluice.dataset.RowFormat;
+import dev.sluice.dataset.Series;
+import dev.sluice.dataset.SortKey;
+import dev.sluice.db.Sql;
+import io.vertx.pgclient.PgException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A declared dataset's planner (docs/API.md 8.2): its listing by cursor or by page (or a batch by
+ * {@code ids}), its virtual-scroll ranges, its windows, single rows by key and its streams, all
+ * from the declaration. Every SQL text comes from the declaration; the request gives only values,
+ * bound as parameters, and choices among what is declared.
+ */
+final class DatasetLoads extends FamilyPlanner {
+
+  private final DeclaredDataset dataset;
+  private final Operations.DatasetOperations ops;
+  private final Set<String> tables;
+
+  /** The parameters a listing takes besides filters. */
+  private static final List<String> LISTING =
+      List.of("sort", "select", "cursor", "limit", "page", "per_page", "count");
+
+  DatasetLoads(SluiceConfig settings, DeclaredDataset dataset) {
+    super(settings);
+    this.dataset = dataset;
+    this.ops = Operations.DatasetOperations.of(dataset.name());
+    this.tables = Set.copyOf(dataset.tables());
+  }
+
+  @Override
+  String family() {
+    return dataset.name();
+  }
+
+  @Override
+  void register(Planners.Registry registry) {
+    registry.page(ops.list(), this::list);
+    if (dataset.hasKey()) {
+      registry.page(ops.range(), this::range);
+      registry.page(ops.item(), this::item);
+    }
+    if (dataset.time() != null) {
+      registry.page(ops.window(), this::window);
+    }
+    registry.stream(ops.stream(), params -> query(params, ops.stream()).build());
+  }
+
+  /** The listing a request asks for: its filters, sort and columns. */
+  private ListQuery.Builder query(Params params, dev.sluice.api.Operation op) {
+    unknown(params, op);
+    ListQuery.Builder builder =
+        ListQuery.over(Sql.of(dataset.from()), dataset.dataset(), tables)
+            .sort(dataset.dataset().sort(params.get("sort")));
+    filters(params, builder);
+    List<String> select = params.get("select");
+    if (select != null) {
+      builder.columns(
+          dataset.dataset().columns().stream().filter(c -> select.contains(c.name())).toList());
+    }
+    return builder;
+  }
+
+  private void filters(Params params, ListQuery.Builder builder) {
+    for (Filters.Condition condition : Filters.read(params, dataset)) {
+      builder.where(condition.column(), condition.text(), condition.sql());
+    }
+  }
+
+  /**
+   * A parameter that is neither declared for the operation nor a filterable column is a fault
+   * naming it (a misspelt filter must not silently widen the result).
+   */
+  private void unknown(Params params, dev.sluice.api.Operation op) {
+    for (String name : params.names()) {
+      if (!params.declares(name)) {
+        params.fail(
+            name,
+            dataset.column(name) != null
+                ? "column " + name + " cannot be filtered (not declared in filters)"
+                : "is neither a parameter of this endpoint nor a filterable column of "
+                    + dataset.name()
+                    + " (filterable: "
+                    + dataset.operators().keySet()
+                    + ")");
+      }
+    }
+  }
+
+  private Load list(Params params) {
+    if (params.has("ids")) {
+      return batch(params);
+    }
+    boolean paged = !dataset.hasKey() || params.has("page") || params.has("per_page");
+    if (paged && params.has("cursor")) {
+      params.fail("cursor", "cannot be combined with page or per_page");
+    }
+    if (paged && params.has("limit")) {
+      params.fail("limit", "cannot be combined with page or per_page (use per_page)");
+    }
+    ListQuery query = query(params, ops.list()).build();
+    Load load =
+        paged
+            ? Load.offset(ops.list(), query, page(params), perPage(params), count(params))
+            : Load.keyset(ops.list(), query, cursor(params), limit(params), count(params));
+    return refusing(load, params);
+  }
+
+  private Load range(Params params) {
+    long start = params.<Integer>get("start_index");
+    long end = params.<Integer>get("end_index");
+    if (end <= start) {
+      params.fail("end_index", "must be greater than start_index");
+    } else if (end - start > settings.maxLimit(dataset.name())) {
+      params.fail(
+          "end_index",
+          "must be at most " + settings.maxLimit(dataset.name()) + " after start_index");
+    }
+    ListQuery query = query(params, ops.range()).build();
+    return refusing(Load.range(ops.range(), query, start, end, count(params)), params);
+  }
+
+  /** One row by its key: {@code key} holds the values in key order, joined by {@code ,}. */
+  private Load item(Params params) {
+    unknown(params, ops.item());
+    String text = params.get("key");
+    List<String> values = keyValues(params, text);
+    if (values == null) {
+      return null;
+    }
+    List<Column> columns = dataset.dataset().columns();
+    Key key = new Key(ops.item().qualifiedName()).add("key", values);
+    Load load =
+        Load.row(
+            ops.item(),
+            key,
+            tables,
+            columns,
+            format -> keyed(format, values),
+            "No row of " + dataset.name() + " has the key " + String.join(",", values));
+    return refusing(load, params);
+  }
+
+  /**
+   * A key's values from the path's text, split at each {@code ,} and then percent-decoded (the
+   * gateway passes this path parameter as sent).
+   */
+  private List<String> keyValues(Params params, String text) {
+    if (text == null) {
+      return null;
+    }
+    String[] parts = text.split(",", -1);
+    if (parts.length != dataset.key().size()) {
+      params.fail(
+          "key",
+          "must hold "
+              + dataset.key().size()
+              + " value(s), "
+              + String.join(", ", dataset.key())
+              + ", joined by ','");
+      return null;
+    }
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < parts.length; i++) {
+      String value;
+      try {
+        value = URLDecoder.decode(parts[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        params.fail("key", "is not validly percent-encoded");
+        return null;
+      }
+      if (!Filters.valid(
+          params,
+          dataset.column(dataset.key().get(i)) != null
+              ? dataset.column(dataset.key().get(i))
+              : dataset.relation().column(dataset.key().get(i)),
+          value)) {
+        return null;
+      }
+      values.add(value);
+    }
+    return values;
+  }
+
+  /** The row whose key is {@code values}. */
+  private Sql keyed(RowFormat format, List<String> values) {
+    Sql sql =
+        Sql.of("SELECT " + format.selectList() + " FROM " + dataset.from() + format.lateral())
+            .append(" WHERE ");
+    List<SortKey.Part> parts = dataset.keyParts();
+    for (int i = 0; i < parts.size(); i++) {
+      sql.append(i == 0 ? "" : " AND ")
+          .append(parts.get(i).expression() + " = ")
+          .textParam(values.get(i), parts.get(i).sqlType());
+    }
+    return sql;
+  }
+
+  /** Rows by {@code ids} (a one-column key), in the order asked. */
+  private Load batch(Params params) {
+    unknown(params, ops.list());
+    for (String name : LISTING) {
+      if (params.has(name)) {
+        params.fail("ids", "cannot be combined with " + name);
+      }
+    }
+    for (String column : dataset.operators().keySet()) {
+      if (params.has(column)) {
+        params.fail("ids", "cannot be combined with the filter " + column);
+      }
+    }
+    String text = params.get("ids");
+    if (dataset.keyParts().size() != 1) {
+      params.fail("ids", "takes one-column keys; " + dataset.name() + "'s key is " + dataset.key());
+      return null;
+    }
+    List<String> keys = new ArrayList<>();
+    dev.sluice.dataset.Relation.Attribute column = dataset.relation().column(dataset.key().get(0));
+    for (String part : text.split(",", -1)) {
+      String value;
+      try {
+        value = URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        params.fail("ids", "is not validly percent-encoded");
+        return null;
+      }
+      if (!Filters.valid(params, column, value)) {
+        return null;
+      }
+      if (keys.contains(value)) {
+        params.fail("ids", "names " + value + " twice");
+        return null;
+      }
+      keys.add(value);
+    }
+    if (keys.size() > Bounds.MAX_IDS) {
+      params.fail("ids", "must name at most " + Bounds.MAX_IDS + " keys");
+      return null;
+    }
+    SortKey.Part part = dataset.keyParts().get(0);
+    List<Column> columns = dataset.dataset().columns();
+    Key key = new Key(ops.list().qualifiedName()).add("ids", keys);
+    Function<RowFormat, Sql> sql =
+        format ->
+            Sql.of(
+                    "SELECT "
+                        + format.selectList()
+                        + ", ("
+                        + part.expression()
+                        + ")::text FROM "
+                        + dataset.from()
+                        + format.lateral()
+                        + " WHERE "
+                        + part.expression()
+                        + " = ANY(")
+                .param(keys.toArray(new String[0]))
+                .append("::text[]::" + part.sqlType() + "[])");
+    // a key compares as its type does, but is matched back by text: the text PostgreSQL prints
+    return refusing(Load.rows(ops.list(), key, tables, columns, sql, keys), params);
+  }
+
+  private Load window(Params params) {
+    unknown(params, ops.window());
+    TimeWindow window = TimeWindow.read(params, "start", "end", settings.limits());
+    List<String> wanted = params.get("measures");
+    List<Measure> measures =
+        dataset.measures().stream()
+            .filter(m -> wanted == null || wanted.contains(m.name()))
+            .toList();
+    dev.sluice.dataset.Relation.Attribute time = dataset.relation().column(dataset.time());
+    String expression = DeclaredDataset.expression(dataset.time());
+    String timeColumn =
+        time.baseName().equals("timestamptz") ? expression : "(" + expression + ")::timestamptz";
+    Series series = new Series(dataset.name(), dataset.from(), timeColumn, null, measures);
+    Key scopeKey = new Key();
+    Sql scope = new Sql();
+    for (Filters.Condition condition : Filters.read(params, dataset)) {
+      scopeKey.add(condition.column(), condition.text());
+      scope.append(scope.isEmpty() ? "(" : " AND (").append(condition.sql()).append(")");
+    }
+    Load load =
+        Load.windowOver(
+            ops.window(),
+            window,
+            List.of(series),
+            scopeKey,
+            scope.isEmpty() ? null : scope,
+            null,
+            new LinkedHashSet<>(tables),
+            null);
+    return refusing(load, params);
+  }
+
+  /**
+   * A load whose query PostgreSQL refuses for a value (a data exception, SQLSTATE class 22: a value
+   * it cannot read as its column's type, or out of its range) fails with a 400 naming the filters
+   * whose values it names, else every filter given.
+   */
+  private Load refusing(Load load, Params params) {
+    List<String> given = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (String column : dataset.operators().keySet()) {
+      for (String text : params.texts(column)) {
+        given.add(column);
+        texts.add(text);
+      }
+    }
+    for (String name : List.of("key", "ids")) {
+      if (params.declares(name) && params.has(name)) {
+        given.add(name);
+        texts.add(String.valueOf(params.<Object>get(name)));
+      }
+    }
+    return load.refusing(
+        failure -> {
+          if (!(failure instanceof PgException pg)
+              || pg.getSqlState() == null
+              || !pg.getSqlState().startsWith("22")) {
+            return failure;
+          }
+          String message = pg.getErrorMessage();
+          List<Problem.ParameterError> errors = new ArrayList<>();
+          for (int i = 0; i < given.size(); i++) {
+            String text = texts.get(i);
+            int dot = text.indexOf('.', text.startsWith("not.") ? 4 : 0);
+            String value = dot < 0 ? text : text.substring(dot + 1);
+            if (!value.isEmpty() && message.contains(value)) {
+              errors.add(new Problem.ParameterError(given.get(i), message));
+            }
+          }
+          if (errors.isEmpty()) {
+            for (String name : new LinkedHashSet<>(given)) {
+              errors.add(new Problem.ParameterError(name, message));
+            }
+          }
+          if (errors.isEmpty()) {
+            return failure;
+          }
+          return new ProblemException(Problem.invalidParameters(errors));
+        });
+  }
+}
