@@ -73,7 +73,8 @@ SELECT
        ELSE ARRAY['returns:' || (g % 4)]
   END AS tags,
   CASE WHEN g = 1 THEN '{"big": 1e100, "small": 0.1, "neg": -0.0, "exp": 2.5E-7, "int": 9007199254740993,
-                         "unicode": "Grüße 👋 \u00e9 \u2028 end", "escaped": "quote \" backslash \\ slash \/ newline \n tab \t ctrl \u0001",
+                         "unicode": "Grüße 👋 \u00e9 \u2028 end",
+                         "escaped": "quote \" backslash \\ slash \/ newline \n tab \t ctrl \u0001",
                          "nested": {"a": [1, [2, [3, {"b": null}]]], "empty": {}, "emptyArr": []}}'::jsonb
        WHEN g = 2 THEN '"just a string"'::jsonb
        WHEN g = 3 THEN 'null'::jsonb

@@ -97,6 +97,14 @@ public final class Service implements AutoCloseable {
     }
   }
 
+  /** The rows of a query on the test database, with {@code args} bound as $1, $2… */
+  public List<io.vertx.sqlclient.Row> rows(String sql, Object... args) {
+    List<io.vertx.sqlclient.Row> rows = new java.util.ArrayList<>();
+    Waits.statement(db.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(args)))
+        .forEach(rows::add);
+    return rows;
+  }
+
   /** The port the gateway listens on, on 127.0.0.1. */
   public int port() {
     return config.getJsonObject("http").getInteger("port");

@@ -139,10 +139,14 @@ public final class PgCatalog {
               Long[] oids = found.stream().map(Found::oid).toArray(Long[]::new);
               Tuple byOids = Tuple.of(oids);
               return Future.all(
-                      connection.preparedQuery(COLUMNS.replace("$1", "$1::oid[]")).execute(byOids),
-                      connection.preparedQuery(INDEXES.replace("$1", "$1::oid[]")).execute(byOids),
                       connection
-                          .preparedQuery(DEPENDENCIES.replace("$1", "$1::oid[]"))
+                          .preparedQuery(COLUMNS.replace("$1", "$1::int8[]::oid[]"))
+                          .execute(byOids),
+                      connection
+                          .preparedQuery(INDEXES.replace("$1", "$1::int8[]::oid[]"))
+                          .execute(byOids),
+                      connection
+                          .preparedQuery(DEPENDENCIES.replace("$1", "$1::int8[]::oid[]"))
                           .execute(byOids))
                   .compose(
                       done -> {
@@ -159,7 +163,7 @@ public final class PgCatalog {
                         }
                         dependencies.values().forEach(l -> l.forEach(d -> tables.add(d.oid())));
                         return connection
-                            .preparedQuery(TRIGGERS.replace("$1", "$1::oid[]"))
+                            .preparedQuery(TRIGGERS.replace("$1", "$1::int8[]::oid[]"))
                             .execute(Tuple.of(tables.toArray(Long[]::new)))
                             .map(
                                 triggered -> {
@@ -213,7 +217,7 @@ public final class PgCatalog {
         btrees.add(index.columns());
       }
     }
-    List<String> tables = new ArrayList<>();
+    List<Relation.Table> tables = new ArrayList<>();
     boolean all;
     switch (f.kind()) {
       case MATERIALIZED_VIEW -> all = false; // a REFRESH fires no trigger
@@ -223,13 +227,13 @@ public final class PgCatalog {
           if (d.kind() == 'm') {
             all = false;
           } else {
-            tables.add(Relation.changeName(d.schema(), d.name()));
+            tables.add(new Relation.Table(d.schema(), d.name()));
             all &= notified.contains(d.oid());
           }
         }
       }
       default -> {
-        tables.add(Relation.changeName(f.schema(), f.name()));
+        tables.add(new Relation.Table(f.schema(), f.name()));
         all = notified.contains(f.oid());
       }
     }

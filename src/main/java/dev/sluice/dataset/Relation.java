@@ -11,9 +11,8 @@ import java.util.List;
  *     columns are all NOT NULL (for a materialized view, of any unique index)
  * @param indexes the column lists of its btree indexes (non-partial, plain columns), each column
  *     with {@code -} in front when the index holds it descending
- * @param tables the tables whose writes change its rows, as {@code schema.name} ({@link
- *     #changeName}): itself for a table, the tables a view reads (through views it reads), none for
- *     a materialized view
+ * @param tables the tables whose writes change its rows: itself for a table, the tables a view
+ *     reads (through views it reads), none for a materialized view
  * @param notified whether every one of {@code tables} has Sluice's change trigger
  */
 public record Relation(
@@ -24,7 +23,7 @@ public record Relation(
     List<String> primaryKey,
     List<List<String>> uniqueKeys,
     List<List<String>> indexes,
-    List<String> tables,
+    List<Table> tables,
     boolean notified) {
 
   public Relation {
@@ -105,9 +104,21 @@ public record Relation(
     return Identifiers.qualified(schema, name);
   }
 
-  /** How a change notification names a table: {@code schema.name}, neither part quoted. */
-  public static String changeName(String schema, String name) {
-    return schema + "." + name;
+  /** A table behind a relation, whose writes change its rows. */
+  public record Table(String schema, String name) {
+
+    /** {@code schema.name} as SQL writes it. */
+    public String qualified() {
+      return Identifiers.qualified(schema, name);
+    }
+
+    /**
+     * How a change notification names it, and cached replies list what they read: {@code
+     * schema.name}, neither part quoted.
+     */
+    public String changeName() {
+      return schema + "." + name;
+    }
   }
 
   /** The column called {@code name}, or null. */

@@ -186,7 +186,7 @@ public final class Resolver {
         operators,
         time,
         measures,
-        relation.tables(),
+        relation.tables().stream().map(Relation.Table::changeName).toList(),
         relation.notified());
   }
 

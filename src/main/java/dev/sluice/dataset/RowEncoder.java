@@ -67,7 +67,7 @@ public final class RowEncoder {
         case BOOLEAN -> s.bytes((Boolean) value ? TRUE : FALSE);
         case TIMESTAMP -> s.timestamp((OffsetDateTime) value, true);
         case FLOAT, NUMERIC -> s.numberText((String) value);
-        case JSON -> s.utf8((String) value);
+        case JSON -> s.json((String) value);
       }
     }
     s.put('}');
@@ -183,6 +183,22 @@ public final class RowEncoder {
     /** The text's UTF-8 as it is: JSON PostgreSQL wrote. */
     Sink utf8(String text) {
       return bytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A JSON text as it is, but for its line breaks, written as spaces: in JSON they can only stand
+     * between tokens (a {@code json} value keeps the ones it was written with), and a row must be
+     * one line of NDJSON or one SSE {@code data:} line.
+     */
+    Sink json(String text) {
+      int from = length;
+      utf8(text);
+      for (int i = from; i < length; i++) {
+        if (bytes[i] == '\n' || bytes[i] == '\r') {
+          bytes[i] = ' ';
+        }
+      }
+      return this;
     }
 
     /** The string's UTF-8 in quotes, escaped as {@code escape_json} does. */

@@ -37,7 +37,13 @@ public final class RowFormat {
    * The select-list items that yield the row: its plain columns, or its {@code row_to_json} text.
    */
   public String selectList() {
-    return jvm() ? Column.plainSelectList(columns) : "row_to_json(j)::text";
+    if (jvm()) {
+      return Column.plainSelectList(columns);
+    }
+    // a json value keeps its line breaks between tokens: spaces, so that a row is one line
+    return columns.stream().anyMatch(c -> c.kind() == Column.Kind.JSON)
+        ? "translate(row_to_json(j)::text, E'\\n\\r', '  ')"
+        : "row_to_json(j)::text";
   }
 
   /**

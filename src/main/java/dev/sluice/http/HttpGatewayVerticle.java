@@ -400,7 +400,9 @@ public final class HttpGatewayVerticle extends VerticleBase {
       params.put(name, values.size() == 1 ? values.get(0) : new JsonArray(List.copyOf(values)));
     }
     for (Map.Entry<String, String> path : ctx.pathParams().entrySet()) {
-      params.put(path.getKey(), path.getValue());
+      if (!path.getKey().matches("param[0-9]+")) { // a regex route's groups by position
+        params.put(path.getKey(), path.getValue());
+      }
     }
     if (ctx.pathParams().containsKey("key")) {
       // a declared dataset's row key, as sent: its values are split at each ',' before they are

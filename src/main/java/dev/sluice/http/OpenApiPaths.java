@@ -16,6 +16,8 @@ import static dev.sluice.http.OpenApiSchemas.type;
 import dev.sluice.api.Operation;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Datasets;
+import dev.sluice.dataset.DeclaredDataset;
+import dev.sluice.dataset.Relation;
 import dev.sluice.plan.Operations;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -52,6 +54,7 @@ final class OpenApiPaths {
     analytics();
     templates();
     search();
+    declarations.datasets().forEach(this::dataset);
     operations();
     console();
   }
@@ -192,7 +195,79 @@ final class OpenApiPaths {
         .ok(envelopeOf("SingleEnvelope", ref("Suggestion")));
   }
 
+  /** A declared dataset's routes (docs/API.md 8.2), each row described from its columns. */
+  private void dataset(DeclaredDataset dataset) {
+    Operations.DatasetOperations ops = Operations.DatasetOperations.of(dataset.name());
+    JsonObject properties = new JsonObject();
+    dataset
+        .dataset()
+        .columns()
+        .forEach(
+            c -> {
+              Relation.Attribute column = dataset.column(c.name());
+              JsonObject schema = OpenApiSchemas.kind(c.kind()).copy();
+              schema.put("description", column.type() + (column.notNull() ? "" : ", may be null"));
+              if (column.isEnum()) {
+                schema.put("enum", new JsonArray(column.enumLabels()));
+              }
+              properties.put(c.name(), column.notNull() ? schema : orNull(schema));
+            });
+    JsonObject row =
+        type("object")
+            .put("properties", properties)
+            .put("description", "A row of " + dataset.relation().qualified());
+    String name = dataset.name();
+    String relation = dataset.relation().kind().label() + " " + dataset.relation().qualified();
+    if (dataset.hasKey()) {
+      page(
+              ops.list(),
+              name + "List",
+              "Rows of " + relation + " by cursor, or by page, or a batch by `ids`")
+          .ok(
+              new JsonObject()
+                  .put(
+                      "anyOf",
+                      new JsonArray()
+                          .add(envelopeOf("CursorEnvelope", row))
+                          .add(envelopeOf("PaginationEnvelope", row))
+                          .add(envelopeOf("BatchEnvelope", orNull(row)))))
+          .link();
+      page(
+              ops.range(),
+              name + "Range",
+              "An index range of " + relation + ", for a virtual scroll view")
+          .ok(envelopeOf("VirtualScrollEnvelope", row));
+      page(ops.item(), name + "Item", "One row of " + relation + " by its key")
+          .ok(envelopeOf("SingleEnvelope", row))
+          .notFound();
+    } else {
+      page(ops.list(), name + "List", "Rows of " + relation + " by page (it has no key)")
+          .ok(envelopeOf("PaginationEnvelope", row));
+    }
+    if (dataset.time() != null) {
+      JsonObject bucket =
+          type("object").put("properties", new JsonObject().put("bucket_start", type("string")));
+      dataset
+          .measures()
+          .forEach(
+              m ->
+                  bucket
+                      .getJsonObject("properties")
+                      .put(m.name(), new JsonObject().put("description", m.aggregate())));
+      page(ops.window(), name + "Window", "The declared measures of " + relation + " per bucket")
+          .ok(envelopeOf("WindowEnvelope", bucket));
+    }
+    stream(ops.stream(), name + "Stream", "Every row of " + relation, row);
+  }
+
   private void operations() {
+    op(
+            Operations.DATA,
+            HttpMethod.GET,
+            "datasets",
+            "data",
+            "The declared datasets: columns, key, sorts, filters, strategies, invalidation")
+        .content("200", "Every declared dataset", JSON, type("object"));
     JsonObject health = ref("Health");
     for (String[] check :
         new String[][] {

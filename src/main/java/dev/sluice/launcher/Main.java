@@ -54,9 +54,11 @@ public final class Main {
           migrate();
           System.exit(0);
         }
+        case "datasets" -> System.exit(DatasetsCommand.run(arguments, System.getenv(), System.out));
         default -> {
           System.err.println(
-              "usage: sluice [run [--cluster]] | seed --scale tiny|small|medium|large [--force] | migrate");
+              "usage: sluice [run [--cluster]] | seed --scale tiny|small|medium|large [--force] | migrate | "
+                  + DatasetsCommand.USAGE.substring("usage: sluice ".length()));
           System.exit(2);
         }
       }
@@ -242,7 +244,7 @@ public final class Main {
     return runtime;
   }
 
-  private static void prepareDatabase(Runtime runtime) throws Exception {
+  static void prepareDatabase(Runtime runtime) throws Exception {
     Pool pool = runtime.pool();
     try {
       Migrations.migrate(pool).await();

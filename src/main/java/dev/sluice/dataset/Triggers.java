@@ -1,0 +1,77 @@
+package dev.sluice.dataset;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL of {@code datasets triggers}: a statement-level trigger on every table behind the
+ * declared datasets (a view's tables, a partitioned table and each of its partitions), which
+ * notifies the change channel with the table's change name ({@link Relation.Table#changeName()})
+ * after every write, so that cached replies of what it changed are dropped on every node.
+ */
+public final class Triggers {
+
+  private Triggers() {}
+
+  /** The SQL that installs the triggers of {@code datasets}, one statement a line. */
+  public static Future<List<String>> sql(Pool pool, List<DeclaredDataset> datasets) {
+    Map<String, Relation.Table> tables = new LinkedHashMap<>();
+    for (DeclaredDataset dataset : datasets) {
+      dataset.relation().tables().forEach(t -> tables.putIfAbsent(t.changeName(), t));
+    }
+    List<String> statements = new ArrayList<>();
+    statements.add(
+        "CREATE OR REPLACE FUNCTION public."
+            + PgCatalog.FUNCTION
+            + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('"
+            + dev.sluice.db.Changes.CHANNEL
+            + "', TG_ARGV[0]); RETURN NULL; END $$;");
+    Future<Void> chain = Future.succeededFuture();
+    for (Relation.Table table : tables.values()) {
+      chain =
+          chain.compose(
+              v ->
+                  pool.preparedQuery(
+                          "SELECT n.nspname::text, c.relname::text FROM pg_partition_tree($1::text::regclass) p"
+                              + " JOIN pg_class c ON c.oid = p.relid"
+                              + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                              + " ORDER BY p.level, n.nspname, c.relname")
+                      .execute(Tuple.of(table.qualified()))
+                      .map(
+                          rows -> {
+                            List<String> targets = new ArrayList<>();
+                            for (Row row : rows) {
+                              targets.add(
+                                  Identifiers.qualified(row.getString(0), row.getString(1)));
+                            }
+                            if (targets.isEmpty()) {
+                              targets.add(table.qualified()); // not partitioned: itself
+                            }
+                            for (String target : targets) {
+                              statements.add(trigger(target, table.changeName()));
+                            }
+                            return null;
+                          }));
+    }
+    return chain.map(v -> statements);
+  }
+
+  /** The trigger on {@code target} that announces writes as {@code changeName}. */
+  static String trigger(String target, String changeName) {
+    return "CREATE OR REPLACE TRIGGER "
+        + PgCatalog.TRIGGER
+        + " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+        + target
+        + " FOR EACH STATEMENT EXECUTE FUNCTION public."
+        + PgCatalog.FUNCTION
+        + "('"
+        + changeName.replace("'", "''")
+        + "');";
+  }
+}

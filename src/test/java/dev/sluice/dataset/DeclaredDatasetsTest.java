@@ -1,0 +1,318 @@
+package dev.sluice.dataset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.Boot;
+import dev.sluice.EndToEnd;
+import dev.sluice.Service;
+import dev.sluice.Waits;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Row;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every relation of the shop's schema, declared as discovery declares it (plus datasets of our own
+ * that sort on nullable columns), served with every strategy, and each answer compared with what
+ * PostgreSQL itself returns for the same query: rows, order and bytes.
+ */
+@EndToEnd
+class DeclaredDatasetsTest {
+
+  @Boot(config = "shop")
+  static Service service;
+
+  static JsonObject shop() {
+    return Shop.config();
+  }
+
+  static JsonArray catalog;
+
+  @BeforeAll
+  static void readCatalog() {
+    catalog = service.getJson("/api/v1/data").getJsonArray("datasets");
+  }
+
+  static JsonObject dataset(String name) {
+    for (int i = 0; i < catalog.size(); i++) {
+      if (catalog.getJsonObject(i).getString("name").equals(name)) {
+        return catalog.getJsonObject(i);
+      }
+    }
+    throw new AssertionError("no dataset " + name + " in " + catalog.encode());
+  }
+
+  @Test
+  @DisplayName("GET /data lists every relation of both schemas, each with its kind and strategies")
+  void everyRelationDeclared() {
+    List<String> relations = new ArrayList<>();
+    for (int i = 0; i < catalog.size(); i++) {
+      relations.add(catalog.getJsonObject(i).getString("relation"));
+    }
+    for (String relation : dev.sluice.AppSchema.RELATIONS) {
+      assertTrue(relations.contains(relation), relation + " is served: " + relations);
+    }
+    JsonObject orders = dataset("orders");
+    assertEquals("partitioned table", orders.getString("kind"));
+    assertEquals(new JsonArray(List.of("order_id", "placed_at")), orders.getJsonArray("key"));
+    assertEquals("placed_at", orders.getString("time"));
+    JsonObject status = orders.getJsonArray("columns").getJsonObject(2);
+    assertEquals(
+        new JsonArray(List.of("pending", "paid", "shipped", "delivered", "cancelled")),
+        status.getJsonArray("values"));
+    assertEquals(new JsonArray(), dataset("order_summaries").getJsonArray("key"));
+    assertEquals("ttl", dataset("daily_sales").getString("invalidation"));
+    assertEquals(
+        new JsonArray(List.of("pagination", "streaming", "window")),
+        dataset("audit_events").getJsonArray("strategies"),
+        "no key: pages and streams; an indexed timestamp: windows");
+  }
+
+  /** Every (dataset, sort) with a key. */
+  static Stream<Arguments> keyedSorts() {
+    List<Arguments> all = new ArrayList<>();
+    JsonArray datasets = service.getJson("/api/v1/data").getJsonArray("datasets");
+    for (int i = 0; i < datasets.size(); i++) {
+      JsonObject d = datasets.getJsonObject(i);
+      if (d.getJsonArray("key").isEmpty()) {
+        continue;
+      }
+      for (Object sort : d.getJsonArray("sorts")) {
+        all.add(Arguments.of(d.getString("name"), sort));
+      }
+    }
+    return all.stream();
+  }
+
+  @ParameterizedTest(name = "{0} sorted by {1}")
+  @MethodSource("keyedSorts")
+  @DisplayName("a cursor walk forward and back returns every row once, in SQL's order")
+  void cursorWalk(String name, String sort) {
+    JsonObject d = dataset(name);
+    List<JsonObject> expected = sql(d, sort);
+    int limit = Math.min(Math.max(7, expected.size() / 9), 500);
+    String base = "/api/v1/data/" + name + "?sort=" + encode(sort) + "&limit=" + limit;
+    List<JsonObject> forward = new ArrayList<>();
+    JsonObject page = service.getJson(base);
+    assertNull(page.getValue("prev_cursor"), "no page before the first");
+    JsonObject last = page;
+    while (true) {
+      page.getJsonArray("data").forEach(row -> forward.add((JsonObject) row));
+      String next = page.getString("next_cursor");
+      if (next == null) {
+        last = page;
+        break;
+      }
+      page = service.getJson(base + "&cursor=" + encode(next));
+    }
+    assertEquals(expected, forward, name + " forward by " + sort);
+    // back from the last page to the first
+    List<List<JsonObject>> pages = new ArrayList<>();
+    page = last;
+    while (true) {
+      List<JsonObject> rows = new ArrayList<>();
+      page.getJsonArray("data").forEach(row -> rows.add((JsonObject) row));
+      pages.add(rows);
+      String prev = page.getString("prev_cursor");
+      if (prev == null) {
+        break;
+      }
+      page = service.getJson(base + "&cursor=" + encode(prev));
+    }
+    Collections.reverse(pages);
+    List<JsonObject> backward = new ArrayList<>();
+    pages.forEach(backward::addAll);
+    assertEquals(expected, backward, name + " backward by " + sort);
+  }
+
+  static Stream<String> keylessDatasets() {
+    List<String> all = new ArrayList<>();
+    JsonArray datasets = service.getJson("/api/v1/data").getJsonArray("datasets");
+    for (int i = 0; i < datasets.size(); i++) {
+      if (datasets.getJsonObject(i).getJsonArray("key").isEmpty()) {
+        all.add(datasets.getJsonObject(i).getString("name"));
+      }
+    }
+    return all.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("keylessDatasets")
+  @DisplayName("a dataset without a key is paged, in the order of all its columns")
+  void keylessPages(String name) {
+    JsonObject d = dataset(name);
+    List<JsonObject> expected = sql(d, null);
+    List<JsonObject> paged = new ArrayList<>();
+    for (int p = 1; ; p++) {
+      JsonObject page = service.getJson("/api/v1/data/" + name + "?per_page=97&page=" + p);
+      page.getJsonArray("data").forEach(row -> paged.add((JsonObject) row));
+      if (!page.getBoolean("has_more")) {
+        break;
+      }
+    }
+    assertEquals(expected, paged);
+  }
+
+  static Stream<String> keyedDatasets() {
+    return keyedSorts().map(a -> (String) a.get()[0]).distinct();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("keyedDatasets")
+  @DisplayName(
+      "a row by its key (composite keys percent-encoded and joined by commas) is SQL's row")
+  void items(String name) {
+    JsonObject d = dataset(name);
+    List<JsonObject> rows = sql(d, null);
+    JsonArray key = d.getJsonArray("key");
+    String keyText =
+        String.join(", ", key.stream().map(k -> quote((String) k) + "::text").toList());
+    List<Row> keys =
+        service.rows(
+            "SELECT "
+                + keyText
+                + " FROM "
+                + d.getString("relation")
+                + " ORDER BY "
+                + String.join(", ", key.stream().map(k -> quote((String) k)).toList()));
+    for (int at : new int[] {0, keys.size() / 2, keys.size() - 1}) {
+      Row row = keys.get(at);
+      List<String> parts = new ArrayList<>();
+      for (int i = 0; i < row.size(); i++) {
+        parts.add(URLEncoder.encode(row.getString(i), StandardCharsets.UTF_8).replace("+", "%20"));
+      }
+      JsonObject reply =
+          service.getJson("/api/v1/data/" + name + "/items/" + String.join(",", parts));
+      JsonObject item = reply.getJsonArray("data").getJsonObject(0);
+      assertTrue(rows.contains(item), name + " row " + parts + " is one of SQL's: " + item);
+      for (int i = 0; i < row.size(); i++) {
+        assertEquals(row.getString(i), text(d, key.getString(i), item), "key " + key.getString(i));
+      }
+    }
+    int status =
+        service
+            .get("/api/v1/data/" + name + "/items/" + "x" + ",x".repeat(key.size() - 1))
+            .statusCode();
+    assertTrue(status == 404 || status == 400, "an unknown or unreadable key: " + status);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allDatasets")
+  @DisplayName("an NDJSON stream's lines are byte for byte PostgreSQL's row_to_json of SQL's rows")
+  void streamBytes(String name) {
+    JsonObject d = dataset(name);
+    List<String> expected = sqlText(d, null);
+    HttpResponse<Buffer> response =
+        service.get("/api/v1/data/" + name + "/stream", "Accept", "application/x-ndjson");
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    String body = response.bodyAsString();
+    List<String> lines = body.isEmpty() ? List.of() : List.of(body.split("\n"));
+    assertEquals(expected.size(), lines.size(), name + ": one line a row");
+    for (int i = 0; i < lines.size(); i++) {
+      assertEquals(expected.get(i), lines.get(i), name + " row " + i);
+    }
+  }
+
+  static Stream<String> allDatasets() {
+    List<String> all = new ArrayList<>();
+    JsonArray datasets = service.getJson("/api/v1/data").getJsonArray("datasets");
+    for (int i = 0; i < datasets.size(); i++) {
+      all.add(datasets.getJsonObject(i).getString("name"));
+    }
+    return all.stream();
+  }
+
+  // ---- what PostgreSQL says, built here from the catalog reply, not from Sluice's SQL
+
+  /** The dataset's rows as JSON objects, in the order of {@code sort} (null: the default). */
+  static List<JsonObject> sql(JsonObject d, String sort) {
+    return sqlText(d, sort).stream().map(JsonObject::new).toList();
+  }
+
+  /** Each row's row_to_json text, in the order of {@code sort}. */
+  static List<String> sqlText(JsonObject d, String sort) {
+    List<String> columns = new ArrayList<>();
+    d.getJsonArray("columns").forEach(c -> columns.add(((JsonObject) c).getString("name")));
+    String select = String.join(", ", columns.stream().map(DeclaredDatasetsTest::quote).toList());
+    String order = orderBy(d, sort == null ? defaultSort(d) : sort);
+    List<Row> rows =
+        service.rows(
+            "SELECT translate(row_to_json(x)::text, E'\\n\\r', '  ') FROM (SELECT "
+                + select
+                + " FROM "
+                + d.getString("relation")
+                + " ORDER BY "
+                + order
+                + ") x");
+    return rows.stream().map(r -> r.getString(0)).toList();
+  }
+
+  static String defaultSort(JsonObject d) {
+    JsonArray sorts = d.getJsonArray("sorts");
+    return sorts.getString(0);
+  }
+
+  /**
+   * The ORDER BY of a sort: its columns, then the key's (in the direction of the sort's last), or
+   * for a dataset without a key every column ascending.
+   */
+  static String orderBy(JsonObject d, String sort) {
+    List<String> items = new ArrayList<>();
+    List<String> named = new ArrayList<>();
+    boolean last = false;
+    for (String part : sort.split(",")) {
+      boolean desc = part.startsWith("-");
+      String column = desc ? part.substring(1) : part;
+      named.add(column);
+      items.add(quote(column) + (desc ? " DESC" : " ASC"));
+      last = desc;
+    }
+    for (Object k : d.getJsonArray("key")) {
+      if (!named.contains((String) k)) {
+        items.add(quote((String) k) + (last ? " DESC" : " ASC"));
+      }
+    }
+    return String.join(", ", items);
+  }
+
+  static String quote(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  /** A column's value as PostgreSQL's text, read back through SQL from the row's JSON. */
+  static String text(JsonObject d, String column, JsonObject item) {
+    String type = null;
+    for (Object c : d.getJsonArray("columns")) {
+      if (((JsonObject) c).getString("name").equals(column)) {
+        type = ((JsonObject) c).getString("type");
+      }
+    }
+    return Waits.statement(
+            service
+                .db
+                .preparedQuery("SELECT ($1::text::json ->> $2::text)::" + type + "::text")
+                .execute(io.vertx.sqlclient.Tuple.of(item.encode(), column)))
+        .iterator()
+        .next()
+        .getString(0);
+  }
+}
