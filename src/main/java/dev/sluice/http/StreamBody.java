@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
+import java.util.List;
 
 /**
  * A streaming HTTP body in one of the formats of docs/API.md section 3: a {@link WriteStream} of
@@ -20,6 +21,7 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
 
   static final String NDJSON = "application/x-ndjson";
   static final String SSE = "text/event-stream";
+  static final String CSV = "text/csv";
 
   private static final Buffer NEWLINE = Buffer.buffer("\n");
   private static final Buffer SSE_KEEPALIVE = Buffer.buffer(": keep-alive\n\n");
@@ -115,6 +117,49 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
       @Override
       void fail(Problem problem, String requestId) {
         // NDJSON has no trailer: close without the final chunk, so the client sees a truncated body
+        abort(request);
+      }
+    };
+  }
+
+  /**
+   * CSV (docs/API.md 8.2): the header record of {@code columns}, then a record a row; a failure
+   * ends the body truncated, as NDJSON's.
+   */
+  static StreamBody csv(HttpServerRequest request, List<String> columns) {
+    return new StreamBody(request) {
+      private boolean headed;
+
+      @Override
+      String contentType() {
+        return CSV;
+      }
+
+      @Override
+      Buffer encode(StreamBatch batch) {
+        items += batch.count();
+        Buffer records = CsvRows.records(batch.lines());
+        return headed ? records : head().appendBuffer(records);
+      }
+
+      private Buffer head() {
+        headed = true;
+        return CsvRows.header(columns);
+      }
+
+      @Override
+      Future<Void> finish(BusReadStream.End end) {
+        return headed ? response.end() : response.end(head());
+      }
+
+      @Override
+      Buffer keepAlive() {
+        // nothing a CSV reader would take for a record: the header, once, or nothing at all
+        return headed ? Buffer.buffer() : head();
+      }
+
+      @Override
+      void fail(Problem problem, String requestId) {
         abort(request);
       }
     };

@@ -50,7 +50,8 @@ final class StreamResponder {
    * What a stream speaks, in order of preference: NDJSON by default and for a wildcard, SSE when
    * asked.
    */
-  private static final List<String> FORMATS = List.of(StreamBody.NDJSON, StreamBody.SSE);
+  private static final List<String> FORMATS =
+      List.of(StreamBody.NDJSON, StreamBody.SSE, StreamBody.CSV);
 
   private static final java.util.function.Supplier<ProblemException> SHUTTING_DOWN =
       () ->
@@ -87,7 +88,12 @@ final class StreamResponder {
       Problems.send(
           ctx,
           Problem.notAcceptable(
-              "This stream speaks " + StreamBody.NDJSON + " and " + StreamBody.SSE));
+              "This stream speaks "
+                  + StreamBody.NDJSON
+                  + ", "
+                  + StreamBody.SSE
+                  + " and "
+                  + StreamBody.CSV));
       return;
     }
     if (node.memoryLevel() == MemoryLevel.CRITICAL) {
@@ -115,6 +121,20 @@ final class StreamResponder {
       headers(ctx.response(), format).end();
       return;
     }
+    List<String> columns = List.of();
+    if (StreamBody.CSV.equals(format)) {
+      // the header names the columns even when no row comes: as the loader will plan the rows
+      try {
+        columns =
+            planners.streamRequest(operation, params, cursors).query().columns().stream()
+                .map(dev.sluice.dataset.Column::name)
+                .toList();
+      } catch (ProblemException e) {
+        Problems.send(ctx, e.problem());
+        return;
+      }
+    }
+    List<String> header = columns;
     String clientAddress = ctx.request().remoteAddress().host();
     if (!limits.tryAcquire(clientAddress)) {
       Problems.send(ctx, Problem.tooManyStreams());
@@ -133,7 +153,13 @@ final class StreamResponder {
             stream -> {
               Session session =
                   new Session(
-                      ctx, stream, format, "true".equals(checkpoints), idleMs, clientAddress);
+                      ctx,
+                      stream,
+                      format,
+                      header,
+                      "true".equals(checkpoints),
+                      idleMs,
+                      clientAddress);
               if (node.state().isShuttingDown()) {
                 session.end(
                     Ending.FAILED, SHUTTING_DOWN.get()); // opened while shutDown() ended the others
@@ -182,6 +208,7 @@ final class StreamResponder {
         RoutingContext ctx,
         BusReadStream stream,
         String format,
+        List<String> columns,
         boolean checkpoints,
         long idleMs,
         String clientAddress) {
@@ -190,10 +217,13 @@ final class StreamResponder {
       this.clientAddress = clientAddress;
       HttpServerResponse response = headers(ctx.response().setChunked(true), format);
       body =
-          StreamBody.SSE.equals(format)
-              ? StreamBody.sse(ctx.request())
-              : StreamBody.ndjson(
-                  ctx.request(), checkpoints ? settings.streaming().checkpointEvery() : 0);
+          switch (format) {
+            case StreamBody.SSE -> StreamBody.sse(ctx.request());
+            case StreamBody.CSV -> StreamBody.csv(ctx.request(), columns);
+            default ->
+                StreamBody.ndjson(
+                    ctx.request(), checkpoints ? settings.streaming().checkpointEvery() : 0);
+          };
       response
           .writeHead(); // the client knows at once that its stream was accepted, before the first
       // batch

@@ -122,8 +122,10 @@ final class DatasetLoads extends FamilyPlanner {
   }
 
   private Load range(Params params) {
-    long start = params.<Integer>get("start_index");
-    long end = params.<Integer>get("end_index");
+    Number from = params.get("start_index");
+    Number to = params.get("end_index");
+    long start = from == null ? 0 : from.longValue();
+    long end = to == null ? 0 : to.longValue();
     if (end <= start) {
       params.fail("end_index", "must be greater than start_index");
     } else if (end - start > settings.maxLimit(dataset.name())) {

@@ -228,6 +228,150 @@ class DeclaredDatasetsTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allDatasets")
+  @DisplayName(
+      "a CSV stream is a header of the columns and a record a row, each field as the JSON writes it")
+  void csvStream(String name) {
+    JsonObject d = dataset(name);
+    HttpResponse<Buffer> response =
+        service.get("/api/v1/data/" + name + "/stream", "Accept", "text/csv");
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertTrue(response.getHeader("Content-Type").startsWith("text/csv"));
+    List<List<String>> records = Csv.parse(response.bodyAsString());
+    List<String> columns = new ArrayList<>();
+    d.getJsonArray("columns").forEach(c -> columns.add(((JsonObject) c).getString("name")));
+    assertEquals(columns, records.get(0), "the header");
+    String fields =
+        String.join(
+            ", ",
+            columns.stream()
+                .map(
+                    c ->
+                        "(translate(to_json("
+                            + quote(c)
+                            + ")::text, E'\\n\\r', '  ')::json #>> '{}')")
+                .toList());
+    List<Row> rows =
+        service.rows(
+            "SELECT "
+                + fields
+                + " FROM "
+                + d.getString("relation")
+                + " ORDER BY "
+                + orderBy(d, defaultSort(d)));
+    assertEquals(rows.size() + 1, records.size(), name + ": a record a row");
+    for (int i = 0; i < rows.size(); i++) {
+      List<String> expected = new ArrayList<>();
+      for (int c = 0; c < columns.size(); c++) {
+        expected.add(rows.get(i).getString(c));
+      }
+      assertEquals(expected, records.get(i + 1), name + " record " + i);
+    }
+  }
+
+  @Test
+  @DisplayName("pages, ranges (start, middle, end, deep), ids, select and counts are SQL's rows")
+  void otherStrategies() {
+    JsonObject d = dataset("order_lines");
+    List<JsonObject> all = sql(d, null);
+    // pages
+    JsonObject page = service.getJson("/api/v1/data/order_lines?page=3&per_page=50&count=exact");
+    sameRows(all.subList(100, 150), rows(page), "page 3 of 50");
+    assertEquals(all.size(), page.getLong("total_count"));
+    assertEquals("exact", page.getString("total_count_type"));
+    // ranges
+    for (int start : new int[] {0, 7_345, all.size() - 20, 14_003}) {
+      int end = Math.min(start + 40, all.size() + 5);
+      JsonObject range =
+          service.getJson(
+              "/api/v1/data/order_lines/range?start_index=" + start + "&end_index=" + end);
+      sameRows(all.subList(start, Math.min(end, all.size())), rows(range), "range at " + start);
+    }
+    // ids on a one-column key, in the order asked, null for a missing one
+    JsonObject customers = dataset("customers");
+    List<JsonObject> people = sql(customers, null);
+    JsonObject batch = service.getJson("/api/v1/data/customers?ids=5,1,999999");
+    JsonArray data = batch.getJsonArray("data");
+    assertEquals(people.get(4), data.getJsonObject(0));
+    assertEquals(people.get(0), data.getJsonObject(1));
+    assertNull(data.getValue(2));
+    assertEquals(
+        400, service.get("/api/v1/data/order_lines?ids=1").statusCode(), "a composite key");
+    // select: only those columns, in the declaration's order
+    JsonObject selected =
+        service.getJson("/api/v1/data/customers?select=email,customer_id&limit=3");
+    JsonObject first = selected.getJsonArray("data").getJsonObject(0);
+    assertEquals(List.of("customer_id", "email"), new ArrayList<>(first.fieldNames()));
+    // counts
+    JsonObject estimated =
+        service.getJson("/api/v1/data/order_lines?limit=1&count=estimated&discount=is.null");
+    assertEquals("estimated", estimated.getString("total_count_type"));
+    long nulls =
+        service
+            .rows("SELECT count(*) FROM shop.order_lines WHERE discount IS NULL")
+            .get(0)
+            .getLong(0);
+    long guess = estimated.getLong("total_count");
+    assertTrue(
+        guess > nulls / 2 && guess < nulls * 2, "the planner's estimate " + guess + " of " + nulls);
+  }
+
+  @Test
+  @DisplayName("a stream resumed after a checkpoint sends exactly the rows after it")
+  void resumedStream() {
+    JsonObject d = dataset("order_lines");
+    List<String> all = sqlText(d, null);
+    String body =
+        service
+            .get(
+                "/api/v1/data/order_lines/stream?checkpoints=true",
+                "Accept",
+                "application/x-ndjson")
+            .bodyAsString();
+    List<JsonObject> checkpoints = new ArrayList<>();
+    for (String line : body.split("\n")) {
+      if (line.startsWith("{\"_checkpoint\"")) {
+        checkpoints.add(new JsonObject(line));
+      }
+    }
+    assertTrue(checkpoints.size() >= 3, "checkpoints: " + checkpoints.size());
+    JsonObject at = checkpoints.get(2);
+    int count = at.getInteger("count");
+    String rest =
+        service
+            .get(
+                "/api/v1/data/order_lines/stream?after=" + encode(at.getString("_checkpoint")),
+                "Accept",
+                "application/x-ndjson")
+            .bodyAsString();
+    List<String> lines = List.of(rest.split("\n"));
+    assertEquals(all.subList(count, all.size()), lines, "the rows after checkpoint " + count);
+    // SSE: every row once, and a reconnect with Last-Event-ID goes on after the id
+    String sse =
+        service.get("/api/v1/data/customers/stream", "Accept", "text/event-stream").bodyAsString();
+    List<String> items = new ArrayList<>();
+    String lastId = null;
+    String idBeforeLast = null;
+    for (String line : sse.split("\n")) {
+      if (line.startsWith("data: ") && !line.contains("\"count\"")) {
+        items.add(line.substring(6));
+      } else if (line.startsWith("id: ")) {
+        idBeforeLast = lastId;
+        lastId = line.substring(4);
+      }
+    }
+    List<String> customers = sqlText(dataset("customers"), null);
+    assertEquals(customers, items);
+    assertTrue(idBeforeLast != null, "more than one batch");
+  }
+
+  static List<JsonObject> rows(JsonObject envelope) {
+    List<JsonObject> rows = new ArrayList<>();
+    envelope.getJsonArray("data").forEach(r -> rows.add((JsonObject) r));
+    return rows;
+  }
+
   static Stream<String> allDatasets() {
     List<String> all = new ArrayList<>();
     JsonArray datasets = service.getJson("/api/v1/data").getJsonArray("datasets");
