@@ -268,7 +268,8 @@ final class DatasetLoads extends FamilyPlanner {
 
   private Load window(Params params) {
     unknown(params, ops.window());
-    TimeWindow window = TimeWindow.read(params, "start", "end", settings.limits());
+    TimeWindow read = TimeWindow.read(params, "start", "end", settings.limits());
+    TimeWindow window = read == null ? null : read.alignedToEpoch();
     List<String> wanted = params.get("measures");
     List<Measure> measures =
         dataset.measures().stream()

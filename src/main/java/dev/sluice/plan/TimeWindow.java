@@ -74,6 +74,18 @@ public record TimeWindow(OffsetDateTime start, OffsetDateTime end, Bucket bucket
     return window;
   }
 
+  /**
+   * This window with its start moved back to a bucket boundary of the Unix epoch's grid, as {@code
+   * date_bin} aligns buckets (a declared dataset's windows are aligned so).
+   */
+  public TimeWindow alignedToEpoch() {
+    OffsetDateTime epoch = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    long width = bucket.width().toNanos() / 1000;
+    long micros = ChronoUnit.MICROS.between(epoch, start);
+    OffsetDateTime aligned = epoch.plus(Math.floorDiv(micros, width) * width, ChronoUnit.MICROS);
+    return new TimeWindow(aligned, end, bucket);
+  }
+
   public Duration span() {
     return Duration.between(start, end);
   }

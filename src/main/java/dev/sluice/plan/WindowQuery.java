@@ -37,8 +37,18 @@ public final class WindowQuery {
     for (int i = 0; i < series.size(); i++) {
       for (int m = 0; m < series.get(i).measures().size(); m++) {
         Measure measure = series.get(i).measures().get(m);
+        String value = "s" + i + ".m" + m;
+        // an empty bucket counts 0; a declared measure that is not a count has no value in it
+        boolean zero =
+            measure.kind() != Column.Kind.JSON
+                || measure
+                    .aggregate()
+                    .strip()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .startsWith("count(");
         columns.add(
-            new Column(measure.name(), "coalesce(s" + i + ".m" + m + ", 0)", measure.kind()));
+            new Column(
+                measure.name(), zero ? "coalesce(" + value + ", 0)" : value, measure.kind()));
       }
     }
     return columns;

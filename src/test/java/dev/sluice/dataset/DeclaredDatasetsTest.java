@@ -366,6 +366,44 @@ class DeclaredDatasetsTest {
     assertTrue(idBeforeLast != null, "more than one batch");
   }
 
+  @Test
+  @DisplayName(
+      "a window reports the declared measures per bucket, aligned to the epoch, empty ones too")
+  void window() {
+    JsonObject reply =
+        service.getJson(
+            "/api/v1/data/shipments/window?start=2023-12-30T05:00:00Z&end=2024-01-09T00:00:00Z"
+                + "&bucket=1d&status=neq.cancelled");
+    assertEquals("2023-12-30T00:00:00Z", reply.getJsonObject("window").getString("start"));
+    List<Row> expected =
+        service.rows(
+            "SELECT to_char(g AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+                + " (SELECT json_build_array(count(*), sum(total), count(shipped_at))::text"
+                + " FROM shop.orders WHERE placed_at >= g AND placed_at < g + interval '1 day'"
+                + " AND status <> 'cancelled')"
+                + " FROM generate_series('2023-12-30T00:00:00Z'::timestamptz,"
+                + " '2024-01-08T00:00:00Z'::timestamptz, interval '1 day') g ORDER BY g");
+    JsonArray data = reply.getJsonArray("data");
+    assertEquals(expected.size(), data.size(), "a bucket a day: " + data.encode());
+    for (int i = 0; i < expected.size(); i++) {
+      JsonObject bucket = data.getJsonObject(i);
+      JsonArray figures = new JsonArray(expected.get(i).getString(1));
+      assertEquals(expected.get(i).getString(0), bucket.getString("bucket_start"));
+      assertEquals(figures.getValue(0), bucket.getValue("orders"), "orders " + i);
+      assertEquals(figures.getValue(1), bucket.getValue("revenue"), "revenue " + i);
+      assertEquals(figures.getValue(2), bucket.getValue("shipped"), "shipped " + i);
+    }
+    assertEquals(0, data.getJsonObject(0).getInteger("orders"), "an empty bucket counts 0");
+    assertNull(data.getJsonObject(0).getValue("revenue"), "and has no sum");
+    JsonObject some =
+        service.getJson(
+            "/api/v1/data/shipments/window?start=2024-01-01T00:00:00Z&end=2024-01-03T00:00:00Z"
+                + "&bucket=1d&measures=orders");
+    assertEquals(
+        List.of("bucket_start", "orders"),
+        new ArrayList<>(some.getJsonArray("data").getJsonObject(0).fieldNames()));
+  }
+
   static List<JsonObject> rows(JsonObject envelope) {
     List<JsonObject> rows = new ArrayList<>();
     envelope.getJsonArray("data").forEach(r -> rows.add((JsonObject) r));
