@@ -15,14 +15,14 @@ import java.util.List;
  * our own over the same relations that sort on nullable columns with duplicates, which no index
  * offers.
  */
-final class Shop {
+public final class Shop {
 
   static final List<String> SCHEMAS = List.of("shop", "Sales Ω");
 
   private Shop() {}
 
   /** Installs the schema (once per JVM) and returns what discovery declares for it. */
-  static JsonObject discovered() {
+  public static JsonObject discovered() {
     Vertx vertx = Vertx.vertx();
     try {
       Pool pool = TestDatabase.pool(vertx);
@@ -35,7 +35,7 @@ final class Shop {
   }
 
   /** Datasets of our own: orders by when they shipped, customers by their call-list order. */
-  static JsonObject ours() {
+  public static JsonObject ours() {
     return new JsonObject()
         .put(
             "shipments",
@@ -70,7 +70,7 @@ final class Shop {
   }
 
   /** The service configuration that serves both. */
-  static JsonObject config() {
+  public static JsonObject config() {
     return new JsonObject().put("datasets", discovered().mergeIn(ours()));
   }
 }
