@@ -119,7 +119,7 @@ START=$SECONDS
 log "results will go to $RESULTS; run files in $RUN_DIR"
 build
 # the strategies themselves are measured: every request reaches PostgreSQL (bench/cache.sh measures the cache)
-EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-uncached.json")
+EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-uncached.json" "$BENCH_DIR/conf/zz-declared.json")
 prepare_conf
 if [[ ! -f $SEED_MARK ]]; then seed; fi
 start_service
@@ -171,6 +171,9 @@ fi
 both d "virtual scroll at 0" "/api/v1/users/range?start_index=0&end_index=100"
 both e "virtual scroll at 900,000" "/api/v1/users/range?start_index=900000&end_index=900100"
 both f "analytics 1 day, 1h buckets" "/api/v1/analytics/platform?start_date=$YESTERDAY&end_date=$TODAY&bucket=1h"
+# the same listings served from declarations (bench/conf/zz-declared.json): clips is public.videos, people public.users
+both g "declared: first cursor page" "/api/v1/data/clips?limit=100"
+both h "declared: virtual scroll at 900,000" "/api/v1/data/people/range?start_index=900000&end_index=900100"
 both c "offset page $POPULAR_PAGE (OFFSET $POPULAR_OFFSET)" "/api/v1/videos/popular?days=365&per_page=$PER_PAGE&page=$POPULAR_PAGE"
 pgbench_first_page pg first_page.sql
 pgbench_first_page PG first_page_row_to_json.sql
@@ -199,7 +202,7 @@ R_SQL=$(ratio "${PG_TPS[pg]:-}" "${PG_TPS[PG]:-}")
   echo "  popular:       $READY ready videos in the last 365 days -> page $POPULAR_PAGE, per_page $PER_PAGE, OFFSET $POPULAR_OFFSET"
   echo
   printf '%-3s %-36s %10s %9s %9s %10s %6s %8s  %s\n' "" scenario "req/s" "p50 ms" "p99 ms" "1st req ms" items bytes note
-  for k in a A b B c C d D e E f F; do
+  for k in a A b B c C d D e E f F g G h H; do
     printf '%-3s %-36s %10s %9s %9s %10s %6s %8s  %s\n' "$k" "${LABEL[$k]:-}" "${RPS[$k]:--}" "${P50[$k]:--}" \
       "${P99[$k]:--}" "${FIRST[$k]:--}" "${ITEMS[$k]:--}" "${BYTES[$k]:--}" "${NOTE[$k]:-}"
   done
@@ -212,7 +215,7 @@ R_SQL=$(ratio "${PG_TPS[pg]:-}" "${PG_TPS[PG]:-}")
   echo "  upper case: rows written by PostgreSQL (row_encoding postgres), a second service on the same database, $SECOND_BASE"
   echo "  a  GET ${URLS[a]:-}"
   echo "  b  GET $BASE/api/v1/videos?limit=100&cursor=<cursor after $WALK_STEPS x $WALK_LIMIT rows>"
-  for k in c d e f; do echo "  $k  GET ${URLS[$k]:-}"; done
+  for k in c d e f g h; do echo "  $k  GET ${URLS[$k]:-}"; done
   echo "  pg ${PG_CMD[pg]:-}"
   echo "  PG ${PG_CMD[PG]:-}"
   echo "  (req/s, p50, p99: wrk over ${DURATION}s with $CONNECTIONS connections; 1st req: the single request before the"
@@ -224,7 +227,9 @@ R_SQL=$(ratio "${PG_TPS[pg]:-}" "${PG_TPS[PG]:-}")
   printf '  %-42s %6s   >= 0.8  %s\n' "gateway first page / pgbench (a/pg)" "$R_PG" "$(verdict "$R_PG" 0.8)"
   printf '  %-42s %6s\n' "same, both row_to_json (A/PG)" "$R_PG_R2J"
   printf '  %-42s %6s\n' "pgbench plain columns / row_to_json (pg/PG)" "$R_SQL"
-  for k in a b c d e f; do
+  printf '  %-42s %6s\n' "declared / demo first cursor page (g/a)" "$(ratio "${RPS[g]:-}" "${RPS[a]:-}")"
+  printf '  %-42s %6s\n' "declared / demo scroll at 900,000 (h/e)" "$(ratio "${RPS[h]:-}" "${RPS[e]:-}")"
+  for k in a b c d e f g h; do
     printf '  %-42s %6s\n' "JVM / PostgreSQL encoding ($k/${k^^})" "$(ratio "${RPS[$k]:-}" "${RPS[${k^^}]:-}")"
   done
   if ((${#PROBLEMS[@]})); then

@@ -38,7 +38,8 @@ STEADY_SECONDS=${BENCH_STEADY_SECONDS:-60}
 STEADY_POOL=${BENCH_STEADY_POOL:-16}
 SLOW_RATE_BYTES=$(awk -v r="$SLOW_RATE" 'BEGIN { m = 1; if (r ~ /[kK]$/) m = 1024; else if (r ~ /[mM]$/) m = 1048576
   sub(/[kKmM]$/, "", r); printf "%d", r * m }')
-STREAM_PATH=/api/v1/videos/stream
+# BENCH_STREAM_PATH=/api/v1/data/clips/stream streams the same rows from a declared dataset (zz-declared.json)
+STREAM_PATH=${BENCH_STREAM_PATH:-/api/v1/videos/stream}
 STREAM_MAX_TIME=900        # curl --max-time of one full stream
 TARGET_RATIO=0.9
 TARGET_TTFB_MS=50
@@ -292,7 +293,7 @@ temp_delta() { # "files bytes" "files bytes"
 START=$SECONDS
 log "results will go to $RESULTS; run files in $RUN_DIR"
 build
-EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-stream.json")
+EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-stream.json" "$BENCH_DIR/conf/zz-declared.json")
 if [[ ! -f $SEED_MARK ]]; then seed; fi
 prepare_conf   # ensure_data may have to seed, which needs the configuration
 SERVICE_GEN=1
@@ -512,7 +513,7 @@ if ((STEADY_SECONDS > 0)); then
   log "4b. restarting with database.pool_size $STEADY_POOL"
   stop_stream_service
   jq -n --argjson p "$STEADY_POOL" '{ database: { pool_size: $p } }' >"$RUN_DIR/zz-stream-pool.json"
-  EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-stream.json" "$RUN_DIR/zz-stream-pool.json")
+  EXTRA_CONF_FILES=("$BENCH_DIR/conf/zz-stream.json" "$BENCH_DIR/conf/zz-declared.json" "$RUN_DIR/zz-stream-pool.json")
   SERVICE_GEN=2
   start_stream_service 2
   # one stream first, so the 16 meet a warm JIT as in 4a

@@ -37,8 +37,16 @@ class DeclaredDatasetsTest {
   @Boot(config = "shop")
   static Service service;
 
+  /** The same datasets with every row written by PostgreSQL ({@code row_encoding: database}). */
+  @Boot(config = "shopWrittenByPostgres")
+  static Service written;
+
   static JsonObject shop() {
     return Shop.config();
+  }
+
+  static JsonObject shopWrittenByPostgres() {
+    return Shop.config().put("lazy_loading", new JsonObject().put("row_encoding", "database"));
   }
 
   static JsonArray catalog;
@@ -408,6 +416,27 @@ class DeclaredDatasetsTest {
     List<JsonObject> rows = new ArrayList<>();
     envelope.getJsonArray("data").forEach(r -> rows.add((JsonObject) r));
     return rows;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allDatasets")
+  @DisplayName(
+      "rows written by PostgreSQL are the JVM's: the same bytes in a stream, the same page")
+  void bothEncodings(String name) {
+    String jvm =
+        service
+            .get("/api/v1/data/" + name + "/stream", "Accept", "application/x-ndjson")
+            .bodyAsString();
+    String database =
+        written
+            .get("/api/v1/data/" + name + "/stream", "Accept", "application/x-ndjson")
+            .bodyAsString();
+    assertEquals(jvm, database, name + "'s stream");
+    String query = dataset(name).getJsonArray("key").isEmpty() ? "?per_page=50" : "?limit=50";
+    assertEquals(
+        service.getJson("/api/v1/data/" + name + query).getJsonArray("data"),
+        written.getJson("/api/v1/data/" + name + query).getJsonArray("data"),
+        name + "'s page");
   }
 
   static Stream<String> allDatasets() {
