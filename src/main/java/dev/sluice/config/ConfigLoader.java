@@ -114,9 +114,19 @@ public final class ConfigLoader {
     if (!Files.isDirectory(dir)) {
       return sources;
     }
-    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+    // as the directory store reads them: every file under it whose name ends in .json, in any case
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
       for (Path file :
-          files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+          files
+              .filter(Files::isRegularFile)
+              .filter(
+                  f ->
+                      f.getFileName()
+                          .toString()
+                          .toLowerCase(java.util.Locale.ROOT)
+                          .endsWith(".json"))
+              .sorted()
+              .toList()) {
         try {
           JsonObject json = new JsonObject(Files.readString(file));
           if (json.getValue(SluiceConfig.DATASETS) instanceof JsonObject datasets) {

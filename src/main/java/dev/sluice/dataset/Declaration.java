@@ -105,11 +105,7 @@ public record Declaration(
     } else if (f instanceof JsonObject object) {
       filters = new LinkedHashMap<>();
       for (String column : object.fieldNames()) {
-        List<String> ops = r.names("filters." + column, object.getValue(column));
-        if (ops.isEmpty()) {
-          throw r.fault("filters." + column, "names no operator");
-        }
-        filters.put(column, ops);
+        filters.put(column, r.names("filters." + column, object.getValue(column)));
       }
     } else if (f != null) {
       throw r.fault("filters", "must be \"*\" or an object of column: [operators]");

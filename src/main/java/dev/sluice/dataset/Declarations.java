@@ -90,12 +90,14 @@ public final class Declarations {
   private static Future<Void> checkMeasures(Pool pool, DeclaredDataset dataset) {
     Future<Void> chain = Future.succeededFuture();
     for (Measure measure : dataset.measures()) {
+      // one statement (the extended protocol runs no second one), the measure enclosed as the
+      // window's query encloses it
       String sql =
-          "EXPLAIN SELECT " + measure.aggregate() + " FROM " + dataset.from() + " GROUP BY ()";
+          "EXPLAIN SELECT (" + measure.aggregate() + "\n) FROM " + dataset.from() + " GROUP BY ()";
       chain =
           chain.compose(
               v ->
-                  pool.query(sql)
+                  pool.preparedQuery(sql)
                       .execute()
                       .<Void>mapEmpty()
                       .recover(e -> Future.failedFuture(refused(dataset, measure, e))));

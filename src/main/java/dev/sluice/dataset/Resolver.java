@@ -100,10 +100,20 @@ public final class Resolver {
       }
       sorts.add(new SortKey(String.join(",", names), all));
     } else {
-      List<String> declared =
-          declaration.sorts() == null ? List.of(String.join(",", key)) : declaration.sorts();
-      for (int i = 0; i < declared.size(); i++) {
-        sorts.add(sort(declared.get(i), "sorts[" + i + "]", relation, names, keyParts, faults));
+      if (declaration.sorts() == null) {
+        // the key's own order: its columns need not be among the columns a row shows
+        sorts.add(sort(String.join(",", key), "key", relation, key, keyParts, faults));
+      } else {
+        for (int i = 0; i < declaration.sorts().size(); i++) {
+          sorts.add(
+              sort(
+                  declaration.sorts().get(i),
+                  "sorts[" + i + "]",
+                  relation,
+                  names,
+                  keyParts,
+                  faults));
+        }
       }
     }
     // filters
@@ -249,7 +259,9 @@ public final class Resolver {
             + relation.kind().label()
             + " "
             + relation.qualified()
-            + ": its primary key and unique indexes on NOT NULL columns are "
+            + (relation.kind() == Relation.Kind.MATERIALIZED_VIEW
+                ? ": its unique indexes are "
+                : ": its primary key and unique indexes on NOT NULL columns are ")
             + (candidates.isEmpty() ? "none" : candidates));
   }
 

@@ -480,7 +480,19 @@ final class OpenApiPaths {
                                 new JsonObject()
                                     .put("item", item)
                                     .put("end", ref("StreamEnd"))
-                                    .put("error", ref("Problem")))));
+                                    .put("error", ref("Problem"))))
+                    .put(
+                        StreamBody.CSV,
+                        new JsonObject()
+                            .put(
+                                "schema",
+                                type("string")
+                                    .put(
+                                        "description",
+                                        "RFC 4180: a header record of the columns, then a record an item"
+                                            + " (`\\r\\n` line ends), each field the value as the item's JSON"
+                                            + " writes it, a string without its quotes, NULL an empty field, the"
+                                            + " empty string `\"\"`; a failure mid-stream ends it truncated"))));
     op.responses().put("200", ok);
     return op.problems("400", "406", "429", "503");
   }

@@ -78,7 +78,10 @@ final class ScrollIndex {
       this.ttlMillis = ttlMillis;
       int bytes = 64;
       for (List<String> key : keys) {
-        bytes += 56 + key.get(0).length() * 2 + key.get(1).length() * 2;
+        bytes += 24; // with two values, as many as a key of the demo's orders: 56 and their chars
+        for (String value : key) {
+          bytes += 16 + (value == null ? 0 : value.length() * 2); // NULL in a nullable sort column
+        }
       }
       this.weight = bytes;
     }

@@ -88,7 +88,10 @@ public final class WindowQuery {
                   + start
                   + ") AS t");
       for (int m = 0; m < s.measures().size(); m++) {
-        join.append(", ").append(s.measures().get(m).aggregate()).append(" AS m").append(m);
+        join.append(", ")
+            .append(enclosed(s.measures().get(m).aggregate()))
+            .append(" AS m")
+            .append(m);
       }
       join.append(" FROM ")
           .append(s.table())
@@ -114,6 +117,15 @@ public final class WindowQuery {
       sql.append(" WHERE EXISTS (").append(exists).append(")");
     }
     return sql.append(" ORDER BY b.t");
+  }
+
+  /**
+   * An aggregate as one term of a select list: in parentheses, and with a line break before the
+   * closing one, so that a declared measure ending in a {@code --} comment comments out nothing
+   * else.
+   */
+  public static String enclosed(String aggregate) {
+    return "(" + aggregate + "\n)";
   }
 
   /**

@@ -37,7 +37,7 @@ class DeclaredDatasetsTest {
   @Boot(config = "shop")
   static Service service;
 
-  /** The same datasets with every row written by PostgreSQL ({@code row_encoding: database}). */
+  /** The same datasets with every row written by PostgreSQL ({@code row_encoding: postgres}). */
   @Boot(config = "shopWrittenByPostgres")
   static Service written;
 
@@ -46,7 +46,7 @@ class DeclaredDatasetsTest {
   }
 
   static JsonObject shopWrittenByPostgres() {
-    return Shop.config().put("lazy_loading", new JsonObject().put("row_encoding", "database"));
+    return Shop.config().put("lazy_loading", new JsonObject().put("row_encoding", "postgres"));
   }
 
   static JsonArray catalog;
@@ -146,6 +146,39 @@ class DeclaredDatasetsTest {
     List<JsonObject> backward = new ArrayList<>();
     pages.forEach(backward::addAll);
     sameRows(expected, backward, name + " backward by " + sort);
+  }
+
+  @ParameterizedTest(name = "{0} sorted by {1}")
+  @MethodSource("keyedSorts")
+  @DisplayName("ranges (start, middle, end), a page and the stream, in every sort, are SQL's rows")
+  void everySort(String name, String sort) {
+    JsonObject d = dataset(name);
+    List<String> text = sqlText(d, sort);
+    List<JsonObject> expected = text.stream().map(JsonObject::new).toList();
+    String sorted = "sort=" + encode(sort);
+    int n = expected.size();
+    for (int start : new int[] {0, n / 2, Math.max(0, n - 10)}) {
+      int end = Math.min(start + 25, n);
+      JsonObject range =
+          service.getJson(
+              "/api/v1/data/"
+                  + name
+                  + "/range?"
+                  + sorted
+                  + "&start_index="
+                  + start
+                  + "&end_index="
+                  + (start + 25));
+      sameRows(expected.subList(start, end), rows(range), name + " range at " + start);
+    }
+    JsonObject page =
+        service.getJson("/api/v1/data/" + name + "?" + sorted + "&page=2&per_page=13");
+    sameRows(expected.subList(Math.min(13, n), Math.min(26, n)), rows(page), name + " page 2");
+    String body =
+        service
+            .get("/api/v1/data/" + name + "/stream?" + sorted, "Accept", "application/x-ndjson")
+            .bodyAsString();
+    assertEquals(text, body.isEmpty() ? List.of() : List.of(body.split("\n")), name + " stream");
   }
 
   static Stream<String> keylessDatasets() {

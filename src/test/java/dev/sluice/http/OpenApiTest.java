@@ -228,7 +228,8 @@ class OpenApiTest {
     JsonObject stream = operation("/api/v1/videos/stream", "get");
     JsonObject content =
         stream.getJsonObject("responses").getJsonObject("200").getJsonObject("content");
-    assertEquals(Set.of("application/x-ndjson", "text/event-stream"), content.fieldNames());
+    assertEquals(
+        Set.of("application/x-ndjson", "text/event-stream", "text/csv"), content.fieldNames());
     Set<String> names = new java.util.HashSet<>();
     stream.getJsonArray("parameters").forEach(p -> names.add(((JsonObject) p).getString("name")));
     assertTrue(
