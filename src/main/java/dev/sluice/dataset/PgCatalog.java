@@ -38,7 +38,8 @@ public final class PgCatalog {
           + " UNION ALL SELECT dom.oid, t.typbasetype FROM dom JOIN pg_type t ON t.oid = dom.base"
           + " WHERE t.typtype = 'd')"
           + " SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod),"
-          + " format_type(b.oid, NULL), b.typname::text, b.typcategory::text,"
+          + " quote_ident(bn.nspname) || '.' || quote_ident(b.typname), b.typname::text,"
+          + " b.typcategory::text,"
           + " a.attnotnull OR coalesce(d.typnotnull, false),"
           + " coalesce((SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e"
           + " WHERE e.enumtypid = b.oid), '{}'::text[]),"
@@ -46,12 +47,15 @@ public final class PgCatalog {
           + " WHERE am.amname = 'btree' AND oc.opcdefault AND (oc.opcintype = b.oid"
           + " OR (b.typtype = 'e' AND oc.opcintype = 'anyenum'::regtype)"
           + " OR (b.typcategory = 'A' AND oc.opcintype = 'anyarray'::regtype)"
+          + " OR (b.typtype = 'r' AND oc.opcintype = 'anyrange'::regtype)"
+          + " OR (b.typtype = 'm' AND oc.opcintype = 'anymultirange'::regtype)"
           + " OR oc.opcintype IN (SELECT casttarget FROM pg_cast WHERE castsource = b.oid"
-          + " AND castmethod = 'b')))"
+          + " AND castmethod = 'b'))), d.oid IS NOT NULL"
           + " FROM pg_attribute a"
           + " LEFT JOIN pg_type d ON d.oid = a.atttypid AND d.typtype = 'd'"
           + " JOIN pg_type b ON b.oid = coalesce((SELECT dom.base FROM dom JOIN pg_type x"
           + " ON x.oid = dom.base WHERE dom.oid = a.atttypid AND x.typtype <> 'd'), a.atttypid)"
+          + " JOIN pg_namespace bn ON bn.oid = b.typnamespace"
           + " WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped"
           + " ORDER BY a.attrelid, a.attnum";
 
@@ -255,7 +259,8 @@ public final class PgCatalog {
                   row.getString(5).charAt(0),
                   row.getBoolean(6),
                   Arrays.asList(row.getArrayOfStrings(7)),
-                  row.getBoolean(8)));
+                  row.getBoolean(8),
+                  row.getBoolean(9)));
     }
     return columns;
   }

@@ -68,13 +68,15 @@ public record Relation(
    * One column.
    *
    * @param type its type as SQL names it ({@code numeric(14,4)}, {@code shop.sku_code})
-   * @param baseType the type under any domains, as SQL names it without modifiers: what values are
-   *     cast to
+   * @param baseType the type under any domains, by its own qualified name ({@code
+   *     pg_catalog.bpchar}, not {@code character}, which means {@code character(1)}): what values
+   *     are cast to
    * @param baseName that type's own name ({@code int4}, {@code timestamptz}, an enum's name)
    * @param category {@code pg_type.typcategory} of the base type ({@code N} numbers, {@code S}
    *     strings, {@code A} arrays…)
    * @param enumLabels an enum's labels in their order (empty for other types)
    * @param btree whether the base type has a default btree operator class (equality and order)
+   * @param domain whether the column's type is a domain (its values travel as the base type's)
    */
   public record Attribute(
       String name,
@@ -84,7 +86,8 @@ public record Relation(
       char category,
       boolean notNull,
       List<String> enumLabels,
-      boolean btree) {
+      boolean btree,
+      boolean domain) {
 
     public Attribute {
       enumLabels = List.copyOf(enumLabels);

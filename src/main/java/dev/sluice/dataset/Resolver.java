@@ -206,8 +206,7 @@ public final class Resolver {
    * value travels as its base type's).
    */
   static Column.Kind kind(Relation.Attribute column) {
-    if (!column.type().equals(column.baseType())
-        && !column.type().startsWith(column.baseType() + "(")) {
+    if (column.domain()) {
       return Column.Kind.JSON;
     }
     return switch (column.baseName()) {

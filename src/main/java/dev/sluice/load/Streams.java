@@ -106,13 +106,43 @@ final class Streams {
     ListQuery q = request.query();
     List<String> from = request.after();
     OpenRequest open = OpenRequest.of(message);
-    String address = open.dataAddress();
     String binding = CursorCodec.binding(q.canonical());
     Function<List<String>, String> positions =
         key -> cursors.encode(op.qualifiedName(), binding, false, key);
     int batch = batchItems(op);
     RowFormat rows = q.rows(settings.lazy().rowEncoding());
     BusWriteStream.ItemEncoder<Row> encoder = encoder(rows, rows.keys(q.sort()));
+    if (q.probe() != null) {
+      // values only PostgreSQL can read: one it refuses is the open request's 400, before any byte
+      Sql probe = q.probe().sql();
+      pool.preparedQuery(probe.text())
+          .execute(probe.tuple())
+          .onSuccess(v -> open(op, request, follow, open, positions, batch, rows, encoder))
+          .onFailure(
+              err -> {
+                Throwable refused = q.probe().refusal().apply(err);
+                open.refuse(
+                    refused instanceof ProblemException p
+                        ? p.problem()
+                        : resilience.problemOf(refused));
+              });
+      return;
+    }
+    open(op, request, follow, open, positions, batch, rows, encoder);
+  }
+
+  private void open(
+      Operation op,
+      Planners.StreamRequest request,
+      Wakeups follow,
+      OpenRequest open,
+      Function<List<String>, String> positions,
+      int batch,
+      RowFormat rows,
+      BusWriteStream.ItemEncoder<Row> encoder) {
+    ListQuery q = request.query();
+    List<String> from = request.after();
+    String address = open.dataAddress();
     BusWriteStream.open(
             vertx,
             node.membership(),

@@ -58,7 +58,20 @@ final class DatasetLoads extends FamilyPlanner {
     if (dataset.time() != null) {
       registry.page(ops.window(), this::window);
     }
-    registry.stream(ops.stream(), params -> query(params, ops.stream()).build());
+    registry.stream(ops.stream(), this::stream);
+  }
+
+  /**
+   * A stream's listing, with the values only PostgreSQL checks tried before the stream is answered
+   * ({@link ListQuery.Probe}).
+   */
+  private ListQuery stream(Params params) {
+    ListQuery.Builder builder = query(params, ops.stream());
+    Sql probe = Filters.probe(Filters.read(params, dataset));
+    if (probe != null) {
+      builder.probe(new ListQuery.Probe(probe, refusal(params)));
+    }
+    return builder.build();
   }
 
   /** The listing a request asks for: its filters, sort and columns. */
@@ -305,6 +318,16 @@ final class DatasetLoads extends FamilyPlanner {
    * whose values it names, else every filter given.
    */
   private Load refusing(Load load, Params params) {
+    return load.refusing(refusal(params));
+  }
+
+  /**
+   * What a failure of this request's query means: PostgreSQL's refusal of a value (a data
+   * exception, SQLSTATE class 22: a value it cannot read as its column's type, or out of its range)
+   * is a 400 naming the filters whose values it names, else every filter given; any other failure
+   * is itself.
+   */
+  private Function<Throwable, Throwable> refusal(Params params) {
     List<String> given = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     for (String column : dataset.operators().keySet()) {
@@ -319,32 +342,28 @@ final class DatasetLoads extends FamilyPlanner {
         texts.add(String.valueOf(params.<Object>get(name)));
       }
     }
-    return load.refusing(
-        failure -> {
-          if (!(failure instanceof PgException pg)
-              || pg.getSqlState() == null
-              || !pg.getSqlState().startsWith("22")) {
-            return failure;
-          }
-          String message = pg.getErrorMessage();
-          List<Problem.ParameterError> errors = new ArrayList<>();
-          for (int i = 0; i < given.size(); i++) {
-            String text = texts.get(i);
-            int dot = text.indexOf('.', text.startsWith("not.") ? 4 : 0);
-            String value = dot < 0 ? text : text.substring(dot + 1);
-            if (!value.isEmpty() && message.contains(value)) {
-              errors.add(new Problem.ParameterError(given.get(i), message));
-            }
-          }
-          if (errors.isEmpty()) {
-            for (String name : new LinkedHashSet<>(given)) {
-              errors.add(new Problem.ParameterError(name, message));
-            }
-          }
-          if (errors.isEmpty()) {
-            return failure;
-          }
-          return new ProblemException(Problem.invalidParameters(errors));
-        });
+    return failure -> {
+      if (!(failure instanceof PgException pg)
+          || pg.getSqlState() == null
+          || !pg.getSqlState().startsWith("22")) {
+        return failure;
+      }
+      String message = pg.getErrorMessage();
+      List<Problem.ParameterError> errors = new ArrayList<>();
+      for (int i = 0; i < given.size(); i++) {
+        String text = texts.get(i);
+        int dot = text.indexOf('.', text.startsWith("not.") ? 4 : 0);
+        String value = dot < 0 ? text : text.substring(dot + 1);
+        if (!value.isEmpty() && message.contains(value)) {
+          errors.add(new Problem.ParameterError(given.get(i), message));
+        }
+      }
+      if (errors.isEmpty()) {
+        for (String name : new LinkedHashSet<>(given)) {
+          errors.add(new Problem.ParameterError(name, message));
+        }
+      }
+      return errors.isEmpty() ? failure : new ProblemException(Problem.invalidParameters(errors));
+    };
   }
 }

@@ -25,8 +25,11 @@ import java.util.regex.Pattern;
  */
 final class Filters {
 
-  /** One filter, read: what it says (for keys and cursors) and its condition. */
-  record Condition(String column, String text, Sql sql) {}
+  /**
+   * One filter, read: what it says (for keys and cursors), its condition, and the values only
+   * PostgreSQL can check as the column's type ({@code type}), which {@link #probe} reads first.
+   */
+  record Condition(String column, String text, Sql sql, String type, List<String> unchecked) {}
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
   private static final Pattern DECIMAL =
@@ -51,11 +54,67 @@ final class Filters {
       for (String text : params.texts(column.name())) {
         Sql sql = condition(params, column, operators, text);
         if (sql != null) {
-          conditions.add(new Condition(column.name(), text, sql));
+          conditions.add(
+              new Condition(column.name(), text, sql, column.baseType(), unchecked(column, text)));
         }
       }
     }
     return conditions;
+  }
+
+  /**
+   * The values of a filter that Sluice does not check itself (an interval, a network address, a
+   * range, an array…): PostgreSQL reads them, so that one it refuses is a 400 before anything is
+   * sent ({@link #probe}).
+   */
+  private static List<String> unchecked(Relation.Attribute column, String text) {
+    String rest = text.startsWith("not.") ? text.substring(4) : text;
+    int dot = rest.indexOf('.');
+    String op = rest.substring(0, dot);
+    String value = rest.substring(dot + 1);
+    boolean checked = column.isEnum() || CHECKED.contains(column.baseName());
+    return switch (op) {
+      case "eq", "neq", "gt", "gte", "lt", "lte" -> checked ? List.of() : List.of(value);
+      case "in" -> checked ? List.of() : list(value);
+      case "cs", "ov" -> List.of(value);
+      default -> List.of();
+    };
+  }
+
+  /** The types whose values {@link #problem} reads as PostgreSQL would. */
+  private static final Set<String> CHECKED =
+      Set.of(
+          "int2",
+          "int4",
+          "int8",
+          "numeric",
+          "float4",
+          "float8",
+          "bool",
+          "uuid",
+          "date",
+          "timestamptz",
+          "timestamp",
+          "time",
+          "timetz",
+          "text",
+          "varchar",
+          "bpchar",
+          "name");
+
+  /**
+   * {@code SELECT $1::text::<type>, …} of every value of {@code conditions} that only PostgreSQL
+   * checks, or null when there is none: what a stream runs before it answers its open request, so
+   * that such a value is a 400 rather than a stream that fails after its first byte.
+   */
+  static Sql probe(List<Condition> conditions) {
+    Sql sql = new Sql();
+    for (Condition condition : conditions) {
+      for (String value : condition.unchecked()) {
+        sql.append(sql.isEmpty() ? "SELECT " : ", ").textParam(value, condition.type());
+      }
+    }
+    return sql.isEmpty() ? null : sql;
   }
 
   /** One filter's condition, or null after recording its fault. */
@@ -307,15 +366,26 @@ final class Filters {
             () -> LocalDateTime.parse(value));
       }
       case "time" -> {
-        return time(value, "a time without an offset (10:30:00)", () -> LocalTime.parse(value));
+        return time(
+            value, "a time without an offset (10:30:00)", () -> LocalTime.parse(endOfDay(value)));
       }
       case "timetz" -> {
-        return time(value, "a time with an offset (10:30:00+02:00)", () -> OffsetTime.parse(value));
+        // an offset of whole hours as PostgreSQL writes it (-08), or with minutes
+        String offset = value.matches(".*[+-][0-9]{2}") ? value + ":00" : value;
+        return time(
+            value,
+            "a time with an offset (10:30:00+02:00, or -08)",
+            () -> OffsetTime.parse(endOfDay(offset)));
       }
       default -> {
         return null;
       }
     }
+  }
+
+  /** PostgreSQL's 24:00:00, the end of a day, read as a time Java can parse in its place. */
+  private static String endOfDay(String value) {
+    return value.matches("24:00(:00(\\.0+)?)?([+-].*|Z)?") ? "23:59" + value.substring(5) : value;
   }
 
   private static String decimalInRange(String value) {

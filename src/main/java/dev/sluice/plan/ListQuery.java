@@ -21,7 +21,19 @@ import java.util.Set;
  * come from, whose changes make a cached page stale.
  */
 public record ListQuery(
-    Sql from, List<Column> columns, Sql where, SortKey sort, String canonical, Set<String> tables) {
+    Sql from,
+    List<Column> columns,
+    Sql where,
+    SortKey sort,
+    String canonical,
+    Set<String> tables,
+    Probe probe) {
+
+  /**
+   * A query to run before a stream of the listing is answered, and what its failure means: values
+   * only PostgreSQL can read, so that one it refuses is a 400 and not a failed stream.
+   */
+  public record Probe(Sql sql, java.util.function.Function<Throwable, Throwable> refusal) {}
 
   /**
    * A listing of a dataset's rows, in its default order unless {@link Builder#sort} says otherwise.
@@ -62,6 +74,7 @@ public record ListQuery(
     private final Key canonical = new Key();
     private SortKey sort;
     private List<Column> columns;
+    private Probe probe;
 
     private Builder(Sql from, Dataset dataset, Set<String> tables) {
       this.from = from;
@@ -118,6 +131,12 @@ public record ListQuery(
       return this;
     }
 
+    /** What to ask PostgreSQL before streaming ({@link Probe}), or nothing when null. */
+    public Builder probe(Probe probe) {
+      this.probe = probe;
+      return this;
+    }
+
     public Builder sort(SortKey sort) {
       this.sort = sort;
       return this;
@@ -135,7 +154,8 @@ public record ListQuery(
           where,
           sort,
           described,
-          Set.copyOf(tables));
+          Set.copyOf(tables),
+          probe);
     }
   }
 

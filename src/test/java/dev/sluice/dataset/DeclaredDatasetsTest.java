@@ -445,6 +445,31 @@ class DeclaredDatasetsTest {
         new ArrayList<>(some.getJsonArray("data").getJsonObject(0).fieldNames()));
   }
 
+  @Test
+  @DisplayName(
+      "a value only PostgreSQL can read, and refuses, is a 400 naming its filter, in a page and a stream")
+  void valuesPostgresRefuses() {
+    for (String path :
+        List.of(
+            "/api/v1/data/products",
+            "/api/v1/data/products/stream",
+            "/api/v1/data/products/range?start_index=0&end_index=5&")) {
+      String uri = path + (path.endsWith("&") ? "" : "?") + "lead_time=eq.soon&sku=eq.BOO-0001";
+      HttpResponse<Buffer> response = service.get(uri.replace("?&", "?"));
+      assertEquals(400, response.statusCode(), uri + ": " + response.bodyAsString());
+      JsonObject problem = response.bodyAsJsonObject();
+      assertEquals(
+          "lead_time",
+          problem.getJsonArray("errors").getJsonObject(0).getString("parameter"),
+          problem.encode());
+    }
+    assertEquals(
+        200,
+        service
+            .get("/api/v1/data/products/stream?lead_time=gt.1%20day&ip=eq.10.0.0.1")
+            .statusCode());
+  }
+
   static List<JsonObject> rows(JsonObject envelope) {
     List<JsonObject> rows = new ArrayList<>();
     envelope.getJsonArray("data").forEach(r -> rows.add((JsonObject) r));
