@@ -89,16 +89,18 @@ public final class Resolver {
                 + " has none: declare key");
       }
       List<SortKey.Part> all = new ArrayList<>();
+      List<String> ordered = new ArrayList<>();
       for (Relation.Attribute column : columns) {
         if (!column.btree()) {
-          continue; // no order: it cannot place a row
+          continue; // no order (json, a point): it cannot place a row
         }
         all.add(part(column, false));
+        ordered.add(column.name());
       }
       if (all.isEmpty()) {
         throw faults.at("columns", "none has an order, so no listing can be paged");
       }
-      sorts.add(new SortKey(String.join(",", names), all));
+      sorts.add(new SortKey(String.join(",", ordered), all));
     } else {
       if (declaration.sorts() == null) {
         // the key's own order: its columns need not be among the columns a row shows
@@ -130,18 +132,7 @@ public final class Resolver {
           .forEach(
               (name, ops) -> {
                 String field = "filters." + name;
-                if (!names.contains(name)) {
-                  throw faults.at(
-                      field,
-                      relation.column(name) == null
-                          ? "no column "
-                              + name
-                              + " in "
-                              + relation.qualified()
-                              + "; it has "
-                              + relation.columnNames()
-                          : name + " is not among columns " + names);
-                }
+                faults.listed(relation, name, names, field);
                 if (RESERVED.contains(name)) {
                   throw faults.at(
                       field, name + " is a request parameter's name; it cannot be filtered");
@@ -281,18 +272,7 @@ public final class Resolver {
       if (name.isEmpty()) {
         throw faults.at(field, "'" + text + "' has an empty column name");
       }
-      if (!names.contains(name)) {
-        throw faults.at(
-            field,
-            relation.column(name) == null
-                ? "no column "
-                    + name
-                    + " in "
-                    + relation.qualified()
-                    + "; it has "
-                    + relation.columnNames()
-                : name + " is not among columns " + names);
-      }
+      faults.listed(relation, name, names, field);
       if (!seen.add(name)) {
         throw faults.at(field, name + " is named twice");
       }
@@ -319,6 +299,22 @@ public final class Resolver {
 
     DeclarationException at(String field, String problem) {
       return new DeclarationException(declaration.source(), declaration.name(), field, problem);
+    }
+
+    /** Fails unless {@code name} is among the dataset's {@code columns}. */
+    void listed(Relation relation, String name, List<String> columns, String field) {
+      if (!columns.contains(name)) {
+        throw at(
+            field,
+            relation.column(name) == null
+                ? "no column "
+                    + name
+                    + " in "
+                    + relation.qualified()
+                    + "; it has "
+                    + relation.columnNames()
+                : name + " is not among columns " + columns);
+      }
     }
 
     Relation.Attribute column(Relation relation, String name, String field) {

@@ -346,16 +346,7 @@ final class Pages implements Reader {
                       itemKey.apply(id), singleReply(single, json).encoded(false, 0), before);
                 }
               });
-          List<String> data = new ArrayList<>(ids.size());
-          for (UUID id : ids) {
-            data.add(found.getOrDefault(id, "null"));
-          }
-          return reply(
-              Envelope.of("batch", op.message()).rows(data).hasMore(false),
-              null,
-              null,
-              data.size(),
-              false);
+          return batchReply(op, ids, found);
         });
   }
 
@@ -384,17 +375,24 @@ final class Pages implements Reader {
               for (Row row : rows) {
                 found.put(row.getString(format.width()), format.text(row));
               }
-              List<String> data = new ArrayList<>(keys.size());
-              for (String key : keys) {
-                data.add(found.getOrDefault(key, "null"));
-              }
-              return reply(
-                  Envelope.of("batch", op.message()).rows(data).hasMore(false),
-                  null,
-                  null,
-                  data.size(),
-                  false);
+              return batchReply(op, keys, found);
             });
+  }
+
+  /**
+   * A batch's reply: the items {@code found} in the order of {@code asked}, null for a missing one.
+   */
+  private static <K> LoaderReply batchReply(Operation op, List<K> asked, Map<K, String> found) {
+    List<String> data = new ArrayList<>(asked.size());
+    for (K key : asked) {
+      data.add(found.getOrDefault(key, "null"));
+    }
+    return reply(
+        Envelope.of("batch", op.message()).rows(data).hasMore(false),
+        null,
+        null,
+        data.size(),
+        false);
   }
 
   /** The reply to a single-item request: the envelope with the one item, which batches reuse. */

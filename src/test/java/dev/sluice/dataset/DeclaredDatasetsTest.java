@@ -553,6 +553,16 @@ class DeclaredDatasetsTest {
    * for a dataset without a key every column ascending.
    */
   static String orderBy(JsonObject d, String sort) {
+    List<String> key = new ArrayList<>();
+    d.getJsonArray("key").forEach(k -> key.add((String) k));
+    return orderBy(sort, key);
+  }
+
+  /**
+   * The ORDER BY of a sort over a dataset with {@code key} (its columns go last, as the sort's
+   * last).
+   */
+  static String orderBy(String sort, List<String> key) {
     List<String> items = new ArrayList<>();
     List<String> named = new ArrayList<>();
     boolean last = false;
@@ -563,9 +573,9 @@ class DeclaredDatasetsTest {
       items.add(quote(column) + (desc ? " DESC" : " ASC"));
       last = desc;
     }
-    for (Object k : d.getJsonArray("key")) {
-      if (!named.contains((String) k)) {
-        items.add(quote((String) k) + (last ? " DESC" : " ASC"));
+    for (String k : key) {
+      if (!named.contains(k)) {
+        items.add(quote(k) + (last ? " DESC" : " ASC"));
       }
     }
     return String.join(", ", items);

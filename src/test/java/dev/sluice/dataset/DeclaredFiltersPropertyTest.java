@@ -411,7 +411,8 @@ class DeclaredFiltersPropertyTest {
               samples(relation, column, kind, row.getString(2))));
     }
     JsonArray sorts = d.getJsonArray("sorts");
-    return new Model(name, relation, key, orderBy(sorts.getString(0), key), columns);
+    return new Model(
+        name, relation, key, DeclaredDatasetsTest.orderBy(sorts.getString(0), key), columns);
   }
 
   static Kind kind(String category, String type) {
@@ -550,25 +551,6 @@ class DeclaredFiltersPropertyTest {
       case ARRAY -> Arrays.asList((String) null);
       default -> List.of();
     };
-  }
-
-  static String orderBy(String sort, List<String> key) {
-    List<String> items = new ArrayList<>();
-    List<String> named = new ArrayList<>();
-    boolean last = false;
-    for (String part : sort.split(",")) {
-      boolean desc = part.startsWith("-");
-      String column = desc ? part.substring(1) : part;
-      named.add(column);
-      items.add(quote(column) + (desc ? " DESC" : " ASC"));
-      last = desc;
-    }
-    for (String k : key) {
-      if (!named.contains(k)) {
-        items.add(quote(k) + (last ? " DESC" : " ASC"));
-      }
-    }
-    return String.join(", ", items);
   }
 
   // ---- filters: what a client writes and what it means in SQL
