@@ -1,5 +1,7 @@
 // Every request the console sends goes through here, so that each one's URL, status and latency can be shown.
 
+import { parseExact } from './json.js';
+
 const LOG_SIZE = 12;
 const log = [];
 const listeners = new Set();
@@ -17,19 +19,21 @@ function record(entry) {
 }
 
 /**
- * GETs a JSON document; rejects with an Error carrying `status` and the problem's detail on a non-2xx reply, except
- * a 503 when `accept503` (`/health` is a 503 with its checks when a check is down).
+ * GETs a JSON document; rejects with an Error carrying `status`, the problem's detail as its message and the problem
+ * itself as `problem` on a non-2xx reply, except a 503 when `accept503` (`/health` is a 503 with its checks when a
+ * check is down). With `exact`, numbers keep every digit the server sent (json.js).
  */
-export async function getJson(url, { signal, quiet = false, accept503 = false } = {}) {
+export async function getJson(url, { signal, quiet = false, accept503 = false, exact = false } = {}) {
   const started = performance.now();
   let status = 'failed';
   try {
     const response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
     status = response.status;
-    const body = await response.json().catch(() => null);
+    const body = await (exact ? response.text().then(parseExact) : response.json()).catch(() => null);
     if (!response.ok && !(accept503 && response.status === 503)) {
       const error = new Error(body?.detail ?? `${response.status} ${response.statusText}`);
       error.status = response.status;
+      error.problem = body;
       throw error;
     }
     return body;
@@ -42,6 +46,35 @@ export async function getJson(url, { signal, quiet = false, accept503 = false } 
     if (!quiet) {
       record({ url, status, ms: performance.now() - started, at: new Date() });
     }
+  }
+}
+
+/**
+ * GETs a whole body as a Blob with the given Accept (a download), recorded in the request log like getJson; rejects
+ * as getJson does on a non-2xx reply.
+ */
+export async function getBlob(url, accept, { signal } = {}) {
+  const started = performance.now();
+  let status = 'failed';
+  try {
+    const response = await fetch(url, { signal, headers: { Accept: accept } });
+    status = response.status;
+    if (!response.ok) {
+      const problem = await response.json().catch(() => null);
+      const error = new Error(problem?.detail ?? `${response.status} ${response.statusText}`);
+      error.status = response.status;
+      error.problem = problem;
+      throw error;
+    }
+    // a body cut mid-stream (the server's failure) rejects here: the download is not saved half
+    return { blob: await response.blob(), type: response.headers.get('Content-Type') ?? '' };
+  } catch (error) {
+    if (error.name === 'AbortError') {
+      status = 'aborted';
+    }
+    throw error;
+  } finally {
+    record({ url, status, ms: performance.now() - started, at: new Date(), accept });
   }
 }
 
@@ -73,7 +106,7 @@ export function showRequests(list) {
       const item = el('li', { 'data-testid': 'request-entry', class: ok(entry.status) ? '' : 'bad' });
       item.append(
         el('span', { class: 'status', 'data-testid': 'request-status' }, String(entry.status)),
-        el('code', { 'data-testid': 'request-url' }, `GET ${entry.url}`),
+        el('code', { 'data-testid': 'request-url' }, `GET ${entry.url}${entry.accept ? ` (Accept: ${entry.accept})` : ''}`),
         el('span', { class: 'ms', 'data-testid': 'request-ms' }, `${entry.ms.toFixed(0)} ms`));
       return item;
     }));
