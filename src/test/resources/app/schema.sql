@@ -365,6 +365,7 @@ CREATE TABLE "Sales Ω"."Region Targets" (
   "Quarter" smallint NOT NULL CHECK ("Quarter" BETWEEN 1 AND 4),
   "Target €" numeric,
   "Owner Email" text,
+  "limit" integer, -- a spending limit, named like a request parameter: it cannot be filtered
   PRIMARY KEY ("Region", "Quarter")
 );
 
@@ -376,7 +377,8 @@ SELECT
   CASE WHEN (r + q) % 9 = 0 THEN NULL ELSE r * 100000 + q * 12345.67 END AS "Target €",
   CASE WHEN (r * q) % 7 = 0 THEN NULL
        ELSE (ARRAY['ana@example.com', 'bo@example.com', 'zoë@example.com'])[(r + q) % 3 + 1]
-  END AS "Owner Email"
+  END AS "Owner Email",
+  CASE WHEN r % 4 = 0 THEN NULL ELSE r * 1000 END AS "limit"
 FROM generate_series(1, 13) AS r
 CROSS JOIN generate_series(1, 4) AS q
 WHERE NOT (r = 13 AND q > 2);
