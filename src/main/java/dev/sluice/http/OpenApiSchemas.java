@@ -127,9 +127,15 @@ final class OpenApiSchemas {
               .put(
                   "anyOf",
                   new JsonArray()
+                      // no format: "double" makes validators refuse 1, which is how PostgreSQL
+                      // writes the float 1.0; a numeric keeps every digit it has
                       .add(
                           type("number")
-                              .put("format", kind == Column.Kind.FLOAT ? "double" : "decimal"))
+                              .put(
+                                  "description",
+                                  kind == Column.Kind.FLOAT
+                                      ? "A double (or real), in PostgreSQL's shortest text: 1, 0.1, 1e-300"
+                                      : "A numeric, with every digit it has"))
                       .add(enumOf(List.of("NaN", "Infinity", "-Infinity"))));
       // whatever to_json writes for its type: any JSON value
       case JSON ->
