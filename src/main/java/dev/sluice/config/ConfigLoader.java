@@ -1,11 +1,7 @@
 package dev.sluice.config;
 
-import io.vertx.config.ConfigRetriever;
-import io.vertx.config.ConfigRetrieverOptions;
-import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,64 +78,55 @@ public final class ConfigLoader {
 
   public static Future<JsonObject> load(Vertx vertx, Map<String, String> environment) {
     Path dir = Path.of(environment.getOrDefault(CONF_DIR_VARIABLE, "conf"));
-    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(-1);
-    if (Files.isDirectory(dir)) {
-      options.addStore(
-          new ConfigStoreOptions()
-              .setType("directory")
-              .setConfig(
-                  new JsonObject()
-                      .put("path", dir.toString())
-                      .put(
-                          "filesets",
-                          new JsonArray().add(new JsonObject().put("pattern", "*.json")))));
-    } else {
-      LOG.info("config.dir.missing dir={} using built-in defaults", dir.toAbsolutePath());
-    }
-    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
-    return retriever
-        .getConfig()
-        .eventually(retriever::close)
-        .map(
-            json ->
-                withEnvironment(json.put(SluiceConfig.DATASET_SOURCES, sources(dir)), environment));
-  }
-
-  /**
-   * The file each declared dataset comes from (the last one, in the order files merge), so that an
-   * error in a declaration names its file.
-   */
-  static JsonObject sources(Path dir) {
+    JsonObject merged = new JsonObject();
     JsonObject sources = new JsonObject();
-    if (!Files.isDirectory(dir)) {
-      return sources;
-    }
-    // as the directory store reads them: every file under it whose name ends in .json, in any case
-    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-      for (Path file :
-          files
-              .filter(Files::isRegularFile)
-              .filter(
-                  f ->
-                      f.getFileName()
-                          .toString()
-                          .toLowerCase(java.util.Locale.ROOT)
-                          .endsWith(".json"))
-              .sorted()
-              .toList()) {
-        try {
-          JsonObject json = new JsonObject(Files.readString(file));
+    if (Files.isDirectory(dir)) {
+      try {
+        for (Path file : files(dir)) {
+          String text = Files.readString(file);
+          if (text.isBlank()) {
+            // the file a shell makes before the command that writes it runs
+            // (datasets discover > conf/tables.json reads conf/ itself)
+            LOG.info("config.file.empty file={} skipped", file);
+            continue;
+          }
+          JsonObject json;
+          try {
+            json = new JsonObject(text);
+          } catch (io.vertx.core.json.DecodeException e) {
+            return Future.failedFuture(
+                new IllegalArgumentException(file + " is not a JSON object: " + e.getMessage()));
+          }
+          merged.mergeIn(json, true);
           if (json.getValue(SluiceConfig.DATASETS) instanceof JsonObject datasets) {
             datasets.fieldNames().forEach(name -> sources.put(name, file.toString()));
           }
-        } catch (RuntimeException | java.io.IOException e) {
-          // the retriever has read it already, or said why not
         }
+      } catch (java.io.IOException e) {
+        return Future.failedFuture(new java.io.UncheckedIOException(e));
       }
-    } catch (java.io.IOException e) {
-      LOG.warn("config.dir.unreadable dir={}", dir, e);
+    } else {
+      LOG.info("config.dir.missing dir={} using built-in defaults", dir.toAbsolutePath());
     }
-    return sources;
+    return Future.succeededFuture(
+        withEnvironment(merged.put(SluiceConfig.DATASET_SOURCES, sources), environment));
+  }
+
+  /**
+   * The configuration files: every file under {@code dir} whose name ends in {@code .json} (in any
+   * case), in the order of their paths, each merged over the ones before it, section by section.
+   * The file each declared dataset comes from is recorded, so that an error in a declaration names
+   * it.
+   */
+  static List<Path> files(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(
+              f -> f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json"))
+          .sorted()
+          .toList();
+    }
   }
 
   /** Applies the environment overrides and fills in what must be decided once per process. */

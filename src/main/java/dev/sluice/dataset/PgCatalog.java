@@ -102,7 +102,11 @@ public final class PgCatalog {
   public static Future<List<Relation>> inSchemas(Pool pool, List<String> schemas) {
     return read(
         pool,
-        "n.nspname = ANY($1) AND NOT c.relispartition ORDER BY array_position($1, n.nspname::text), c.relname",
+        "n.nspname = ANY($1) AND NOT c.relispartition"
+            // an extension's own relations (pg_stat_statements) are not the application's
+            + " AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass"
+            + " AND e.objid = c.oid AND e.deptype = 'e')"
+            + " ORDER BY array_position($1, n.nspname::text), c.relname",
         Tuple.of(schemas.toArray(new String[0])));
   }
 

@@ -42,7 +42,7 @@ final class DatasetsCommand {
     }
     Main.Runtime runtime = Main.Runtime.start(environment);
     try {
-      Main.prepareDatabase(runtime);
+      Main.prepareDatabase(runtime, System.err); // standard output is the command's alone
       Pool pool = runtime.pool();
       try {
         return switch (command) {

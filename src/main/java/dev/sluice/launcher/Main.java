@@ -96,6 +96,8 @@ public final class Main {
       JsonObject config;
       try {
         config = ConfigLoader.load(reader, environment).await();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("The configuration cannot be read: " + e.getMessage());
       } finally {
         reader.close().await();
       }
@@ -245,6 +247,11 @@ public final class Main {
   }
 
   static void prepareDatabase(Runtime runtime) throws Exception {
+    prepareDatabase(runtime, System.out);
+  }
+
+  /** As {@link #prepareDatabase(Runtime)}, the seeding's progress written to {@code progress}. */
+  static void prepareDatabase(Runtime runtime, java.io.PrintStream progress) throws Exception {
     Pool pool = runtime.pool();
     try {
       Migrations.migrate(pool).await();
@@ -253,7 +260,7 @@ public final class Main {
           && !"none".equalsIgnoreCase(scale)
           && Seeder.isEmpty(pool).await()) {
         LOG.info("seed.first-start scale={}", scale);
-        new Seeder(pool, Progress.console(System.out, System.console() != null))
+        new Seeder(pool, Progress.console(progress, System.console() != null))
             .seed(SeedScale.parse(scale))
             .await();
       }

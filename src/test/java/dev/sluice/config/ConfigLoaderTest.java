@@ -165,4 +165,39 @@ class ConfigLoaderTest {
     assertEquals(400L << 20, set.memoryLimitBytes());
     assertEquals(64L << 20, set.cacheMaxBytes());
   }
+
+  @Test
+  @DisplayName(
+      "the files of conf/ merge in name order, section by section; an empty one is skipped, a broken one named")
+  void files(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(
+        dir.resolve("a.json"),
+        "{\"http\": {\"port\": 1, \"host\": \"h\"}, \"datasets\": {\"one\": {}}}");
+    java.nio.file.Files.writeString(dir.resolve("b.json"), "{\"http\": {\"port\": 2}}");
+    java.nio.file.Files.writeString(
+        dir.resolve("c.json"), ""); // as `discover > conf/c.json` makes it
+    java.nio.file.Files.createDirectories(dir.resolve("more"));
+    java.nio.file.Files.writeString(
+        dir.resolve("more/d.JSON"), "{\"datasets\": {\"two\": {\"relation\": \"t\"}}}");
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      JsonObject json =
+          ConfigLoader.load(vertx, Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString())).await();
+      assertEquals(2, json.getJsonObject("http").getInteger("port"), "b.json over a.json");
+      assertEquals("h", json.getJsonObject("http").getString("host"), "a.json's other keys kept");
+      SluiceConfig settings = SluiceConfig.from(json);
+      assertEquals(dir.resolve("a.json").toString(), settings.datasetSources().get("one"));
+      assertEquals(dir.resolve("more/d.JSON").toString(), settings.datasetSources().get("two"));
+      java.nio.file.Files.writeString(dir.resolve("e.json"), "{\"http\": ");
+      Exception broken =
+          assertThrows(
+              Exception.class,
+              () ->
+                  ConfigLoader.load(vertx, Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString()))
+                      .await());
+      assertTrue(broken.getMessage().contains("e.json"), broken.getMessage());
+    } finally {
+      vertx.close().await();
+    }
+  }
 }
