@@ -15,9 +15,14 @@ import java.util.Set;
  */
 public final class Declarations {
 
-  /** Names a declared dataset cannot take: the demo's data families, which have their routes. */
+  /**
+   * Names a declared dataset cannot take: the demo's data families, which have their routes, and
+   * the node's other parts.
+   */
   public static final Set<String> TAKEN =
-      Set.of("videos", "users", "analytics", "templates", "search");
+      Set.of("videos", "users", "analytics", "templates", "search", "gateway", "monitor");
+
+  private static final Set<String> PARTS = Set.of("gateway", "monitor");
 
   private Declarations() {}
 
@@ -31,11 +36,14 @@ public final class Declarations {
             declaration.source(),
             declaration.name(),
             null,
-            "the name is taken by the demo's "
-                + declaration.name()
-                + " family (/api/v1/"
-                + declaration.name()
-                + "): name the dataset otherwise");
+            (PARTS.contains(declaration.name())
+                    ? "the name is taken by the node's " + declaration.name() + " part"
+                    : "the name is taken by the demo's "
+                        + declaration.name()
+                        + " family (/api/v1/"
+                        + declaration.name()
+                        + ")")
+                + ": name the dataset otherwise");
       }
     }
     return all;

@@ -73,7 +73,7 @@ public final class Discovery {
       sorts.add(String.join(",", key));
       for (List<String> index : relation.indexes()) {
         List<String> plain = index.stream().map(c -> c.replaceFirst("^-", "")).toList();
-        if (plain.equals(key) || !orderable(relation, plain)) {
+        if (plain.equals(key) || !orderable(relation, plain) || !writable(plain)) {
           continue;
         }
         // the index's order, and the other way round (an index is read backward as well)
@@ -88,7 +88,9 @@ public final class Discovery {
           }
         }
       }
-      json.put("sorts", new JsonArray(sorts));
+      if (writable(key)) {
+        json.put("sorts", new JsonArray(sorts));
+      } // else the key's order alone, the default: a sort cannot name its columns
     }
     Map<String, List<String>> filters = new LinkedHashMap<>();
     for (Relation.Attribute column : relation.columns()) {
@@ -109,6 +111,15 @@ public final class Discovery {
       }
     }
     return json;
+  }
+
+  /**
+   * Whether a sort can name these columns: one holding a comma, starting with {@code -} or with
+   * space around it cannot be written in a sort's text.
+   */
+  private static boolean writable(List<String> columns) {
+    return columns.stream()
+        .noneMatch(c -> c.contains(",") || c.startsWith("-") || !c.equals(c.strip()));
   }
 
   private static boolean orderable(Relation relation, List<String> columns) {

@@ -2,7 +2,6 @@ package dev.sluice.dataset;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -181,7 +180,13 @@ public final class Identifiers {
           throw new IllegalArgumentException(
               "an unquoted name cannot start with '" + part.charAt(0) + "'");
         }
-        part = new StringBuilder(part.toString().toLowerCase(Locale.ROOT));
+        // PostgreSQL folds A to Z alone (a non-ASCII letter stays as it is)
+        for (int k = 0; k < part.length(); k++) {
+          char c = part.charAt(k);
+          if (c >= 'A' && c <= 'Z') {
+            part.setCharAt(k, (char) (c + 32));
+          }
+        }
       }
       parts.add(part.toString());
       if (i == n) {

@@ -38,7 +38,9 @@ public final class Resolver {
           "end",
           "bucket",
           "measures",
-          "follow");
+          "follow",
+          "until",
+          "snapshot");
 
   private Resolver() {}
 
@@ -103,8 +105,9 @@ public final class Resolver {
       sorts.add(new SortKey(String.join(",", ordered), all));
     } else {
       if (declaration.sorts() == null) {
-        // the key's own order: its columns need not be among the columns a row shows
-        sorts.add(sort(String.join(",", key), "key", relation, key, keyParts, faults));
+        // the key's own order, made from its columns (whatever their names hold): they need not be
+        // among the columns a row shows
+        sorts.add(new SortKey(String.join(",", key), keyParts));
       } else {
         for (int i = 0; i < declaration.sorts().size(); i++) {
           sorts.add(

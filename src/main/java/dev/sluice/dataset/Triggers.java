@@ -29,9 +29,13 @@ public final class Triggers {
     statements.add(
         "CREATE OR REPLACE FUNCTION public."
             + PgCatalog.FUNCTION
-            + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('"
+            + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN FOR i IN 0 .. TG_NARGS - 1 LOOP"
+            + " PERFORM pg_notify('"
             + dev.sluice.db.Changes.CHANNEL
-            + "', TG_ARGV[0]); RETURN NULL; END $$;");
+            + "', TG_ARGV[i]); END LOOP; RETURN NULL; END $$;");
+    // per table the trigger is on, every change name it announces: a partition declared on its
+    // own and through its partitioned table announces both
+    Map<String, java.util.Set<String>> targets = new LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (Relation.Table table : tables.values()) {
       chain =
@@ -45,33 +49,42 @@ public final class Triggers {
                       .execute(Tuple.of(table.qualified()))
                       .map(
                           rows -> {
-                            List<String> targets = new ArrayList<>();
+                            List<String> found = new ArrayList<>();
                             for (Row row : rows) {
-                              targets.add(
-                                  Identifiers.qualified(row.getString(0), row.getString(1)));
+                              found.add(Identifiers.qualified(row.getString(0), row.getString(1)));
                             }
-                            if (targets.isEmpty()) {
-                              targets.add(table.qualified()); // not partitioned: itself
+                            if (found.isEmpty()) {
+                              found.add(table.qualified()); // not partitioned: itself
                             }
-                            for (String target : targets) {
-                              statements.add(trigger(target, table.changeName()));
+                            for (String target : found) {
+                              targets
+                                  .computeIfAbsent(target, t -> new java.util.LinkedHashSet<>())
+                                  .add(table.changeName());
                             }
                             return null;
                           }));
     }
+    chain =
+        chain.map(
+            v -> {
+              targets.forEach(
+                  (target, names) -> statements.add(trigger(target, List.copyOf(names))));
+              return null;
+            });
     return chain.map(v -> statements);
   }
 
-  /** The trigger on {@code target} that announces writes as {@code changeName}. */
-  static String trigger(String target, String changeName) {
+  /** The trigger on {@code target} that announces writes as each of {@code changeNames}. */
+  static String trigger(String target, List<String> changeNames) {
     return "CREATE OR REPLACE TRIGGER "
         + PgCatalog.TRIGGER
         + " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
         + target
         + " FOR EACH STATEMENT EXECUTE FUNCTION public."
         + PgCatalog.FUNCTION
-        + "('"
-        + changeName.replace("'", "''")
-        + "');";
+        + "("
+        + String.join(
+            ", ", changeNames.stream().map(n -> "'" + n.replace("'", "''") + "'").toList())
+        + ");";
   }
 }

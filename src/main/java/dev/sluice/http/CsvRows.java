@@ -7,15 +7,21 @@ import java.util.List;
 /**
  * Rows as CSV (RFC 4180; docs/API.md 8.2), made from the JSON lines a stream carries: one record a
  * row, {@code \r\n} line ends, each field the value as the row's JSON writes it, a string without
- * its JSON quotes (unescaped), an array or JSON value as its JSON text, NULL an empty unquoted
- * field and the empty string {@code ""}. A field that holds a comma, a quote or a line break is
- * quoted, its quotes doubled.
+ * its JSON quotes (unescaped), an array or a {@code json}/{@code jsonb} value as its JSON text,
+ * NULL an empty unquoted field and the empty string {@code ""}. A field that holds a comma, a quote
+ * or a line break is quoted, its quotes doubled.
  */
 final class CsvRows {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
   private CsvRows() {}
+
+  /**
+   * A stream's columns: their names, and which hold JSON values ({@code json}, {@code jsonb}),
+   * written as their JSON text (a JSON string with its quotes, a JSON null as {@code null}).
+   */
+  record Layout(List<String> names, boolean[] json) {}
 
   /** The header record: the column names. */
   static Buffer header(List<String> columns) {
@@ -29,8 +35,11 @@ final class CsvRows {
     return out.appendBytes(CRLF);
   }
 
-  /** Each line of {@code lines} (compact JSON objects, {@code \n} after each) as a record. */
-  static Buffer records(Buffer lines) {
+  /**
+   * Each line of {@code lines} (compact JSON objects, {@code \n} after each) as a record; the
+   * values of the columns {@code json} marks as their JSON text.
+   */
+  static Buffer records(Buffer lines, boolean[] json) {
     byte[] b = lines.getBytes();
     Buffer out = Buffer.buffer(b.length + 64);
     int at = 0;
@@ -40,7 +49,7 @@ final class CsvRows {
         end++;
       }
       if (end > at) {
-        record(b, at, end, out);
+        record(b, at, end, json, out);
         out.appendBytes(CRLF);
       }
       at = end + 1;
@@ -49,13 +58,13 @@ final class CsvRows {
   }
 
   /** One JSON object in {@code b[from, to)} as a record: its values in order. */
-  private static void record(byte[] b, int from, int to, Buffer out) {
+  private static void record(byte[] b, int from, int to, boolean[] json, Buffer out) {
     int i = skipSpace(b, from, to);
     if (i >= to || b[i] != '{') {
       throw new IllegalArgumentException("not a JSON object");
     }
     i++;
-    boolean first = true;
+    int column = 0;
     while (true) {
       i = skipSpace(b, i, to);
       if (i >= to || b[i] == '}') {
@@ -69,11 +78,17 @@ final class CsvRows {
       i = skipSpace(b, i + 1, to); // the colon
       int start = i;
       int end = valueEnd(b, i, to);
-      if (!first) {
+      if (column > 0) {
         out.appendByte((byte) ',');
       }
-      first = false;
-      value(b, start, end, out);
+      if (column < json.length && json[column] && b[start] != 'n') {
+        // a JSON value as its JSON text; null (SQL's NULL, or JSON's: a row's JSON holds no
+        // difference) is the empty field of any NULL
+        field(new String(b, start, end - start, StandardCharsets.UTF_8), false, out);
+      } else {
+        value(b, start, end, out);
+      }
+      column++;
       i = end;
     }
   }

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
-import java.util.List;
 
 /**
  * A streaming HTTP body in one of the formats of docs/API.md section 3: a {@link WriteStream} of
@@ -126,7 +125,7 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
    * CSV (docs/API.md 8.2): the header record of {@code columns}, then a record a row; a failure
    * ends the body truncated, as NDJSON's.
    */
-  static StreamBody csv(HttpServerRequest request, List<String> columns) {
+  static StreamBody csv(HttpServerRequest request, CsvRows.Layout columns) {
     return new StreamBody(request) {
       private boolean headed;
 
@@ -138,13 +137,13 @@ abstract class StreamBody implements WriteStream<StreamBatch> {
       @Override
       Buffer encode(StreamBatch batch) {
         items += batch.count();
-        Buffer records = CsvRows.records(batch.lines());
+        Buffer records = CsvRows.records(batch.lines(), columns.json());
         return headed ? records : head().appendBuffer(records);
       }
 
       private Buffer head() {
         headed = true;
-        return CsvRows.header(columns);
+        return CsvRows.header(columns.names());
       }
 
       @Override

@@ -121,20 +121,28 @@ final class StreamResponder {
       headers(ctx.response(), format).end();
       return;
     }
-    List<String> columns = List.of();
+    CsvRows.Layout csv = null;
     if (StreamBody.CSV.equals(format)) {
       // the header names the columns even when no row comes: as the loader will plan the rows
       try {
-        columns =
+        List<String> names =
             planners.streamRequest(operation, params, cursors).query().columns().stream()
                 .map(dev.sluice.dataset.Column::name)
                 .toList();
+        dev.sluice.dataset.DeclaredDataset declared =
+            planners.operations().dataset(operation.family());
+        boolean[] json = new boolean[names.size()];
+        for (int i = 0; i < json.length && declared != null; i++) {
+          dev.sluice.dataset.Relation.Attribute column = declared.column(names.get(i));
+          json[i] = column != null && java.util.Set.of("json", "jsonb").contains(column.baseName());
+        }
+        csv = new CsvRows.Layout(names, json);
       } catch (ProblemException e) {
         Problems.send(ctx, e.problem());
         return;
       }
     }
-    List<String> header = columns;
+    CsvRows.Layout header = csv;
     String clientAddress = ctx.request().remoteAddress().host();
     if (!limits.tryAcquire(clientAddress)) {
       Problems.send(ctx, Problem.tooManyStreams());
@@ -208,7 +216,7 @@ final class StreamResponder {
         RoutingContext ctx,
         BusReadStream stream,
         String format,
-        List<String> columns,
+        CsvRows.Layout columns,
         boolean checkpoints,
         long idleMs,
         String clientAddress) {

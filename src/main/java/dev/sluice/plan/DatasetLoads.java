@@ -69,7 +69,7 @@ final class DatasetLoads extends FamilyPlanner {
     ListQuery.Builder builder = query(params, ops.stream());
     Sql probe = Filters.probe(Filters.read(params, dataset));
     if (probe != null) {
-      builder.probe(new ListQuery.Probe(probe, refusal(params)));
+      builder.probe(new ListQuery.Probe(probe, refusal(params, true)));
     }
     return builder.build();
   }
@@ -260,29 +260,43 @@ final class DatasetLoads extends FamilyPlanner {
     SortKey.Part part = dataset.keyParts().get(0);
     List<Column> columns = dataset.dataset().columns();
     Key key = new Key(ops.list().qualifiedName()).add("ids", keys);
+    // each key read as the column's type and matched back by its place in the list (not by the
+    // text PostgreSQL prints: 007 is 7, an upper-case UUID its lower-case one)
     Function<RowFormat, Sql> sql =
         format ->
-            Sql.of(
-                    "SELECT "
-                        + format.selectList()
-                        + ", ("
-                        + part.expression()
-                        + ")::text FROM "
-                        + dataset.from()
-                        + format.lateral()
-                        + " WHERE "
-                        + part.expression()
-                        + " = ANY(")
+            Sql.of("SELECT " + format.selectList() + ", k.o::text FROM unnest(")
                 .param(keys.toArray(new String[0]))
-                .append("::text[]::" + part.sqlType() + "[])");
-    // a key compares as its type does, but is matched back by text: the text PostgreSQL prints
-    return refusing(Load.rows(ops.list(), key, tables, columns, sql, keys), params);
+                .append(
+                    "::text[]) WITH ORDINALITY k(v, o) JOIN "
+                        + dataset.from()
+                        + " ON "
+                        + part.expression()
+                        + " = k.v::"
+                        + part.sqlType()
+                        + format.lateral());
+    List<String> places = new ArrayList<>();
+    for (int i = 1; i <= keys.size(); i++) {
+      places.add(Integer.toString(i));
+    }
+    return refusing(Load.rows(ops.list(), key, tables, columns, sql, places), params);
   }
 
   private Load window(Params params) {
     unknown(params, ops.window());
     TimeWindow read = TimeWindow.read(params, "start", "end", settings.limits());
     TimeWindow window = read == null ? null : read.alignedToEpoch();
+    if (window != null && window.bucketCount() > settings.limits().maxBuckets()) {
+      // moved back to the grid, the window may hold one bucket more than its request asked for
+      params.fail(
+          "bucket",
+          "cuts this window, aligned to the epoch's grid from "
+              + window.startText()
+              + ", into "
+              + window.bucketCount()
+              + " buckets; at most "
+              + settings.limits().maxBuckets()
+              + " are allowed");
+    }
     List<String> wanted = params.get("measures");
     List<Measure> measures =
         dataset.measures().stream()
@@ -318,16 +332,17 @@ final class DatasetLoads extends FamilyPlanner {
    * whose values it names, else every filter given.
    */
   private Load refusing(Load load, Params params) {
-    return load.refusing(refusal(params));
+    return load.refusing(refusal(params, false));
   }
 
   /**
    * What a failure of this request's query means: PostgreSQL's refusal of a value (a data
    * exception, SQLSTATE class 22: a value it cannot read as its column's type, or out of its range)
-   * is a 400 naming the filters whose values it names, else every filter given; any other failure
-   * is itself.
+   * is a 400 naming the filters whose values it quotes; any other failure is itself (a division by
+   * zero in a view or a measure is the data's, not the request's). Of a {@code probe}, which reads
+   * nothing but the request's values, a data exception that quotes none names every filter given.
    */
-  private Function<Throwable, Throwable> refusal(Params params) {
+  private Function<Throwable, Throwable> refusal(Params params, boolean probe) {
     List<String> given = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     for (String column : dataset.operators().keySet()) {
@@ -358,9 +373,13 @@ final class DatasetLoads extends FamilyPlanner {
           errors.add(new Problem.ParameterError(given.get(i), message));
         }
       }
-      if (errors.isEmpty()) {
+      // a key (items, ids) holds values only: a data exception with one given is its
+      boolean keyed = given.contains("key") || given.contains("ids");
+      if (errors.isEmpty() && (probe || keyed)) {
         for (String name : new LinkedHashSet<>(given)) {
-          errors.add(new Problem.ParameterError(name, message));
+          if (probe || name.equals("key") || name.equals("ids")) {
+            errors.add(new Problem.ParameterError(name, message));
+          }
         }
       }
       return errors.isEmpty() ? failure : new ProblemException(Problem.invalidParameters(errors));

@@ -63,55 +63,36 @@ final class Filters {
   }
 
   /**
-   * The values of a filter that Sluice does not check itself (an interval, a network address, a
-   * range, an array…): PostgreSQL reads them, so that one it refuses is a 400 before anything is
-   * sent ({@link #probe}).
+   * The values of a filter as PostgreSQL reads them for the column's type: Sluice checks most of
+   * them first, but only PostgreSQL knows every type's range and text form (a float past its range,
+   * year 0, an interval, a network address…), so a stream asks it ({@link #probe}).
    */
   private static List<String> unchecked(Relation.Attribute column, String text) {
     String rest = text.startsWith("not.") ? text.substring(4) : text;
     int dot = rest.indexOf('.');
     String op = rest.substring(0, dot);
     String value = rest.substring(dot + 1);
-    boolean checked = column.isEnum() || CHECKED.contains(column.baseName());
     return switch (op) {
-      case "eq", "neq", "gt", "gte", "lt", "lte" -> checked ? List.of() : List.of(value);
-      case "in" -> checked ? List.of() : list(value);
-      case "cs", "ov" -> List.of(value);
+      case "eq", "neq", "gt", "gte", "lt", "lte", "cs", "ov" -> List.of(value);
+      case "in" -> list(value);
       default -> List.of();
     };
   }
 
-  /** The types whose values {@link #problem} reads as PostgreSQL would. */
-  private static final Set<String> CHECKED =
-      Set.of(
-          "int2",
-          "int4",
-          "int8",
-          "numeric",
-          "float4",
-          "float8",
-          "bool",
-          "uuid",
-          "date",
-          "timestamptz",
-          "timestamp",
-          "time",
-          "timetz",
-          "text",
-          "varchar",
-          "bpchar",
-          "name");
-
   /**
-   * {@code SELECT $1::text::<type>, …} of every value of {@code conditions} that only PostgreSQL
-   * checks, or null when there is none: what a stream runs before it answers its open request, so
-   * that such a value is a 400 rather than a stream that fails after its first byte.
+   * {@code SELECT ($1::text::<type>) IS NULL, …} of every value of {@code conditions}, or null when
+   * there is none: what a stream runs before it answers its open request, so that a value
+   * PostgreSQL refuses is a 400 rather than a stream that fails after its first byte.
    */
   static Sql probe(List<Condition> conditions) {
     Sql sql = new Sql();
     for (Condition condition : conditions) {
       for (String value : condition.unchecked()) {
-        sql.append(sql.isEmpty() ? "SELECT " : ", ").textParam(value, condition.type());
+        // IS NULL: the values read, and nothing of them sent back (the client decodes no numeric
+        // infinity)
+        sql.append(sql.isEmpty() ? "SELECT (" : ", (")
+            .textParam(value, condition.type())
+            .append(") IS NULL");
       }
     }
     return sql.isEmpty() ? null : sql;

@@ -388,6 +388,13 @@ public final class Operations {
         all.addAll(list);
       }
     }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Parameter parameter : all) {
+      if (!names.add(parameter.name())) {
+        throw new IllegalStateException(
+            operation + " declares the parameter " + parameter.name() + " twice");
+      }
+    }
     specs.put(operation, new Spec(operation, API + path, all));
   }
 

@@ -62,7 +62,7 @@ public interface Reader {
 
   /**
    * Rows by key, in the order of {@code keys}, null for a key no row has: {@code sql} selects each
-   * row with its key as text after it ({@link RowFormat#width()}).
+   * row with its key (or its place in {@code keys}) as text after it ({@link RowFormat#width()}).
    */
   Future<LoaderReply> rows(
       Operation op, List<Column> columns, Function<RowFormat, Sql> sql, List<String> keys);

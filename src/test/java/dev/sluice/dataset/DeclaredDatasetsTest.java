@@ -283,15 +283,28 @@ class DeclaredDatasetsTest {
     List<String> columns = new ArrayList<>();
     d.getJsonArray("columns").forEach(c -> columns.add(((JsonObject) c).getString("name")));
     assertEquals(columns, records.get(0), "the header");
+    List<String> json = new ArrayList<>();
+    d.getJsonArray("columns")
+        .forEach(
+            c -> {
+              JsonObject column = (JsonObject) c;
+              if (List.of("json", "jsonb").contains(column.getString("type"))) {
+                json.add(column.getString("name"));
+              }
+            });
+    // a json or jsonb value as its JSON text, any other as the text of its JSON (a string
+    // unquoted), NULL (and JSON's null) an empty field
     String fields =
         String.join(
             ", ",
             columns.stream()
                 .map(
-                    c ->
-                        "(translate(to_json("
-                            + quote(c)
-                            + ")::text, E'\\n\\r', '  ')::json #>> '{}')")
+                    c -> {
+                      String text = "translate(to_json(" + quote(c) + ")::text, E'\\n\\r', '  ')";
+                      return json.contains(c)
+                          ? "nullif(" + text + ", 'null')"
+                          : "(" + text + "::json #>> '{}')";
+                    })
                 .toList());
     List<Row> rows =
         service.rows(

@@ -458,7 +458,7 @@ class DatasetsCommandTest {
             .startsWith(
                 "CREATE OR REPLACE FUNCTION public.sluice_notify_relation() RETURNS trigger"),
         ran::describe);
-    assertTrue(lines.get(0).contains("pg_notify('" + Changes.CHANNEL + "', TG_ARGV[0])"));
+    assertTrue(lines.get(0).contains("pg_notify('" + Changes.CHANNEL + "', TG_ARGV[i])"));
     String prefix =
         "CREATE OR REPLACE TRIGGER sluice_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ";
     List<String> targets = new ArrayList<>();
