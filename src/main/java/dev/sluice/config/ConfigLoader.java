@@ -40,6 +40,7 @@ public final class ConfigLoader {
           new EnvKey("SLUICE_DATA_DIR", SluiceConfig.DATABASE, DatabaseConfig.DATA_DIR, s -> s),
           new EnvKey("SLUICE_SEED_SCALE", SluiceConfig.DATABASE, DatabaseConfig.SEED_SCALE, s -> s),
           new EnvKey("SLUICE_ADMIN_TOKEN", SluiceConfig.ADMIN, "token", s -> s),
+          new EnvKey("SLUICE_DEMO", SluiceConfig.DEMO, "enabled", ConfigLoader::bool),
           new EnvKey("SLUICE_CURSOR_SECRET", SluiceConfig.CURSOR, "secret", s -> s),
           new EnvKey("SLUICE_CLUSTER", SluiceConfig.CLUSTER, "enabled", ConfigLoader::bool),
           new EnvKey("SLUICE_CLUSTER_NAME", SluiceConfig.CLUSTER, "name", s -> s),

@@ -23,7 +23,8 @@ public record SluiceConfig(
     ResilienceConfig resilience,
     ClusterConfig cluster,
     JsonObject datasets,
-    Map<String, String> datasetSources) {
+    Map<String, String> datasetSources,
+    boolean demo) {
 
   public static final String HTTP = "http";
   public static final String DATABASE = "database";
@@ -38,6 +39,13 @@ public record SluiceConfig(
   public static final String ITEMS = "items";
   public static final String RESILIENCE = "resilience";
   public static final String CLUSTER = "cluster";
+
+  /**
+   * The demo: its schema migrated into the database (and seeded when embedded), its families'
+   * loaders and routes (section 4 of docs/API.md). {@code demo.enabled} false serves declared
+   * datasets alone and writes nothing to the database.
+   */
+  public static final String DEMO = "demo";
 
   /** The declared datasets (docs/API.md 8.1), read by {@code dev.sluice.dataset.Declaration}. */
   public static final String DATASETS = "datasets";
@@ -66,7 +74,8 @@ public record SluiceConfig(
         ResilienceConfig.from(section(json, RESILIENCE)),
         ClusterConfig.from(section(json, CLUSTER)),
         section(json, DATASETS).copy(),
-        sources(section(json, DATASET_SOURCES)));
+        sources(section(json, DATASET_SOURCES)),
+        section(json, DEMO).getBoolean("enabled", true));
   }
 
   /** The policy of one data family; a family the configuration does not name gets the fallback. */

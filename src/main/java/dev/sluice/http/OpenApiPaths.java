@@ -49,11 +49,13 @@ final class OpenApiPaths {
   OpenApiPaths(Operations operations) {
     this.declarations = operations;
     this.settings = operations.settings();
-    videos();
-    users();
-    analytics();
-    templates();
-    search();
+    if (settings.demo()) {
+      videos();
+      users();
+      analytics();
+      templates();
+      search();
+    }
     declarations.datasets().forEach(this::dataset);
     operations();
     console();

@@ -42,7 +42,11 @@ final class DatasetsCommand {
     }
     Main.Runtime runtime = Main.Runtime.start(environment);
     try {
-      Main.prepareDatabase(runtime, System.err); // standard output is the command's alone
+      if (runtime.embedded() != null) {
+        // Sluice's own database, as run would make it; another is only read (and, with
+        // triggers --install, given its triggers)
+        Main.prepareDatabase(runtime, System.err); // standard output is the command's alone
+      }
       Pool pool = runtime.pool();
       try {
         return switch (command) {

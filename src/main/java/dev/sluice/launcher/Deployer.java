@@ -139,7 +139,23 @@ public final class Deployer {
     return declared.compose(
         ops -> {
           node.families(ops.families());
-          return deployAll(node, withDeclaredLoaders(plan, ops), config, ops);
+          JsonObject served = withDeclaredLoaders(plan, ops);
+          if (!ops.settings().demo()) {
+            // without the demo, its families' loaders have nothing to serve
+            JsonArray kept = new JsonArray();
+            served
+                .getJsonArray("verticles", new JsonArray())
+                .forEach(
+                    v -> {
+                      String name = ((JsonObject) v).getString("name");
+                      if (!dev.sluice.api.Operation.families().contains(name)
+                          || ops.dataset(name) != null) {
+                        kept.add(v);
+                      }
+                    });
+            served = served.copy().put("verticles", kept);
+          }
+          return deployAll(node, served, config, ops);
         });
   }
 

@@ -252,6 +252,10 @@ public final class Main {
 
   /** As {@link #prepareDatabase(Runtime)}, the seeding's progress written to {@code progress}. */
   static void prepareDatabase(Runtime runtime, java.io.PrintStream progress) throws Exception {
+    if (!runtime.settings().demo()) {
+      LOG.info("demo.disabled: no migration, no seeding; declared datasets only");
+      return;
+    }
     Pool pool = runtime.pool();
     try {
       Migrations.migrate(pool).await();

@@ -74,11 +74,13 @@ public final class Operations {
   private Operations(SluiceConfig settings, List<DeclaredDataset> datasets) {
     this.settings = settings;
     this.datasets = List.copyOf(datasets);
-    videos();
-    users();
-    analytics();
-    templates();
-    search();
+    if (settings.demo()) {
+      videos();
+      users();
+      analytics();
+      templates();
+      search();
+    }
     datasets.forEach(this::declared);
   }
 
@@ -110,7 +112,7 @@ public final class Operations {
    * order.
    */
   public List<String> families() {
-    List<String> all = new ArrayList<>(Operation.families());
+    List<String> all = new ArrayList<>(settings.demo() ? Operation.families() : List.of());
     datasets.forEach(d -> all.add(d.name()));
     return List.copyOf(all);
   }

@@ -64,13 +64,14 @@ public final class Planners {
     this.operations = operations;
     SluiceConfig settings = operations.settings();
     Registry registry = new Registry();
-    for (FamilyPlanner family :
+    List<FamilyPlanner> demo =
         List.of(
             new VideoLoads(settings),
             new UserLoads(settings),
             new AnalyticsLoads(settings),
             new TemplateLoads(settings),
-            new SearchLoads(settings))) {
+            new SearchLoads(settings));
+    for (FamilyPlanner family : settings.demo() ? demo : List.<FamilyPlanner>of()) {
       family.register(registry);
     }
     for (dev.sluice.dataset.DeclaredDataset dataset : operations.datasets()) {
