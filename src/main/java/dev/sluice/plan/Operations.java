@@ -239,20 +239,7 @@ public final class Operations {
         Operation.USER_RANGE,
         "/users/range",
         filters(users, "role", "is_active"),
-        Parameter.integer(
-                "start_index", 0, Bounds.MAX_INDEX, null, SCROLL, "The first index, from 0")
-            .asRequired(),
-        Parameter.integer(
-                "end_index",
-                1,
-                Bounds.MAX_INDEX,
-                null,
-                SCROLL,
-                "Where the range ends (exclusive): after "
-                    + "`start_index`, at most "
-                    + settings.limits().maxLimit()
-                    + " more (`limits.max_limit`)")
-            .asRequired(),
+        scroll(settings.limits().maxLimit() + " more (`limits.max_limit`)"),
         count(CountMode.ESTIMATED));
     declare(Operation.USER_ANALYTICS, "/users/analytics", window("start", "end"));
     declare(
@@ -488,17 +475,7 @@ public final class Operations {
           filters,
           sort,
           select,
-          Parameter.integer(
-                  "start_index", 0, Bounds.MAX_INDEX, null, SCROLL, "The first index, from 0")
-              .asRequired(),
-          Parameter.integer(
-                  "end_index",
-                  1,
-                  Bounds.MAX_INDEX,
-                  null,
-                  SCROLL,
-                  "Where the range ends (exclusive): after `start_index`, at most " + max + " more")
-              .asRequired(),
+          scroll(max + " more"),
           count(CountMode.ESTIMATED));
       declare(
           ops.item(),
@@ -532,6 +509,22 @@ public final class Operations {
   }
 
   // ---- the strategies' parameters
+
+  /** A virtual-scroll range's indexes; {@code bound} says how far past the start it may end. */
+  private static List<Parameter> scroll(String bound) {
+    return List.of(
+        Parameter.integer(
+                "start_index", 0, Bounds.MAX_INDEX, null, SCROLL, "The first index, from 0")
+            .asRequired(),
+        Parameter.integer(
+                "end_index",
+                1,
+                Bounds.MAX_INDEX,
+                null,
+                SCROLL,
+                "Where the range ends (exclusive): after `start_index`, at most " + bound)
+            .asRequired());
+  }
 
   private Parameter page() {
     return Parameter.integer("page", 1, Bounds.MAX_PAGE, 1L, PAGINATION, "The page, from 1");
