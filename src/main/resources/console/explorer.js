@@ -67,7 +67,18 @@ export function start(page) {
   part('video-next').addEventListener('click', () => videoPage(videos.next, +1));
   part('video-prev').addEventListener('click', () => videoPage(videos.prev, -1));
   window.sluice.explorer = users;
-  refilter({});
+  // without the demo (demo.enabled false) its users and videos have no routes: the datasets alone
+  getJson('/openapi.json', { quiet: true })
+    .then(api => {
+      if (api.paths && !api.paths['/api/v1/users/range']) {
+        root.dataset.demo = 'off';
+        root.querySelectorAll('[data-view="users"], [data-view="videos"]').forEach(b => { b.hidden = true; });
+        view('data');
+      } else {
+        refilter({});
+      }
+    })
+    .catch(() => refilter({}));
 }
 
 export function show() {

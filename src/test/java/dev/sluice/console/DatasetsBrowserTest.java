@@ -63,6 +63,14 @@ class DatasetsBrowserTest {
   /** The same service without a dataset declared: the view says so. */
   @Boot static Service bare;
 
+  /** The shop's datasets without the demo ({@code demo.enabled} false). */
+  @Boot(config = "shopWithoutTheDemo")
+  static Service alone;
+
+  static JsonObject shopWithoutTheDemo() {
+    return shop().put("demo", new JsonObject().put("enabled", false));
+  }
+
   static WebDriver browser;
   static String base;
 
@@ -415,6 +423,22 @@ class DatasetsBrowserTest {
       assertEquals("No datasets declared.", testid("data-none").getText());
       assertFalse(testid("data-dataset").isDisplayed(), "no select");
       assertFalse(testid("data-grid").isDisplayed(), "no table");
+    } finally {
+      browser.get("about:blank");
+    }
+  }
+
+  @Test
+  @Order(13)
+  @DisplayName("without the demo the explorer shows the datasets alone, from the start")
+  void withoutTheDemo() {
+    try {
+      browser.get("http://127.0.0.1:" + alone.port() + "/#explorer");
+      wait(30).until(d -> "explorer".equals(js("return window.sluice && window.sluice.page;")));
+      wait(30).until(d -> testid("data-dataset").isDisplayed());
+      assertFalse(testid("view-users").isDisplayed(), "no users view: the demo's routes are gone");
+      assertFalse(testid("view-videos").isDisplayed(), "no videos view");
+      assertEquals(404, alone.get("/api/v1/users/range?start_index=0&end_index=1").statusCode());
     } finally {
       browser.get("about:blank");
     }
