@@ -107,6 +107,19 @@ public final class TestDatabase {
   private static final java.util.Set<Integer> PORTS_GIVEN = new java.util.HashSet<>();
 
   /** A pool on the test database, for reading expectations and making changes. */
+  /**
+   * Runs {@code script} (statements separated by {@code ;}) on the test database, on a Vert.x of
+   * its own: how a test class sets up the tables its configuration declares, before it boots.
+   */
+  public static void run(String script) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      dev.sluice.Waits.statement(pool(vertx).query(script).execute());
+    } finally {
+      dev.sluice.Waits.lifecycle(vertx.close());
+    }
+  }
+
   public static Pool pool(Vertx vertx) {
     return Database.pool(
         vertx, DatabaseConfig.from(new JsonObject().put("url", url()).put("pool_size", 2)), 0);

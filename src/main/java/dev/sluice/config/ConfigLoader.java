@@ -1,7 +1,5 @@
 package dev.sluice.config;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,11 +71,16 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  public static Future<JsonObject> load(Vertx vertx) {
-    return load(vertx, System.getenv());
-  }
-
-  public static Future<JsonObject> load(Vertx vertx, Map<String, String> environment) {
+  /**
+   * The configuration {@code environment} points at: the files of its {@code conf/} directory,
+   * merged, then its variables; read on the calling thread, before any Vert.x is built (the
+   * configuration decides how it is built).
+   *
+   * @throws IllegalArgumentException for a file that is not a JSON object, or a variable that is
+   *     not valid
+   * @throws java.io.UncheckedIOException for a file that cannot be read
+   */
+  public static JsonObject load(Map<String, String> environment) {
     Path dir = Path.of(environment.getOrDefault(CONF_DIR_VARIABLE, "conf"));
     JsonObject merged = new JsonObject();
     JsonObject sources = new JsonObject();
@@ -95,8 +98,7 @@ public final class ConfigLoader {
           try {
             json = new JsonObject(text);
           } catch (io.vertx.core.json.DecodeException e) {
-            return Future.failedFuture(
-                new IllegalArgumentException(file + " is not a JSON object: " + e.getMessage()));
+            throw new IllegalArgumentException(file + " is not a JSON object: " + e.getMessage());
           }
           merged.mergeIn(json, true);
           if (json.getValue(SluiceConfig.DATASETS) instanceof JsonObject datasets) {
@@ -104,13 +106,12 @@ public final class ConfigLoader {
           }
         }
       } catch (java.io.IOException e) {
-        return Future.failedFuture(new java.io.UncheckedIOException(e));
+        throw new java.io.UncheckedIOException(e);
       }
     } else {
       LOG.info("config.dir.missing dir={} using built-in defaults", dir.toAbsolutePath());
     }
-    return Future.succeededFuture(
-        withEnvironment(merged.put(SluiceConfig.DATASET_SOURCES, sources), environment));
+    return withEnvironment(merged.put(SluiceConfig.DATASET_SOURCES, sources), environment);
   }
 
   /**

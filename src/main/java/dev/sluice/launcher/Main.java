@@ -90,16 +90,12 @@ public final class Main {
     }
 
     static Runtime start(Map<String, String> environment) throws Exception {
-      // the configuration decides how Vert.x is built (metrics now, clustering next): read it with
-      // a Vert.x of its own
-      Vertx reader = Nodes.forConfiguration();
+      // the configuration decides how Vert.x is built (metrics now, clustering next): read first
       JsonObject config;
       try {
-        config = ConfigLoader.load(reader, environment).await();
+        config = ConfigLoader.load(environment);
       } catch (IllegalArgumentException e) {
         throw new UsageException("The configuration cannot be read: " + e.getMessage());
-      } finally {
-        reader.close().await();
       }
       SluiceConfig settings = SluiceConfig.from(config);
       if (settings.cluster().enabled()

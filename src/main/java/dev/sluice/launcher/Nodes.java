@@ -42,14 +42,6 @@ public final class Nodes {
   private Nodes() {}
 
   /**
-   * A bare Vert.x for reading the configuration, which decides how the node's own is built; closed
-   * right after.
-   */
-  static Vertx forConfiguration() {
-    return Vertx.builder().build();
-  }
-
-  /**
    * The Hazelcast configuration of a clustered node: {@code cluster.xml} from the configuration
    * directory (else the one packaged with Sluice), with the cluster name, interface, port and
    * members of the {@code cluster} section.

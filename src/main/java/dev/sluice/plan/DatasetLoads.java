@@ -66,8 +66,9 @@ final class DatasetLoads extends FamilyPlanner {
    * ({@link ListQuery.Probe}).
    */
   private ListQuery stream(Params params) {
-    ListQuery.Builder builder = query(params, ops.stream());
-    Sql probe = Filters.probe(Filters.read(params, dataset));
+    List<Filters.Condition> conditions = Filters.read(params, dataset);
+    ListQuery.Builder builder = query(params, ops.stream(), conditions);
+    Sql probe = Filters.probe(conditions);
     if (probe != null) {
       builder.probe(new ListQuery.Probe(probe, refusal(params, true)));
     }
@@ -76,23 +77,25 @@ final class DatasetLoads extends FamilyPlanner {
 
   /** The listing a request asks for: its filters, sort and columns. */
   private ListQuery.Builder query(Params params, dev.sluice.api.Operation op) {
+    return query(params, op, Filters.read(params, dataset));
+  }
+
+  /** As {@link #query(Params, dev.sluice.api.Operation)}, its filters read already. */
+  private ListQuery.Builder query(
+      Params params, dev.sluice.api.Operation op, List<Filters.Condition> conditions) {
     unknown(params, op);
     ListQuery.Builder builder =
         ListQuery.over(Sql.of(dataset.from()), dataset.dataset(), tables)
             .sort(dataset.dataset().sort(params.get("sort")));
-    filters(params, builder);
+    for (Filters.Condition condition : conditions) {
+      builder.where(condition.column(), condition.text(), condition.sql());
+    }
     List<String> select = params.get("select");
     if (select != null) {
       builder.columns(
           dataset.dataset().columns().stream().filter(c -> select.contains(c.name())).toList());
     }
     return builder;
-  }
-
-  private void filters(Params params, ListQuery.Builder builder) {
-    for (Filters.Condition condition : Filters.read(params, dataset)) {
-      builder.where(condition.column(), condition.text(), condition.sql());
-    }
   }
 
   /**

@@ -179,25 +179,17 @@ class ConfigLoaderTest {
     java.nio.file.Files.createDirectories(dir.resolve("more"));
     java.nio.file.Files.writeString(
         dir.resolve("more/d.JSON"), "{\"datasets\": {\"two\": {\"relation\": \"t\"}}}");
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-    try {
-      JsonObject json =
-          ConfigLoader.load(vertx, Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString())).await();
-      assertEquals(2, json.getJsonObject("http").getInteger("port"), "b.json over a.json");
-      assertEquals("h", json.getJsonObject("http").getString("host"), "a.json's other keys kept");
-      SluiceConfig settings = SluiceConfig.from(json);
-      assertEquals(dir.resolve("a.json").toString(), settings.datasetSources().get("one"));
-      assertEquals(dir.resolve("more/d.JSON").toString(), settings.datasetSources().get("two"));
-      java.nio.file.Files.writeString(dir.resolve("e.json"), "{\"http\": ");
-      Exception broken =
-          assertThrows(
-              Exception.class,
-              () ->
-                  ConfigLoader.load(vertx, Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString()))
-                      .await());
-      assertTrue(broken.getMessage().contains("e.json"), broken.getMessage());
-    } finally {
-      vertx.close().await();
-    }
+    JsonObject json = ConfigLoader.load(Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString()));
+    assertEquals(2, json.getJsonObject("http").getInteger("port"), "b.json over a.json");
+    assertEquals("h", json.getJsonObject("http").getString("host"), "a.json's other keys kept");
+    SluiceConfig settings = SluiceConfig.from(json);
+    assertEquals(dir.resolve("a.json").toString(), settings.datasetSources().get("one"));
+    assertEquals(dir.resolve("more/d.JSON").toString(), settings.datasetSources().get("two"));
+    java.nio.file.Files.writeString(dir.resolve("e.json"), "{\"http\": ");
+    Exception broken =
+        assertThrows(
+            Exception.class,
+            () -> ConfigLoader.load(Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString())));
+    assertTrue(broken.getMessage().contains("e.json"), broken.getMessage());
   }
 }

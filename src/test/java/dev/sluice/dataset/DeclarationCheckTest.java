@@ -707,9 +707,7 @@ class DeclarationCheckTest {
 
   /** The settings read by {@link ConfigLoader} from {@code dir}. */
   static SluiceConfig load(Path dir) {
-    JsonObject json =
-        Waits.lifecycle(
-            ConfigLoader.load(vertx, Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString())));
+    JsonObject json = ConfigLoader.load(Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString()));
     return SluiceConfig.from(json);
   }
 

@@ -10,15 +10,12 @@ import dev.sluice.Boot;
 import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import dev.sluice.TestDatabase;
-import dev.sluice.Waits;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -36,26 +33,18 @@ class DeclaredEdgesTest {
   static Service service;
 
   static JsonObject edges() {
-    Vertx vertx = Vertx.vertx();
-    try {
-      Pool pool = TestDatabase.pool(vertx);
-      Waits.statement(
-          pool.query(
-                  "DROP SCHEMA IF EXISTS rv CASCADE; CREATE SCHEMA rv;"
-                      + " CREATE TABLE rv.validity (id int PRIMARY KEY, until timestamptz,"
-                      + " snapshot text, x float8, u uuid NOT NULL UNIQUE);"
-                      + " INSERT INTO rv.validity SELECT g, '2026-01-01T00:00:00Z'::timestamptz"
-                      + " + g * interval '1 day', 's' || g, g / 4.0,"
-                      + " ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a' || lpad(g::text, 2, '0'))::uuid"
-                      + " FROM generate_series(1, 30) g;"
-                      + " CREATE TABLE rv.\"odd,key\" (\"a,b\" int PRIMARY KEY, v text);"
-                      + " INSERT INTO rv.\"odd,key\" VALUES (1, 'one'), (2, 'two');"
-                      + " CREATE TABLE rv.ratios (t timestamptz PRIMARY KEY, a int, b int);"
-                      + " INSERT INTO rv.ratios VALUES ('2026-01-01T01:00:00Z', 1, 0)")
-              .execute());
-    } finally {
-      Waits.lifecycle(vertx.close());
-    }
+    TestDatabase.run(
+        "DROP SCHEMA IF EXISTS rv CASCADE; CREATE SCHEMA rv;"
+            + " CREATE TABLE rv.validity (id int PRIMARY KEY, until timestamptz,"
+            + " snapshot text, x float8, u uuid NOT NULL UNIQUE);"
+            + " INSERT INTO rv.validity SELECT g, '2026-01-01T00:00:00Z'::timestamptz"
+            + " + g * interval '1 day', 's' || g, g / 4.0,"
+            + " ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a' || lpad(g::text, 2, '0'))::uuid"
+            + " FROM generate_series(1, 30) g;"
+            + " CREATE TABLE rv.\"odd,key\" (\"a,b\" int PRIMARY KEY, v text);"
+            + " INSERT INTO rv.\"odd,key\" VALUES (1, 'one'), (2, 'two');"
+            + " CREATE TABLE rv.ratios (t timestamptz PRIMARY KEY, a int, b int);"
+            + " INSERT INTO rv.ratios VALUES ('2026-01-01T01:00:00Z', 1, 0)");
     return new JsonObject()
         .put(
             "datasets",

@@ -9,7 +9,6 @@ import dev.sluice.Service;
 import dev.sluice.TestDatabase;
 import dev.sluice.Waits;
 import dev.sluice.config.SluiceConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -33,20 +32,12 @@ class DeclaredInvalidationTest {
   static Service service;
 
   static JsonObject notes() {
-    Vertx vertx = Vertx.vertx();
-    try {
-      Pool pool = TestDatabase.pool(vertx);
-      Waits.statement(
-          pool.query(
-                  "DROP SCHEMA IF EXISTS inv CASCADE; CREATE SCHEMA inv;"
-                      + " CREATE TABLE inv.notes (id int PRIMARY KEY, body text NOT NULL);"
-                      + " INSERT INTO inv.notes SELECT g, 'note ' || g FROM generate_series(1, 20) g;"
-                      + " CREATE VIEW inv.long_notes AS SELECT id, body FROM inv.notes"
-                      + " WHERE length(body) > 6")
-              .execute());
-    } finally {
-      Waits.lifecycle(vertx.close());
-    }
+    TestDatabase.run(
+        "DROP SCHEMA IF EXISTS inv CASCADE; CREATE SCHEMA inv;"
+            + " CREATE TABLE inv.notes (id int PRIMARY KEY, body text NOT NULL);"
+            + " INSERT INTO inv.notes SELECT g, 'note ' || g FROM generate_series(1, 20) g;"
+            + " CREATE VIEW inv.long_notes AS SELECT id, body FROM inv.notes"
+            + " WHERE length(body) > 6");
     JsonObject cache = new JsonObject().put("ttl_seconds", 3600);
     return new JsonObject()
         .put(
