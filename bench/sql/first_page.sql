@@ -1,1 +1,1 @@
-SELECT v.id, v.user_id, v.title, v.description, v.category, v.status, v.duration_seconds, v.view_count, v.like_count, v.created_at FROM videos v ORDER BY v.created_at DESC, v.id DESC LIMIT 101;
+SELECT d.id, d.user_id, d.title, d.description, d.category, d.status, d.duration_seconds, d.view_count, d.like_count, d.created_at FROM public.videos d ORDER BY d.created_at DESC, d.id DESC LIMIT 101;

@@ -1,1 +1,1 @@
-SELECT row_to_json(j)::text, v.created_at::text, v.id::text FROM videos v CROSS JOIN LATERAL (SELECT v.id, v.user_id, v.title, v.description, v.category, v.status, v.duration_seconds, v.view_count, v.like_count, v.created_at) j ORDER BY v.created_at DESC, v.id DESC LIMIT 101;
+SELECT row_to_json(j)::text, d.created_at::text, d.id::text FROM public.videos d CROSS JOIN LATERAL (SELECT d.id, d.user_id, d.title, d.description, d.category, d.status, d.duration_seconds, d.view_count, d.like_count, d.created_at) j ORDER BY d.created_at DESC, d.id DESC LIMIT 101;

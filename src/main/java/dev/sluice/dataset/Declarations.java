@@ -4,6 +4,7 @@ import dev.sluice.config.SluiceConfig;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -87,30 +88,61 @@ public final class Declarations {
         .compose(
             relation -> {
               DeclaredDataset dataset = Resolver.resolve(declaration, relation);
-              return checkMeasures(pool, dataset).map(v -> dataset);
+              return typeMeasures(pool, dataset);
             });
   }
 
   /**
-   * Asks PostgreSQL to plan every measure as one bucket's aggregate over the relation: a refused
-   * one names its field and PostgreSQL's reason.
+   * Asks PostgreSQL for every measure's type and its value over no rows (what an empty bucket
+   * holds), as one bucket's aggregate over the relation with nothing read ({@code WHERE false}): a
+   * refused one names its field and PostgreSQL's reason. A measure that fails only on no rows (a
+   * division by {@code count(*)}) keeps its JSON kind and an empty bucket's null.
    */
-  private static Future<Void> checkMeasures(Pool pool, DeclaredDataset dataset) {
-    Future<Void> chain = Future.succeededFuture();
+  static Future<DeclaredDataset> typeMeasures(Pool pool, DeclaredDataset dataset) {
+    Future<List<Measure>> chain = Future.succeededFuture(new ArrayList<>());
     for (Measure measure : dataset.measures()) {
-      // one statement (the extended protocol runs no second one), the measure enclosed as the
-      // window's query encloses it
-      String sql =
-          "EXPLAIN SELECT (" + measure.aggregate() + "\n) FROM " + dataset.from() + " GROUP BY ()";
       chain =
           chain.compose(
-              v ->
-                  pool.preparedQuery(sql)
-                      .execute()
-                      .<Void>mapEmpty()
-                      .recover(e -> Future.failedFuture(refused(dataset, measure, e))));
+              typed ->
+                  typeOf(pool, dataset, measure)
+                      .map(
+                          m -> {
+                            typed.add(m);
+                            return typed;
+                          }));
     }
-    return chain;
+    return chain.map(dataset::withMeasures);
+  }
+
+  private static Future<Measure> typeOf(Pool pool, DeclaredDataset dataset, Measure measure) {
+    // one statement (the extended protocol runs no second one), the measure enclosed as the
+    // window's query encloses it
+    String aggregate = "(" + measure.aggregate() + "\n)";
+    String sql =
+        "SELECT t.typname, t.typtype = 'd', m.ty::regtype::text, m.v::text FROM (SELECT pg_typeof("
+            + aggregate
+            + ") AS ty, "
+            + aggregate
+            + " AS v FROM "
+            + dataset.from()
+            + " WHERE false GROUP BY ()) m JOIN pg_catalog.pg_type t ON t.oid = m.ty";
+    return pool.preparedQuery(sql)
+        .execute()
+        .map(
+            rows -> {
+              Row row = rows.iterator().next();
+              Column.Kind kind =
+                  row.getBoolean(1) ? Column.Kind.JSON : Measure.kindOf(row.getString(0));
+              return new Measure(
+                  measure.name(), measure.aggregate(), kind, row.getString(2), row.getString(3));
+            })
+        .recover(
+            e ->
+                e instanceof PgException pg
+                        && pg.getSqlState() != null
+                        && pg.getSqlState().startsWith("22")
+                    ? Future.succeededFuture(measure)
+                    : Future.failedFuture(refused(dataset, measure, e)));
   }
 
   private static DeclarationException refused(DeclaredDataset d, Measure measure, Throwable e) {

@@ -47,6 +47,21 @@ public record DeclaredDataset(
     tables = List.copyOf(tables);
   }
 
+  /** This dataset with {@code measures} (the same, typed) in place of its own. */
+  public DeclaredDataset withMeasures(List<Measure> measures) {
+    return new DeclaredDataset(
+        name, source, relation, dataset, columns, key, keyParts, operators, time, measures, tables,
+        notified);
+  }
+
+  /** The measure called {@code name}; throws for one it does not declare (a bug). */
+  public Measure measure(String name) {
+    return measures.stream()
+        .filter(m -> m.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(this.name + " has no measure " + name));
+  }
+
   /** The relation under {@link #ALIAS}, for a FROM clause. */
   public String from() {
     return dataset.from();

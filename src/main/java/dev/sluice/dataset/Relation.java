@@ -1,5 +1,7 @@
 package dev.sluice.dataset;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -131,5 +133,82 @@ public record Relation(
 
   public List<String> columnNames() {
     return columns.stream().map(Attribute::name).toList();
+  }
+
+  /**
+   * This description as JSON ({@link #fromJson} reads it back): how a catalog is kept in a file.
+   */
+  public JsonObject toJson() {
+    JsonArray columns = new JsonArray();
+    for (Attribute c : this.columns) {
+      columns.add(
+          new JsonObject()
+              .put("name", c.name())
+              .put("type", c.type())
+              .put("base_type", c.baseType())
+              .put("base_name", c.baseName())
+              .put("category", String.valueOf(c.category()))
+              .put("not_null", c.notNull())
+              .put("enum_labels", new JsonArray(c.enumLabels()))
+              .put("btree", c.btree())
+              .put("domain", c.domain()));
+    }
+    JsonArray tables = new JsonArray();
+    this.tables.forEach(t -> tables.add(new JsonArray().add(t.schema()).add(t.name())));
+    return new JsonObject()
+        .put("schema", schema)
+        .put("name", name)
+        .put("kind", kind.name())
+        .put("columns", columns)
+        .put("primary_key", new JsonArray(primaryKey))
+        .put("unique_keys", lists(uniqueKeys))
+        .put("indexes", lists(indexes))
+        .put("tables", tables)
+        .put("notified", notified);
+  }
+
+  /** A description {@link #toJson} wrote. */
+  public static Relation fromJson(JsonObject json) {
+    List<Attribute> columns =
+        json.getJsonArray("columns").stream()
+            .map(JsonObject.class::cast)
+            .map(
+                c ->
+                    new Attribute(
+                        c.getString("name"),
+                        c.getString("type"),
+                        c.getString("base_type"),
+                        c.getString("base_name"),
+                        c.getString("category").charAt(0),
+                        c.getBoolean("not_null"),
+                        strings(c.getJsonArray("enum_labels")),
+                        c.getBoolean("btree"),
+                        c.getBoolean("domain")))
+            .toList();
+    List<Table> tables =
+        json.getJsonArray("tables").stream()
+            .map(JsonArray.class::cast)
+            .map(t -> new Table(t.getString(0), t.getString(1)))
+            .toList();
+    return new Relation(
+        json.getString("schema"),
+        json.getString("name"),
+        Kind.valueOf(json.getString("kind")),
+        columns,
+        strings(json.getJsonArray("primary_key")),
+        json.getJsonArray("unique_keys").stream().map(k -> strings((JsonArray) k)).toList(),
+        json.getJsonArray("indexes").stream().map(k -> strings((JsonArray) k)).toList(),
+        tables,
+        json.getBoolean("notified"));
+  }
+
+  private static JsonArray lists(List<List<String>> lists) {
+    JsonArray all = new JsonArray();
+    lists.forEach(l -> all.add(new JsonArray(l)));
+    return all;
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.stream().map(String.class::cast).toList();
   }
 }

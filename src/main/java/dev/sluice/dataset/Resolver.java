@@ -170,8 +170,7 @@ public final class Resolver {
     List<Measure> measures = new ArrayList<>();
     Map<String, String> declaredMeasures =
         declaration.measures() == null ? Map.of("count", "count(*)") : declaration.measures();
-    declaredMeasures.forEach(
-        (name, aggregate) -> measures.add(new Measure(name, aggregate, Column.Kind.JSON)));
+    declaredMeasures.forEach((name, aggregate) -> measures.add(Measure.untyped(name, aggregate)));
     List<Column> rowColumns = new ArrayList<>();
     for (Relation.Attribute column : columns) {
       rowColumns.add(
@@ -203,17 +202,7 @@ public final class Resolver {
     if (column.domain()) {
       return Column.Kind.JSON;
     }
-    return switch (column.baseName()) {
-      case "int2", "int4" -> Column.Kind.INTEGER;
-      case "int8" -> Column.Kind.BIGINT;
-      case "text", "varchar" -> Column.Kind.TEXT;
-      case "bool" -> Column.Kind.BOOLEAN;
-      case "uuid" -> Column.Kind.UUID;
-      case "timestamptz" -> Column.Kind.TIMESTAMP;
-      case "float4", "float8" -> Column.Kind.FLOAT;
-      case "numeric" -> Column.Kind.NUMERIC;
-      default -> Column.Kind.JSON;
-    };
+    return Measure.kindOf(column.baseName());
   }
 
   private static SortKey.Part part(Relation.Attribute column, boolean descending) {

@@ -3,16 +3,37 @@ package dev.sluice.dataset;
 import java.util.List;
 
 /**
- * A table aggregated per time bucket on {@code timeColumn}, optionally filtered by a fixed {@code
- * condition}: the dataset description of a window.
+ * A relation aggregated per time bucket on {@code timeColumn}, optionally filtered by a fixed
+ * {@code condition}: what a window reads.
  *
- * @param name the API's name of the series (a metric or a report type)
+ * @param name the API's name of the series (a metric, a report type, a dataset)
+ * @param table the relation as a FROM clause names it
+ * @param tables the tables whose writes change it (as change notifications name them)
  */
 public record Series(
-    String name, String table, String timeColumn, String condition, List<Measure> measures) {
+    String name,
+    String table,
+    String timeColumn,
+    String condition,
+    List<Measure> measures,
+    List<String> tables) {
 
   public Series {
     measures = List.copyOf(measures);
+    tables = List.copyOf(tables);
+  }
+
+  /**
+   * The series {@code name} of {@code measures} (a declared dataset's) over {@code dataset}'s rows
+   * that meet {@code condition} (null: all), bucketed on its time column.
+   */
+  public static Series over(
+      String name, DeclaredDataset dataset, String condition, List<Measure> measures) {
+    Relation.Attribute time = dataset.relation().column(dataset.time());
+    String expression = DeclaredDataset.expression(dataset.time());
+    String timeColumn =
+        time.baseName().equals("timestamptz") ? expression : "(" + expression + ")::timestamptz";
+    return new Series(name, dataset.from(), timeColumn, condition, measures, dataset.tables());
   }
 
   /** The series called {@code name} among {@code all}, or null. */

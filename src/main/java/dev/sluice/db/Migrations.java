@@ -35,7 +35,8 @@ public final class Migrations {
           "V2__event_counts_from_index.sql",
           "V3__performance_metrics_notify.sql",
           "V4__change_notifications.sql",
-          "V5__suggestion_near_misses.sql");
+          "V5__suggestion_near_misses.sql",
+          "V6__change_names_qualified.sql");
 
   record Migration(int version, String name, String sql, String checksum) {}
 

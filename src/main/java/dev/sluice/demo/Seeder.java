@@ -150,14 +150,14 @@ public final class Seeder {
             .compose(v -> storeInCreationOrder(conn))
             .compose(v -> conn.query("ANALYZE " + String.join(", ", TABLES)).execute())
             // the triggers that announce changes do not fire with foreign-key checks skipped:
-            // announce them here, so every
-            // node drops what it cached of the old data when this commits
+            // announce them here (as schema.name, as the triggers do: migration V6), so every node
+            // drops what it cached of the old data when this commits
             .compose(
                 v -> {
                   Sql notify =
                       Sql.of("SELECT pg_notify(")
                           .param(Changes.CHANNEL)
-                          .append(", t) FROM unnest(")
+                          .append(", 'public.' || t) FROM unnest(")
                           .param(TABLES.toArray(new String[0]))
                           .append("::text[]) AS t");
                   return conn.preparedQuery(notify.text()).execute(notify.tuple());

@@ -15,9 +15,9 @@ import static dev.sluice.http.OpenApiSchemas.type;
 
 import dev.sluice.api.Operation;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.dataset.Datasets;
 import dev.sluice.dataset.DeclaredDataset;
 import dev.sluice.dataset.Relation;
+import dev.sluice.plan.DemoRoutes;
 import dev.sluice.plan.Operations;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -111,7 +111,7 @@ final class OpenApiPaths {
             Operation.VIDEO_ANALYTICS,
             "videoAnalytics",
             "A video's views, likes, shares and watch seconds per bucket")
-        .ok(envelopeOf("WindowEnvelope", bucketRow(List.of(Datasets.VIDEO_EVENTS), true)))
+        .ok(envelopeOf("WindowEnvelope", bucketRow(List.of(DemoRoutes.VIDEO_EVENTS), true)))
         .notFound();
   }
 
@@ -132,7 +132,7 @@ final class OpenApiPaths {
             Operation.USER_ANALYTICS,
             "userAnalytics",
             "Sign-ups, active users and sessions per bucket")
-        .ok(envelopeOf("WindowEnvelope", bucketRow(Datasets.USER_ACTIVITY, true)));
+        .ok(envelopeOf("WindowEnvelope", bucketRow(DemoRoutes.USER_ACTIVITY, true)));
     page(
             Operation.USER_SESSIONS,
             "userSessions",
@@ -143,7 +143,7 @@ final class OpenApiPaths {
 
   private void analytics() {
     page(Operation.PLATFORM_ANALYTICS, "platformAnalytics", "Platform metrics per bucket")
-        .ok(envelopeOf("WindowEnvelope", bucketRow(Datasets.PLATFORM_METRICS, false)));
+        .ok(envelopeOf("WindowEnvelope", bucketRow(DemoRoutes.PLATFORM_METRICS, false)));
     stream(
         Operation.PERFORMANCE_STREAM,
         "performanceStream",
@@ -153,7 +153,7 @@ final class OpenApiPaths {
         .ok(envelopeOf("CursorEnvelope", ref("ErrorLog")))
         .link();
     JsonArray reports = new JsonArray();
-    Datasets.REPORTS.forEach(report -> reports.add(bucketRow(List.of(report), true)));
+    DemoRoutes.REPORTS.forEach(report -> reports.add(bucketRow(List.of(report), true)));
     page(Operation.REPORT, "report", "A usage report per bucket")
         .ok(envelopeOf("WindowEnvelope", new JsonObject().put("anyOf", reports)));
   }

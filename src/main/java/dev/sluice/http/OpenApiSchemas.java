@@ -2,10 +2,10 @@ package dev.sluice.http;
 
 import dev.sluice.api.Problem;
 import dev.sluice.dataset.Column;
-import dev.sluice.dataset.Datasets;
 import dev.sluice.dataset.Measure;
 import dev.sluice.dataset.Series;
 import dev.sluice.plan.Bucket;
+import dev.sluice.plan.DemoRoutes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -22,15 +22,15 @@ final class OpenApiSchemas {
   /** The row schemas, by their component name, each from the columns of what the endpoint reads. */
   static final Map<String, List<Column>> ROWS =
       Map.of(
-          "Video", Datasets.VIDEOS.columns(),
-          "User", Datasets.USERS.columns(),
-          "Session", Datasets.SESSIONS.columns(),
-          "Template", Datasets.TEMPLATES.columns(),
-          "TemplateAsset", Datasets.TEMPLATE_ASSETS.columns(),
-          "ErrorLog", Datasets.ERROR_LOGS.columns(),
-          "PerformanceMetric", Datasets.PERFORMANCE_METRICS.columns(),
-          "SearchHit", Datasets.SEARCH_HITS.columns(),
-          "Suggestion", Datasets.SUGGESTION);
+          "Video", DemoRoutes.VIDEOS.columns(),
+          "User", DemoRoutes.USERS.columns(),
+          "Session", DemoRoutes.SESSIONS.columns(),
+          "Template", DemoRoutes.TEMPLATES.columns(),
+          "TemplateAsset", DemoRoutes.TEMPLATE_ASSETS.columns(),
+          "ErrorLog", DemoRoutes.ERROR_LOGS.columns(),
+          "PerformanceMetric", DemoRoutes.PERFORMANCE_METRICS.columns(),
+          "SearchHit", DemoRoutes.SEARCH_HITS.columns(),
+          "Suggestion", DemoRoutes.SEARCH_TERMS.dataset().columns());
 
   static final String PROBLEM_JSON = Problems.CONTENT_TYPE;
   static final String JSON = "application/json";

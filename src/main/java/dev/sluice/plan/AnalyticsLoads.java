@@ -4,7 +4,6 @@ import dev.sluice.api.Operation;
 import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
-import dev.sluice.dataset.Datasets;
 import dev.sluice.dataset.Series;
 import dev.sluice.db.Sql;
 import java.util.ArrayList;
@@ -16,8 +15,8 @@ import java.util.List;
  */
 final class AnalyticsLoads extends FamilyPlanner {
 
-  private static final Dataset ERRORS = Datasets.ERROR_LOGS;
-  private static final Dataset METRICS = Datasets.PERFORMANCE_METRICS;
+  private static final Dataset ERRORS = DemoRoutes.ERROR_LOGS;
+  private static final Dataset METRICS = DemoRoutes.PERFORMANCE_METRICS;
 
   AnalyticsLoads(SluiceConfig settings) {
     super(settings);
@@ -42,17 +41,17 @@ final class AnalyticsLoads extends FamilyPlanner {
   private ListQuery performance(Params params) {
     String range = params.get("time_range");
     String interval =
-        Datasets.METRIC_SPANS.stream()
+        DemoRoutes.METRIC_SPANS.stream()
             .filter(s -> s.name().equals(range))
             .findFirst()
-            .map(Datasets.Span::interval)
+            .map(DemoRoutes.Span::interval)
             .orElseThrow();
     return ListQuery.over(METRICS)
         .filters(params, METRICS, "component")
         .where(
             "time_range",
             range,
-            Sql.of("m.recorded_at >= now() - ").textParam(interval, "interval"))
+            Sql.of("d.recorded_at >= now() - ").textParam(interval, "interval"))
         .build();
   }
 
@@ -61,7 +60,7 @@ final class AnalyticsLoads extends FamilyPlanner {
     List<String> asked = params.get("metrics");
     // in the catalog's order, whatever order they were asked in: one answer, one cache entry
     List<Series> series = new ArrayList<>();
-    for (Series metric : Datasets.PLATFORM_METRICS) {
+    for (Series metric : DemoRoutes.PLATFORM_METRICS) {
       if (asked.contains(metric.name())) {
         series.add(metric);
       }
@@ -82,7 +81,7 @@ final class AnalyticsLoads extends FamilyPlanner {
     return Load.window(
         Operation.REPORT,
         window,
-        List.of(Series.named(Datasets.REPORTS, type)),
+        List.of(Series.named(DemoRoutes.REPORTS, type)),
         new Key(),
         null,
         null,

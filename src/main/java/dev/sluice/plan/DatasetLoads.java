@@ -305,11 +305,7 @@ final class DatasetLoads extends FamilyPlanner {
         dataset.measures().stream()
             .filter(m -> wanted == null || wanted.contains(m.name()))
             .toList();
-    dev.sluice.dataset.Relation.Attribute time = dataset.relation().column(dataset.time());
-    String expression = DeclaredDataset.expression(dataset.time());
-    String timeColumn =
-        time.baseName().equals("timestamptz") ? expression : "(" + expression + ")::timestamptz";
-    Series series = new Series(dataset.name(), dataset.from(), timeColumn, null, measures);
+    Series series = Series.over(dataset.name(), dataset, null, measures);
     Key scopeKey = new Key();
     Sql scope = new Sql();
     for (Filters.Condition condition : Filters.read(params, dataset)) {

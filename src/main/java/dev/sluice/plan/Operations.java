@@ -15,7 +15,6 @@ import dev.sluice.api.Operation;
 import dev.sluice.api.Parameter;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
-import dev.sluice.dataset.Datasets;
 import dev.sluice.dataset.DeclaredDataset;
 import dev.sluice.dataset.Filter;
 import dev.sluice.dataset.Series;
@@ -183,7 +182,7 @@ public final class Operations {
   // ---- the families
 
   private void videos() {
-    Dataset videos = Datasets.VIDEOS;
+    Dataset videos = DemoRoutes.VIDEOS;
     declare(
         Operation.USER_VIDEOS,
         "/users/{userId}/videos",
@@ -225,7 +224,7 @@ public final class Operations {
   }
 
   private void users() {
-    Dataset users = Datasets.USERS;
+    Dataset users = DemoRoutes.USERS;
     declare(
         Operation.USERS,
         "/users",
@@ -260,14 +259,14 @@ public final class Operations {
         window("start_date", "end_date"),
         Parameter.someOf(
             "metrics",
-            Series.names(Datasets.PLATFORM_METRICS),
-            Datasets.DEFAULT_PLATFORM_METRICS,
+            Series.names(DemoRoutes.PLATFORM_METRICS),
+            DemoRoutes.DEFAULT_PLATFORM_METRICS,
             WINDOW,
             "The metrics, comma separated; a row holds those asked"));
     declare(
         Operation.ERROR_LOGS,
         "/analytics/errors",
-        filters(Datasets.ERROR_LOGS, "severity", "component"),
+        filters(DemoRoutes.ERROR_LOGS, "severity", "component"),
         cursor(),
         limit(),
         count(CountMode.NONE));
@@ -275,17 +274,17 @@ public final class Operations {
         Operation.REPORT,
         "/analytics/reports/{reportType}",
         Parameter.oneOf(
-                "reportType", Series.names(Datasets.REPORTS), null, Parameter.PATH, "The report")
+                "reportType", Series.names(DemoRoutes.REPORTS), null, Parameter.PATH, "The report")
             .in(Parameter.In.PATH)
             .asRequired(),
         window("start_date", "end_date"));
     stream(
         Operation.PERFORMANCE_STREAM,
         "/analytics/performance/stream",
-        filters(Datasets.PERFORMANCE_METRICS, "component"),
+        filters(DemoRoutes.PERFORMANCE_METRICS, "component"),
         Parameter.oneOf(
             "time_range",
-            Datasets.METRIC_SPANS.stream().map(Datasets.Span::name).toList(),
+            DemoRoutes.METRIC_SPANS.stream().map(DemoRoutes.Span::name).toList(),
             "24h",
             FILTER,
             "How far back"),
@@ -298,7 +297,7 @@ public final class Operations {
   }
 
   private void templates() {
-    Dataset templates = Datasets.TEMPLATES;
+    Dataset templates = DemoRoutes.TEMPLATES;
     declare(
         Operation.TEMPLATES,
         "/templates",
@@ -337,7 +336,7 @@ public final class Operations {
         Operation.SEARCH,
         "/search",
         query,
-        filters(Datasets.SEARCH_HITS, "type", "category"),
+        filters(DemoRoutes.SEARCH_HITS, "type", "category"),
         cursor(),
         limit(),
         count(CountMode.NONE));
@@ -357,7 +356,7 @@ public final class Operations {
         Operation.SEARCH_STREAM,
         "/search/stream",
         query,
-        filters(Datasets.SEARCH_HITS, "type", "category"));
+        filters(DemoRoutes.SEARCH_HITS, "type", "category"));
   }
 
   // ---- declaring

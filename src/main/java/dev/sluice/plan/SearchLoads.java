@@ -4,7 +4,7 @@ import dev.sluice.api.Operation;
 import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
-import dev.sluice.dataset.Datasets;
+import dev.sluice.dataset.DeclaredDataset;
 import dev.sluice.dataset.SearchSource;
 import dev.sluice.db.Sql;
 import java.util.LinkedHashSet;
@@ -18,7 +18,16 @@ import java.util.Set;
  */
 final class SearchLoads extends FamilyPlanner {
 
-  private static final Dataset HITS = Datasets.SEARCH_HITS;
+  private static final Dataset HITS = DemoRoutes.SEARCH_HITS;
+
+  /** The words of titles and names with their frequency, for suggestions. */
+  private static final DeclaredDataset TERMS = DemoRoutes.SEARCH_TERMS;
+
+  /**
+   * The words of {@link #TERMS} near a typed text by trigram similarity, a function of it
+   * (migration V5).
+   */
+  private static final String NEAR_TERMS = "search_terms_near";
 
   SearchLoads(SluiceConfig settings) {
     super(settings);
@@ -48,7 +57,7 @@ final class SearchLoads extends FamilyPlanner {
     String category = params.get("category");
     Sql union = new Sql().append("(");
     Set<String> tables = new LinkedHashSet<>();
-    for (SearchSource source : Datasets.SEARCH_SOURCES) {
+    for (SearchSource source : DemoRoutes.SEARCH_SOURCES) {
       if (type == null || type.equals(source.type())) {
         if (!tables.isEmpty()) {
           union.append(" UNION ALL ");
@@ -105,8 +114,8 @@ final class SearchLoads extends FamilyPlanner {
     return Load.list(
         Operation.SUGGESTIONS,
         new Key(Operation.SUGGESTIONS.qualifiedName()).add("query", prefix).add("limit", limit),
-        Set.of(Datasets.SEARCH_TERMS),
-        Datasets.SUGGESTION,
+        Set.copyOf(TERMS.tables()),
+        TERMS.dataset().columns(),
         rows -> {
           Sql sql = new Sql();
           String term = sql.bind(prefix);
@@ -116,23 +125,23 @@ final class SearchLoads extends FamilyPlanner {
                   "SELECT "
                       + rows.selectList()
                       + " FROM (SELECT term, frequency FROM "
-                      + Datasets.SEARCH_TERMS
+                      + TERMS.relation().qualified()
                       + " WHERE term LIKE "
                       + pattern
                       + " UNION SELECT term, frequency FROM "
-                      + Datasets.SEARCH_NEAR_TERMS
+                      + NEAR_TERMS
                       + "("
                       + term
-                      + ")) t"
+                      + ")) d"
                       + rows.lateral()
-                      + " ORDER BY (t.term LIKE "
+                      + " ORDER BY (d.term LIKE "
                       + pattern
                       + ") DESC, greatest(word_similarity("
                       + term
-                      + ", t.term), similarity(t.term, "
+                      + ", d.term), similarity(d.term, "
                       + term
                       + ")) DESC, "
-                      + "t.frequency DESC, t.term LIMIT ")
+                      + "d.frequency DESC, d.term LIMIT ")
               .param(limit);
         });
   }

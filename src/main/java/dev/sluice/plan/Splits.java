@@ -44,6 +44,17 @@ public final class Splits {
     return table(q) != null && name != null && NAME.matcher(name).matches() ? name : null;
   }
 
+  // a table as a listing's tables name it, schema.name with no part quoted (table() returns one
+  // only when the FROM clause, which quotes what needs it, writes it alike, so no part holds a dot)
+  private static String schemaOf(String table) {
+    int dot = table.indexOf('.');
+    return dot < 0 ? "public" : table.substring(0, dot);
+  }
+
+  private static String nameOf(String table) {
+    return table.substring(table.indexOf('.') + 1);
+  }
+
   private static String alias(String column) {
     int dot = column.indexOf('.');
     return dot > 0 && NAME.matcher(column.substring(0, dot)).matches()
@@ -65,9 +76,10 @@ public final class Splits {
                     + type
                     + "[] AS h, most_common_vals::text::"
                     + type
-                    + "[] AS m, most_common_freqs AS f, null_frac AS n FROM pg_stats WHERE schemaname = current_schema() AND "
-                    + "NOT inherited AND tablename = ")
-            .param(table(q))
+                    + "[] AS m, most_common_freqs AS f, null_frac AS n FROM pg_stats WHERE schemaname = ")
+            .param(schemaOf(table(q)))
+            .append(" AND NOT inherited AND tablename = ")
+            .param(nameOf(table(q)))
             .append(" AND attname = ")
             .param(sortColumn(q));
     return sql.append(

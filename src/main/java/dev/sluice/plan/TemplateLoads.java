@@ -4,7 +4,6 @@ import dev.sluice.api.Operation;
 import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
-import dev.sluice.dataset.Datasets;
 import dev.sluice.db.Sql;
 import java.util.List;
 import java.util.UUID;
@@ -15,8 +14,8 @@ import java.util.UUID;
  */
 final class TemplateLoads extends FamilyPlanner {
 
-  private static final Dataset TEMPLATES = Datasets.TEMPLATES;
-  private static final Dataset ASSETS = Datasets.TEMPLATE_ASSETS;
+  private static final Dataset TEMPLATES = DemoRoutes.TEMPLATES;
+  private static final Dataset ASSETS = DemoRoutes.TEMPLATE_ASSETS;
 
   TemplateLoads(SluiceConfig settings) {
     super(settings);
@@ -63,7 +62,7 @@ final class TemplateLoads extends FamilyPlanner {
     return Load.offset(
             Operation.TEMPLATE_ASSETS, query, page(params), perPage(params), count(params))
         .requiring(
-            Sql.of("SELECT EXISTS (SELECT 1 FROM templates WHERE id = ")
+            Sql.of("SELECT EXISTS (SELECT 1 FROM " + TEMPLATES.table() + " WHERE id = ")
                 .param(templateId)
                 .append(")"),
             "No template " + templateId);

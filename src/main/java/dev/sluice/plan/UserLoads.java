@@ -4,7 +4,6 @@ import dev.sluice.api.Operation;
 import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
-import dev.sluice.dataset.Datasets;
 import dev.sluice.db.Sql;
 import java.util.List;
 import java.util.UUID;
@@ -15,8 +14,8 @@ import java.util.UUID;
  */
 final class UserLoads extends FamilyPlanner {
 
-  private static final Dataset USERS = Datasets.USERS;
-  private static final Dataset SESSIONS = Datasets.SESSIONS;
+  private static final Dataset USERS = DemoRoutes.USERS;
+  private static final Dataset SESSIONS = DemoRoutes.SESSIONS;
 
   UserLoads(SluiceConfig settings) {
     super(settings);
@@ -77,7 +76,7 @@ final class UserLoads extends FamilyPlanner {
     return Load.window(
         Operation.USER_ANALYTICS,
         window,
-        Datasets.USER_ACTIVITY,
+        DemoRoutes.USER_ACTIVITY,
         new Key(),
         null,
         null,
@@ -94,7 +93,7 @@ final class UserLoads extends FamilyPlanner {
             .where(
                 "days",
                 days,
-                Sql.of("s.started_at >= now() - make_interval(days => ").param(days).append(")"))
+                Sql.of("d.started_at >= now() - make_interval(days => ").param(days).append(")"))
             .build();
     return Load.keyset(
         Operation.USER_SESSIONS, query, cursor(params), limit(params), count(params));

@@ -4,7 +4,6 @@ import dev.sluice.api.Operation;
 import dev.sluice.api.Params;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Dataset;
-import dev.sluice.dataset.Datasets;
 import dev.sluice.db.Sql;
 import java.util.List;
 import java.util.UUID;
@@ -15,7 +14,7 @@ import java.util.UUID;
  */
 final class VideoLoads extends FamilyPlanner {
 
-  private static final Dataset VIDEOS = Datasets.VIDEOS;
+  private static final Dataset VIDEOS = DemoRoutes.VIDEOS;
 
   VideoLoads(SluiceConfig settings) {
     super(settings);
@@ -76,11 +75,11 @@ final class VideoLoads extends FamilyPlanner {
     ListQuery query =
         ListQuery.over(VIDEOS)
             .filters(params, VIDEOS, "category")
-            .where("status", "ready", Sql.of("v.status = 'ready'"))
+            .where("status", "ready", Sql.of("d.status = 'ready'"))
             .where(
                 "days",
                 days,
-                Sql.of("v.created_at >= now() - make_interval(days => ").param(days).append(")"))
+                Sql.of("d.created_at >= now() - make_interval(days => ").param(days).append(")"))
             .sort(VIDEOS.sort("-view_count"))
             .build();
     return Load.offset(
@@ -93,11 +92,11 @@ final class VideoLoads extends FamilyPlanner {
     return Load.window(
         Operation.VIDEO_ANALYTICS,
         window,
-        List.of(Datasets.VIDEO_EVENTS),
+        List.of(DemoRoutes.VIDEO_EVENTS),
         new Key().add("video_id", videoId),
         Sql.of("video_id = ").param(videoId),
-        Sql.of("SELECT 1 FROM videos WHERE id = ").param(videoId),
-        "videos",
+        Sql.of("SELECT 1 FROM " + VIDEOS.table() + " WHERE id = ").param(videoId),
+        VIDEOS.table(),
         "No video " + videoId);
   }
 }

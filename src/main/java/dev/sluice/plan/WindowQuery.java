@@ -38,17 +38,14 @@ public final class WindowQuery {
       for (int m = 0; m < series.get(i).measures().size(); m++) {
         Measure measure = series.get(i).measures().get(m);
         String value = "s" + i + ".m" + m;
-        // an empty bucket counts 0; a declared measure that is not a count has no value in it
-        boolean zero =
-            measure.kind() != Column.Kind.JSON
-                || measure
-                    .aggregate()
-                    .strip()
-                    .toLowerCase(java.util.Locale.ROOT)
-                    .startsWith("count(");
+        // an empty bucket holds what the measure gives over no rows (a count 0, a sum null)
         columns.add(
             new Column(
-                measure.name(), zero ? "coalesce(" + value + ", 0)" : value, measure.kind()));
+                measure.name(),
+                measure.empty() == null
+                    ? value
+                    : "coalesce(" + value + ", " + literal(measure) + ")",
+                measure.kind()));
       }
     }
     return columns;
@@ -128,6 +125,11 @@ public final class WindowQuery {
     return "(" + aggregate + "\n)";
   }
 
+  /** A measure's value over no rows as an SQL literal of its type ({@code '0'::bigint}). */
+  private static String literal(Measure measure) {
+    return "'" + measure.empty().replace("'", "''") + "'::" + measure.type();
+  }
+
   /**
    * The {@code to_char} pattern of the window's bucket starts: seconds, milliseconds or
    * microseconds, as needed.
@@ -141,7 +143,7 @@ public final class WindowQuery {
   /** The tables a window over {@code series} reads. */
   public static Set<String> tables(List<Series> series) {
     Set<String> tables = new LinkedHashSet<>();
-    series.forEach(s -> tables.add(s.table()));
+    series.forEach(s -> tables.addAll(s.tables()));
     return tables;
   }
 }

@@ -67,7 +67,7 @@ class CacheTest {
         first.getHeader("Link"), second.getHeader("Link"), "a hit carries the cursor links too");
     assertEquals(
         1,
-        service.calls("FROM users u", "(u.role = $1) AND (u.is_active = $2)", "LIMIT $3"),
+        service.calls("FROM public.users d", "(d.role = $1) AND (d.is_active = $2)", "LIMIT $3"),
         "only the first request reached PostgreSQL");
     JsonObject after = service.stats("users");
     assertEquals(before.getLong("cache_hits") + 1, after.getLong("cache_hits"));
@@ -215,8 +215,8 @@ class CacheTest {
     assertEquals(
         1,
         service.calls(
-            "FROM videos v",
-            "(v.status = $1) AND (v.category = $2) AND (v.user_id = $3)",
+            "FROM public.videos d",
+            "(d.status = $1) AND (d.category = $2) AND (d.user_id = $3)",
             "LIMIT $4"),
         "one query for 100 requests");
   }

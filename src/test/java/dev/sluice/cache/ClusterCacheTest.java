@@ -88,7 +88,7 @@ class ClusterCacheTest {
             }),
         "a hit through C with the same body");
     assertEquals(before + 1, clusterHits(c, "users"), "found in the cluster tier, not loaded");
-    assertEquals(1, a.calls("FROM users u", "LIMIT $"), "one query for both nodes");
+    assertEquals(1, a.calls("FROM public.users d", "LIMIT $"), "one query for both nodes");
     assertEquals(
         first.getHeader("ETag"), c.get(page).getHeader("ETag"), "and C's local tier keeps it now");
     JsonObject tier =
@@ -190,7 +190,7 @@ class ClusterCacheTest {
     answers.forEach(r -> assertEquals(answers.get(0).bodyAsString(), r.bodyAsString()));
     assertEquals(
         1,
-        a.calls("FROM templates", "LIMIT $"),
+        a.calls("FROM public.templates", "LIMIT $"),
         "one load for eight concurrent requests on two gateways " + "and two loader nodes");
     assertTrue(
         served(b) > servedB && served(d) > servedD,

@@ -38,7 +38,7 @@ class UncachedTest {
       assertEquals("sluice; fwd=uri-miss; detail=off", response.getHeader("Cache-Status"));
       assertNotNull(response.getHeader("ETag"));
     }
-    assertEquals(3, service.calls("FROM videos v", "(v.status = $1)", "LIMIT $2"));
+    assertEquals(3, service.calls("FROM public.videos d", "(d.status = $1)", "LIMIT $2"));
     assertEquals(0, service.stats("videos").getJsonObject("cache_stats").getLong("size"));
   }
 

@@ -366,7 +366,7 @@ class ClusterProcessTest {
       Thread.sleep(50);
     }
     Reply hit = other;
-    long queries = calls("FROM users u", "LIMIT $");
+    long queries = calls("FROM public.users d", "LIMIT $");
     long hits = clusterHits(base2, "users") - hitsBefore;
     System.out.println(
         "cluster-process: cache hit_through_g2_after_ms="

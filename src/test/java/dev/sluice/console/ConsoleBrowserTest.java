@@ -198,7 +198,7 @@ class ConsoleBrowserTest {
                         .compose(
                             v ->
                                 conn.query(
-                                        "SELECT pg_notify('sluice_changes', 'videos'), pg_notify('sluice_changes', 'users')")
+                                        "SELECT pg_notify('sluice_changes', 'public.videos'), pg_notify('sluice_changes', 'public.users')")
                                     .execute())));
         LOG.info("extra rows deleted in {} ms", (System.nanoTime() - started) / 1_000_000);
       }

@@ -46,13 +46,17 @@ class RowEncoderTest {
 
   private static final List<Dataset> DATASETS =
       List.of(
-          Datasets.VIDEOS,
-          Datasets.USERS,
-          Datasets.SESSIONS,
-          Datasets.TEMPLATES,
-          Datasets.TEMPLATE_ASSETS,
-          Datasets.ERROR_LOGS,
-          Datasets.PERFORMANCE_METRICS);
+          demo("videos"),
+          demo("users"),
+          demo("user_sessions"),
+          demo("templates"),
+          demo("template_assets"),
+          demo("error_logs"),
+          demo("performance_metrics"));
+
+  private static Dataset demo(String name) {
+    return DemoDatasets.get(name).dataset();
+  }
 
   /**
    * Both encodings of every row the connection sees of {@code dataset} (at most {@code limit}); how
@@ -211,12 +215,12 @@ class RowEncoderTest {
       }
       assertEquals(
           texts.size() + edges.size(),
-          compare(conn, Datasets.ERROR_LOGS, "WHERE e.component = 'golden'", 100));
+          compare(conn, demo("error_logs"), "WHERE d.component = 'golden'", 100));
       assertEquals(
           floats.size(),
-          compare(conn, Datasets.PERFORMANCE_METRICS, "WHERE m.component = 'golden'", 100));
-      assertEquals(1, compare(conn, Datasets.USERS, "WHERE u.username = 'golden\"user'", 10));
-      assertEquals(1, compare(conn, Datasets.VIDEOS, "WHERE v.title = 'max'", 10));
+          compare(conn, demo("performance_metrics"), "WHERE d.component = 'golden'", 100));
+      assertEquals(1, compare(conn, demo("users"), "WHERE d.username = 'golden\"user'", 10));
+      assertEquals(1, compare(conn, demo("videos"), "WHERE d.title = 'max'", 10));
     } finally {
       tx.rollback().eventually(conn::close).timeout(1, TimeUnit.MINUTES).await();
     }

@@ -11,7 +11,7 @@ import dev.sluice.EndToEnd;
 import dev.sluice.Service;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.dataset.Column;
-import dev.sluice.dataset.Datasets;
+import dev.sluice.plan.DemoRoutes;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -199,7 +199,7 @@ class OpenApiTest {
     assertEquals("uuid", video.getJsonObject("id").getString("format"));
     assertEquals("int64", withoutNull(video.getJsonObject("view_count")).getString("format"));
     assertEquals("date-time", withoutNull(video.getJsonObject("created_at")).getString("format"));
-    assertEquals(Datasets.VIDEOS.columns().size(), video.size());
+    assertEquals(DemoRoutes.VIDEOS.columns().size(), video.size());
   }
 
   @Test

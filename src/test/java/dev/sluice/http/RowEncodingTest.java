@@ -371,8 +371,9 @@ class RowEncodingTest {
   void encodings() {
     jvm.resetStatements();
     same("/api/v1/videos?limit=7&sort=title&status=draft");
-    assertEquals(1, jvm.calls("row_to_json", "ORDER BY v.title"), "PostgreSQL wrote the rows once");
-    assertEquals(2, jvm.calls("FROM videos v", "ORDER BY v.title"), "one query by each service");
+    assertEquals(1, jvm.calls("row_to_json", "ORDER BY d.title"), "PostgreSQL wrote the rows once");
+    assertEquals(
+        2, jvm.calls("FROM public.videos d", "ORDER BY d.title"), "one query by each service");
   }
 
   private static List<String> items(Service service, String path) {

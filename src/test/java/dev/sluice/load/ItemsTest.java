@@ -176,9 +176,10 @@ class ItemsTest {
           ids.get(i).toString(),
           reply.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("id"));
     }
-    long queries = service.calls("FROM videos v", BATCH_SQL);
+    long queries = service.calls("FROM public.videos d", BATCH_SQL);
     assertTrue(queries >= 1 && queries <= 10, queries + " queries for 200 items");
-    assertEquals(0, service.calls("FROM videos v", "v.id = $1"), "no item was loaded on its own");
+    assertEquals(
+        0, service.calls("FROM public.videos d", "d.id = $1"), "no item was loaded on its own");
   }
 
   @Test
@@ -193,7 +194,7 @@ class ItemsTest {
     assertEquals(6, service.getJson("/api/v1/users?ids=" + all).getJsonArray("data").size());
     assertEquals(
         1,
-        service.calls("FROM users u", BATCH_SQL),
+        service.calls("FROM public.users d", BATCH_SQL),
         "one query for the four the cache did not hold");
     for (UUID id : ids) {
       assertEquals(
@@ -219,7 +220,7 @@ class ItemsTest {
     for (int i = 0; i < 500; i++) {
       assertEquals(ids.get(i % ids.size()).toString(), items.get(i).result().getString("id"));
     }
-    long queries = service.calls("FROM users u", BATCH_SQL);
+    long queries = service.calls("FROM public.users d", BATCH_SQL);
     assertTrue(queries >= 1 && queries <= 10, queries + " queries for 500 loads");
     List<JsonObject> batch =
         Waits.request(client.items(Operation.USERS, List.of(ids.get(3), new UUID(0, 1))));

@@ -104,7 +104,9 @@ class PlannersTest {
                 .put("sort", "-view_count")
                 .put("category", "music")));
     assertEquals("videos", key.family());
-    assertTrue(key.tables().contains("videos"), "a write to videos drops it: " + key.tables());
+    assertTrue(
+        key.tables().contains("public.videos"),
+        "a write to public.videos drops it: " + key.tables());
   }
 
   @Test

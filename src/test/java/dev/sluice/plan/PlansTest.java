@@ -3,7 +3,6 @@ package dev.sluice.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sluice.config.RowEncoding;
-import dev.sluice.dataset.Datasets;
 import dev.sluice.db.Sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The SQL the strategies send")
 class PlansTest {
 
-  private static final ListQuery VIDEOS = ListQuery.over(Datasets.VIDEOS).build();
+  private static final ListQuery VIDEOS = ListQuery.over(DemoRoutes.VIDEOS).build();
 
   @Test
   @DisplayName(
