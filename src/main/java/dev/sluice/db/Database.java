@@ -40,6 +40,16 @@ public final class Database {
   }
 
   public static Pool pool(Vertx vertx, DatabaseConfig config, long statementTimeoutMs) {
+    return pool(vertx, config, statementTimeoutMs, null);
+  }
+
+  /**
+   * A pool; with a {@code shared} name, the one pool of that name on {@code vertx} (Vert.x's shared
+   * pools: the first caller opens it, each caller holds a lease, the last close closes it), so that
+   * any number of callers hold {@code config.poolSize()} connections between them.
+   */
+  public static Pool pool(
+      Vertx vertx, DatabaseConfig config, long statementTimeoutMs, String shared) {
     // a loader's wait for a connection outlasts the deadline of its load (timeout + 1 s), so that a
     // stalled database
     // ends the load as the breaker's typed timeout (a 504) and never as the pool's untyped one
@@ -51,6 +61,9 @@ public final class Database {
             .setMaxWaitQueueSize(config.maxWaitQueue())
             .setConnectionTimeout(connectionTimeoutSeconds)
             .setIdleTimeout(300);
+    if (shared != null) {
+      poolOptions.setShared(true).setName(shared);
+    }
     return PgBuilder.pool()
         .with(poolOptions)
         .connectingTo(connectOptions(config, statementTimeoutMs))

@@ -71,6 +71,12 @@ public final class LoaderVerticle extends VerticleBase {
    */
   private final java.util.Set<Runnable> unsubscribe = new java.util.LinkedHashSet<>();
 
+  /** The pool every declared dataset's loader on a node reads pages through. */
+  static final String SHARED_POOL = "sluice-data";
+
+  /** The pool every declared dataset's loader on a node streams through. */
+  static final String SHARED_STREAM_POOL = "sluice-data-streams";
+
   private final Node node;
   private final Operations declared;
   private final String family;
@@ -102,7 +108,10 @@ public final class LoaderVerticle extends VerticleBase {
     settings = SluiceConfig.from(config());
     planners = Planners.create(declared != null ? declared : Operations.create(settings));
     long timeoutMs = settings.lazy().timeoutSeconds() * 1000L;
-    pool = Database.pool(vertx, settings.database(), timeoutMs);
+    // the declared datasets' loaders share one pool for pages and one for streams on the node, so
+    // that the connections do not grow with the number of datasets; the demo's each have their own
+    String shared = planners.operations().dataset(family) != null ? SHARED_POOL : null;
+    pool = Database.pool(vertx, settings.database(), timeoutMs, shared);
     // streams hold a connection for as long as they run: a pool of their own, whose short wait
     // queue makes overload
     // a fast 503 rather than a queue in memory
@@ -113,7 +122,8 @@ public final class LoaderVerticle extends VerticleBase {
                 settings.database().url(),
                 settings.database().poolSize(),
                 settings.database().poolSize()),
-            timeoutMs);
+            timeoutMs,
+            shared == null ? null : SHARED_STREAM_POOL);
     if (!settings.lazy().enableBackpressure()) {
       LOG.warn(
           "config.ignored key=lazy_loading.enable_backpressure value=false: streams are always flow-controlled");
@@ -138,7 +148,20 @@ public final class LoaderVerticle extends VerticleBase {
     // a snapshot for the ranges of one listing is held until they have all opened, as long as a
     // stream's open may wait
     snapshots = new Snapshots(vertx, pool, (settings.lazy().timeoutSeconds() + 2) * 1000L);
-    streams = new Streams(node, streamPool, pool, cursors, settings, stats, resilience, snapshots);
+    streams =
+        new Streams(
+            node,
+            streamPool,
+            pool,
+            cursors,
+            settings,
+            stats,
+            resilience,
+            snapshots,
+            shared == null
+                ? new java.util.concurrent.atomic.AtomicInteger()
+                : node.streamsHolding(SHARED_STREAM_POOL),
+            shared != null);
     int concurrency = settings.lazy().maxConcurrentBatches();
     // a load's tries end at timeoutMs + 1 s (Resilience): a load still queued by then is dropped
     // unstarted

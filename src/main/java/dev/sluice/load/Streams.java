@@ -63,8 +63,14 @@ final class Streams {
   /** Streams that may hold a cursor at once: one connection of the stream pool each. */
   private final int capacity;
 
-  /** Streams holding (or opening) a cursor now. */
-  private int holding;
+  /**
+   * Streams holding (or opening) a cursor of the stream pool now: this loader's, or every loader's
+   * sharing the pool.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger holding;
+
+  /** Whether the stream pool is shared by every declared dataset's loader on the node. */
+  private final boolean shared;
 
   /**
    * What wakes a following stream: something new was written; registering returns what unregisters.
@@ -82,7 +88,11 @@ final class Streams {
       SluiceConfig settings,
       LoaderStats stats,
       Resilience resilience,
-      Snapshots snapshots) {
+      Snapshots snapshots,
+      java.util.concurrent.atomic.AtomicInteger holding,
+      boolean shared) {
+    this.holding = holding;
+    this.shared = shared;
     this.snapshots = snapshots;
     this.resilience = resilience;
     this.node = node;
@@ -292,25 +302,27 @@ final class Streams {
     // is refused at once
     // (429, a matter of capacity, not a fault: the breaker never hears of it), never queued for the
     // pool
-    if (holding >= capacity) {
+    if (holding.incrementAndGet() > capacity) {
+      holding.decrementAndGet();
       return Future.failedFuture(
           new ProblemException(
               Problem.tooManyStreams(
-                  "The "
-                      + stats.family()
-                      + " loader is "
-                      + "sending as many streams as it has connections for ("
+                  (shared
+                          ? "The declared datasets are sending as many streams as their shared pool"
+                              + " has connections for ("
+                          : "The "
+                              + stats.family()
+                              + " loader is sending as many streams as it has connections for (")
                       + capacity
                       + "); try again shortly")));
     }
-    holding++;
     Future<Void> opened;
     try {
       opened = opened(sql, snapshot, fetchSize, out, address, end, accept);
     } catch (RuntimeException e) {
       opened = Future.failedFuture(e);
     }
-    return opened.andThen(ar -> holding--);
+    return opened.andThen(ar -> holding.decrementAndGet());
   }
 
   private Future<Void> opened(

@@ -41,6 +41,8 @@ public final class Node {
   private final Map<String, LoaderStats> families = new ConcurrentHashMap<>();
   private final StreamLimits streamLimits;
   private final StreamProgress streams = new StreamProgress();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> holding =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * A context no verticle owns: what the node shares lives on it, whichever verticle asked for it
@@ -159,6 +161,14 @@ public final class Node {
   /** Every family counted on this node so far. */
   public Map<String, LoaderStats> loaderStats() {
     return Map.copyOf(families);
+  }
+
+  /**
+   * The streams holding a cursor of the shared stream pool called {@code pool} ({@code
+   * Database.pool}): one count for every loader that streams through it.
+   */
+  public java.util.concurrent.atomic.AtomicInteger streamsHolding(String pool) {
+    return holding.computeIfAbsent(pool, p -> new java.util.concurrent.atomic.AtomicInteger());
   }
 
   /** How many streams the node's gateways hold open, in all and per client. */
