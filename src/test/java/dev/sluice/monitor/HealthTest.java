@@ -1,9 +1,12 @@
 package dev.sluice.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import dev.sluice.EndToEnd;
+import dev.sluice.LogCapture;
 import dev.sluice.Service;
 import dev.sluice.db.Faults;
 import io.vertx.core.DeploymentOptions;
@@ -117,7 +120,19 @@ class HealthTest {
     assertEquals(200, service.get("/health").statusCode(), "a warning is still UP");
     heap.set(96 * MB);
     assertTrue(Service.eventually(5_000, () -> service.get("/health").statusCode() == 503));
-    JsonObject memory = check(service.get("/health").bodyAsJsonObject(), "memory");
+    JsonObject memory;
+    try (LogCapture log = LogCapture.of("sluice.access")) {
+      HttpResponse<Buffer> down = service.get("/health");
+      memory = check(down.bodyAsJsonObject(), "memory");
+      String id = down.getHeader("X-Request-Id");
+      // a node that says it cannot serve is a warning to an operator, not an error of the server
+      LogCapture.Line line = log.await(2_000, l -> l.message().contains("request_id=" + id));
+      assertNotNull(line, () -> "no access-log line for " + id + ": " + log.lines());
+      assertTrue(line.message().contains("status=503"), line::toString);
+      assertEquals(Level.WARN, line.level(), line::toString);
+      assertTrue(
+          log.lines().stream().noneMatch(l -> l.level() == Level.ERROR), () -> "" + log.lines());
+    }
     assertEquals("DOWN", memory.getString("status"));
     assertEquals("critical", memory.getJsonObject("data").getString("level"));
     assertEquals(200, service.get("/health/ready").statusCode(), "memory is not readiness");

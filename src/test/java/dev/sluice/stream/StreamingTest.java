@@ -378,6 +378,7 @@ class StreamingTest {
                             .put("idle_timeout_seconds", 1)
                             .put("max_streams_per_client", 3))));
     int strictPort = strict.port();
+    dev.sluice.LogCapture log = dev.sluice.LogCapture.of("dev.sluice.http.StreamResponder");
     try {
       double connectionsBefore = activeConnections(strict);
       // three clients that send their request and then read nothing at all (plain sockets: nothing
@@ -419,6 +420,17 @@ class StreamingTest {
               + " open, "
               + connectionsBefore
               + " before the three");
+      // the log says what happened: each client read nothing, at INFO (no 504, no "producer")
+      List<dev.sluice.LogCapture.Line> cuts = log.containing("stream.stalled");
+      assertEquals(3, cuts.size(), () -> "" + log.lines());
+      for (dev.sluice.LogCapture.Line cut : cuts) {
+        assertEquals(ch.qos.logback.classic.Level.INFO, cut.level(), cut::toString);
+        assertTrue(cut.message().contains("the client read nothing for"), cut::toString);
+      }
+      assertTrue(
+          log.lines().stream()
+              .noneMatch(l -> l.message().contains("504") || l.message().contains("producer")),
+          () -> "" + log.lines());
       for (java.net.Socket socket : stalled) {
         socket.setSoTimeout(30_000);
         byte[] body =
@@ -438,6 +450,7 @@ class StreamingTest {
       assertEquals(
           200, strict.get("/api/v1/templates/stream").statusCode(), "places are given back");
     } finally {
+      log.close();
       strict.close();
     }
     assertReleasedWithinOneSecond();
