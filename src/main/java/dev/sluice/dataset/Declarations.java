@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -94,9 +95,10 @@ public final class Declarations {
 
   /**
    * Asks PostgreSQL for every measure's type and its value over no rows (what an empty bucket
-   * holds), as one bucket's aggregate over the relation with nothing read ({@code WHERE false}): a
-   * refused one names its field and PostgreSQL's reason. A measure that fails only on no rows (a
-   * division by {@code count(*)}) keeps its JSON kind and an empty bucket's null.
+   * holds), as one bucket's aggregate over the relation with nothing read ({@code WHERE false}), in
+   * a read-only transaction that is rolled back: a refused one names its field and PostgreSQL's
+   * reason. A measure that fails only over no rows (a division by {@code count(*)}) is planned
+   * instead ({@code EXPLAIN}), and keeps its JSON kind and an empty bucket's null.
    */
   static Future<DeclaredDataset> typeMeasures(Pool pool, DeclaredDataset dataset) {
     Future<List<Measure>> chain = Future.succeededFuture(new ArrayList<>());
@@ -114,39 +116,85 @@ public final class Declarations {
     return chain.map(dataset::withMeasures);
   }
 
+  /** The kinds whose text a literal reads back as the same value ({@code '0'::bigint}). */
+  private static final Set<Column.Kind> LITERAL =
+      Set.of(
+          Column.Kind.INTEGER,
+          Column.Kind.BIGINT,
+          Column.Kind.NUMERIC,
+          Column.Kind.FLOAT,
+          Column.Kind.BOOLEAN,
+          Column.Kind.TEXT,
+          Column.Kind.UUID,
+          Column.Kind.TIMESTAMP);
+
   private static Future<Measure> typeOf(Pool pool, DeclaredDataset dataset, Measure measure) {
     // one statement (the extended protocol runs no second one), the measure enclosed as the
-    // window's query encloses it
-    String aggregate = "(" + measure.aggregate() + "\n)";
+    // window's query encloses it, and evaluated once
     String sql =
-        "SELECT t.typname, t.typtype = 'd', m.ty::regtype::text, m.v::text FROM (SELECT pg_typeof("
-            + aggregate
-            + ") AS ty, "
-            + aggregate
-            + " AS v FROM "
+        "SELECT t.typname, t.typtype = 'd', m.ty::regtype::text, m.v::text FROM (SELECT"
+            + " pg_typeof(a.v) AS ty, a.v FROM (SELECT ("
+            + measure.aggregate()
+            + "\n) AS v FROM "
             + dataset.from()
-            + " WHERE false GROUP BY ()) m JOIN pg_catalog.pg_type t ON t.oid = m.ty";
-    return pool.preparedQuery(sql)
-        .execute()
-        .map(
+            + " WHERE false GROUP BY ()) a) m JOIN pg_catalog.pg_type t ON t.oid = m.ty";
+    Future<RowSet<Row>> typed =
+        pool.withConnection(
+            conn ->
+                conn.begin()
+                    .compose(
+                        tx ->
+                            conn.query("SET TRANSACTION READ ONLY")
+                                .execute()
+                                .compose(v -> conn.preparedQuery(sql).execute())
+                                .eventually(tx::rollback)));
+    return typed
+        .<Measure>compose(
             rows -> {
+              if (rows.size() != 1) {
+                return Future.failedFuture(
+                    refused(dataset, measure, "it gives no single value over a bucket's rows"));
+              }
               Row row = rows.iterator().next();
               Column.Kind kind =
                   row.getBoolean(1) ? Column.Kind.JSON : Measure.kindOf(row.getString(0));
-              return new Measure(
-                  measure.name(), measure.aggregate(), kind, row.getString(2), row.getString(3));
+              return Future.succeededFuture(
+                  new Measure(
+                      measure.name(),
+                      measure.aggregate(),
+                      kind,
+                      row.getString(2),
+                      LITERAL.contains(kind) ? row.getString(3) : null));
             })
         .recover(
-            e ->
-                e instanceof PgException pg
-                        && pg.getSqlState() != null
-                        && pg.getSqlState().startsWith("22")
-                    ? Future.succeededFuture(measure)
-                    : Future.failedFuture(refused(dataset, measure, e)));
+            e -> {
+              if (e instanceof DeclarationException) {
+                return Future.failedFuture(e);
+              }
+              if (e instanceof PgException pg
+                  && pg.getSqlState() != null
+                  && pg.getSqlState().startsWith("22")) {
+                // only over no rows, or always? planning tells (1/0 is folded while planning)
+                String explain =
+                    "EXPLAIN SELECT ("
+                        + measure.aggregate()
+                        + "\n) FROM "
+                        + dataset.from()
+                        + " GROUP BY ()";
+                return pool.preparedQuery(explain)
+                    .execute()
+                    .<Measure>map(planned -> measure)
+                    .recover(again -> Future.failedFuture(refused(dataset, measure, again)));
+              }
+              return Future.failedFuture(refused(dataset, measure, e));
+            });
   }
 
   private static DeclarationException refused(DeclaredDataset d, Measure measure, Throwable e) {
-    String reason = e instanceof PgException pg ? pg.getErrorMessage() : e.getMessage();
+    return refused(d, measure, e instanceof PgException pg ? pg.getErrorMessage() : e.getMessage());
+  }
+
+  private static DeclarationException refused(DeclaredDataset d, Measure measure, String reason) {
     return new DeclarationException(
         d.source(),
         d.name(),

@@ -341,6 +341,16 @@ final class DatasetLoads extends FamilyPlanner {
    * zero in a view or a measure is the data's, not the request's). Of a {@code probe}, which reads
    * nothing but the request's values, a data exception that quotes none names every filter given.
    */
+  /** The non-empty texts a PostgreSQL message quotes ({@code "("}). */
+  private static List<String> quoted(String message) {
+    List<String> all = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]+)\"").matcher(message);
+    while (m.find()) {
+      all.add(m.group(1));
+    }
+    return all;
+  }
+
   private Function<Throwable, Throwable> refusal(Params params, boolean probe) {
     List<String> given = new ArrayList<>();
     List<String> texts = new ArrayList<>();
@@ -363,12 +373,16 @@ final class DatasetLoads extends FamilyPlanner {
         return failure;
       }
       String message = pg.getErrorMessage();
+      List<String> quoted = quoted(message);
       List<Problem.ParameterError> errors = new ArrayList<>();
       for (int i = 0; i < given.size(); i++) {
         String text = texts.get(i);
         int dot = text.indexOf('.', text.startsWith("not.") ? 4 : 0);
         String value = dot < 0 ? text : text.substring(dot + 1);
-        if (!value.isEmpty() && message.contains(value)) {
+        // the whole value quoted, or the part of it PostgreSQL quotes ("(" is not a valid binary
+        // digit)
+        if (!value.isEmpty()
+            && (message.contains(value) || quoted.stream().anyMatch(value::contains))) {
           errors.add(new Problem.ParameterError(given.get(i), message));
         }
       }

@@ -13,19 +13,19 @@ import java.util.Set;
 /**
  * The SQL of a bucketed time window: one row per bucket of {@code [start, end)} (buckets start at
  * {@code start}), each a JSON object {@code {"bucket_start":…,<measure>:<value>,…}} of the typed
- * {@link #columns} (written as {@link RowFormat} says), empty buckets included with zeros. Each
- * {@link Series} aggregates one table over the window in a single pass. A bucket's start is written
- * as the window's is ({@link java.time.Instant#toString()}): buckets are whole seconds wide, so
- * each has the start's fraction of a second, and shows it.
+ * {@link #columns} (written as {@link RowFormat} says), empty buckets included, each measure as its
+ * value over no rows. Each {@link Series} aggregates one table over the window in a single pass. A
+ * bucket's start is written as the window's is ({@link java.time.Instant#toString()}): buckets are
+ * whole seconds wide, so each has the start's fraction of a second, and shows it.
  */
 public final class WindowQuery {
 
   private WindowQuery() {}
 
   /**
-   * A bucket's fields: its start, written as the window's start is, then each series' measures,
-   * zero for an empty bucket. They read the relations of {@link #sql}: the bucket {@code b} and
-   * each series' aggregates {@code s<i>}.
+   * A bucket's fields: its start, written as the window's start is, then each series' measures, an
+   * empty bucket's as each gives over no rows. They read the relations of {@link #sql}: the bucket
+   * {@code b} and each series' aggregates {@code s<i>}.
    */
   public static List<Column> columns(TimeWindow window, List<Series> series) {
     List<Column> columns = new ArrayList<>();
@@ -38,13 +38,20 @@ public final class WindowQuery {
       for (int m = 0; m < series.get(i).measures().size(); m++) {
         Measure measure = series.get(i).measures().get(m);
         String value = "s" + i + ".m" + m;
-        // an empty bucket holds what the measure gives over no rows (a count 0, a sum null)
+        // an empty bucket (no row joined) holds what the measure gives over no rows (a count 0, a
+        // sum null); a bucket with rows holds what it gives over them, null included
         columns.add(
             new Column(
                 measure.name(),
                 measure.empty() == null
                     ? value
-                    : "coalesce(" + value + ", " + literal(measure) + ")",
+                    : "CASE WHEN s"
+                        + i
+                        + ".t IS NULL THEN "
+                        + literal(measure)
+                        + " ELSE "
+                        + value
+                        + " END",
                 measure.kind()));
       }
     }

@@ -505,6 +505,50 @@ class DeclarationCheckTest {
     names(refused(good().put("measures", "count(*)")), "measures", "must be an object");
   }
 
+  @Test
+  @DisplayName(
+      "a measure is checked in a read-only transaction: one that writes is refused, and writes"
+          + " nothing")
+  void measureWrites() throws IOException {
+    Waits.statement(pool.query("CREATE SEQUENCE IF NOT EXISTS shop.measure_probe").execute());
+    JsonObject declaration = good();
+    declaration
+        .getJsonObject("measures")
+        .put("numbered", "count(*) + nextval('shop.measure_probe')");
+    names(refused(declaration), "measures.numbered", "read-only transaction");
+    Row sequence =
+        Waits.statement(pool.query("SELECT is_called FROM shop.measure_probe").execute())
+            .iterator()
+            .next();
+    assertEquals(false, sequence.getBoolean(0), "the check advanced the sequence");
+  }
+
+  @Test
+  @DisplayName(
+      "a measure that fails on every bucket is refused; one that fails only over no rows is"
+          + " served, null in an empty bucket")
+  void measureFailing() throws IOException {
+    JsonObject always = good();
+    always.getJsonObject("measures").put("broken", "count(*) + 1/0");
+    names(refused(always), "measures.broken", "division by zero");
+    JsonObject rows = good();
+    rows.getJsonObject("measures").put("set", "generate_series(1, count(*)::int)");
+    names(refused(rows), "measures.set", "no single value");
+    JsonObject emptyOnly = good();
+    emptyOnly.getJsonObject("measures").put("ratio", "count(*) / count(*)");
+    SluiceConfig settings = settings("ratio.json", new JsonObject().put(NAME, emptyOnly));
+    DeclaredDataset served =
+        Waits.statement(Declarations.resolve(pool, settings)).stream()
+            .filter(d -> d.name().equals(NAME))
+            .findFirst()
+            .orElseThrow();
+    Measure ratio = served.measure("ratio");
+    assertNull(ratio.empty(), "no value over no rows: " + ratio);
+    Measure count = served.measure("customers");
+    assertEquals("0", count.empty(), count.toString());
+    assertEquals(Column.Kind.BIGINT, count.kind());
+  }
+
   // --- shapes ---
 
   @Test

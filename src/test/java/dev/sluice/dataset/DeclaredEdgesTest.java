@@ -44,7 +44,9 @@ class DeclaredEdgesTest {
             + " CREATE TABLE rv.\"odd,key\" (\"a,b\" int PRIMARY KEY, v text);"
             + " INSERT INTO rv.\"odd,key\" VALUES (1, 'one'), (2, 'two');"
             + " CREATE TABLE rv.ratios (t timestamptz PRIMARY KEY, a int, b int);"
-            + " INSERT INTO rv.ratios VALUES ('2026-01-01T01:00:00Z', 1, 0)");
+            + " INSERT INTO rv.ratios VALUES ('2026-01-01T01:00:00Z', 1, 0);"
+            + " CREATE TABLE rv.flags (id int PRIMARY KEY, bits bit varying(8));"
+            + " INSERT INTO rv.flags VALUES (1, B'101'), (2, NULL)");
     return new JsonObject()
         .put(
             "datasets",
@@ -57,6 +59,7 @@ class DeclaredEdgesTest {
                         .put("relation", "rv.validity")
                         .put("key", new JsonArray(List.of("u"))))
                 .put("odd", new JsonObject().put("relation", "rv.\"odd,key\""))
+                .put("flags", new JsonObject().put("relation", "rv.flags").put("filters", "*"))
                 .put(
                     "ratios",
                     new JsonObject()
@@ -108,6 +111,22 @@ class DeclaredEdgesTest {
           service.get("/api/v1/data/validity/stream?" + filter, "Accept", "application/x-ndjson");
       assertEquals(400, reply.statusCode(), filter + ": " + reply.bodyAsString());
     }
+  }
+
+  @Test
+  @DisplayName(
+      "a value PostgreSQL refuses quoting only part of it (a bit string's digit) is a 400 naming"
+          + " its filter")
+  void partQuoted() {
+    for (String filter : List.of("bits=eq.(a,b)", "bits=eq.102", "bits=in.(1,2x)")) {
+      HttpResponse<Buffer> reply = service.get("/api/v1/data/flags?" + filter);
+      assertEquals(400, reply.statusCode(), filter + ": " + reply.bodyAsString());
+      assertEquals(
+          "bits",
+          reply.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("parameter"),
+          filter + ": " + reply.bodyAsString());
+    }
+    assertEquals(200, service.get("/api/v1/data/flags?bits=eq.101").statusCode());
   }
 
   @Test
