@@ -82,7 +82,7 @@ measure() {
   [[ -n $errors ]] && NOTE[$key]="${NOTE[$key]:+${NOTE[$key]}; }socket errors: $errors"
   if [[ $key == items-* ]]; then
     QUERIES[$key]=$("${PSQL[@]}" -Atc "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
-      WHERE query LIKE '%FROM videos v%' AND query LIKE '%= ANY(%'")
+      WHERE query LIKE '%FROM public.videos d%' AND query LIKE '%= ANY(%'")
   fi
   log "$key: ${RPS[$key]} req/s, p99 ${P99[$key]} ms ${NOTE[$key]:-}"
 }

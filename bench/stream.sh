@@ -240,7 +240,7 @@ slow_clients() { # tag kind clients rate_bytes seconds
   if awk -v s="$wait_s" 'BEGIN { exit !(s > 0) }'; then sleep "$wait_s"; fi
   # a stream's cursor stays open in its transaction between two fetches
   SLOW_ACTIVE=$("${PSQL[@]}" -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = 'sluice'
-    AND backend_type = 'client backend' AND state <> 'idle' AND query LIKE 'SELECT v.id, v.user_id, v.title%'")
+    AND backend_type = 'client backend' AND state <> 'idle' AND query LIKE 'SELECT d.id, d.user_id, d.title%'")
   SLOW_CPU=$( { top -b -n 2 -d 1 -w 512 >"$RUN_DIR/top-slow-$tag.txt" 2>&1 && "${TOOL[@]}" top "$RUN_DIR/top-slow-$tag.txt" 5; } || echo n/a)
   SLOW_FORCED_END=$(heap_after_full_gc)
   for i in "${pids[@]}"; do wait "$i" 2>/dev/null || true; done

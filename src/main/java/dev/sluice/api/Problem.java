@@ -67,6 +67,15 @@ public record Problem(
     return new Problem("timeout", "Load timed out", Failures.TIMEOUT, detail, List.of(), null);
   }
 
+  /**
+   * A stream whose reader took nothing for its idle timeout: the producer stops (a 504 on the bus;
+   * at the gateway, a client that read nothing).
+   */
+  public static Problem readerStalled(String detail) {
+    return new Problem(
+        "reader-stalled", "Stream reader stalled", Failures.TIMEOUT, detail, List.of(), null);
+  }
+
   public static Problem badRequest(String detail) {
     return of(Failures.BAD_REQUEST, "bad-request", "Bad request", detail);
   }

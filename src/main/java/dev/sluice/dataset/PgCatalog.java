@@ -85,13 +85,18 @@ public final class PgCatalog {
           + " JOIN pg_namespace n ON n.oid = c.relnamespace"
           + " WHERE c.relkind IN ('r', 'p', 'f', 'm') ORDER BY 1, 3, 4";
 
+  /**
+   * The tables whose writes are announced: by the trigger {@code datasets triggers} installs, or by
+   * the demo's (migrations V4 and V6: {@code sluice_notify_change}, which names the table alike).
+   */
   private static final String TRIGGERS =
       "SELECT t.tgrelid::int8 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid"
-          + " WHERE t.tgname = '"
+          + " WHERE ((t.tgname = '"
           + TRIGGER
           + "' AND p.proname = '"
           + FUNCTION
-          + "' AND t.tgrelid = ANY($1)";
+          + "') OR p.proname = 'sluice_notify_change') AND t.tgenabled <> 'D'"
+          + " AND t.tgrelid = ANY($1)";
 
   private PgCatalog() {}
 

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The writes to the domain tables, as PostgreSQL announces them: every committed statement that
- * changes a table notifies channel {@value #CHANNEL} with the table's name (migration V4), whoever
- * wrote it. One listening connection per node ({@code Node#changes}), made on the node's own
- * context so that it outlives whichever verticle asked first, and reconnects by itself.
+ * changes a table notifies channel {@value #CHANNEL} with the table's {@code schema.name}
+ * (migrations V4 and V6), whoever wrote it. One listening connection per node ({@code
+ * Node#changes}), made on the node's own context so that it outlives whichever verticle asked
+ * first, and reconnects by itself.
  *
  * <p>While it is not heard from, nobody learns of changes: it sends itself a heartbeat notification
  * every {@value #HEARTBEAT_MS} ms, and a connection whose heartbeat does not come back (closed, or

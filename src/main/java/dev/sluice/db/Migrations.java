@@ -50,12 +50,36 @@ public final class Migrations {
                 notices(conn)
                     .query("SELECT pg_advisory_lock(" + LOCK_KEY + ")")
                     .execute()
-                    .compose(locked -> apply(conn, migrations))
+                    .compose(locked -> publicSchema(conn))
+                    .compose(v -> apply(conn, migrations))
                     .eventually(
                         () ->
                             conn.query("SELECT pg_advisory_unlock(" + LOCK_KEY + ")")
                                 .execute()
                                 .eventually(conn::close)));
+  }
+
+  /**
+   * The demo's tables are where its declarations read them ({@code public.<table>}, {@code
+   * demo/datasets.json}): migrations that would create them in another schema (a connection whose
+   * {@code search_path} puts another first) stop before they create anything.
+   */
+  private static Future<Void> publicSchema(SqlConnection conn) {
+    return conn.query("SELECT current_schema()")
+        .execute()
+        .compose(
+            rows -> {
+              String schema = rows.iterator().next().getString(0);
+              return "public".equals(schema)
+                  ? Future.succeededFuture()
+                  : Future.failedFuture(
+                      new IllegalStateException(
+                          "The demo's tables are read as public.<table>, but this connection"
+                              + " creates tables in "
+                              + (schema == null ? "no schema" : "schema " + schema)
+                              + " (its search_path): put public first in the search_path, or"
+                              + " serve your own tables without the demo (demo.enabled false)"));
+            });
   }
 
   /**

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * The {@code components} of the OpenAPI document ({@link OpenApi}): the reply envelope of each
  * strategy, the problem, the shared headers and problem responses, and one row schema per dataset,
- * derived from its typed columns ({@link Datasets}, {@link Column.Kind}), so a column added there
- * is in the document.
+ * derived from its typed columns (the declarations: {@code DemoRoutes}, {@link Column.Kind}), so a
+ * column declared there is in the document.
  */
 final class OpenApiSchemas {
 

@@ -267,11 +267,10 @@ final class StreamResponder {
                     || ar.cause() instanceof io.vertx.core.http.HttpClosedException
                     || ar.cause() instanceof java.io.IOException) {
                   end(Ending.CLIENT_GONE, ar.cause());
-                } else if (body.writeQueueFull()
-                    && ar.cause() instanceof ProblemException p
-                    && p.problem().status() == 504) {
-                  // the producer gave up waiting for credit because this client read nothing: the
-                  // client stalled, whichever side's clock noticed it first
+                } else if (ar.cause() instanceof ProblemException p
+                    && p.problem().type().equals("reader-stalled")) {
+                  // the producer gave up waiting for credit because this gateway granted none: its
+                  // client read nothing, whichever side's clock noticed it first
                   end(Ending.STALLED, ar.cause());
                 } else {
                   end(Ending.FAILED, ar.cause());

@@ -389,7 +389,9 @@ public final class BusWriteStream<T> implements WriteStream<T> {
         && credit == 0
         && System.currentTimeMillis() - lastProgress > idleTimeoutMs) {
       // the consumer stopped reading (or is gone): give up and release what the stream holds
-      fail(Problem.timeout("The stream's reader granted no credit for " + idleTimeoutMs + " ms"));
+      fail(
+          Problem.readerStalled(
+              "The stream's reader granted no credit for " + idleTimeoutMs + " ms"));
     }
   }
 

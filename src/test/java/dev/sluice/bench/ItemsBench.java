@@ -89,7 +89,7 @@ public final class ItemsBench {
           long queries =
               db.query(
                       "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements "
-                          + "WHERE query LIKE '%FROM videos v%' AND query LIKE '%= ANY(%'")
+                          + "WHERE query LIKE '%FROM public.videos d%' AND query LIKE '%= ANY(%'")
                   .execute()
                   .timeout(2, TimeUnit.MINUTES)
                   .await()

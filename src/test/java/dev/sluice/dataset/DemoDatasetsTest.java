@@ -105,4 +105,14 @@ class DemoDatasetsTest {
     Measure active = DemoDatasets.get("user_sessions").measure("active_users");
     assertEquals("bigint", active.type());
   }
+
+  @Test
+  @DisplayName(
+      "the demo's tables announce their writes (migrations V4, V6), so the catalog says notify")
+  void demoTablesNotified() {
+    for (DeclaredDataset d : live) {
+      assertEquals("notify", d.invalidation(), d.name());
+      assertEquals(List.of("public." + d.relation().name()), d.tables(), d.name());
+    }
+  }
 }

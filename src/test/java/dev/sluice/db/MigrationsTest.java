@@ -117,4 +117,65 @@ class MigrationsTest {
             .getLong(0));
     pools.forEach(p -> p.close().timeout(2, TimeUnit.MINUTES).await());
   }
+
+  @Test
+  @DisplayName(
+      "a connection that would create the demo's tables outside public stops them before anything"
+          + " is created, saying why")
+  void outsidePublic() {
+    String database = "migrate_elsewhere";
+    Pool admin = TestDatabase.pool(vertx);
+    try {
+      admin
+          .query("DROP DATABASE IF EXISTS " + database)
+          .execute()
+          .timeout(1, TimeUnit.MINUTES)
+          .await();
+      admin.query("CREATE DATABASE " + database).execute().timeout(1, TimeUnit.MINUTES).await();
+    } finally {
+      admin.close().timeout(1, TimeUnit.MINUTES).await();
+    }
+    String url = TestDatabase.url().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+    Pool setup =
+        Database.pool(
+            vertx, DatabaseConfig.from(new io.vertx.core.json.JsonObject().put("url", url)), 0);
+    setup
+        .query(
+            "CREATE SCHEMA elsewhere; ALTER DATABASE "
+                + database
+                + " SET search_path = elsewhere, public")
+        .execute()
+        .timeout(1, TimeUnit.MINUTES)
+        .await();
+    setup.close().timeout(1, TimeUnit.MINUTES).await();
+    Pool pool =
+        Database.pool(
+            vertx, DatabaseConfig.from(new io.vertx.core.json.JsonObject().put("url", url)), 0);
+    try {
+      Throwable failure =
+          Migrations.migrate(pool)
+              .map(applied -> (Throwable) null)
+              .otherwise(e -> e)
+              .timeout(1, TimeUnit.MINUTES)
+              .await();
+      assertTrue(failure != null, "migrated into schema elsewhere");
+      assertTrue(
+          failure.getMessage().contains("schema elsewhere")
+              && failure.getMessage().contains("public.<table>"),
+          failure.getMessage());
+      assertEquals(
+          0L,
+          pool.query(
+                  "SELECT count(*) FROM pg_class WHERE relname IN ('videos', 'schema_migrations')")
+              .execute()
+              .timeout(1, TimeUnit.MINUTES)
+              .await()
+              .iterator()
+              .next()
+              .getLong(0),
+          "nothing created");
+    } finally {
+      pool.close().timeout(1, TimeUnit.MINUTES).await();
+    }
+  }
 }
