@@ -27,7 +27,8 @@ final class SearchLoads extends FamilyPlanner {
    * The words of {@link #TERMS} near a typed text by trigram similarity, a function of it
    * (migration V5).
    */
-  private static final String NEAR_TERMS = "search_terms_near";
+  private static final String NEAR_TERMS =
+      dev.sluice.dataset.Identifiers.qualified(TERMS.relation().schema(), "search_terms_near");
 
   SearchLoads(SluiceConfig settings) {
     super(settings);
