@@ -100,6 +100,13 @@ public final class ConfigLoader {
           } catch (io.vertx.core.json.DecodeException e) {
             throw new IllegalArgumentException(file + " is not a JSON object: " + e.getMessage());
           }
+          if (json.containsKey("auth")) {
+            // refused, not ignored: an operator who configures it believes the data protected
+            throw new IllegalArgumentException(
+                file
+                    + ": auth (who may read what, docs/API.md section 9) is not served by this"
+                    + " version; Sluice does not start rather than serve every row to anyone");
+          }
           merged.mergeIn(json, true);
           if (json.getValue(SluiceConfig.DATASETS) instanceof JsonObject datasets) {
             datasets.fieldNames().forEach(name -> sources.put(name, file.toString()));

@@ -84,6 +84,12 @@ public record Declaration(
           "the name must match [a-z][a-z0-9_]{0,62} (it names routes: /api/v1/data/" + name + ")");
     }
     for (String field : json.fieldNames()) {
+      if (field.equals("read")) {
+        throw r.fault(
+            field,
+            "who may read what (docs/API.md section 9) is not served by this version; the"
+                + " declaration is refused rather than served without its rules");
+      }
       if (!FIELDS.contains(field)) {
         throw r.fault(
             field, "is not a field of a declaration; fields: " + new java.util.TreeSet<>(FIELDS));

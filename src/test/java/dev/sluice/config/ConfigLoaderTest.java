@@ -192,4 +192,18 @@ class ConfigLoaderTest {
             () -> ConfigLoader.load(Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString())));
     assertTrue(broken.getMessage().contains("e.json"), broken.getMessage());
   }
+
+  @Test
+  @DisplayName(
+      "an auth section (contract section 9, not served yet) stops the start, naming its file")
+  void authRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(
+        dir.resolve("auth.json"), "{\"auth\": {\"jwt_secret\": \"s\"}}");
+    Exception refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ConfigLoader.load(Map.of(ConfigLoader.CONF_DIR_VARIABLE, dir.toString())));
+    assertTrue(refused.getMessage().contains("auth.json"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("section 9"), refused.getMessage());
+  }
 }

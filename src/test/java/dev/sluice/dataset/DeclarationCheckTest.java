@@ -549,6 +549,16 @@ class DeclarationCheckTest {
     assertEquals(Column.Kind.BIGINT, count.kind());
   }
 
+  @Test
+  @DisplayName("read rules (contract section 9, not served yet) are refused, never ignored")
+  void readRefused() throws IOException {
+    names(
+        refused(good().put("read", new JsonObject().put("anonymous", new JsonObject()))),
+        "read",
+        "section 9",
+        "refused rather than served without its rules");
+  }
+
   // --- shapes ---
 
   @Test
