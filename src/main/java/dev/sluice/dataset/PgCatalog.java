@@ -95,7 +95,8 @@ public final class PgCatalog {
           + TRIGGER
           + "' AND p.proname = '"
           + FUNCTION
-          + "') OR p.proname = 'sluice_notify_change') AND t.tgenabled <> 'D'"
+          + "') OR (p.proname = 'sluice_notify_change' AND p.prosrc LIKE '%TG_TABLE_SCHEMA%'))"
+          + " AND t.tgenabled IN ('O', 'A')"
           + " AND t.tgrelid = ANY($1)";
 
   private PgCatalog() {}

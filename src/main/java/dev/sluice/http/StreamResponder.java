@@ -267,7 +267,8 @@ final class StreamResponder {
                     || ar.cause() instanceof io.vertx.core.http.HttpClosedException
                     || ar.cause() instanceof java.io.IOException) {
                   end(Ending.CLIENT_GONE, ar.cause());
-                } else if (ar.cause() instanceof ProblemException p
+                } else if (body.writeQueueFull()
+                    && ar.cause() instanceof ProblemException p
                     && p.problem().type().equals("reader-stalled")) {
                   // the producer gave up waiting for credit because this gateway granted none: its
                   // client read nothing, whichever side's clock noticed it first

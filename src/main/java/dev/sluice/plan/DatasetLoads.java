@@ -341,16 +341,6 @@ final class DatasetLoads extends FamilyPlanner {
    * zero in a view or a measure is the data's, not the request's). Of a {@code probe}, which reads
    * nothing but the request's values, a data exception that quotes none names every filter given.
    */
-  /** The non-empty texts a PostgreSQL message quotes ({@code "("}). */
-  private static List<String> quoted(String message) {
-    List<String> all = new ArrayList<>();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]+)\"").matcher(message);
-    while (m.find()) {
-      all.add(m.group(1));
-    }
-    return all;
-  }
-
   private Function<Throwable, Throwable> refusal(Params params, boolean probe) {
     List<String> given = new ArrayList<>();
     List<String> texts = new ArrayList<>();
@@ -379,10 +369,7 @@ final class DatasetLoads extends FamilyPlanner {
         String text = texts.get(i);
         int dot = text.indexOf('.', text.startsWith("not.") ? 4 : 0);
         String value = dot < 0 ? text : text.substring(dot + 1);
-        // the whole value quoted, or the part of it PostgreSQL quotes ("(" is not a valid binary
-        // digit)
-        if (!value.isEmpty()
-            && (message.contains(value) || quoted.stream().anyMatch(value::contains))) {
+        if (!value.isEmpty() && blames(message, quoted, value)) {
           errors.add(new Problem.ParameterError(given.get(i), message));
         }
       }
@@ -397,5 +384,45 @@ final class DatasetLoads extends FamilyPlanner {
       }
       return errors.isEmpty() ? failure : new ProblemException(Problem.invalidParameters(errors));
     };
+  }
+
+  /** A message that quotes one digit of the value it refuses (a bit string's, a bytea's). */
+  private static final java.util.regex.Pattern DIGIT =
+      java.util.regex.Pattern.compile("is not a valid (binary|hexadecimal|octal) digit");
+
+  private static final java.util.regex.Pattern QUOTED =
+      java.util.regex.Pattern.compile("\"([^\"]+)\"");
+
+  /** The non-empty texts a PostgreSQL message quotes ({@code "("}). */
+  private static List<String> quoted(String message) {
+    List<String> all = new ArrayList<>();
+    java.util.regex.Matcher m = QUOTED.matcher(message);
+    while (m.find()) {
+      all.add(m.group(1));
+    }
+    return all;
+  }
+
+  /**
+   * Whether PostgreSQL's refusal names a filter's {@code value}: it quotes the value whole, or one
+   * element of an {@code in} list, or (only for a digit it cannot read) a part of it. A text that
+   * merely occurs in the message, or a token that occurs in the value, blames nothing: an error of
+   * the data (a view's cast of a {@code "-"}) must not become the request's 400.
+   */
+  private static boolean blames(String message, List<String> quoted, String value) {
+    List<String> whole = new ArrayList<>(List.of(value));
+    if (value.length() > 1 && value.startsWith("(") && value.endsWith(")")) {
+      for (String element : value.substring(1, value.length() - 1).split(",", -1)) {
+        String e = element.strip();
+        if (e.length() > 1 && e.startsWith("\"") && e.endsWith("\"")) {
+          e = e.substring(1, e.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        whole.add(e);
+      }
+    }
+    boolean digit = DIGIT.matcher(message).find();
+    // a value holding quotes is quoted whole too ("{"unclosed}"), which the token scan cannot cut
+    return whole.stream().anyMatch(w -> message.contains("\"" + w + "\""))
+        || quoted.stream().anyMatch(t -> whole.contains(t) || (digit && value.contains(t)));
   }
 }

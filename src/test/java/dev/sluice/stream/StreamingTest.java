@@ -421,15 +421,18 @@ class StreamingTest {
               + connectionsBefore
               + " before the three");
       // the log says what happened: each client read nothing, at INFO (no 504, no "producer")
+      assertTrue(
+          Service.eventually(3_000, () -> log.containing("stream.stalled").size() == 3),
+          () -> "" + log.lines());
       List<dev.sluice.LogCapture.Line> cuts = log.containing("stream.stalled");
-      assertEquals(3, cuts.size(), () -> "" + log.lines());
       for (dev.sluice.LogCapture.Line cut : cuts) {
         assertEquals(ch.qos.logback.classic.Level.INFO, cut.level(), cut::toString);
         assertTrue(cut.message().contains("the client read nothing for"), cut::toString);
       }
       assertTrue(
           log.lines().stream()
-              .noneMatch(l -> l.message().contains("504") || l.message().contains("producer")),
+              .noneMatch(
+                  l -> l.message().contains("status=504") || l.message().contains("producer")),
           () -> "" + log.lines());
       for (java.net.Socket socket : stalled) {
         socket.setSoTimeout(30_000);
