@@ -313,14 +313,14 @@ final class DatasetLoads extends FamilyPlanner {
       scope.append(scope.isEmpty() ? "(" : " AND (").append(condition.sql()).append(")");
     }
     Load load =
-        Load.windowOver(
+        Load.window(
             ops.window(),
             window,
             List.of(series),
             scopeKey,
             scope.isEmpty() ? null : scope,
             null,
-            new LinkedHashSet<>(tables),
+            null,
             null);
     return refusing(load, params);
   }

@@ -154,26 +154,20 @@ public final class Load {
     if (existsTable != null) {
       tables.add(existsTable);
     }
-    return windowOver(op, window, series, scopeKey, scope, exists, tables, notFound);
-  }
-
-  /** As above, over {@code tables} (whose writes change it). */
-  static Load windowOver(
-      Operation op,
-      TimeWindow window,
-      List<Series> series,
-      Key scopeKey,
-      Sql scope,
-      Sql exists,
-      Set<String> tables,
-      String notFound) {
     Key key =
         new Key(op.qualifiedName())
             .addAll(scopeKey.toString())
             .add("start", window.startText())
             .add("end", window.endText())
             .add("bucket", window.bucket().label())
-            .add("series", series.stream().map(Series::name).toList());
+            .add("series", series.stream().map(Series::name).toList())
+            // the measures each reports: a declared window's are the client's choice
+            .add(
+                "measures",
+                series.stream()
+                    .flatMap(s -> s.measures().stream())
+                    .map(dev.sluice.dataset.Measure::name)
+                    .toList());
     return of(op, key, tables, pages -> pages.window(op, window, series, scope, exists, notFound));
   }
 

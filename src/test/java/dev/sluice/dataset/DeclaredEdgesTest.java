@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,14 @@ class DeclaredEdgesTest {
                         .put("key", new JsonArray(List.of("u"))))
                 .put("odd", new JsonObject().put("relation", "rv.\"odd,key\""))
                 .put("flags", new JsonObject().put("relation", "rv.flags").put("filters", "*"))
+                .put(
+                    "daily",
+                    new JsonObject()
+                        .put("relation", "rv.validity")
+                        .put("time", "until")
+                        .put(
+                            "measures",
+                            new JsonObject().put("n", "count(*)").put("total", "sum(x)")))
                 .put(
                     "cast",
                     new JsonObject()
@@ -139,6 +148,27 @@ class DeclaredEdgesTest {
     // a view's own bad data ("-" read as a number) is not blamed on a filter whose value holds a -
     HttpResponse<Buffer> data = service.get("/api/v1/data/cast?id=gte.-1");
     assertTrue(data.statusCode() >= 500, data.bodyAsString());
+  }
+
+  @Test
+  @DisplayName(
+      "a window's measures are part of what it is: each choice its own reply, cached apart")
+  void measuresChosen() {
+    String window =
+        "/api/v1/data/daily/window?start=2026-01-01T00:00:00Z&end=2026-01-11T00:00:00Z&bucket=1d";
+    JsonObject counts = service.getJson(window + "&measures=n");
+    JsonObject totals = service.getJson(window + "&measures=total");
+    JsonObject both = service.getJson(window);
+    JsonObject second = counts.getJsonArray("data").getJsonObject(1);
+    assertEquals(Set.of("bucket_start", "n"), second.fieldNames(), counts.encode());
+    assertEquals(
+        Set.of("bucket_start", "total"),
+        totals.getJsonArray("data").getJsonObject(1).fieldNames(),
+        totals.encode());
+    assertEquals(
+        Set.of("bucket_start", "n", "total"),
+        both.getJsonArray("data").getJsonObject(1).fieldNames(),
+        both.encode());
   }
 
   @Test
